@@ -1,0 +1,182 @@
+package dev.chora.runtime.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Protocol settings of one Chora replica group. Immutable; build with {@link #builder(int)}.
+ *
+ * <p>Every value is checked when built: an impossible combination fails with a
+ * {@link InvalidConfigException} that names the setting, what is wrong and how to fix it, so a
+ * misconfigured node never starts.
+ */
+public final class ChoraConfig {
+  private final int replicas;
+  private final long minRoundIntervalNanos;
+  private final long roundTimeoutNanos;
+  private final long idleRoundIntervalNanos;
+  private final int maxBatchBytes;
+  private final int maxBatchRequests;
+  private final int maxRequestBytes;
+  private final int maxQueuedRequests;
+  private final long maxQueuedBytes;
+  private final int maxPendingReads;
+  private final int maxRoundsInFlight;
+  private final int logWindowRounds;
+  private final int maxTransferBytes;
+  private final int maxClients;
+
+  private ChoraConfig(Builder b) {
+    this.replicas = b.replicas;
+    this.minRoundIntervalNanos = b.minRoundIntervalNanos;
+    this.roundTimeoutNanos = b.roundTimeoutNanos;
+    this.idleRoundIntervalNanos = b.idleRoundIntervalNanos;
+    this.maxBatchBytes = b.maxBatchBytes;
+    this.maxBatchRequests = b.maxBatchRequests;
+    this.maxRequestBytes = b.maxRequestBytes;
+    this.maxQueuedRequests = b.maxQueuedRequests;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.maxPendingReads = b.maxPendingReads;
+    this.maxRoundsInFlight = b.maxRoundsInFlight;
+    this.logWindowRounds = b.logWindowRounds;
+    this.maxTransferBytes = b.maxTransferBytes;
+    this.maxClients = b.maxClients;
+  }
+
+  public static Builder builder(int replicas) {
+    return new Builder(replicas);
+  }
+
+  /** N = 2f + 1. */
+  public int replicas() { return replicas; }
+  /** f: how many replicas may fail at once. */
+  public int faultTolerance() { return (replicas - 1) / 2; }
+  /** f + 1: acknowledgements needed to commit a slot. */
+  public int quorum() { return faultTolerance() + 1; }
+  public long minRoundIntervalNanos() { return minRoundIntervalNanos; }
+  public long roundTimeoutNanos() { return roundTimeoutNanos; }
+  public long idleRoundIntervalNanos() { return idleRoundIntervalNanos; }
+  public int maxBatchBytes() { return maxBatchBytes; }
+  public int maxBatchRequests() { return maxBatchRequests; }
+  public int maxRequestBytes() { return maxRequestBytes; }
+  public int maxQueuedRequests() { return maxQueuedRequests; }
+  public long maxQueuedBytes() { return maxQueuedBytes; }
+  public int maxPendingReads() { return maxPendingReads; }
+  public int maxRoundsInFlight() { return maxRoundsInFlight; }
+  /** Rounds the log can hold at once; messages for rounds beyond it are dropped (and refetched). */
+  public int logWindowRounds() { return logWindowRounds; }
+  public int maxTransferBytes() { return maxTransferBytes; }
+  public int maxClients() { return maxClients; }
+
+  @Override
+  public String toString() {
+    return "ChoraConfig{replicas=" + replicas
+        + ", minRoundInterval=" + minRoundIntervalNanos + "ns"
+        + ", roundTimeout=" + roundTimeoutNanos + "ns"
+        + ", idleRoundInterval=" + idleRoundIntervalNanos + "ns"
+        + ", maxBatchBytes=" + maxBatchBytes
+        + ", maxBatchRequests=" + maxBatchRequests
+        + ", maxRequestBytes=" + maxRequestBytes
+        + ", maxQueuedRequests=" + maxQueuedRequests
+        + ", maxQueuedBytes=" + maxQueuedBytes
+        + ", maxPendingReads=" + maxPendingReads
+        + ", maxRoundsInFlight=" + maxRoundsInFlight
+        + ", logWindowRounds=" + logWindowRounds
+        + ", maxTransferBytes=" + maxTransferBytes
+        + ", maxClients=" + maxClients + '}';
+  }
+
+  /** Defaults suit a data-centre LAN or one host; see the README for tuning. */
+  public static final class Builder {
+    private final int replicas;
+    private long minRoundIntervalNanos = 0;
+    private long roundTimeoutNanos = 5_000_000;
+    private long idleRoundIntervalNanos = 10_000_000;
+    private int maxBatchBytes = 256 * 1024;
+    private int maxBatchRequests = 4096;
+    private int maxRequestBytes = 64 * 1024;
+    private int maxQueuedRequests = 100_000;
+    private long maxQueuedBytes = 64L * 1024 * 1024;
+    private int maxPendingReads = 100_000;
+    private int maxRoundsInFlight = 8;
+    private int logWindowRounds = 64;
+    private int maxTransferBytes = 1024 * 1024;
+    private int maxClients = 100_000;
+
+    private Builder(int replicas) {
+      this.replicas = replicas;
+    }
+
+    public Builder minRoundIntervalNanos(long v) { this.minRoundIntervalNanos = v; return this; }
+    public Builder roundTimeoutNanos(long v) { this.roundTimeoutNanos = v; return this; }
+    public Builder idleRoundIntervalNanos(long v) { this.idleRoundIntervalNanos = v; return this; }
+    public Builder maxBatchBytes(int v) { this.maxBatchBytes = v; return this; }
+    public Builder maxBatchRequests(int v) { this.maxBatchRequests = v; return this; }
+    public Builder maxRequestBytes(int v) { this.maxRequestBytes = v; return this; }
+    public Builder maxQueuedRequests(int v) { this.maxQueuedRequests = v; return this; }
+    public Builder maxQueuedBytes(long v) { this.maxQueuedBytes = v; return this; }
+    public Builder maxPendingReads(int v) { this.maxPendingReads = v; return this; }
+    public Builder maxRoundsInFlight(int v) { this.maxRoundsInFlight = v; return this; }
+    public Builder logWindowRounds(int v) { this.logWindowRounds = v; return this; }
+    public Builder maxTransferBytes(int v) { this.maxTransferBytes = v; return this; }
+    public Builder maxClients(int v) { this.maxClients = v; return this; }
+
+    /** @throws InvalidConfigException listing every problem found, each with its fix */
+    public ChoraConfig build() {
+      List<String> errors = new ArrayList<>();
+      if (replicas < 3 || replicas > 9 || replicas % 2 == 0) {
+        errors.add("replicas = " + replicas + ": Chora needs an odd replica count N = 2f+1 of 3, 5, 7"
+            + " or 9 (an even count tolerates no more failures than the odd count below it)");
+      }
+      if (minRoundIntervalNanos < 0) {
+        errors.add("min-round-interval = " + minRoundIntervalNanos + "ns: must be >= 0");
+      }
+      if (roundTimeoutNanos <= 0) {
+        errors.add("round-timeout = " + roundTimeoutNanos + "ns: must be > 0");
+      } else if (roundTimeoutNanos <= minRoundIntervalNanos) {
+        errors.add("round-timeout (" + roundTimeoutNanos + "ns) must be greater than"
+            + " min-round-interval (" + minRoundIntervalNanos + "ns), or every round would time out");
+      }
+      if (idleRoundIntervalNanos < minRoundIntervalNanos) {
+        errors.add("idle-round-interval (" + idleRoundIntervalNanos + "ns) must be >="
+            + " min-round-interval (" + minRoundIntervalNanos + "ns)");
+      }
+      if (maxRequestBytes <= 0) {
+        errors.add("max-request-bytes = " + maxRequestBytes + ": must be > 0");
+      }
+      if (maxBatchBytes < maxRequestBytes) {
+        errors.add("max-batch-bytes (" + maxBatchBytes + ") must be >= max-request-bytes ("
+            + maxRequestBytes + "), or a request of the maximum size could never be proposed");
+      }
+      if (maxBatchRequests <= 0) {
+        errors.add("max-batch-requests = " + maxBatchRequests + ": must be > 0");
+      }
+      if (maxQueuedRequests <= 0 || maxQueuedBytes < maxRequestBytes) {
+        errors.add("max-queued-requests (" + maxQueuedRequests + ") must be > 0 and max-queued-bytes ("
+            + maxQueuedBytes + ") >= max-request-bytes (" + maxRequestBytes + ")");
+      }
+      if (maxPendingReads <= 0) {
+        errors.add("max-pending-reads = " + maxPendingReads + ": must be > 0");
+      }
+      if (maxRoundsInFlight <= 0) {
+        errors.add("max-rounds-in-flight = " + maxRoundsInFlight + ": must be > 0");
+      }
+      if (logWindowRounds < 2 * maxRoundsInFlight + 2) {
+        errors.add("log-window-rounds (" + logWindowRounds + ") must be at least 2 * max-rounds-in-flight"
+            + " + 2 (" + (2L * maxRoundsInFlight + 2) + "): peers run up to max-rounds-in-flight rounds"
+            + " ahead of a commit index that may itself be ahead of this replica's");
+      }
+      if (maxTransferBytes < maxBatchBytes) {
+        errors.add("max-transfer-bytes (" + maxTransferBytes + ") must be >= max-batch-bytes ("
+            + maxBatchBytes + "), or a full slot could never be resent");
+      }
+      if (maxClients <= 0) {
+        errors.add("max-clients = " + maxClients + ": must be > 0");
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidConfigException(errors);
+      }
+      return new ChoraConfig(this);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.chora.runtime.core;
+
+/**
+ * acks[k][j]: the highest round R such that replica k holds every slot of proposer j up to R, as
+ * last heard from k (element-wise max: acknowledgements only grow). Row {@code self} is this
+ * replica's own, kept exact by the core.
+ */
+final class AckMatrix {
+  private final long[][] acks;
+  private final int quorum;
+  private final long[] scratch;
+
+  AckMatrix(int replicas, int quorum, long initial) {
+    this.acks = new long[replicas][replicas];
+    for (long[] row : acks) {
+      java.util.Arrays.fill(row, initial);
+    }
+    this.quorum = quorum;
+    this.scratch = new long[replicas];
+  }
+
+  long get(int replica, int proposer) {
+    return acks[replica][proposer];
+  }
+
+  void set(int replica, int proposer, long round) {
+    acks[replica][proposer] = round;
+  }
+
+  long[] copyOfRow(int replica) {
+    return acks[replica].clone();
+  }
+
+  /** Merges a peer's vector; returns whether anything grew. */
+  boolean merge(int replica, long[] vector) {
+    long[] row = acks[replica];
+    boolean grew = false;
+    for (int j = 0; j < row.length; j++) {
+      if (vector[j] > row[j]) {
+        row[j] = vector[j];
+        grew = true;
+      }
+    }
+    return grew;
+  }
+
+  /**
+   * The highest round through which proposer j's slots are committed: the quorum-th largest
+   * acknowledgement for j, i.e. the highest R that at least f+1 replicas hold through.
+   */
+  long committedThrough(int proposer) {
+    for (int k = 0; k < acks.length; k++) {
+      scratch[k] = acks[k][proposer];
+    }
+    java.util.Arrays.sort(scratch);
+    return scratch[scratch.length - quorum];
+  }
+
+  /** The highest round any replica says it holds of proposer j. */
+  long highestAck(int proposer) {
+    long max = Long.MIN_VALUE;
+    for (long[] row : acks) {
+      max = Math.max(max, row[proposer]);
+    }
+    return max;
+  }
+
+  /** The highest round that every replica holds of every proposer: nobody needs it resent. */
+  long minAck() {
+    long min = Long.MAX_VALUE;
+    for (long[] row : acks) {
+      for (long v : row) {
+        min = Math.min(min, v);
+      }
+    }
+    return min;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.chora.runtime.core;
+
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.ReadRequest;
+
+/**
+ * Everything a {@link ReplicaCore} asks of the world, called synchronously while it handles an
+ * input, in the order it must take effect. Implementations must not call back into the core.
+ *
+ * <p>The core never executes anything itself: committed batches and ready reads go out here, in
+ * log order, to an executor (see {@code dev.chora.runtime.exec.Executor}) that owns the state
+ * machine — in the Pekko runtime that is a separate actor.
+ */
+public interface CoreOutput {
+  /** Send {@code message} to replica {@code to}; it may be lost, delayed or duplicated. */
+  void send(int to, PeerMessage message);
+
+  /** Slot (round, proposer) is committed and every earlier slot has been handed out already. */
+  void execute(long round, int proposer, Batch batch);
+
+  /** Every round up to the read's barrier has been handed to {@link #execute}: answer it now. */
+  void serveRead(ReadRequest read);
+
+  /** A reply the core gives itself: a refusal (overload, too large). */
+  void reply(ClientReply reply);
+
+  /** This replica entered {@code round} at {@code nowNanos} and proposed its batch. */
+  default void roundEntered(long round, long nowNanos) {}
+
+  /** Round {@code round} timed out without a message from {@code replica}. */
+  default void synchronyViolation(long round, int replica) {}
+
+  /** Every round up to {@code commitIndex} is committed. */
+  default void committed(long commitIndex) {}
+
+  /** An invalid message was dropped; logged by the caller at a rate-limited level. */
+  default void dropped(DropReason reason, PeerMessage message) {}
+}

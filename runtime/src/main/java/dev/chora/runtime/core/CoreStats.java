@@ -1,0 +1,44 @@
+package dev.chora.runtime.core;
+
+/**
+ * Counters of one core, read by metrics and tests. Written only by the core's thread; readers on
+ * other threads see values that may be slightly stale, which is all a metric needs.
+ */
+public final class CoreStats {
+  long roundsEntered;
+  long roundsTimedOut;
+  long violations;
+  long requestsProposed;
+  long overloaded;
+  long tooLarge;
+  long duplicateSubmits;
+  long slotRequestsSent;
+  long slotsRecovered;
+  long heartbeatsSent;
+  final long[] dropped = new long[DropReason.values().length];
+
+  public long roundsEntered() { return roundsEntered; }
+  /** Rounds entered by timeout rather than with every member's message in hand. */
+  public long roundsTimedOut() { return roundsTimedOut; }
+  /** Missing-sender records: one per member missing when a round timed out. */
+  public long violations() { return violations; }
+  public long requestsProposed() { return requestsProposed; }
+  public long overloaded() { return overloaded; }
+  public long tooLarge() { return tooLarge; }
+  /** Retries of a request that was still queued or in flight here, absorbed without a new slot. */
+  public long duplicateSubmits() { return duplicateSubmits; }
+  public long slotRequestsSent() { return slotRequestsSent; }
+  /** Slots that arrived through a slot transfer rather than their round message. */
+  public long slotsRecovered() { return slotsRecovered; }
+  public long heartbeatsSent() { return heartbeatsSent; }
+
+  public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
+
+  public long droppedTotal() {
+    long total = 0;
+    for (long d : dropped) {
+      total += d;
+    }
+    return total;
+  }
+}

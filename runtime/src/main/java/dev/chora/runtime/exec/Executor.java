@@ -1,0 +1,86 @@
+package dev.chora.runtime.exec;
+
+import dev.chora.runtime.core.CoreMutation;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.spi.StateMachine;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Applies committed slots, in the order the core hands them out, to the user's state machine,
+ * exactly once per (clientId, seq), and answers the clients whose requests this replica proposed
+ * (DESIGN §3.5): the other replicas apply silently. Single-threaded, like the core; in the Pekko
+ * runtime it is an actor of its own so a slow state machine does not hold up rounds.
+ */
+public final class Executor {
+  private final int self;
+  private final StateMachine stateMachine;
+  private final ClientTable clients;
+  private final Consumer<ClientReply> replies;
+  private final ExecutionListener listener;
+  private final boolean deduplicate;
+  private long appliedRequests;
+  private long duplicatesSkipped;
+
+  public Executor(int self, StateMachine stateMachine, int maxClients, Consumer<ClientReply> replies,
+      ExecutionListener listener) {
+    this(self, stateMachine, maxClients, replies, listener, CoreMutation.NONE);
+  }
+
+  /** With a deliberate bug, for the simulator's mutation tests only. */
+  public Executor(int self, StateMachine stateMachine, int maxClients, Consumer<ClientReply> replies,
+      ExecutionListener listener, CoreMutation mutation) {
+    this.self = self;
+    this.stateMachine = stateMachine;
+    this.clients = new ClientTable(maxClients);
+    this.replies = replies;
+    this.listener = listener;
+    this.deduplicate = mutation != CoreMutation.NO_CLIENT_TABLE;
+  }
+
+  /** Applies one committed slot. */
+  public void execute(long round, int proposer, Batch batch) {
+    List<Request> requests = batch.requests();
+    for (int i = 0; i < requests.size(); i++) {
+      Request request = requests.get(i);
+      ClientTable.Verdict verdict = deduplicate
+          ? clients.classify(request.clientId(), request.seq())
+          : ClientTable.Verdict.NEW;
+      switch (verdict) {
+        case NEW -> {
+          byte[] result = stateMachine.apply(request.command());
+          clients.record(request.clientId(), request.seq(), result);
+          appliedRequests++;
+          listener.applied(round, proposer, i, request, result);
+          if (proposer == self) {
+            replies.accept(ClientReply.ok(request.clientId(), request.seq(), result));
+          }
+        }
+        case RETRY_OF_LAST -> {
+          duplicatesSkipped++;
+          listener.skippedDuplicate(round, proposer, i, request);
+          if (proposer == self) {
+            // The client retried here, so it is still waiting: answer from the table.
+            replies.accept(ClientReply.ok(request.clientId(), request.seq(), clients.storedReply(request.clientId())));
+          }
+        }
+        case STALE -> {
+          duplicatesSkipped++;
+          listener.skippedDuplicate(round, proposer, i, request);
+        }
+      }
+    }
+  }
+
+  /** Answers a read whose barrier has been executed. */
+  public void serveRead(ReadRequest read) {
+    replies.accept(ClientReply.ok(read.clientId(), read.seq(), stateMachine.query(read.query())));
+  }
+
+  public long appliedRequests() { return appliedRequests; }
+  public long duplicatesSkipped() { return duplicatesSkipped; }
+  public int clientTableSize() { return clients.size(); }
+}

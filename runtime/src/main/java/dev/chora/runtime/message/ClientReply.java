@@ -1,0 +1,27 @@
+package dev.chora.runtime.message;
+
+/**
+ * The answer to a client's request or read. {@code result} is the state machine's reply when
+ * {@code status} is {@link Status#OK}; otherwise it is empty and the status says why the request
+ * was refused (nothing was executed for a refused request).
+ */
+public record ClientReply(long clientId, long seq, Status status, byte[] result) {
+  private static final byte[] NONE = new byte[0];
+
+  public enum Status {
+    /** Executed (or, for a read, answered); {@code result} holds the reply. */
+    OK,
+    /** The replica's queue is full; retry later, preferably with back-off. */
+    OVERLOADED,
+    /** The request exceeds max-request-bytes and will never be accepted. */
+    REQUEST_TOO_LARGE
+  }
+
+  public static ClientReply ok(long clientId, long seq, byte[] result) {
+    return new ClientReply(clientId, seq, Status.OK, result);
+  }
+
+  public static ClientReply refused(long clientId, long seq, Status status) {
+    return new ClientReply(clientId, seq, status, NONE);
+  }
+}

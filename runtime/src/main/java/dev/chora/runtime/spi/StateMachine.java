@@ -1,0 +1,22 @@
+package dev.chora.runtime.spi;
+
+/**
+ * The user's replicated state machine. Every replica applies the same commands in the same order,
+ * so {@link #apply} must be deterministic: no clocks, no randomness, no I/O whose result differs
+ * between replicas, no iteration over unordered hash structures whose order leaks into results.
+ *
+ * <p>Called from one thread at a time (the executor's); implementations need no locking.
+ */
+public interface StateMachine {
+  /** Applies a committed command and returns the reply for the client that sent it. */
+  byte[] apply(byte[] command);
+
+  /** Answers a read without changing state (round-barrier and stale reads). */
+  byte[] query(byte[] query);
+
+  /** The whole state, for state transfer to a recovering replica and for log truncation. */
+  byte[] snapshot();
+
+  /** Replaces the whole state with one written by {@link #snapshot()}. */
+  void restore(byte[] snapshot);
+}
