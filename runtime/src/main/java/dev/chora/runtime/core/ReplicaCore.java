@@ -463,15 +463,15 @@ public final class ReplicaCore {
       if (now < nextFetchAt[j]) {
         continue;
       }
+      nextFetchAt[j] = now + config.roundTimeoutNanos();
       long to = Math.min(known, log.limit() - 1);
       if (to <= mine) {
-        continue;
+        continue; // beyond the window for now: retried once the window moves
       }
       int target = fetchTarget(j, mine + 1);
       out.send(target, new SlotRequest(view, self, j, mine + 1, to));
       stats.slotRequestsSent++;
       fetchAttempts[j]++;
-      nextFetchAt[j] = now + config.roundTimeoutNanos();
     }
   }
 

@@ -1,0 +1,85 @@
+package dev.chora.runtime.sim;
+
+import dev.chora.runtime.config.ChoraConfig;
+import java.util.SplittableRandom;
+
+/**
+ * Everything one simulated run varies, drawn from its seed so that a seed names a run exactly:
+ * group size and protocol settings, client load, and the fault mix of the faulty phase.
+ *
+ * @param faultRounds      the faulty phase lasts until some replica reaches this round
+ * @param livenessRounds   after faults stop, every request must complete within this many rounds
+ */
+public record SimParameters(
+    long seed,
+    ChoraConfig config,
+    int clients,
+    int opsPerClient,
+    int keys,
+    long meanThinkNanos,
+    long clientTimeoutNanos,
+    double barrierReadShare,
+    double logReadShare,
+    double casShare,
+    long minDelayNanos,
+    long maxDelayNanos,
+    double dropRate,
+    double lateRate,
+    double duplicateRate,
+    long lateDelayMaxNanos,
+    int linkFaults,
+    int faultRounds,
+    int livenessRounds) {
+
+  /** Round timeout in the simulated network; delays are drawn around it. */
+  static final long ROUND_TIMEOUT_NANOS = 1_000_000;
+
+  public static SimParameters forSeed(long seed, int replicas) {
+    SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + replicas);
+    int inFlight = 1 + r.nextInt(8);
+    int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
+    int maxBatch = maxRequest * (1 + r.nextInt(64));
+    ChoraConfig config = ChoraConfig.builder(replicas)
+        .minRoundIntervalNanos(r.nextInt(4) == 0 ? r.nextLong(200_000) : 0)
+        .roundTimeoutNanos(ROUND_TIMEOUT_NANOS)
+        .idleRoundIntervalNanos(300_000 + r.nextLong(3_000_000))
+        .maxRequestBytes(maxRequest)
+        .maxBatchBytes(maxBatch)
+        .maxBatchRequests(1 + r.nextInt(128))
+        .maxQueuedRequests(64 + r.nextInt(1024))
+        .maxRoundsInFlight(inFlight)
+        .logWindowRounds(2 * inFlight + 2 + r.nextInt(64))
+        .maxTransferBytes(maxBatch * (1 + r.nextInt(4)))
+        .build();
+    boolean calm = r.nextInt(10) == 0; // some runs with no faults at all, the common case
+    int faultRounds = 1000 + r.nextInt(2000);
+    int opsPerClient = 40 + r.nextInt(120);
+    // Spread each client's operations over about the faulty phase, so that some are in flight
+    // when the faults stop and the liveness bound is exercised.
+    long meanThink = faultRounds * (150_000L + r.nextLong(300_000)) / opsPerClient;
+    return new SimParameters(
+        seed,
+        config,
+        2 + r.nextInt(7),
+        opsPerClient,
+        1 + r.nextInt(5),
+        meanThink,
+        4 * ROUND_TIMEOUT_NANOS + r.nextLong(12 * ROUND_TIMEOUT_NANOS),
+        r.nextDouble() * 0.4,
+        r.nextDouble() * 0.15,
+        r.nextDouble() * 0.3,
+        20_000 + r.nextLong(50_000),
+        100_000 + r.nextLong(400_000),
+        calm ? 0 : r.nextDouble() * 0.08,
+        calm ? 0 : r.nextDouble() * 0.05,
+        calm ? 0 : r.nextDouble() * 0.05,
+        ROUND_TIMEOUT_NANOS * (2 + r.nextInt(20)),
+        calm ? 0 : r.nextInt(6),
+        faultRounds,
+        400);
+  }
+
+  public int replicas() {
+    return config.replicas();
+  }
+}
