@@ -1,0 +1,111 @@
+package dev.chora.runtime.sim;
+
+import dev.chora.runtime.core.CoreMutation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs many seeds, spread over threads (each run is single-threaded and independent, so the
+ * results do not depend on the threads), and sums them up. Seeds alternate between N = 3 (even)
+ * and N = 5 (odd) unless a fixed N is asked for.
+ */
+public final class SimulationCampaign {
+  private SimulationCampaign() {}
+
+  /** The group size the campaign uses for a seed when none is fixed. */
+  public static int replicasFor(long seed) {
+    return seed % 2 == 0 ? 3 : 5;
+  }
+
+  /** The campaign's totals; {@code failures} is sorted by seed. */
+  public record Summary(long seeds, long rounds, long events, long operations, long appliedRequests,
+      long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
+      long peakRetainedSlots, long wallNanos, List<SimulationViolation> failures) {
+
+    public double roundsPerSecond() {
+      return rounds / (wallNanos / 1e9);
+    }
+
+    public String describe() {
+      return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied,"
+              + " %d synchrony violations, %d slots recovered, %d messages dropped, longest recovery %d rounds,"
+              + " peak retained log %d slots; wall time %.1f s, %.0f simulated rounds/s; %d failed",
+          seeds, rounds, events, operations, appliedRequests, synchronyViolations, slotsRecovered, messagesDropped,
+          maxRecoveryRounds, peakRetainedSlots, wallNanos / 1e9, roundsPerSecond(), failures.size());
+    }
+  }
+
+  /**
+   * @param fixedReplicas 0 to alternate N = 3 and 5 by seed, otherwise the N for every seed
+   * @param progress      receives a line at each tenth of the campaign
+   */
+  public static Summary run(long firstSeed, long seeds, int fixedReplicas, CoreMutation mutation, int threads,
+      Consumer<String> progress) {
+    long start = System.nanoTime();
+    AtomicLong next = new AtomicLong(firstSeed);
+    long end = firstSeed + seeds;
+    AtomicLong done = new AtomicLong();
+    long step = Math.max(1, seeds / 10);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "chora-sim");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<SimResult>>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        workers.add(pool.submit(() -> {
+          List<SimResult> results = new ArrayList<>();
+          for (long seed = next.getAndIncrement(); seed < end; seed = next.getAndIncrement()) {
+            int n = fixedReplicas > 0 ? fixedReplicas : replicasFor(seed);
+            results.add(Simulation.run(SimParameters.forSeed(seed, n), mutation));
+            long d = done.incrementAndGet();
+            if (d % step == 0 || d == seeds) {
+              progress.accept(String.format("simulation: %d/%d seeds (%.0f%%), %.1f s", d, seeds, 100.0 * d / seeds,
+                  (System.nanoTime() - start) / 1e9));
+            }
+          }
+          return results;
+        }));
+      }
+      long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
+      long maxRecovery = 0, peakRetained = 0;
+      List<SimulationViolation> failures = new ArrayList<>();
+      for (Future<List<SimResult>> w : workers) {
+        for (SimResult r : w.get()) {
+          rounds += r.rounds();
+          events += r.events();
+          ops += r.operations();
+          applied += r.appliedRequests();
+          violations += r.violations();
+          recovered += r.slotsRecovered();
+          dropped += r.messagesDropped();
+          maxRecovery = Math.max(maxRecovery, r.recoveryRounds());
+          peakRetained = Math.max(peakRetained, r.peakRetainedSlots());
+          if (!r.ok()) {
+            failures.add(r.violation());
+          }
+        }
+      }
+      failures.sort(Comparator.comparingLong(SimulationViolation::seed));
+      return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
+          peakRetained, System.nanoTime() - start, failures);
+    } catch (Exception e) {
+      throw new IllegalStateException("simulation campaign failed to run", e);
+    } finally {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

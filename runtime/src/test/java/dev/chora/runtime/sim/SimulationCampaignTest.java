@@ -1,0 +1,43 @@
+package dev.chora.runtime.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.runtime.core.CoreMutation;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulation campaign: {@code chora.sim.seeds} seeds from {@code chora.sim.firstSeed},
+ * alternating N = 3 and N = 5, on every core of the machine. A failure lists each failing seed
+ * with the command that replays it.
+ */
+class SimulationCampaignTest {
+
+  @Test
+  void everySeedKeepsEveryInvariant() {
+    long seeds = Long.getLong("chora.sim.seeds", 2000);
+    long firstSeed = Long.getLong("chora.sim.firstSeed", 1);
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    SimulationCampaign.Summary summary =
+        SimulationCampaign.run(firstSeed, seeds, 0, CoreMutation.NONE, threads, System.out::println);
+    System.out.println("simulation campaign (N = 3 and 5, seeds " + firstSeed + ".." + (firstSeed + seeds - 1)
+        + "): " + summary.describe());
+    String failures = summary.failures().stream().limit(20).map(Object::toString)
+        .collect(Collectors.joining("\n"));
+    assertTrue(summary.failures().isEmpty(), summary.failures().size() + " seeds failed:\n" + failures);
+    assertEquals(seeds, summary.seeds());
+    assertTrue(summary.rounds() >= seeds * 1000, "every seed runs at least a thousand rounds");
+    assertTrue(summary.synchronyViolations() > 0 && summary.slotsRecovered() > 0 && summary.messagesDropped() > 0,
+        "the campaign injected faults: " + summary.describe());
+  }
+
+  @Test
+  void sevenReplicasKeepEveryInvariant() {
+    long seeds = Math.max(20, Long.getLong("chora.sim.seeds", 2000) / 40);
+    SimulationCampaign.Summary summary = SimulationCampaign.run(Long.getLong("chora.sim.firstSeed", 1), seeds, 7,
+        CoreMutation.NONE, Math.max(1, Runtime.getRuntime().availableProcessors()), line -> {});
+    System.out.println("simulation campaign (N = 7): " + summary.describe());
+    assertTrue(summary.failures().isEmpty(), "seeds failed:\n" + summary.failures());
+  }
+}

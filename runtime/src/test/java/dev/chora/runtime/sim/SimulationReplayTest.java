@@ -1,0 +1,46 @@
+package dev.chora.runtime.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Determinism, and the replay of one seed: {@code -Dchora.sim.replay=SEED:N} (the command a
+ * failing seed prints) reruns exactly that run and prints what it found.
+ */
+class SimulationReplayTest {
+
+  @Test
+  void sameSeedSameRunBitForBit() {
+    for (long seed = 1; seed <= 6; seed++) {
+      SimParameters p = SimParameters.forSeed(seed, SimulationCampaign.replicasFor(seed));
+      SimResult first = Simulation.run(p);
+      SimResult second = Simulation.run(SimParameters.forSeed(seed, SimulationCampaign.replicasFor(seed)));
+      assertEquals(first, second, "seed " + seed + " ran differently twice");
+    }
+  }
+
+  @Test
+  void differentSeedsDifferentRuns() {
+    SimResult a = Simulation.run(SimParameters.forSeed(11, 3));
+    SimResult b = Simulation.run(SimParameters.forSeed(13, 3));
+    org.junit.jupiter.api.Assertions.assertNotEquals(a.digest(), b.digest());
+  }
+
+  @Test
+  void replayOneSeed() {
+    String replay = System.getProperty("chora.sim.replay");
+    Assumptions.assumeTrue(replay != null && !replay.isBlank(),
+        "no seed to replay: pass -Dchora.sim.replay=SEED:N (printed by a failing seed)");
+    String[] parts = replay.split(":");
+    long seed = Long.parseLong(parts[0].trim());
+    int n = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : SimulationCampaign.replicasFor(seed);
+    SimParameters p = SimParameters.forSeed(seed, n);
+    System.out.println("replaying seed " + seed + " with N=" + n + ": " + p);
+    SimResult result = Simulation.run(p);
+    System.out.println(result);
+    assertNull(result.violation(), () -> String.valueOf(result.violation()));
+  }
+}
