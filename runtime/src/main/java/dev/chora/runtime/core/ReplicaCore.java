@@ -464,9 +464,13 @@ public final class ReplicaCore {
         continue;
       }
       nextFetchAt[j] = now + config.roundTimeoutNanos();
-      long to = Math.min(known, log.limit() - 1);
-      if (to <= mine) {
+      long last = Math.min(known, log.limit() - 1);
+      if (last <= mine) {
         continue; // beyond the window for now: retried once the window moves
+      }
+      long to = mine + 1;
+      while (to < last && !log.has(to + 1, j)) {
+        to++; // ask for the run of missing rounds, not for what is already here
       }
       int target = fetchTarget(j, mine + 1);
       out.send(target, new SlotRequest(view, self, j, mine + 1, to));

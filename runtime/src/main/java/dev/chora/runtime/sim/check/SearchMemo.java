@@ -7,49 +7,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lowe's memo of search configurations already explored, with one refinement for incomplete ops.
+ * Lowe's memo of search configurations already explored, refined for incomplete ops.
  *
- * <p>A configuration is (completed ops linearized, model state, incomplete ops linearized). Plain
- * memoisation keys on all three. But incomplete ops are optional and never constrain real-time
- * order (they never return), so having used <em>fewer</em> of them can only leave more options: a
- * configuration is dominated by an explored one with the same completed set and state whose
- * used-incomplete set is a subset of its own. Pruning dominated configurations avoids a 2^k
- * blow-up over k timed-out writes, which chaos runs produce in bulk. With no incomplete ops this
- * is exactly the plain (BitSet, state) memo.
+ * <p>A configuration is (completed ops linearized, model state, incomplete ops used). Two refinements
+ * over a plain (BitSet, state) memo, both because incomplete ops are optional and never return:
+ * <ul>
+ *   <li>Incomplete ops are described by how many of each interchangeable kind were used, not which:
+ *       every used op was invoked before the first remaining return, which only moves forward, so all
+ *       used and unused ops of a kind that are available now stay interchangeable from here on.
+ *   <li>Using <em>fewer</em> incomplete ops can only leave more options, so a configuration is
+ *       dominated by an explored one with the same completed set and state whose per-kind counts are
+ *       all &lt;= its own.
+ * </ul>
+ * Pruning dominated configurations avoids an exponential blow-up over timed-out writes, which chaos
+ * runs produce in bulk. With no incomplete ops this is exactly the plain (BitSet, state) memo.
  */
 final class SearchMemo {
 
     private record Key(BitSet completedDone, Object state) {
     }
 
-    /** Per (completed set, state): an antichain of used-incomplete sets already explored. */
-    private final Map<Key, List<BitSet>> explored = new HashMap<>();
+    /** Per (completed set, state): an antichain of used-per-kind count vectors already explored. */
+    private final Map<Key, List<int[]>> explored = new HashMap<>();
 
     /**
      * Records the configuration and returns true if it is new, or returns false if it is dominated by
-     * one already explored (so exploring it again cannot find anything new).
+     * one already explored (so exploring it cannot find anything new).
      */
-    boolean visit(BitSet completedDone, Object state, BitSet incompleteUsed) {
-        List<BitSet> usedSets = explored.get(new Key(completedDone, state));
-        if (usedSets == null) {
-            usedSets = new ArrayList<>(1);
-            explored.put(new Key((BitSet) completedDone.clone(), state), usedSets);
+    boolean visit(BitSet completedDone, Object state, int[] usedPerKind) {
+        List<int[]> seenCounts = explored.get(new Key(completedDone, state));
+        if (seenCounts == null) {
+            seenCounts = new ArrayList<>(1);
+            explored.put(new Key((BitSet) completedDone.clone(), state), seenCounts);
         } else {
-            for (BitSet seen : usedSets) {
-                if (isSubset(seen, incompleteUsed)) {
+            for (int[] seen : seenCounts) {
+                if (atMost(seen, usedPerKind)) {
                     return false;
                 }
             }
             // Entries the new one dominates are now redundant; keeping an antichain keeps scans short.
-            usedSets.removeIf(seen -> isSubset(incompleteUsed, seen));
+            seenCounts.removeIf(seen -> atMost(usedPerKind, seen));
         }
-        usedSets.add((BitSet) incompleteUsed.clone());
+        seenCounts.add(usedPerKind.clone());
         return true;
     }
 
-    private static boolean isSubset(BitSet small, BitSet big) {
-        for (int i = small.nextSetBit(0); i >= 0; i = small.nextSetBit(i + 1)) {
-            if (!big.get(i)) {
+    private static boolean atMost(int[] small, int[] big) {
+        for (int i = 0; i < small.length; i++) {
+            if (small[i] > big[i]) {
                 return false;
             }
         }

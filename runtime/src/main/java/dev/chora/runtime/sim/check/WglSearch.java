@@ -39,10 +39,12 @@ final class WglSearch<O extends TimedOperation, S> {
     private final boolean[] completed;
     private final int[] slot; // index of op i among the completed ops, or among the incomplete ops
     private final int[] twin; // next interchangeable incomplete op in call order, or -1
+    private final int[] kind; // interchangeability class of an incomplete op
     private final EventList.Event[] callOf;
 
     private final BitSet completedDone = new BitSet();
     private final BitSet incompleteUsed = new BitSet();
+    private final int[] usedPerKind;
     private final SearchMemo memo = new SearchMemo();
     private final ArrayList<Frame> stack = new ArrayList<>();
     private final List<Integer> prefix = new ArrayList<>(); // ops on the stack, for explanations
@@ -64,18 +66,33 @@ final class WglSearch<O extends TimedOperation, S> {
         }
         callOf = new EventList.Event[n];
         twin = new int[n];
+        kind = new int[n];
         Map<Object, Integer> lastWithKey = new HashMap<>();
+        Map<Object, Integer> kindOfKey = new HashMap<>();
+        int kinds = 0;
         for (EventList.Event call : events.callsInOrder) {
             callOf[call.op] = call;
             twin[call.op] = -1;
-            Object key = completed[call.op] ? null : model.interchangeKey(ops.get(call.op));
-            if (key != null) {
-                Integer previous = lastWithKey.put(key, call.op);
-                if (previous != null) {
-                    twin[previous] = call.op;
-                }
+            if (completed[call.op]) {
+                continue;
             }
+            Object key = model.interchangeKey(ops.get(call.op));
+            if (key == null) {
+                kind[call.op] = kinds++; // interchangeable with nothing: a kind of its own
+                continue;
+            }
+            Integer previous = lastWithKey.put(key, call.op);
+            if (previous != null) {
+                twin[previous] = call.op;
+            }
+            Integer k = kindOfKey.get(key);
+            if (k == null) {
+                k = kinds++;
+                kindOfKey.put(key, k);
+            }
+            kind[call.op] = k;
         }
+        usedPerKind = new int[kinds];
         state = model.initial();
     }
 
@@ -88,7 +105,7 @@ final class WglSearch<O extends TimedOperation, S> {
         if (remainingCompleted == 0) {
             return linearizable();
         }
-        memo.visit(completedDone, state, incompleteUsed);
+        memo.visit(completedDone, state, usedPerKind);
         longest = LongestPrefix.capture(prefix, state, events);
         EventList.Event entry = events.head.next;
         boolean incompletePass = false; // false: trying completed candidates; true: incomplete ones
@@ -138,19 +155,15 @@ final class WglSearch<O extends TimedOperation, S> {
         if (next == null || followsUnobservedIncomplete(op, next)) {
             return false;
         }
-        BitSet bits = completed[op] ? completedDone : incompleteUsed;
-        bits.set(slot[op]);
-        if (!memo.visit(completedDone, next, incompleteUsed)) {
-            bits.clear(slot[op]);
+        mark(op, true);
+        if (!memo.visit(completedDone, next, usedPerKind)) {
+            mark(op, false);
             return false;
         }
         stack.add(new Frame(call, state));
         prefix.add(op);
         state = next;
         EventList.lift(call);
-        if (completed[op]) {
-            remainingCompleted--;
-        }
         if (prefix.size() > longest.depth()) {
             longest = LongestPrefix.capture(prefix, state, events);
         }
@@ -164,13 +177,20 @@ final class WglSearch<O extends TimedOperation, S> {
         @SuppressWarnings("unchecked")
         S before = (S) top.stateBefore();
         state = before;
-        int op = top.call().op;
-        (completed[op] ? completedDone : incompleteUsed).clear(slot[op]);
-        if (completed[op]) {
-            remainingCompleted++;
-        }
+        mark(top.call().op, false);
         EventList.unlift(top.call());
         return top.call();
+    }
+
+    /** Records (or, on backtrack, forgets) that {@code op} is linearized. */
+    private void mark(int op, boolean linearized) {
+        if (completed[op]) {
+            completedDone.set(slot[op], linearized);
+            remainingCompleted += linearized ? -1 : 1;
+        } else {
+            incompleteUsed.set(slot[op], linearized);
+            usedPerKind[kind[op]] += linearized ? 1 : -1;
+        }
     }
 
     /**

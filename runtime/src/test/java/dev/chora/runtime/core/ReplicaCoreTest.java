@@ -1,0 +1,362 @@
+package dev.chora.runtime.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.message.AckMessage;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundMessage;
+import dev.chora.runtime.message.SlotRequest;
+import dev.chora.runtime.message.SlotTransfer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives one core step by step with hand-made inputs and checks its outputs, one protocol rule per
+ * test (DESIGN §3, §4, §8). Replica 0 of a group of three unless said otherwise.
+ */
+class ReplicaCoreTest {
+  static final long MS = 1_000_000;
+
+  static ChoraConfig.Builder config() {
+    return ChoraConfig.builder(3)
+        .roundTimeoutNanos(MS)
+        .minRoundIntervalNanos(0)
+        .idleRoundIntervalNanos(10 * MS)
+        .maxRequestBytes(100)
+        .maxBatchBytes(200)
+        .maxTransferBytes(400)
+        .maxRoundsInFlight(4)
+        .logWindowRounds(16);
+  }
+
+  final Recorder out = new Recorder();
+  ReplicaCore core = new ReplicaCore(config().build(), 0, out);
+
+  static Request req(long client, long seq) {
+    return new Request(client, seq, new byte[34]); // 50 bytes with its header
+  }
+
+  static Batch batch(Request... requests) {
+    return Batch.of(List.of(requests));
+  }
+
+  static RoundMessage round(int from, long round, Batch batch, long... acks) {
+    return new RoundMessage(0, round, from, batch, acks);
+  }
+
+  // ------------------------------------------------------------ rounds and proposals
+
+  @Test
+  void firstTickEntersRoundOneAndProposesToEveryPeer() {
+    core.tick(0);
+    assertEquals(List.of(1L), out.rounds);
+    assertEquals(2, out.sent.size());
+    assertEquals(List.of(1, 2), out.sent.stream().map(Recorder.Sent::to).toList());
+    RoundMessage m = out.lastRoundMessage();
+    assertEquals(1, m.round());
+    assertTrue(m.batch().isEmpty());
+    assertEquals(1, m.ackVector()[0], "a proposer holds its own slot");
+  }
+
+  @Test
+  void queuedRequestsAreBatchedUpToMaxBatchBytes() {
+    core.tick(0);
+    out.clear();
+    for (int c = 1; c <= 5; c++) {
+      core.submit(0, req(c, 1));
+    }
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    // 200 bytes hold four 50-byte requests; the fifth waits for the next round.
+    assertEquals(List.of(2L), out.rounds);
+    assertEquals(4, out.lastRoundMessage().batch().size());
+    assertEquals(1, core.queuedRequests());
+  }
+
+  @Test
+  void everyReplicaProposesEvenAnEmptyBatchEachRound() {
+    core.tick(0);
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    assertEquals(List.of(1L, 2L), out.rounds);
+    assertTrue(out.lastRoundMessage().batch().isEmpty());
+  }
+
+  @Test
+  void overfullQueueAnswersOverloaded() {
+    core = new ReplicaCore(config().maxQueuedRequests(2).build(), 0, out);
+    core.tick(0);
+    core.submit(0, req(1, 1));
+    core.submit(0, req(2, 1));
+    core.submit(0, req(3, 1));
+    assertEquals(List.of(ClientReply.refused(3, 1, ClientReply.Status.OVERLOADED).status()),
+        out.replies.stream().map(ClientReply::status).toList());
+    assertEquals(3, out.replies.get(0).clientId());
+    assertEquals(2, core.queuedRequests());
+    assertEquals(1, core.stats().overloaded());
+  }
+
+  @Test
+  void requestOverTheSizeLimitIsRefused() {
+    core.tick(0);
+    core.submit(0, new Request(9, 1, new byte[200]));
+    assertEquals(ClientReply.Status.REQUEST_TOO_LARGE, out.replies.get(0).status());
+    assertEquals(0, core.queuedRequests());
+  }
+
+  @Test
+  void retryOfARequestStillInFlightIsAbsorbed() {
+    core.tick(0);
+    core.submit(0, req(1, 1));
+    core.submit(0, req(1, 1));
+    assertEquals(1, core.queuedRequests());
+    assertEquals(1, core.stats().duplicateSubmits());
+  }
+
+  // ------------------------------------------------------------ the synchronizer
+
+  @Test
+  void entersNextRoundOnceEveryMembersMessageIsHeld() {
+    core.tick(0);
+    core.submit(0, req(1, 1));
+    core.receive(10, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    assertEquals(List.of(1L), out.rounds, "still missing replica 2's round-1 message");
+    core.receive(20, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    assertEquals(List.of(1L, 2L), out.rounds);
+    assertTrue(out.violations.isEmpty());
+  }
+
+  @Test
+  void minRoundIntervalHoldsTheNextRoundBack() {
+    core = new ReplicaCore(config().minRoundIntervalNanos(MS / 2).build(), 0, out);
+    core.tick(0);
+    core.submit(0, req(1, 1));
+    core.receive(10, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(20, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    assertEquals(List.of(1L), out.rounds);
+    assertEquals(MS / 2, core.nextDeadlineNanos());
+    core.tick(MS / 2);
+    assertEquals(List.of(1L, 2L), out.rounds);
+  }
+
+  @Test
+  void roundTimeoutEntersAnywayAndRecordsAViolationPerMissingSender() {
+    core.tick(0);
+    core.receive(10, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    assertEquals(MS, core.nextDeadlineNanos());
+    core.tick(MS - 1);
+    assertEquals(List.of(1L), out.rounds);
+    core.tick(MS);
+    assertEquals(List.of(1L, 2L), out.rounds);
+    assertEquals(List.of(new Recorder.Violation(1, 2)), out.violations);
+    assertEquals(1, core.consecutiveViolations(2));
+    assertEquals(0, core.consecutiveViolations(1));
+    assertEquals(1, core.stats().roundsTimedOut());
+  }
+
+  @Test
+  void idleRoundsBackOffAndNewWorkWakesTheNextRoundAtOnce() {
+    long t = 0;
+    core.tick(t);
+    while (core.currentRound() < 10) {
+      long r = core.currentRound();
+      core.receive(t, round(1, r, Batch.EMPTY, r - 1, r, r - 1));
+      core.receive(t, round(2, r, Batch.EMPTY, r - 1, r - 1, r));
+      if (core.currentRound() == r) {
+        t = Math.max(t, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    assertTrue(out.violations.isEmpty());
+    long r = core.currentRound();
+    long[] acks = {r - 1, r, r - 1};
+    core.receive(t, round(1, r, Batch.EMPTY, acks));
+    core.receive(t, round(2, r, Batch.EMPTY, r - 1, r - 1, r));
+    long idleGap = core.nextDeadlineNanos() - t;
+    assertTrue(idleGap > MS, "idle rounds have backed off, gap " + idleGap);
+    assertTrue(idleGap <= 10 * MS, "but never beyond idle-round-interval, gap " + idleGap);
+    long roundBefore = core.currentRound();
+    core.submit(t + 1, req(1, 1));
+    assertEquals(roundBefore + 1, core.currentRound(), "a new request starts the next round at once");
+    assertEquals(1, out.lastRoundMessage().batch().size());
+  }
+
+  @Test
+  void aPeerAheadPullsTheNextRoundInWithoutIdleBackOff() {
+    core.tick(0);
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    // Round 2 entered; now idle pace has grown. A peer's round-3 message shows it is ahead.
+    core.receive(5, round(1, 2, Batch.EMPTY, 1, 2, 1));
+    core.receive(5, round(2, 2, Batch.EMPTY, 1, 1, 2));
+    core.receive(5, round(1, 3, Batch.EMPTY, 2, 3, 2));
+    assertEquals(3, core.currentRound());
+  }
+
+  @Test
+  void flowControlStopsAtMaxRoundsInFlightAndHeartbeatsAcks() {
+    core.tick(0);
+    long t = 0;
+    for (int i = 0; i < 10; i++) {
+      t += MS;
+      core.tick(t);
+    }
+    assertEquals(4, core.currentRound(), "max-rounds-in-flight = 4 beyond commit index 0");
+    List<AckMessage> heartbeats = out.sentOf(AckMessage.class);
+    assertTrue(!heartbeats.isEmpty(), "acks still flow while rounds are held back");
+    assertEquals(4, heartbeats.get(heartbeats.size() - 1).currentRound());
+  }
+
+  // ------------------------------------------------------------ commit and execution
+
+  @Test
+  void slotCommitsWithFPlusOneAcksAndRoundWhenEverySlotHas() {
+    core.submit(0, req(1, 1)); // the first input enters round 1, with this request
+    // Replica 2 is silent; replica 1 sends round 1 and then acknowledges what it holds.
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.tick(MS); // round 1 times out without replica 2: round 2
+    core.receive(MS, round(1, 2, Batch.EMPTY, 1, 2, 0));
+    assertEquals(0, core.commitIndex(), "slots (1,0) and (1,1) have f+1 acks, but (1,2) has none");
+    assertTrue(out.executed.isEmpty());
+
+    // Replica 2's proposal arrives: it holds (1,2) itself, and now so does this replica.
+    core.receive(MS, round(2, 1, batch(req(7, 1)), 0, 0, 1));
+    assertEquals(1, core.commitIndex());
+    assertEquals(List.of(0, 1, 2), out.executed.stream().map(Recorder.Executed::proposer).toList());
+    assertEquals(1, out.executed.get(0).batch().size());
+    assertEquals(7, out.executed.get(2).batch().requests().get(0).clientId());
+  }
+
+  @Test
+  void executionFollowsRoundThenReplicaIdOrder() {
+    core.tick(0);
+    long t = 0;
+    for (long r = 1; r <= 3; r++) {
+      core.receive(t, round(2, r, batch(req(20 + r, 1)), r - 1, r - 1, r));
+      core.receive(t, round(1, r, batch(req(10 + r, 1)), r - 1, r, r - 1));
+      t += MS;
+      core.tick(t);
+    }
+    core.receive(t, new AckMessage(0, 4, 1, new long[] {3, 4, 3}));
+    List<String> order = out.executed.stream().map(e -> e.round() + ":" + e.proposer()).toList();
+    assertEquals(List.of("1:0", "1:1", "1:2", "2:0", "2:1", "2:2", "3:0", "3:1", "3:2"), order);
+  }
+
+  @Test
+  void acknowledgementsOnlyGrow() {
+    core.tick(0);
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}));
+    assertEquals(1, core.commitIndex());
+    // A stale, reordered message with smaller acks changes nothing.
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    assertEquals(1, core.commitIndex());
+  }
+
+  // ------------------------------------------------------------ gaps and fetching
+
+  @Test
+  void aGapIsAskedForAfterARoundTimeoutAndFilledByTransfer() {
+    core.tick(0);
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    // Replica 1's round-1 message is lost; its round-2 message shows the gap.
+    core.receive(10, round(1, 2, Batch.EMPTY, 0, 2, 1));
+    assertTrue(out.sentOf(SlotRequest.class).isEmpty(), "the missing message may just be late");
+    core.tick(10 + MS);
+    List<SlotRequest> asks = out.sentOf(SlotRequest.class);
+    assertEquals(1, asks.size());
+    SlotRequest ask = asks.get(0);
+    assertEquals(1, ask.proposer());
+    assertEquals(1, ask.fromRound());
+    assertEquals(1, ask.toRound(), "round 2 is already held");
+    assertEquals(1, out.sent.stream().filter(s -> s.message() == ask).findFirst().orElseThrow().to(),
+        "asked of the proposer first");
+    core.receive(20 + MS, new SlotTransfer(0, 1, 1, 1, List.of(batch(req(5, 1)))));
+    assertEquals(2, core.ownAck(1));
+    assertEquals(1, core.stats().slotsRecovered());
+  }
+
+  @Test
+  void aCommittedSlotThisReplicaLacksIsFetchedNotSkipped() {
+    core.tick(0);
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    // Replicas 1 and 2 both hold (1,2) and say so; this replica never got it.
+    core.receive(0, new AckMessage(0, 1, 1, new long[] {1, 1, 1}));
+    core.receive(0, new AckMessage(0, 1, 2, new long[] {1, 1, 1}));
+    assertEquals(1, core.commitIndex());
+    assertTrue(out.executed.isEmpty(), "round 1 is committed but slot (1,2) is not here");
+    core.tick(MS);
+    assertEquals(1, out.sentOf(SlotRequest.class).size());
+    core.receive(MS, new SlotTransfer(0, 2, 2, 1, List.of(batch(req(3, 1)))));
+    assertEquals(3, out.executed.size());
+    assertEquals(3, out.executed.get(2).batch().requests().get(0).clientId());
+  }
+
+  @Test
+  void slotRequestsAreAnsweredWithHeldSlotsWithinTheTransferLimit() {
+    core.tick(0);
+    for (int c = 1; c <= 12; c++) {
+      core.submit(0, req(c, 1));
+    }
+    long t = 0;
+    for (int i = 0; i < 3; i++) {
+      t += MS;
+      core.tick(t); // rounds 2..4 by timeout, each with up to four queued requests
+    }
+    out.clear();
+    core.receive(t, new SlotRequest(0, 1, 0, 1, 4));
+    SlotTransfer transfer = out.sentOf(SlotTransfer.class).get(0);
+    assertEquals(1, transfer.firstRound());
+    assertTrue(transfer.batches().stream().mapToLong(Batch::sizeBytes).sum() <= 400, "max-transfer-bytes");
+    assertEquals(3, transfer.batches().size(), "round 1's empty batch and two 200-byte batches fill 400 bytes");
+  }
+
+  // ------------------------------------------------------------ reads
+
+  @Test
+  void roundBarrierReadWaitsUntilItsRoundIsExecuted() {
+    core.tick(0);
+    core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
+    core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
+    assertEquals(2, core.currentRound());
+    core.read(0, new ReadRequest(1, 1, new byte[1]));
+    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}));
+    assertEquals(1, core.executedRound());
+    assertTrue(out.reads.isEmpty(), "barrier is round 2, only round 1 is executed");
+    core.receive(0, round(1, 2, Batch.EMPTY, 1, 2, 1));
+    core.receive(0, round(2, 2, Batch.EMPTY, 1, 1, 2));
+    core.receive(0, new AckMessage(0, 3, 1, new long[] {2, 3, 2}));
+    assertEquals(2, core.executedRound());
+    assertEquals(1, out.reads.size());
+    int lastExecute = out.executed.size();
+    assertEquals(6, lastExecute, "the read comes after every slot of rounds 1 and 2");
+  }
+
+  // ------------------------------------------------------------ the log window
+
+  @Test
+  void roundsEveryoneHoldsAndThatAreExecutedAreTruncated() {
+    core.tick(0);
+    long t = 0;
+    while (core.currentRound() < 7) {
+      long r = core.currentRound();
+      core.receive(t, round(1, r, Batch.EMPTY, r - 1, r, r - 1));
+      core.receive(t, round(2, r, Batch.EMPTY, r - 1, r - 1, r));
+      if (core.currentRound() == r) {
+        t = Math.max(t, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    core.receive(t, new AckMessage(0, 7, 1, new long[] {6, 7, 6}));
+    core.receive(t, new AckMessage(0, 7, 2, new long[] {6, 6, 7}));
+    assertEquals(6, core.executedRound());
+    assertEquals(7, core.currentRound());
+    assertEquals(1, core.retainedSlots(), "only this replica's round-7 slot is left");
+  }
+}
