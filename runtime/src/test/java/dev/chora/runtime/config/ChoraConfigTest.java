@@ -1,0 +1,59 @@
+package dev.chora.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Wrong configuration fails at build time with a message that says what to fix. */
+class ChoraConfigTest {
+
+  @ParameterizedTest
+  @ValueSource(ints = {3, 5, 7, 9})
+  void oddGroupsOfThreeToNineAreAccepted(int n) {
+    ChoraConfig c = ChoraConfig.builder(n).build();
+    assertEquals((n - 1) / 2, c.faultTolerance());
+    assertEquals((n - 1) / 2 + 1, c.quorum());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-1, 0, 1, 2, 4, 6, 11})
+  void otherGroupSizesAreRejected(int n) {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ChoraConfig.builder(n).build());
+    assertTrue(e.getMessage().contains("replicas = " + n), e.getMessage());
+    assertTrue(e.getMessage().contains("odd replica count"), e.getMessage());
+  }
+
+  @Test
+  void impossibleTimeoutsAreRejected() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).minRoundIntervalNanos(2_000_000).roundTimeoutNanos(1_000_000).build());
+    assertTrue(e.getMessage().contains("round-timeout"), e.getMessage());
+    assertTrue(e.getMessage().contains("must be greater than min-round-interval"), e.getMessage());
+  }
+
+  @Test
+  void everyProblemIsListedAtOnce() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ChoraConfig.builder(4)
+        .roundTimeoutNanos(0).maxRoundsInFlight(0).maxBatchBytes(10).maxRequestBytes(100).build());
+    assertTrue(e.problems().size() >= 4, e.getMessage());
+  }
+
+  @Test
+  void theLogWindowMustHoldTheRoundsInFlight() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).maxRoundsInFlight(20).logWindowRounds(16).build());
+    assertTrue(e.getMessage().contains("log-window-rounds (16) must be at least"), e.getMessage());
+  }
+
+  @Test
+  void replicaIdOutsideTheGroupIsRejected() {
+    ChoraConfig c = ChoraConfig.builder(3).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new dev.chora.runtime.core.ReplicaCore(c, 3, null));
+    assertTrue(e.getMessage().contains("replica id 3 is outside 0..2"), e.getMessage());
+  }
+}
