@@ -30,7 +30,7 @@ import java.util.Map;
  */
 final class WglSearch<O extends TimedOperation, S> {
 
-    private record Frame(EventList.Event call, Object stateBefore) {
+    private record Frame<S>(EventList.Event call, S stateBefore) {
     }
 
     private final List<O> ops;
@@ -46,7 +46,7 @@ final class WglSearch<O extends TimedOperation, S> {
     private final BitSet incompleteUsed = new BitSet();
     private final int[] usedPerKind;
     private final SearchMemo memo = new SearchMemo();
-    private final ArrayList<Frame> stack = new ArrayList<>();
+    private final ArrayList<Frame<S>> stack = new ArrayList<>();
     private final List<Integer> prefix = new ArrayList<>(); // ops on the stack, for explanations
     private S state;
     private int remainingCompleted;
@@ -160,7 +160,7 @@ final class WglSearch<O extends TimedOperation, S> {
             mark(op, false);
             return false;
         }
-        stack.add(new Frame(call, state));
+        stack.add(new Frame<>(call, state));
         prefix.add(op);
         state = next;
         EventList.lift(call);
@@ -172,11 +172,9 @@ final class WglSearch<O extends TimedOperation, S> {
 
     /** Undoes the most recent linearization and returns its call event. */
     private EventList.Event backtrack() {
-        Frame top = stack.remove(stack.size() - 1);
+        Frame<S> top = stack.remove(stack.size() - 1);
         prefix.remove(prefix.size() - 1);
-        @SuppressWarnings("unchecked")
-        S before = (S) top.stateBefore();
-        state = before;
+        state = top.stateBefore();
         mark(top.call().op, false);
         EventList.unlift(top.call());
         return top.call();
@@ -203,13 +201,11 @@ final class WglSearch<O extends TimedOperation, S> {
         if (stack.isEmpty()) {
             return false;
         }
-        Frame top = stack.get(stack.size() - 1);
+        Frame<S> top = stack.get(stack.size() - 1);
         if (completed[top.call().op]) {
             return false;
         }
-        @SuppressWarnings("unchecked")
-        S beforeTop = (S) top.stateBefore();
-        return next.equals(model.step(beforeTop, ops.get(op)));
+        return next.equals(model.step(top.stateBefore(), ops.get(op)));
     }
 
     /** True if a later-invoked interchangeable incomplete op is unused and also available now. */
