@@ -25,6 +25,11 @@ public final class ChoraConfig {
   private final int logWindowRounds;
   private final int maxTransferBytes;
   private final int maxClients;
+  private final int suspectAfterRounds;
+  private final long viewChangeTimeoutNanos;
+  private final int snapshotEveryRounds;
+  private final int rejoinAfterRounds;
+  private final int maxSnapshotBytes;
 
   private ChoraConfig(Builder b) {
     this.replicas = b.replicas;
@@ -41,6 +46,11 @@ public final class ChoraConfig {
     this.logWindowRounds = b.logWindowRounds;
     this.maxTransferBytes = b.maxTransferBytes;
     this.maxClients = b.maxClients;
+    this.suspectAfterRounds = b.suspectAfterRounds;
+    this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
+    this.snapshotEveryRounds = b.snapshotEveryRounds;
+    this.rejoinAfterRounds = b.rejoinAfterRounds;
+    this.maxSnapshotBytes = b.maxSnapshotBytes;
   }
 
   public static Builder builder(int replicas) {
@@ -67,6 +77,16 @@ public final class ChoraConfig {
   public int logWindowRounds() { return logWindowRounds; }
   public int maxTransferBytes() { return maxTransferBytes; }
   public int maxClients() { return maxClients; }
+  /** Consecutive rounds an active member may miss before it is suspected and a view change starts. */
+  public int suspectAfterRounds() { return suspectAfterRounds; }
+  /** A view change that has not completed by then moves on to the next view (next coordinator). */
+  public long viewChangeTimeoutNanos() { return viewChangeTimeoutNanos; }
+  /** Executed state is snapshotted every this many rounds; the log is truncated below the snapshot. */
+  public int snapshotEveryRounds() { return snapshotEveryRounds; }
+  /** Consecutive on-time rounds after which a member outside the active set is added back. */
+  public int rejoinAfterRounds() { return rejoinAfterRounds; }
+  /** The largest snapshot this replica accepts in a state transfer. */
+  public int maxSnapshotBytes() { return maxSnapshotBytes; }
 
   @Override
   public String toString() {
@@ -83,7 +103,12 @@ public final class ChoraConfig {
         + ", maxRoundsInFlight=" + maxRoundsInFlight
         + ", logWindowRounds=" + logWindowRounds
         + ", maxTransferBytes=" + maxTransferBytes
-        + ", maxClients=" + maxClients + '}';
+        + ", maxClients=" + maxClients
+        + ", suspectAfterRounds=" + suspectAfterRounds
+        + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
+        + ", snapshotEveryRounds=" + snapshotEveryRounds
+        + ", rejoinAfterRounds=" + rejoinAfterRounds
+        + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
   }
 
   /** Defaults suit a data-centre LAN or one host; see the README for tuning. */
@@ -92,16 +117,21 @@ public final class ChoraConfig {
     private long minRoundIntervalNanos = 0;
     private long roundTimeoutNanos = 5_000_000;
     private long idleRoundIntervalNanos = 10_000_000;
-    private int maxBatchBytes = 256 * 1024;
+    private int maxBatchBytes = 64 * 1024;
     private int maxBatchRequests = 4096;
-    private int maxRequestBytes = 64 * 1024;
+    private int maxRequestBytes = 16 * 1024;
     private int maxQueuedRequests = 100_000;
     private long maxQueuedBytes = 64L * 1024 * 1024;
     private int maxPendingReads = 100_000;
     private int maxRoundsInFlight = 8;
-    private int logWindowRounds = 64;
+    private int logWindowRounds = 512;
     private int maxTransferBytes = 1024 * 1024;
     private int maxClients = 100_000;
+    private int suspectAfterRounds = 3;
+    private long viewChangeTimeoutNanos = 50_000_000;
+    private int snapshotEveryRounds = 256;
+    private int rejoinAfterRounds = 16;
+    private int maxSnapshotBytes = 1 << 30;
 
     private Builder(int replicas) {
       this.replicas = replicas;
@@ -120,6 +150,11 @@ public final class ChoraConfig {
     public Builder logWindowRounds(int v) { this.logWindowRounds = v; return this; }
     public Builder maxTransferBytes(int v) { this.maxTransferBytes = v; return this; }
     public Builder maxClients(int v) { this.maxClients = v; return this; }
+    public Builder suspectAfterRounds(int v) { this.suspectAfterRounds = v; return this; }
+    public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
+    public Builder snapshotEveryRounds(int v) { this.snapshotEveryRounds = v; return this; }
+    public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
+    public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
 
     /** @throws InvalidConfigException listing every problem found, each with its fix */
     public ChoraConfig build() {
@@ -161,10 +196,28 @@ public final class ChoraConfig {
       if (maxRoundsInFlight <= 0) {
         errors.add("max-rounds-in-flight = " + maxRoundsInFlight + ": must be > 0");
       }
-      if (logWindowRounds < 2 * maxRoundsInFlight + 2) {
-        errors.add("log-window-rounds (" + logWindowRounds + ") must be at least 2 * max-rounds-in-flight"
-            + " + 2 (" + (2L * maxRoundsInFlight + 2) + "): peers run up to max-rounds-in-flight rounds"
-            + " ahead of a commit index that may itself be ahead of this replica's");
+      if (snapshotEveryRounds <= 0) {
+        errors.add("snapshot-every-rounds = " + snapshotEveryRounds + ": must be > 0");
+      }
+      long minWindow = (long) snapshotEveryRounds + 4L * maxRoundsInFlight + 4;
+      if (logWindowRounds < minWindow) {
+        errors.add("log-window-rounds (" + logWindowRounds + ") must be at least snapshot-every-rounds + 4 *"
+            + " max-rounds-in-flight + 4 (" + minWindow + "): the log keeps every round since the last"
+            + " snapshot, and peers run up to max-rounds-in-flight rounds ahead of a commit index that may"
+            + " itself be ahead of this replica's");
+      }
+      if (suspectAfterRounds <= 0) {
+        errors.add("suspect-after-rounds = " + suspectAfterRounds + ": must be > 0");
+      }
+      if (rejoinAfterRounds <= 0) {
+        errors.add("rejoin-after-rounds = " + rejoinAfterRounds + ": must be > 0");
+      }
+      if (viewChangeTimeoutNanos < 2 * roundTimeoutNanos) {
+        errors.add("view-change-timeout (" + viewChangeTimeoutNanos + "ns) must be at least twice round-timeout ("
+            + roundTimeoutNanos + "ns): a view change takes several message delays");
+      }
+      if (maxSnapshotBytes <= 0) {
+        errors.add("max-snapshot-bytes = " + maxSnapshotBytes + ": must be > 0");
       }
       if (maxTransferBytes < maxBatchBytes) {
         errors.add("max-transfer-bytes (" + maxTransferBytes + ") must be >= max-batch-bytes ("

@@ -27,6 +27,13 @@ final class AckMatrix {
     acks[replica][proposer] = round;
   }
 
+  /** A new view: acknowledgements start again from its first round. */
+  void reset(long round) {
+    for (long[] row : acks) {
+      java.util.Arrays.fill(row, round);
+    }
+  }
+
   long[] copyOfRow(int replica) {
     return acks[replica].clone();
   }

@@ -13,5 +13,15 @@ public enum CoreMutation {
   /** The executor applies retried requests again instead of answering from the client table. */
   NO_CLIENT_TABLE,
   /** Never answers slot requests, so a lost proposal is never recovered. */
-  IGNORE_SLOT_REQUESTS
+  IGNORE_SLOT_REQUESTS,
+  /** The coordinator takes each round's content from the sender with the lowest view tag, not the highest. */
+  COORDINATOR_PREFERS_LOWER_VIEW,
+  /** The coordinator turns the slots of the last decided round into no-ops even where held. */
+  NOOP_PRESENT_SLOTS,
+  /** Rounds decided by a StartView count as committed before f+1 replicas adopted the view. */
+  COMMIT_DECIDED_BEFORE_QUORUM,
+  /** A restarted replica, its state lost, starts as if the group were new instead of recovering. */
+  RESTART_WITHOUT_RECOVERY,
+  /** Commits a slot with f acknowledgements instead of f+1. */
+  COMMIT_WITH_F_ACKS
 }

@@ -23,8 +23,28 @@ public interface CoreOutput {
   /** Every round up to the read's barrier has been handed to {@link #execute}: answer it now. */
   void serveRead(ReadRequest read);
 
-  /** A reply the core gives itself: a refusal (overload, too large). */
+  /** A reply the core gives itself: a refusal (overload, too large, not active). */
   void reply(ClientReply reply);
+
+  /**
+   * Every round up to {@code round} has been handed to {@link #execute}: snapshot the executor's
+   * state as it is after that round and hand it to {@link ReplicaCore#snapshotTaken} (later is
+   * fine; the state must be the one after {@code round}). The log below the snapshot is truncated
+   * only then.
+   */
+  void takeSnapshot(long round);
+
+  /**
+   * Replace the executor's whole state with {@code snapshot}, the state after executing
+   * {@code round}, received by state transfer. Executions that follow continue from it.
+   */
+  void installSnapshot(long round, byte[] snapshot);
+
+  /** Every slot of {@code round} has been handed to {@link #execute} (not called for snapshot installs). */
+  default void executedThrough(long round) {}
+
+  /** The replica moved to {@code view} with this status (VIEW_CHANGE or NORMAL) and active set. */
+  default void viewChanged(long view, ReplicaCore.Status status, int activeSet) {}
 
   /** This replica entered {@code round} at {@code nowNanos} and proposed its batch. */
   default void roundEntered(long round, long nowNanos) {}

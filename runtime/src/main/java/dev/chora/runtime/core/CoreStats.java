@@ -15,6 +15,15 @@ public final class CoreStats {
   long slotRequestsSent;
   long slotsRecovered;
   long heartbeatsSent;
+  long suspicions;
+  long rejoins;
+  long viewChangesStarted;
+  long viewChangeTimeouts;
+  long viewsInstalled;
+  long inconsistentViewChanges;
+  long stateRequestsSent;
+  long roundsTransferred;
+  long snapshotsInstalled;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
@@ -31,6 +40,22 @@ public final class CoreStats {
   /** Slots that arrived through a slot transfer rather than their round message. */
   public long slotsRecovered() { return slotsRecovered; }
   public long heartbeatsSent() { return heartbeatsSent; }
+  /** View changes started because an active member missed suspect-after-rounds rounds in a row. */
+  public long suspicions() { return suspicions; }
+  /** View changes started to add a caught-up member back to the active set. */
+  public long rejoins() { return rejoins; }
+  public long viewChangesStarted() { return viewChangesStarted; }
+  public long viewChangeTimeouts() { return viewChangeTimeouts; }
+  public long viewsInstalled() { return viewsInstalled; }
+  /**
+   * DoViewChange sets that contradicted each other, so no decision was made. Zero with correct
+   * peers; the simulator fails a run where it is not.
+   */
+  public long inconsistentViewChanges() { return inconsistentViewChanges; }
+  public long stateRequestsSent() { return stateRequestsSent; }
+  /** Committed rounds received through state transfer. */
+  public long roundsTransferred() { return roundsTransferred; }
+  public long snapshotsInstalled() { return snapshotsInstalled; }
 
   public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
 

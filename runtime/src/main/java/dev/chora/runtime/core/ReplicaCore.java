@@ -4,32 +4,51 @@ import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.DoViewChange;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Recovery;
+import dev.chora.runtime.message.RecoveryResponse;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
+import dev.chora.runtime.message.RoundSlots;
 import dev.chora.runtime.message.SlotRequest;
 import dev.chora.runtime.message.SlotTransfer;
+import dev.chora.runtime.message.StartView;
+import dev.chora.runtime.message.StartViewChange;
+import dev.chora.runtime.message.StateRequest;
+import dev.chora.runtime.message.StateTransfer;
+import dev.chora.runtime.message.ViewRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One Chora replica's protocol logic in normal operation (DESIGN §3, §4, §8): a pure,
- * deterministic, single-threaded state machine. Inputs are {@link #submit client requests},
- * {@link #read reads}, {@link #receive peer messages} and {@link #tick ticks}, each carrying the
- * caller's current time in nanoseconds; outputs go to a {@link CoreOutput} synchronously, in order.
- * It owns no thread, clock, socket or lock; the caller asks {@link #nextDeadlineNanos()} when to
- * tick next.
+ * One Chora replica's protocol logic (DESIGN §3–§8): a pure, deterministic, single-threaded state
+ * machine. Inputs are {@link #submit client requests}, {@link #read reads}, {@link #receive peer
+ * messages}, {@link #tick ticks}, reachability news from the failure detector and
+ * {@link #snapshotTaken snapshots}, each carrying the caller's current time in nanoseconds; outputs
+ * go to a {@link CoreOutput} synchronously, in order. It owns no thread, clock, socket or lock; the
+ * caller asks {@link #nextDeadlineNanos()} when to tick next.
  *
  * <p>Safety does not rest on time anywhere in this class: time only decides when a round is
- * entered (and so how fast things commit) and when a lost message is asked for again.
+ * entered, when a member is suspected, when a view change gives up on its coordinator and when a
+ * lost message is asked for again. docs/protocol.md gives the safety argument.
  */
 public final class ReplicaCore {
-  /** The first view's number; view changes arrive with the fallback path. */
-  static final long INITIAL_VIEW = 0;
+  /** Where a replica stands (DESIGN §6, §7). */
+  public enum Status {
+    /** Proposing (if active) and acknowledging in {@link #view()}. */
+    NORMAL,
+    /** Moving to {@link #view()}: neither proposing nor acknowledging. */
+    VIEW_CHANGE,
+    /** Restarted with its state lost: silent until it has adopted a view newer than any it could have voted in. */
+    RECOVERING
+  }
+
   /** s_v of the first view. */
   static final long FIRST_ROUND = 1;
   /** Idle back-off starts here and doubles up to idle-round-interval. */
@@ -38,27 +57,33 @@ public final class ReplicaCore {
   private final ChoraConfig config;
   private final int self;
   private final int replicas;
+  private final int quorum;
+  private final int everyone;
   private final CoreOutput out;
   private final CoreMutation mutation;
   private final CoreStats stats = new CoreStats();
 
-  private final long view = INITIAL_VIEW;
+  // ---- view
+  private Status status;
+  private long view;
+  private long lastNormalView;
+  private int activeSet;
+  private long firstRound = FIRST_ROUND;
+  /** Replicas known to have adopted the current view: their view messages count as acks. */
+  private int adopted;
+  private StartView lastStartView;
+
+  // ---- log, acks, rounds
   private final RoundLog log;
   private final AckMatrix acks;
-  private final RequestQueue queue;
-  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
-  /** clientId → seq of a request queued or proposed here and not yet executed: absorbs retries. */
-  private final Map<Long, Long> inFlight = new HashMap<>();
-
-  /** Highest round of a round message received from each proposer. */
   private final long[] highestSeen;
-  /** When a gap in each proposer's slots was first seen (or -1), and when to ask again. */
+  private final long[] peerExecuted;
   private final long[] gapSince;
   private final long[] nextFetchAt;
   private final int[] fetchAttempts;
   private final int[] consecutiveViolations;
-
-  private boolean started;
+  private final int[] onTimeRounds;
+  private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
   private long enteredAtNanos;
   private long lastSentNanos;
@@ -66,14 +91,61 @@ public final class ReplicaCore {
   private long executedRound = FIRST_ROUND - 1;
   private long lastRoundWithRequests = FIRST_ROUND - 1;
   private long idlePaceNanos;
+  private boolean started;
   private long now;
 
+  // ---- clients
+  private final RequestQueue queue;
+  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
+  /** clientId → seq of a request queued or proposed here and not yet executed: absorbs retries. */
+  private final Map<Long, Long> inFlight = new HashMap<>();
+
+  // ---- view change
+  private long viewChangeStartedNanos;
+  private int startViewChanges;
+  private DoViewChange[] doViewChanges;
+  private boolean sentDoViewChange;
+  private long quorumOfDoViewChangesAt = -1;
+  private long nextViewRequestAt;
+  /** The replica that had executed furthest when this view was decided: first to ask for state. */
+  private int preferredSource = -1;
+
+  // ---- snapshots and state transfer
+  private long snapshotRound = FIRST_ROUND - 1;
+  private byte[] snapshot;
+  private boolean appliedSinceSnapshot;
+  private long pendingSnapshotRound = -1;
+  private long stalledSince = -1;
+  private long nextStateRequestAt;
+  private int stateRequestAttempts;
+  private long incomingSnapshotRound = -1;
+  private byte[] incomingSnapshot;
+  private int incomingOffset;
+
+  // ---- recovery
+  private final long recoveryNonce;
+  private int recoveryResponders;
+  private long recoveryFence = -1;
+  private long nextRecoveryAt;
+
+  /** A replica of a new group: every replica starts in view 0, all active. */
   public ReplicaCore(ChoraConfig config, int self, CoreOutput out) {
-    this(config, self, out, CoreMutation.NONE);
+    this(config, self, out, false, 0, CoreMutation.NONE);
+  }
+
+  /**
+   * @param recovering true for a replica that restarted and lost its state (diskless): it must not
+   *                   acknowledge or vote until it has recovered. Only the very first start of a
+   *                   group may pass false; a restarted replica that claims otherwise breaks safety.
+   * @param nonce      fresh for each start (e.g. random), names this recovery
+   */
+  public ReplicaCore(ChoraConfig config, int self, CoreOutput out, boolean recovering, long nonce) {
+    this(config, self, out, recovering, nonce, CoreMutation.NONE);
   }
 
   /** With a deliberate bug, for the simulator's mutation tests only. */
-  public ReplicaCore(ChoraConfig config, int self, CoreOutput out, CoreMutation mutation) {
+  public ReplicaCore(ChoraConfig config, int self, CoreOutput out, boolean recovering, long nonce,
+      CoreMutation mutation) {
     if (self < 0 || self >= config.replicas()) {
       throw new IllegalArgumentException("replica id " + self + " is outside 0.." + (config.replicas() - 1)
           + " for a group of " + config.replicas() + " replicas");
@@ -81,24 +153,43 @@ public final class ReplicaCore {
     this.config = config;
     this.self = self;
     this.replicas = config.replicas();
+    this.quorum = config.quorum();
+    this.everyone = (1 << replicas) - 1;
     this.out = out;
     this.mutation = mutation;
     this.log = new RoundLog(replicas, config.logWindowRounds());
-    this.acks = new AckMatrix(replicas, config.quorum(), FIRST_ROUND - 1);
+    this.acks = new AckMatrix(replicas, mutation == CoreMutation.COMMIT_WITH_F_ACKS ? quorum - 1 : quorum,
+        FIRST_ROUND - 1);
     this.queue = new RequestQueue(config.maxQueuedRequests(), config.maxQueuedBytes());
     this.highestSeen = new long[replicas];
+    this.peerExecuted = new long[replicas];
     this.gapSince = new long[replicas];
     this.nextFetchAt = new long[replicas];
     this.fetchAttempts = new int[replicas];
     this.consecutiveViolations = new int[replicas];
-    java.util.Arrays.fill(highestSeen, FIRST_ROUND - 1);
-    java.util.Arrays.fill(gapSince, -1);
+    this.onTimeRounds = new int[replicas];
+    this.unreachable = new boolean[replicas];
+    this.doViewChanges = new DoViewChange[replicas];
+    Arrays.fill(gapSince, -1);
     this.idlePaceNanos = config.minRoundIntervalNanos();
+    this.recoveryNonce = nonce;
+    if (recovering && mutation != CoreMutation.RESTART_WITHOUT_RECOVERY) {
+      this.status = Status.RECOVERING;
+      this.view = -1;
+      this.lastNormalView = -1;
+    } else {
+      this.status = Status.NORMAL;
+      this.view = 0;
+      this.lastNormalView = 0;
+      this.activeSet = everyone;
+      this.adopted = everyone;
+      this.lastStartView = new StartView(0, self, everyone, FIRST_ROUND, FIRST_ROUND - 1, self, List.of());
+    }
   }
 
-  // ---------------------------------------------------------------- inputs
+  // ================================================================ inputs
 
-  /** Time passes: enters rounds that are due, asks again for missing slots. */
+  /** Time passes: enters rounds that are due, retries what was lost, times out view changes. */
   public void tick(long nowNanos) {
     now = nowNanos;
     progress();
@@ -112,10 +203,13 @@ public final class ReplicaCore {
       out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.REQUEST_TOO_LARGE));
       return;
     }
+    if (status == Status.RECOVERING || (status == Status.NORMAL && !isActive(self))) {
+      out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.NOT_ACTIVE));
+      return;
+    }
     Long pending = inFlight.get(request.clientId());
     if (pending != null && pending == request.seq()) {
-      // Still queued or in flight here: its execution will answer the client.
-      stats.duplicateSubmits++;
+      stats.duplicateSubmits++; // still queued or in flight here: its execution will answer
       return;
     }
     if (!queue.offer(request)) {
@@ -130,11 +224,17 @@ public final class ReplicaCore {
   /**
    * A round-barrier read (DESIGN §8): noted with the round this replica is proposing now and
    * answered once every round up to it has been executed. Any write that completed before the
-   * read arrived was in a committed round; a committed round holds this replica's own slot, so its
-   * number is at most the current round.
+   * read arrived was in a committed round; a committed round of a view in which this replica is
+   * active holds this replica's own slot, and rounds of earlier views are below this view's first
+   * round, so the write's round is at most the current one. Only an active replica in NORMAL
+   * status can give that guarantee; others answer NOT_ACTIVE.
    */
   public void read(long nowNanos, ReadRequest read) {
     now = nowNanos;
+    if (status != Status.NORMAL || !isActive(self)) {
+      out.reply(ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.NOT_ACTIVE));
+      return;
+    }
     if (mutation == CoreMutation.READ_WITHOUT_BARRIER || executedRound >= currentRound) {
       out.serveRead(read);
       return;
@@ -148,6 +248,44 @@ public final class ReplicaCore {
     progress();
   }
 
+  /** The failure detector (Pekko Cluster) says {@code replica} is unreachable: suspect it now. */
+  public void markUnreachable(long nowNanos, int replica) {
+    now = nowNanos;
+    if (replica < 0 || replica >= replicas || replica == self) {
+      return;
+    }
+    unreachable[replica] = true;
+    onTimeRounds[replica] = 0;
+    if (status == Status.NORMAL && isActive(replica)) {
+      startViewChange(view + 1);
+    }
+    progress();
+  }
+
+  /** The failure detector says {@code replica} is reachable again: it may rejoin once caught up. */
+  public void markReachable(long nowNanos, int replica) {
+    now = nowNanos;
+    if (replica >= 0 && replica < replicas) {
+      unreachable[replica] = false;
+    }
+    progress();
+  }
+
+  /**
+   * The executor's snapshot of the state after executing {@code round}, asked for by
+   * {@link CoreOutput#takeSnapshot}. The log below it is truncated.
+   */
+  public void snapshotTaken(long round, byte[] state) {
+    if (round == pendingSnapshotRound) {
+      pendingSnapshotRound = -1;
+    }
+    if (round > snapshotRound && round <= executedRound && state != null) {
+      snapshotRound = round;
+      snapshot = state;
+      truncate();
+    }
+  }
+
   /** A message from a peer. Invalid messages are dropped and counted; nothing is thrown. */
   public void receive(long nowNanos, PeerMessage message) {
     now = nowNanos;
@@ -159,30 +297,69 @@ public final class ReplicaCore {
       drop(DropReason.UNKNOWN_SENDER, message);
       return;
     }
-    if (message.view() != view) {
-      drop(DropReason.WRONG_VIEW, message);
-      return;
-    }
     if (message instanceof RoundMessage m) {
-      onRound(m);
+      if (acceptViewTraffic(m)) {
+        onRound(m);
+      }
     } else if (message instanceof AckMessage m) {
-      onAck(m);
+      if (acceptViewTraffic(m)) {
+        onAck(m);
+      }
     } else if (message instanceof SlotRequest m) {
-      onSlotRequest(m);
+      if (acceptViewTraffic(m)) {
+        onSlotRequest(m);
+      }
     } else if (message instanceof SlotTransfer m) {
-      onSlotTransfer(m);
+      if (acceptViewTraffic(m)) {
+        onSlotTransfer(m);
+      }
+    } else if (message instanceof StartViewChange m) {
+      onStartViewChange(m);
+    } else if (message instanceof DoViewChange m) {
+      onDoViewChange(m);
+    } else if (message instanceof StartView m) {
+      onStartView(m);
+    } else if (message instanceof ViewRequest m) {
+      onViewRequest(m);
+    } else if (message instanceof StateRequest m) {
+      onStateRequest(m);
+    } else if (message instanceof StateTransfer m) {
+      onStateTransfer(m);
+    } else if (message instanceof Recovery m) {
+      onRecovery(m);
+    } else if (message instanceof RecoveryResponse m) {
+      onRecoveryResponse(m);
     }
     progress();
   }
 
-  // ---------------------------------------------------------------- message handlers
+  /**
+   * Normal-operation traffic counts only in this replica's view and in NORMAL status. Traffic of a
+   * later view means this replica missed its StartView: it asks for it.
+   */
+  private boolean acceptViewTraffic(PeerMessage m) {
+    if (status == Status.RECOVERING) {
+      return false;
+    }
+    if (m.view() > view || (m.view() == view && status == Status.VIEW_CHANGE)) {
+      requestView(m.view(), m.from());
+    }
+    if (m.view() != view || status != Status.NORMAL) {
+      drop(DropReason.WRONG_VIEW, m);
+      return false;
+    }
+    return true;
+  }
+
+  // ================================================================ normal operation
 
   private void onRound(RoundMessage m) {
-    if (m.round() < FIRST_ROUND || m.batch() == null || !validAckVector(m.ackVector(), m.round())) {
+    if (m.round() < firstRound || m.batch() == null || !validAckVector(m.ackVector(), m.round())
+        || !isActive(m.from())) {
       drop(DropReason.MALFORMED, m);
       return;
     }
-    if (!withinLimits(m.batch())) {
+    if (m.batch().sizeBytes() > config.maxBatchBytes() || m.batch().size() > config.maxBatchRequests()) {
       drop(DropReason.OVERSIZED, m);
       return;
     }
@@ -190,22 +367,29 @@ public final class ReplicaCore {
       drop(DropReason.OUT_OF_WINDOW, m);
       return;
     }
+    heardInView(m.from(), m.executedRound());
     acks.merge(m.from(), m.ackVector());
     highestSeen[m.from()] = Math.max(highestSeen[m.from()], m.round());
     storeSlot(m.round(), m.from(), m.batch());
   }
 
   private void onAck(AckMessage m) {
-    if (m.currentRound() < FIRST_ROUND - 1 || !validAckVector(m.ackVector(), m.currentRound())) {
+    if (m.currentRound() < firstRound - 1 || !validAckVector(m.ackVector(), m.currentRound())) {
       drop(DropReason.MALFORMED, m);
       return;
     }
+    heardInView(m.from(), m.executedRound());
     acks.merge(m.from(), m.ackVector());
+    highestSeen[m.from()] = Math.max(highestSeen[m.from()], m.currentRound());
+  }
+
+  private void heardInView(int from, long executed) {
+    adopted |= 1 << from;
+    peerExecuted[from] = Math.max(0, executed);
   }
 
   private void onSlotRequest(SlotRequest m) {
-    if (m.proposer() < 0 || m.proposer() >= replicas || m.fromRound() < FIRST_ROUND
-        || m.toRound() < m.fromRound()) {
+    if (m.proposer() < 0 || m.proposer() >= replicas || m.fromRound() < FIRST_ROUND || m.toRound() < m.fromRound()) {
       drop(DropReason.MALFORMED, m);
       return;
     }
@@ -228,7 +412,8 @@ public final class ReplicaCore {
   }
 
   private void onSlotTransfer(SlotTransfer m) {
-    if (m.proposer() < 0 || m.proposer() >= replicas || m.firstRound() < FIRST_ROUND || m.batches() == null) {
+    if (m.proposer() < 0 || m.proposer() >= replicas || m.firstRound() < firstRound || m.batches() == null
+        || !isActive(m.proposer())) {
       drop(DropReason.MALFORMED, m);
       return;
     }
@@ -238,7 +423,7 @@ public final class ReplicaCore {
         drop(DropReason.MALFORMED, m);
         return;
       }
-      if (!withinLimits(b)) {
+      if (b.sizeBytes() > config.maxBatchBytes() || b.size() > config.maxBatchRequests()) {
         drop(DropReason.OVERSIZED, m);
         return;
       }
@@ -261,18 +446,13 @@ public final class ReplicaCore {
     if (vector == null || vector.length != replicas) {
       return false;
     }
-    // Nobody can hold slots of rounds far beyond the sender's own, or below the first round.
-    long ceiling = senderRound + config.logWindowRounds();
+    long ceiling = senderRound + log.capacity();
     for (long v : vector) {
-      if (v < FIRST_ROUND - 1 || v > ceiling) {
+      if (v < 0 || v > ceiling) {
         return false;
       }
     }
     return true;
-  }
-
-  private boolean withinLimits(Batch batch) {
-    return batch.sizeBytes() <= config.maxBatchBytes() && batch.size() <= config.maxBatchRequests();
   }
 
   private void drop(DropReason reason, PeerMessage message) {
@@ -280,49 +460,106 @@ public final class ReplicaCore {
     out.dropped(reason, message);
   }
 
-  /** Stores a slot if new and advances this replica's own cumulative ack for its proposer. */
+  private boolean isActive(int replica) {
+    return (activeSet & (1 << replica)) != 0;
+  }
+
+  /** Stores a current-view slot if new and advances this replica's own cumulative ack. */
   private boolean storeSlot(long round, int proposer, Batch batch) {
-    if (!log.store(round, proposer, batch)) {
+    if (round < firstRound || !log.store(round, proposer, activeSet, view, batch)) {
       return false;
     }
     if (!batch.isEmpty()) {
       lastRoundWithRequests = Math.max(lastRoundWithRequests, round);
     }
-    long ack = acks.get(self, proposer);
+    advanceOwnAck(proposer);
+    return true;
+  }
+
+  /**
+   * This replica's cumulative ack for a proposer: every round it has executed counts as held (its
+   * effect is in the state, and the slot may have been truncated since), then every held slot
+   * after that.
+   */
+  private void advanceOwnAck(int proposer) {
+    long ack = Math.max(acks.get(self, proposer), Math.max(executedRound, firstRound - 1));
     while (log.has(ack + 1, proposer)) {
       ack++;
     }
     acks.set(self, proposer, ack);
-    return true;
   }
 
-  // ---------------------------------------------------------------- progress
+  private void advanceOwnAcks() {
+    for (int j = 0; j < replicas; j++) {
+      if (isActive(j)) {
+        advanceOwnAck(j);
+      }
+    }
+  }
 
-  /** Commits, executes and enters every round that is due now, then schedules fetches. */
+  // ================================================================ progress
+
   private void progress() {
+    if (status == Status.RECOVERING) {
+      recoverIfDue();
+      return;
+    }
     do {
       commitAndExecute();
     } while (maybeEnterRound());
-    fetchMissingSlots();
-    heartbeatIfBlocked();
+    if (status == Status.NORMAL) {
+      fetchMissingSlots();
+      heartbeatIfBlocked();
+    } else if (status == Status.VIEW_CHANGE) {
+      maybeDecide();
+      if (now - viewChangeStartedNanos >= config.viewChangeTimeoutNanos()) {
+        stats.viewChangeTimeouts++;
+        startViewChange(view + 1);
+      }
+    }
+    catchUpIfStalled();
   }
 
-  /** Applies the commit rule, hands committed rounds to the executor, frees what nobody needs. */
+  /** Applies the commit rule, hands committed rounds to the executor, frees what is snapshotted. */
   private void commitAndExecute() {
-    long committed = Long.MAX_VALUE;
-    for (int j = 0; j < replicas; j++) {
-      committed = Math.min(committed, acks.committedThrough(j));
+    if (status == Status.NORMAL) {
+      long committed = commitIndex;
+      boolean decidedCommitted = Integer.bitCount(adopted) >= quorum
+          || mutation == CoreMutation.COMMIT_DECIDED_BEFORE_QUORUM;
+      if (decidedCommitted) {
+        committed = Math.max(committed, firstRound - 1);
+        long viaAcks = Long.MAX_VALUE;
+        for (int j = 0; j < replicas; j++) {
+          if (isActive(j)) {
+            viaAcks = Math.min(viaAcks, acks.committedThrough(j));
+          }
+        }
+        if (viaAcks >= firstRound) {
+          committed = Math.max(committed, viaAcks);
+        }
+      }
+      if (committed > commitIndex) {
+        commitIndex = committed;
+        out.committed(commitIndex);
+      }
     }
-    if (committed > commitIndex) {
-      commitIndex = committed;
-      out.committed(commitIndex);
-    }
+    boolean progressed = false;
     while (executedRound < commitIndex) {
       long r = executedRound + 1;
-      if (log.heldCount(r) < replicas && mutation != CoreMutation.SKIP_MISSING_SLOTS) {
-        break; // a committed slot we lack: fetchMissingSlots asks a holder for it
+      if (!log.verified(r)) {
+        break; // content kept from an earlier view: confirmed by state transfer first
       }
+      if (!log.complete(r)) {
+        int proposers = log.proposers(r);
+        if (mutation != CoreMutation.SKIP_MISSING_SLOTS || proposers == 0) {
+          break; // a committed slot we lack: fetched, never guessed
+        }
+      }
+      int proposers = log.proposers(r);
       for (int j = 0; j < replicas; j++) {
+        if ((proposers & (1 << j)) == 0) {
+          continue;
+        }
         Batch b = log.get(r, j);
         if (b == null) {
           b = Batch.EMPTY; // reachable only under the SKIP_MISSING_SLOTS mutation
@@ -330,16 +567,39 @@ public final class ReplicaCore {
         if (j == self) {
           forgetInFlight(b);
         }
+        if (!b.isEmpty()) {
+          appliedSinceSnapshot = true;
+        }
         out.execute(r, j, b);
       }
       executedRound = r;
+      progressed = true;
+      out.executedThrough(r);
       while (!reads.isEmpty() && reads.peekFirst().barrierRound() <= executedRound) {
         out.serveRead(reads.pollFirst().read());
       }
+      if (r % config.snapshotEveryRounds() == 0) {
+        if (!appliedSinceSnapshot && snapshot != null && pendingSnapshotRound < 0) {
+          snapshotRound = r; // nothing applied since: the same state under a later round
+        } else {
+          appliedSinceSnapshot = false;
+          pendingSnapshotRound = r;
+          out.takeSnapshot(r);
+        }
+      }
     }
-    long unneeded = Math.min(executedRound, acks.minAck());
-    if (unneeded >= log.base()) {
-      log.truncateThrough(unneeded);
+    if (progressed) {
+      stalledSince = -1;
+      stateRequestAttempts = 0;
+      advanceOwnAcks();
+    }
+    truncate();
+  }
+
+  private void truncate() {
+    long through = Math.min(executedRound, snapshotRound);
+    if (through >= log.base()) {
+      log.truncateThrough(through);
     }
   }
 
@@ -353,11 +613,16 @@ public final class ReplicaCore {
   }
 
   /**
-   * The message-driven synchronizer (DESIGN §4): enter round r+1 once every member's round-r
-   * message is held and the pace interval has passed, or once round-timeout has passed, recording
-   * a synchrony violation for each member still missing.
+   * The message-driven synchronizer (DESIGN §4): enter round r+1 once every active member's
+   * round-r slot is held and the pace interval has passed, or once round-timeout has passed,
+   * recording a synchrony violation for each member still missing. A member missing
+   * suspect-after-rounds rounds in a row starts a view change; a member outside the active set that
+   * has kept pace for rejoin-after-rounds rounds starts one that adds it back.
    */
   private boolean maybeEnterRound() {
+    if (status != Status.NORMAL) {
+      return false;
+    }
     if (!started) {
       started = true;
       enterRound();
@@ -367,24 +632,23 @@ public final class ReplicaCore {
       return false;
     }
     long elapsed = now - enteredAtNanos;
-    boolean haveAll = log.heldCount(currentRound) == replicas;
+    boolean haveAll = roundComplete(currentRound);
     if (haveAll) {
       if (elapsed < pace()) {
         return false;
       }
-      idlePaceNanos = workPending() ? config.minRoundIntervalNanos()
+      idlePaceNanos = ownWorkPending() ? config.minRoundIntervalNanos()
           : Math.min(config.idleRoundIntervalNanos(),
               Math.max(Math.max(IDLE_BACKOFF_START_NANOS, config.minRoundIntervalNanos()), idlePaceNanos * 2));
-      for (int j = 0; j < replicas; j++) {
-        consecutiveViolations[j] = 0;
-      }
+      Arrays.fill(consecutiveViolations, 0);
     } else {
       if (elapsed < config.roundTimeoutNanos()) {
         return false;
       }
       stats.roundsTimedOut++;
+      int held = log.heldMask(currentRound);
       for (int j = 0; j < replicas; j++) {
-        if (log.has(currentRound, j) || currentRound < log.base()) {
+        if (!isActive(j) || (held & (1 << j)) != 0) {
           consecutiveViolations[j] = 0;
         } else {
           consecutiveViolations[j]++;
@@ -394,8 +658,49 @@ public final class ReplicaCore {
       }
       idlePaceNanos = config.minRoundIntervalNanos();
     }
+    trackPassiveMembers();
+    for (int j = 0; j < replicas; j++) {
+      if (j != self && isActive(j) && consecutiveViolations[j] >= config.suspectAfterRounds()) {
+        stats.suspicions++;
+        startViewChange(view + 1);
+        return false;
+      }
+    }
+    if (isActive(self) && rejoinCandidate() >= 0) {
+      stats.rejoins++;
+      startViewChange(view + 1);
+      return false;
+    }
     enterRound();
     return true;
+  }
+
+  private boolean roundComplete(long round) {
+    return round < firstRound || round < log.base() || log.complete(round);
+  }
+
+  /** Members outside the active set acknowledge every round; count how long each has kept pace. */
+  private void trackPassiveMembers() {
+    for (int k = 0; k < replicas; k++) {
+      if (k == self || isActive(k)) {
+        onTimeRounds[k] = 0;
+      } else if (highestSeen[k] >= currentRound - 1 && !unreachable[k]) {
+        onTimeRounds[k]++;
+      } else {
+        onTimeRounds[k] = 0;
+      }
+    }
+  }
+
+  /** A member outside the active set that has kept pace and caught up, or -1. */
+  private int rejoinCandidate() {
+    for (int k = 0; k < replicas; k++) {
+      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= config.rejoinAfterRounds()
+          && peerExecuted[k] + config.maxRoundsInFlight() >= commitIndex) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   private boolean flowControlAllowsNextRound() {
@@ -403,49 +708,61 @@ public final class ReplicaCore {
     return next <= commitIndex + config.maxRoundsInFlight() && next < log.limit();
   }
 
-  /** Work that needs rounds to keep coming at full pace rather than the idle back-off. */
-  private boolean workPending() {
-    if (!queue.isEmpty() || !reads.isEmpty() || lastRoundWithRequests > executedRound) {
-      return true;
-    }
+  /** Work of this replica's own that needs rounds at full pace rather than the idle back-off. */
+  private boolean ownWorkPending() {
+    return !queue.isEmpty() || !reads.isEmpty() || lastRoundWithRequests > executedRound;
+  }
+
+  /** A peer is already in a later round: follow it at once (without resetting the back-off). */
+  private boolean peerAhead() {
     for (int j = 0; j < replicas; j++) {
       if (highestSeen[j] > currentRound) {
-        return true; // a peer is ahead: catch up at once
+        return true;
       }
     }
     return false;
   }
 
   private long pace() {
-    return workPending() ? config.minRoundIntervalNanos() : idlePaceNanos;
+    return ownWorkPending() || peerAhead() ? config.minRoundIntervalNanos() : idlePaceNanos;
   }
 
+  /** Proposes (an active member) or acknowledges (a member outside the active set) the next round. */
   private void enterRound() {
     long r = currentRound + 1;
-    Batch batch = queue.takeBatch(config.maxBatchBytes(), config.maxBatchRequests());
     currentRound = r;
     enteredAtNanos = now;
     lastSentNanos = now;
-    storeSlot(r, self, batch);
     stats.roundsEntered++;
-    stats.requestsProposed += batch.size();
-    RoundMessage message = new RoundMessage(view, r, self, batch, acks.copyOfRow(self));
+    PeerMessage message;
+    if (isActive(self)) {
+      Batch batch = queue.takeBatch(config.maxBatchBytes(), config.maxBatchRequests());
+      storeSlot(r, self, batch);
+      stats.requestsProposed += batch.size();
+      message = new RoundMessage(view, r, self, batch, acks.copyOfRow(self), executedRound);
+    } else {
+      message = new AckMessage(view, r, self, acks.copyOfRow(self), executedRound);
+    }
+    broadcast(message);
+    out.roundEntered(r, now);
+  }
+
+  private void broadcast(PeerMessage message) {
     for (int k = 0; k < replicas; k++) {
       if (k != self) {
         out.send(k, message);
       }
     }
-    out.roundEntered(r, now);
   }
 
   /**
-   * Asks for slots this replica lacks but knows exist (a later round message from their proposer,
-   * or a peer's ack covering them). Waits a round-timeout first — the message is most likely just
-   * late — then asks the proposer and the other holders in turn, once per round-timeout.
+   * Asks for current-view slots this replica lacks but knows exist (a later round message from
+   * their proposer, or a peer's ack covering them). Waits a round-timeout first — the message is
+   * most likely just late — then asks the proposer and the other holders in turn.
    */
   private void fetchMissingSlots() {
     for (int j = 0; j < replicas; j++) {
-      if (j == self) {
+      if (j == self || !isActive(j)) {
         continue;
       }
       long mine = acks.get(self, j);
@@ -470,10 +787,9 @@ public final class ReplicaCore {
       }
       long to = mine + 1;
       while (to < last && !log.has(to + 1, j)) {
-        to++; // ask for the run of missing rounds, not for what is already here
+        to++;
       }
-      int target = fetchTarget(j, mine + 1);
-      out.send(target, new SlotRequest(view, self, j, mine + 1, to));
+      out.send(fetchTarget(j, mine + 1), new SlotRequest(view, self, j, mine + 1, to));
       stats.slotRequestsSent++;
       fetchAttempts[j]++;
     }
@@ -501,41 +817,516 @@ public final class ReplicaCore {
     }
     lastSentNanos = now;
     stats.heartbeatsSent++;
-    AckMessage message = new AckMessage(view, currentRound, self, acks.copyOfRow(self));
-    for (int k = 0; k < replicas; k++) {
-      if (k != self) {
-        out.send(k, message);
-      }
+    broadcast(new AckMessage(view, currentRound, self, acks.copyOfRow(self), executedRound));
+  }
+
+  // ================================================================ view change
+
+  /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */
+  private void startViewChange(long newView) {
+    if (status == Status.RECOVERING || newView <= view) {
+      return;
+    }
+    view = newView;
+    status = Status.VIEW_CHANGE;
+    viewChangeStartedNanos = now;
+    startViewChanges = 1 << self;
+    doViewChanges = new DoViewChange[replicas];
+    sentDoViewChange = false;
+    quorumOfDoViewChangesAt = -1;
+    stats.viewChangesStarted++;
+    broadcast(new StartViewChange(view, self));
+    out.viewChanged(view, status, activeSet);
+    maybeSendDoViewChange();
+  }
+
+  private void onStartViewChange(StartViewChange m) {
+    if (status == Status.RECOVERING) {
+      return;
+    }
+    if (m.view() > view) {
+      startViewChange(m.view());
+    }
+    if (m.view() == view && status == Status.VIEW_CHANGE) {
+      startViewChanges |= 1 << m.from();
+      maybeSendDoViewChange();
+    } else if (m.view() == view && status == Status.NORMAL && lastStartView != null && lastStartView.view() == view) {
+      out.send(m.from(), lastStartView); // it missed the StartView of the view it asks for
     }
   }
 
-  // ---------------------------------------------------------------- queries
+  /** With f+1 StartViewChange (its own included), report to the coordinator (DESIGN §6 step 2). */
+  private void maybeSendDoViewChange() {
+    if (sentDoViewChange || Integer.bitCount(startViewChanges) < quorum) {
+      return;
+    }
+    sentDoViewChange = true;
+    List<RoundSlots> held = new ArrayList<>();
+    for (long r = Math.max(executedRound + 1, log.base()); r < log.limit(); r++) {
+      RoundSlots rs = log.copy(r);
+      if (rs != null && log.heldMask(r) != 0) {
+        held.add(rs);
+      }
+    }
+    DoViewChange dvc = new DoViewChange(view, self, lastNormalView, executedRound, List.copyOf(held));
+    int coordinator = (int) (view % replicas);
+    if (coordinator == self) {
+      recordDoViewChange(dvc);
+    } else {
+      out.send(coordinator, dvc);
+    }
+  }
+
+  private void onDoViewChange(DoViewChange m) {
+    if (status == Status.RECOVERING || m.rounds() == null || m.executedRound() < 0) {
+      if (status != Status.RECOVERING) {
+        drop(DropReason.MALFORMED, m);
+      }
+      return;
+    }
+    for (RoundSlots rs : m.rounds()) {
+      if (rs == null || rs.slots() == null || rs.slots().length != replicas || (rs.proposers() & ~everyone) != 0) {
+        drop(DropReason.MALFORMED, m);
+        return;
+      }
+    }
+    if (m.view() > view) {
+      startViewChange(m.view());
+    }
+    if (m.view() != view || view % replicas != self) {
+      return;
+    }
+    if (status == Status.NORMAL && lastStartView != null && lastStartView.view() == view) {
+      out.send(m.from(), lastStartView); // decided already; it missed the StartView
+      return;
+    }
+    if (status == Status.VIEW_CHANGE) {
+      recordDoViewChange(m);
+    }
+  }
+
+  private void recordDoViewChange(DoViewChange m) {
+    if (doViewChanges[m.from()] == null) {
+      doViewChanges[m.from()] = m;
+    }
+    startViewChanges |= 1 << m.from(); // its sender has moved to this view too
+    maybeSendDoViewChange();
+    if (quorumOfDoViewChangesAt < 0 && countDoViewChanges() >= quorum) {
+      quorumOfDoViewChangesAt = now;
+    }
+    maybeDecide();
+  }
+
+  private int countDoViewChanges() {
+    int count = 0;
+    for (DoViewChange d : doViewChanges) {
+      if (d != null) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The coordinator decides once it holds f+1 DoViewChange messages (its own included) and either
+   * every replica it does not suspect has reported, or a round-timeout has passed since the quorum —
+   * a short wait that lets every live replica into the active set at once.
+   */
+  private void maybeDecide() {
+    if (status != Status.VIEW_CHANGE || view % replicas != self || quorumOfDoViewChangesAt < 0
+        || doViewChanges[self] == null) {
+      return;
+    }
+    boolean everyoneIn = true;
+    for (int k = 0; k < replicas; k++) {
+      if (doViewChanges[k] == null && !unreachable[k]) {
+        everyoneIn = false;
+      }
+    }
+    if (!everyoneIn && now - quorumOfDoViewChangesAt < config.roundTimeoutNanos()) {
+      return;
+    }
+    List<DoViewChange> used = new ArrayList<>();
+    for (DoViewChange d : doViewChanges) {
+      if (d != null) {
+        used.add(d);
+      }
+    }
+    StartView decision = ViewDecision.decide(view, self, replicas, used, mutation);
+    if (decision == null || decision.decided().size() >= log.capacity()) {
+      stats.inconsistentViewChanges++;
+      quorumOfDoViewChangesAt = -1; // no decision in this view: it times out to the next
+      doViewChanges = new DoViewChange[replicas];
+      return;
+    }
+    broadcast(decision);
+    installStartView(decision);
+  }
+
+  private void onStartView(StartView m) {
+    if (!validStartView(m)) {
+      drop(DropReason.MALFORMED, m);
+      return;
+    }
+    boolean accept = switch (status) {
+      case VIEW_CHANGE -> m.view() >= view;
+      case NORMAL -> m.view() > view;
+      case RECOVERING -> recoveryFence >= 0 && m.view() > recoveryFence;
+    };
+    if (accept) {
+      installStartView(m);
+    }
+  }
+
+  private boolean validStartView(StartView m) {
+    if (m.view() < 0 || Integer.bitCount(m.activeSet()) < quorum || (m.activeSet() & ~everyone) != 0
+        || m.decided() == null || m.executedThrough() < 0 || m.executedAt() < 0 || m.executedAt() >= replicas
+        || m.firstRound() != m.executedThrough() + 1 + m.decided().size() || m.decided().size() >= log.capacity()) {
+      return false;
+    }
+    long r = m.executedThrough() + 1;
+    for (RoundSlots rs : m.decided()) {
+      if (rs == null || rs.round() != r++ || rs.slots() == null || rs.slots().length != replicas || rs.proposers() == 0
+          || (rs.proposers() & ~everyone) != 0 || !rs.complete()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adopts a view (DESIGN §6 step 4): rounds above the decided ones are dropped, the decided rounds
+   * replace what was held, and the first round of the view is entered. Rounds up to the StartView's
+   * executedThrough keep their content (it may be needed by a later view change) but are not
+   * executed until confirmed by state transfer, since it may be an older view's content that a
+   * view change has since replaced.
+   */
+  private void installStartView(StartView m) {
+    long decidedThrough = m.firstRound() - 1;
+    if (decidedThrough >= log.limit()) {
+      // Far ahead of this replica's window: start the window at the decided rounds; everything
+      // before them arrives as a snapshot.
+      log.resetTo(Math.max(m.executedThrough() + 1, executedRound + 1));
+    } else {
+      log.clearAbove(decidedThrough);
+      log.unverifyThrough(m.executedThrough());
+    }
+    for (RoundSlots rs : m.decided()) {
+      if (rs.round() > executedRound) {
+        log.install(rs, m.view());
+      }
+    }
+    preferredSource = m.executedAt();
+    status = Status.NORMAL;
+    view = m.view();
+    lastNormalView = m.view();
+    activeSet = m.activeSet();
+    firstRound = m.firstRound();
+    lastStartView = m;
+    adopted = (1 << self) | (1 << m.from());
+    commitIndex = Math.max(commitIndex, m.executedThrough());
+    acks.reset(decidedThrough);
+    Arrays.fill(highestSeen, decidedThrough);
+    Arrays.fill(gapSince, -1);
+    Arrays.fill(fetchAttempts, 0);
+    Arrays.fill(consecutiveViolations, 0);
+    Arrays.fill(onTimeRounds, 0);
+    lastRoundWithRequests = Math.max(lastRoundWithRequests, decidedThrough);
+    currentRound = decidedThrough;
+    started = true;
+    stats.viewsInstalled++;
+    inFlight.clear();
+    if (!isActive(self)) {
+      refuseWaitingClients();
+    }
+    out.viewChanged(view, status, activeSet);
+    enterRound();
+  }
+
+  private void refuseWaitingClients() {
+    Batch waiting = queue.takeBatch(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    for (Request r : waiting.requests()) {
+      out.reply(ClientReply.refused(r.clientId(), r.seq(), ClientReply.Status.NOT_ACTIVE));
+    }
+    while (!reads.isEmpty()) {
+      ReadRequest r = reads.pollFirst().read();
+      out.reply(ClientReply.refused(r.clientId(), r.seq(), ClientReply.Status.NOT_ACTIVE));
+    }
+  }
+
+  private void requestView(long wanted, int from) {
+    if (now < nextViewRequestAt) {
+      return;
+    }
+    nextViewRequestAt = now + config.roundTimeoutNanos();
+    out.send(from, new ViewRequest(wanted, self));
+  }
+
+  private void onViewRequest(ViewRequest m) {
+    if (status == Status.NORMAL && lastStartView != null && lastStartView.view() >= m.view()) {
+      out.send(m.from(), lastStartView);
+    }
+  }
+
+  // ================================================================ state transfer
+
+  /**
+   * Committed rounds this replica cannot complete from current-view slot fetches — rounds of an
+   * earlier view, or rounds peers have already truncated — come as committed state: executed rounds
+   * or a snapshot, in chunks, from a replica that has executed further.
+   */
+  private void catchUpIfStalled() {
+    if (executedRound >= commitIndex || status == Status.RECOVERING) {
+      stalledSince = -1;
+      return;
+    }
+    if (stalledSince < 0) {
+      stalledSince = now;
+      nextStateRequestAt = now + config.roundTimeoutNanos();
+      return;
+    }
+    if (now < nextStateRequestAt) {
+      return;
+    }
+    nextStateRequestAt = now + config.roundTimeoutNanos();
+    int target = stateSource();
+    sendStateRequest(target, 0);
+  }
+
+  private int stateSource() {
+    int attempt = stateRequestAttempts++;
+    if (attempt % 2 == 0 && preferredSource != self && preferredSource >= 0 && peerExecuted[preferredSource] >= 0) {
+      return preferredSource;
+    }
+    int candidates = 0;
+    for (int k = 0; k < replicas; k++) {
+      if (k != self && peerExecuted[k] > executedRound) {
+        candidates++;
+      }
+    }
+    int pick = candidates == 0 ? attempt % (replicas - 1) : attempt % candidates;
+    for (int k = 0, seen = 0; k < replicas; k++) {
+      if (k == self || (candidates > 0 && peerExecuted[k] <= executedRound)) {
+        continue;
+      }
+      if (seen++ == pick) {
+        return k;
+      }
+    }
+    return (self + 1) % replicas;
+  }
+
+  private void sendStateRequest(int target, int offset) {
+    long minSnapshot = executedRound + 1 < log.base() ? log.base() - 1 : executedRound + 1;
+    out.send(target, new StateRequest(view, self, executedRound + 1, minSnapshot,
+        offset == 0 ? -1 : incomingSnapshotRound, offset));
+    stats.stateRequestsSent++;
+  }
+
+  private void onStateRequest(StateRequest m) {
+    if (status == Status.RECOVERING || m.fromRound() < FIRST_ROUND || m.snapshotOffset() < 0) {
+      return;
+    }
+    if (m.fromRound() >= log.base() && m.fromRound() <= executedRound) {
+      List<RoundSlots> rounds = new ArrayList<>();
+      long bytes = 0;
+      for (long r = m.fromRound(); r <= executedRound; r++) {
+        RoundSlots rs = log.copy(r);
+        if (rs == null || !rs.complete()) {
+          break;
+        }
+        if (!rounds.isEmpty() && bytes + rs.sizeBytes() > config.maxTransferBytes()) {
+          break;
+        }
+        rounds.add(rs);
+        bytes += rs.sizeBytes();
+      }
+      if (!rounds.isEmpty()) {
+        out.send(m.from(), StateTransfer.rounds(view, self, List.copyOf(rounds)));
+      }
+      return;
+    }
+    if (m.fromRound() < log.base() && snapshot != null && snapshotRound >= m.minSnapshotRound()) {
+      int offset = m.snapshotRound() == snapshotRound ? m.snapshotOffset() : 0;
+      if (offset > snapshot.length) {
+        return;
+      }
+      int length = Math.min(config.maxTransferBytes(), snapshot.length - offset);
+      byte[] chunk = Arrays.copyOfRange(snapshot, offset, offset + length);
+      out.send(m.from(), new StateTransfer(view, self, null, snapshotRound, snapshot.length, offset, chunk));
+    }
+  }
+
+  private void onStateTransfer(StateTransfer m) {
+    if (status == Status.RECOVERING) {
+      return;
+    }
+    if (m.isSnapshotChunk()) {
+      onSnapshotChunk(m);
+      return;
+    }
+    if (m.rounds() == null) {
+      drop(DropReason.MALFORMED, m);
+      return;
+    }
+    for (RoundSlots rs : m.rounds()) {
+      if (rs == null || rs.slots() == null || rs.slots().length != replicas || rs.proposers() == 0
+          || (rs.proposers() & ~everyone) != 0 || !rs.complete()) {
+        drop(DropReason.MALFORMED, m);
+        return;
+      }
+    }
+    for (RoundSlots rs : m.rounds()) {
+      // Executed at the sender, so committed: its content is final and replaces anything held.
+      if (rs.round() > executedRound && log.install(rs, RoundSlots.COMMITTED)) {
+        commitIndex = Math.max(commitIndex, rs.round());
+        stats.roundsTransferred++;
+      }
+    }
+    advanceOwnAcks();
+  }
+
+  private void onSnapshotChunk(StateTransfer m) {
+    if (m.snapshotRound() <= executedRound || m.snapshotSize() <= 0 || m.snapshotSize() > config.maxSnapshotBytes()
+        || m.chunkOffset() < 0 || m.chunk().length == 0 || m.chunkOffset() + m.chunk().length > m.snapshotSize()) {
+      if (m.snapshotSize() > config.maxSnapshotBytes()) {
+        drop(DropReason.OVERSIZED, m);
+      }
+      return;
+    }
+    if (m.snapshotRound() != incomingSnapshotRound || incomingSnapshot == null
+        || incomingSnapshot.length != m.snapshotSize()) {
+      if (m.chunkOffset() != 0) {
+        return;
+      }
+      incomingSnapshotRound = m.snapshotRound();
+      incomingSnapshot = new byte[m.snapshotSize()];
+      incomingOffset = 0;
+    }
+    if (m.chunkOffset() != incomingOffset) {
+      return;
+    }
+    System.arraycopy(m.chunk(), 0, incomingSnapshot, incomingOffset, m.chunk().length);
+    incomingOffset += m.chunk().length;
+    if (incomingOffset < incomingSnapshot.length) {
+      nextStateRequestAt = now + config.roundTimeoutNanos();
+      sendStateRequest(m.from(), incomingOffset);
+      return;
+    }
+    long round = incomingSnapshotRound;
+    byte[] state = incomingSnapshot;
+    incomingSnapshot = null;
+    incomingSnapshotRound = -1;
+    incomingOffset = 0;
+    if (round < log.base() - 1) {
+      return; // too old to close the gap below the window; ask again later
+    }
+    out.installSnapshot(round, state);
+    stats.snapshotsInstalled++;
+    executedRound = round;
+    commitIndex = Math.max(commitIndex, round);
+    snapshotRound = round;
+    snapshot = state;
+    appliedSinceSnapshot = false;
+    pendingSnapshotRound = -1;
+    log.truncateThrough(round);
+    advanceOwnAcks();
+    while (!reads.isEmpty() && reads.peekFirst().barrierRound() <= executedRound) {
+      out.serveRead(reads.pollFirst().read());
+    }
+  }
+
+  // ================================================================ recovery
+
+  /**
+   * A restarted replica asks every peer for the highest view it has started or joined. With f+1
+   * answers it knows a view V at least as high as any its previous incarnation voted or
+   * acknowledged in, and adopts only a StartView of a later view — whose quorum it was not part of,
+   * and after which its previous incarnation's messages count nowhere. Then it is a member outside
+   * the active set, catches up by state transfer and is added back by a view change.
+   */
+  private void recoverIfDue() {
+    if (now < nextRecoveryAt) {
+      return;
+    }
+    nextRecoveryAt = now + config.roundTimeoutNanos();
+    broadcast(new Recovery(-1, self, recoveryNonce, recoveryFence));
+  }
+
+  private void onRecovery(Recovery m) {
+    if (status == Status.RECOVERING) {
+      return;
+    }
+    out.send(m.from(), new RecoveryResponse(view, self, m.nonce()));
+    if (m.afterView() < 0) {
+      return;
+    }
+    if (view <= m.afterView()) {
+      if (status == Status.NORMAL) {
+        startViewChange(m.afterView() + 1);
+      }
+    } else if (status == Status.NORMAL && lastStartView != null && lastStartView.view() > m.afterView()) {
+      out.send(m.from(), lastStartView);
+    }
+  }
+
+  private void onRecoveryResponse(RecoveryResponse m) {
+    if (status != Status.RECOVERING || m.nonce() != recoveryNonce || recoveryFence >= 0) {
+      return;
+    }
+    recoveryResponders |= 1 << m.from();
+    view = Math.max(view, m.view());
+    if (Integer.bitCount(recoveryResponders) >= quorum) {
+      recoveryFence = Math.max(0, view);
+      nextRecoveryAt = now; // ask for a later view at once
+    }
+  }
+
+  // ================================================================ queries
 
   /** When the core next needs a {@link #tick}; a new input may make it sooner, so ask again. */
   public long nextDeadlineNanos() {
-    if (!started) {
-      return now;
-    }
-    long deadline;
-    if (flowControlAllowsNextRound()) {
-      boolean haveAll = log.heldCount(currentRound) == replicas;
-      deadline = enteredAtNanos + (haveAll ? pace() : config.roundTimeoutNanos());
-    } else {
-      deadline = lastSentNanos + config.roundTimeoutNanos();
-    }
-    for (int j = 0; j < replicas; j++) {
-      if (gapSince[j] >= 0) {
-        deadline = Math.min(deadline, nextFetchAt[j]);
+    long deadline = Long.MAX_VALUE;
+    switch (status) {
+      case RECOVERING -> deadline = nextRecoveryAt;
+      case VIEW_CHANGE -> {
+        deadline = viewChangeStartedNanos + config.viewChangeTimeoutNanos();
+        if (quorumOfDoViewChangesAt >= 0 && doViewChanges[self] != null) {
+          deadline = Math.min(deadline, quorumOfDoViewChangesAt + config.roundTimeoutNanos());
+        }
       }
+      case NORMAL -> {
+        if (!started) {
+          return now;
+        }
+        if (flowControlAllowsNextRound()) {
+          deadline = enteredAtNanos + (roundComplete(currentRound) ? pace() : config.roundTimeoutNanos());
+        } else {
+          deadline = lastSentNanos + config.roundTimeoutNanos();
+        }
+        for (int j = 0; j < replicas; j++) {
+          if (gapSince[j] >= 0) {
+            deadline = Math.min(deadline, nextFetchAt[j]);
+          }
+        }
+      }
+    }
+    if (stalledSince >= 0) {
+      deadline = Math.min(deadline, nextStateRequestAt);
     }
     return deadline;
   }
 
   public int self() { return self; }
+  public Status status() { return status; }
   public long view() { return view; }
+  /** Bit mask of the replicas that propose in the current view. */
+  public int activeSet() { return activeSet; }
+  public long firstRound() { return firstRound; }
   public long currentRound() { return currentRound; }
   public long commitIndex() { return commitIndex; }
   public long executedRound() { return executedRound; }
+  public long snapshotRound() { return snapshotRound; }
   public int queuedRequests() { return queue.size(); }
   public int pendingReads() { return reads.size(); }
   public CoreStats stats() { return stats; }
@@ -545,6 +1336,14 @@ public final class ReplicaCore {
   public int consecutiveViolations(int replica) { return consecutiveViolations[replica]; }
   /** This replica's cumulative acknowledgement of {@code proposer}'s slots. */
   public long ownAck(int proposer) { return acks.get(self, proposer); }
+
+  /** What this replica holds of one round, for diagnostics. */
+  public String describeRound(long round) {
+    return "round " + round + ": base=" + log.base() + " limit=" + log.limit() + " proposers="
+        + Integer.toBinaryString(log.proposers(round)) + " held=" + Integer.toBinaryString(log.heldMask(round))
+        + " tag=" + log.tag(round) + " verified=" + log.verified(round) + " acks(self)=" + Arrays.toString(acks.copyOfRow(self))
+        + " snapshotRound=" + snapshotRound + " pendingSnapshot=" + pendingSnapshotRound + " stalledSince=" + stalledSince;
+  }
 
   private record PendingRead(long barrierRound, ReadRequest read) {}
 }

@@ -1,11 +1,14 @@
 package dev.chora.runtime.core;
 
 import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.RoundSlots;
+import java.util.Arrays;
 
 /**
- * The slots of a window of consecutive rounds, {@code base .. base + capacity - 1}, in a ring:
- * rounds below the window have been executed and acknowledged by everyone and are gone; rounds
- * above it cannot be stored yet. Fixed memory, no allocation per round.
+ * The slots of a window of consecutive rounds, {@code base .. base + capacity - 1}, in a ring. Each
+ * round also records its proposer set (the active set of the view that ran it), so a round is
+ * complete when every proposer's slot is held. Rounds below the window have been executed and are
+ * covered by a snapshot; rounds above it cannot be stored yet. Fixed memory.
  */
 final class RoundLog {
   private final int replicas;
@@ -13,6 +16,9 @@ final class RoundLog {
   private final int mask;
   private final Batch[][] slots;
   private final int[] held;
+  private final int[] proposers;
+  private final long[] tags;
+  private final boolean[] verified;
   private long base = 1;
 
   RoundLog(int replicas, int minCapacity) {
@@ -21,6 +27,9 @@ final class RoundLog {
     this.mask = capacity - 1;
     this.slots = new Batch[capacity][replicas];
     this.held = new int[capacity];
+    this.proposers = new int[capacity];
+    this.tags = new long[capacity];
+    this.verified = new boolean[capacity];
   }
 
   long base() { return base; }
@@ -34,52 +43,150 @@ final class RoundLog {
     return round >= base && round < base + capacity;
   }
 
+  private int index(long round) {
+    return (int) (round & mask);
+  }
+
   /** The slot, or null if not held (or outside the window). */
   Batch get(long round, int proposer) {
-    return inWindow(round) ? slots[(int) (round & mask)][proposer] : null;
+    return inWindow(round) ? slots[index(round)][proposer] : null;
   }
 
   boolean has(long round, int proposer) {
     return get(round, proposer) != null;
   }
 
-  /** Slots held for {@code round}; rounds below the window count as complete. */
-  int heldCount(long round) {
-    if (round < base) {
-      return replicas;
-    }
-    return inWindow(round) ? held[(int) (round & mask)] : 0;
+  /** Bit mask of the proposers whose slots are held for {@code round}. */
+  int heldMask(long round) {
+    return inWindow(round) ? held[index(round)] : 0;
   }
 
-  /** Stores a slot if it is in the window and empty; returns whether it was stored. */
-  boolean store(long round, int proposer, Batch batch) {
+  /** The round's proposer set, or 0 if not yet known here. */
+  int proposers(long round) {
+    return inWindow(round) ? proposers[index(round)] : 0;
+  }
+
+  /** The view tag of the round's content (see {@link RoundSlots#tag()}). */
+  long tag(long round) {
+    return inWindow(round) ? tags[index(round)] : -1;
+  }
+
+  /**
+   * Whether the round's content is known to be the one that counts: proposed or decided in this
+   * replica's current view, or received as executed. Content kept from an earlier view is not,
+   * until a view change or a state transfer confirms it.
+   */
+  boolean verified(long round) {
+    return inWindow(round) && verified[index(round)];
+  }
+
+  /** After a view change: rounds up to {@code round} keep their content but must be confirmed. */
+  void unverifyThrough(long round) {
+    for (long r = base; r <= round && r < base + capacity; r++) {
+      verified[index(r)] = false;
+    }
+  }
+
+  /** Every proposer's slot of a round in the window is held. */
+  boolean complete(long round) {
     if (!inWindow(round)) {
       return false;
     }
-    Batch[] row = slots[(int) (round & mask)];
-    if (row[proposer] != null) {
+    int i = index(round);
+    return proposers[i] != 0 && (held[i] & proposers[i]) == proposers[i];
+  }
+
+  /**
+   * Stores a slot if it is in the window and empty; records the round's proposer set the first
+   * time. Returns whether it was stored.
+   */
+  boolean store(long round, int proposer, int roundProposers, long tag, Batch batch) {
+    if (!inWindow(round)) {
       return false;
     }
-    row[proposer] = batch;
-    held[(int) (round & mask)]++;
+    int i = index(round);
+    if (slots[i][proposer] != null) {
+      return false;
+    }
+    if (proposers[i] == 0) {
+      proposers[i] = roundProposers;
+      tags[i] = tag;
+      verified[i] = true;
+    }
+    slots[i][proposer] = batch;
+    held[i] |= 1 << proposer;
     return true;
+  }
+
+  /** Replaces a whole round with decided or committed content; false if outside the window. */
+  boolean install(RoundSlots round, long tag) {
+    if (!inWindow(round.round())) {
+      return false;
+    }
+    int i = index(round.round());
+    Arrays.fill(slots[i], null);
+    held[i] = 0;
+    proposers[i] = round.proposers();
+    tags[i] = tag;
+    verified[i] = true;
+    for (int j = 0; j < replicas; j++) {
+      if ((round.proposers() & (1 << j)) != 0 && round.slots()[j] != null) {
+        slots[i][j] = round.slots()[j];
+        held[i] |= 1 << j;
+      }
+    }
+    return true;
+  }
+
+  /** A copy of what is held of a round, or null if nothing is. */
+  RoundSlots copy(long round) {
+    if (!inWindow(round) || held[index(round)] == 0 && proposers[index(round)] == 0) {
+      return null;
+    }
+    int i = index(round);
+    return new RoundSlots(round, proposers[i], tags[i], slots[i].clone());
+  }
+
+  private void clear(int i) {
+    Arrays.fill(slots[i], null);
+    held[i] = 0;
+    proposers[i] = 0;
+    tags[i] = 0;
+    verified[i] = false;
+  }
+
+  /** Forgets every round above {@code round} (an uncommitted suffix replaced by a view change). */
+  void clearAbove(long round) {
+    for (long r = Math.max(base, round + 1); r < base + capacity; r++) {
+      clear(index(r));
+    }
   }
 
   /** Forgets every round up to and including {@code round}. */
   void truncateThrough(long round) {
-    while (base <= round) {
-      int i = (int) (base & mask);
-      java.util.Arrays.fill(slots[i], null);
-      held[i] = 0;
+    long end = Math.min(round, base + capacity - 1);
+    while (base <= end) {
+      clear(index(base));
       base++;
     }
+    if (base <= round) {
+      base = round + 1;
+    }
+  }
+
+  /** Forgets everything and restarts the window at {@code newBase}. */
+  void resetTo(long newBase) {
+    for (int i = 0; i < capacity; i++) {
+      clear(i);
+    }
+    base = newBase;
   }
 
   /** Slots held in the window, for the retained-log figure. */
   long heldSlots() {
     long total = 0;
     for (int h : held) {
-      total += h;
+      total += Integer.bitCount(h);
     }
     return total;
   }

@@ -56,5 +56,28 @@ public final class ClientTable {
     return entries.size();
   }
 
+  /** Writes every entry, least recently executed first, so that a restore keeps the eviction order. */
+  void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(entries.size());
+    for (Map.Entry<Long, Entry> e : entries.entrySet()) {
+      out.writeLong(e.getKey());
+      out.writeLong(e.getValue().seq);
+      out.writeInt(e.getValue().reply.length);
+      out.write(e.getValue().reply);
+    }
+  }
+
+  void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+    entries.clear();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      long clientId = in.readLong();
+      long seq = in.readLong();
+      byte[] reply = new byte[in.readInt()];
+      in.readFully(reply);
+      entries.put(clientId, new Entry(seq, reply));
+    }
+  }
+
   private record Entry(long seq, byte[] reply) {}
 }

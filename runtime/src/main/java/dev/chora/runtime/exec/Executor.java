@@ -80,6 +80,38 @@ public final class Executor {
     replies.accept(ClientReply.ok(read.clientId(), read.seq(), stateMachine.query(read.query())));
   }
 
+  /**
+   * The replicated state after the last executed slot: the client table (which is replicated
+   * state, so that exactly-once survives a state transfer) and the state machine's snapshot.
+   */
+  public byte[] snapshot() {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+      clients.writeTo(out);
+      byte[] state = stateMachine.snapshot();
+      out.writeInt(state.length);
+      out.write(state);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
+    }
+  }
+
+  /** Replaces the whole state with one written by {@link #snapshot()}. */
+  public void restore(byte[] snapshot) {
+    try {
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot));
+      clients.readFrom(in);
+      byte[] state = new byte[in.readInt()];
+      in.readFully(state);
+      stateMachine.restore(state);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not a snapshot written by Executor.snapshot(): " + e.getMessage(), e);
+    }
+  }
+
   public long appliedRequests() { return appliedRequests; }
   public long duplicatesSkipped() { return duplicatesSkipped; }
   public int clientTableSize() { return clients.size(); }

@@ -1,9 +1,10 @@
 package dev.chora.runtime.message;
 
 /**
- * The sender's acknowledgements and current round, sent when it has not sent a round message for a
- * round-timeout (it is held back by flow control): without it, acks gained while no new round can
- * start would never reach the peers, and the group could stall on a lost message.
+ * The sender's acknowledgements and current round without a proposal. A member outside the active
+ * set sends one each round (it acknowledges but does not propose); an active member sends one when
+ * flow control has held it back for a round-timeout, so acks gained meanwhile still reach the
+ * peers.
  */
-public record AckMessage(long view, long currentRound, int from, long[] ackVector)
+public record AckMessage(long view, long currentRound, int from, long[] ackVector, long executedRound)
     implements PeerMessage {}

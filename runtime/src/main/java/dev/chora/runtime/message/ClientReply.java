@@ -14,7 +14,12 @@ public record ClientReply(long clientId, long seq, Status status, byte[] result)
     /** The replica's queue is full; retry later, preferably with back-off. */
     OVERLOADED,
     /** The request exceeds max-request-bytes and will never be accepted. */
-    REQUEST_TOO_LARGE
+    REQUEST_TOO_LARGE,
+    /**
+     * This replica cannot take the request now: it is outside the active set, recovering, or in
+     * a view change. Nothing was executed; retry at another replica.
+     */
+    NOT_ACTIVE
   }
 
   public static ClientReply ok(long clientId, long seq, byte[] result) {

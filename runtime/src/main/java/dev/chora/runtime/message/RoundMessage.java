@@ -1,11 +1,12 @@
 package dev.chora.runtime.message;
 
 /**
- * Replica {@code from}'s proposal for {@code round}, with its cumulative acknowledgements:
- * {@code ackVector[j]} is the highest round R such that the sender holds every slot of proposer j
- * from the view's first round through R. Acks for round r ride on round r+1's message, which is
- * what pipelines the instances. The array is shared between the copies sent to each peer and must
- * not be modified.
+ * Replica {@code from}'s proposal for {@code round} in {@code view}, with its cumulative
+ * acknowledgements: {@code ackVector[j]} is the highest round R such that the sender holds every
+ * slot of proposer j from the view's first round through R. Acks for round r ride on round r+1's
+ * message, which is what pipelines the instances. {@code executedRound} tells peers how far the
+ * sender has executed, so a lagging replica knows whom to ask for state. The array is shared
+ * between the copies sent to each peer and must not be modified.
  */
-public record RoundMessage(long view, long round, int from, Batch batch, long[] ackVector)
+public record RoundMessage(long view, long round, int from, Batch batch, long[] ackVector, long executedRound)
     implements PeerMessage {}

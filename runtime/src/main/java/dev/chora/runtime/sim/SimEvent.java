@@ -2,7 +2,10 @@ package dev.chora.runtime.sim;
 
 /** One scheduled happening in simulated time; ties break by scheduling order, never by chance. */
 final class SimEvent implements Comparable<SimEvent> {
-  enum Kind { PEER_MESSAGE, CLIENT_REQUEST, CLIENT_READ, REPLY, TICK, CLIENT_NEXT, CLIENT_TIMEOUT, LINK_FAULT, LINK_HEAL }
+  enum Kind {
+    PEER_MESSAGE, CLIENT_REQUEST, CLIENT_READ, REPLY, TICK, SNAPSHOT, CLIENT_NEXT, CLIENT_TIMEOUT, LINK_FAULT, LINK_HEAL,
+    FAULT_START, FAULT_END, FLAP
+  }
 
   final long time;
   final long order;

@@ -28,6 +28,9 @@ public record SimParameters(
     double duplicateRate,
     long lateDelayMaxNanos,
     int linkFaults,
+    int faultEpisodes,
+    double crashOnViewChange,
+    double crashOnStateTransfer,
     int faultRounds,
     int livenessRounds) {
 
@@ -39,6 +42,7 @@ public record SimParameters(
     int inFlight = 1 + r.nextInt(8);
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
+    int snapshotEvery = 4 + r.nextInt(60);
     ChoraConfig config = ChoraConfig.builder(replicas)
         .minRoundIntervalNanos(r.nextInt(4) == 0 ? r.nextLong(200_000) : 0)
         .roundTimeoutNanos(ROUND_TIMEOUT_NANOS)
@@ -48,8 +52,12 @@ public record SimParameters(
         .maxBatchRequests(1 + r.nextInt(128))
         .maxQueuedRequests(64 + r.nextInt(1024))
         .maxRoundsInFlight(inFlight)
-        .logWindowRounds(2 * inFlight + 2 + r.nextInt(64))
         .maxTransferBytes(maxBatch * (1 + r.nextInt(4)))
+        .suspectAfterRounds(2 + r.nextInt(4))
+        .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
+        .snapshotEveryRounds(snapshotEvery)
+        .logWindowRounds(snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
+        .rejoinAfterRounds(4 + r.nextInt(24))
         .build();
     boolean calm = r.nextInt(10) == 0; // some runs with no faults at all, the common case
     int faultRounds = 1000 + r.nextInt(2000);
@@ -75,8 +83,11 @@ public record SimParameters(
         calm ? 0 : r.nextDouble() * 0.05,
         ROUND_TIMEOUT_NANOS * (2 + r.nextInt(20)),
         calm ? 0 : r.nextInt(6),
+        calm ? 0 : r.nextInt(8),
+        calm ? 0 : r.nextDouble() * 0.05,
+        calm ? 0 : r.nextDouble() * 0.02,
         faultRounds,
-        400);
+        1500);
   }
 
   public int replicas() {

@@ -11,20 +11,28 @@ import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
 
-/** One simulated replica: a core and an executor wired to the simulation's network and checkers. */
+/**
+ * One incarnation of a simulated replica: a core and an executor wired to the simulation's
+ * network and checkers. A restart replaces it with a new incarnation that has lost all state.
+ */
 final class SimReplica implements CoreOutput, ExecutionListener {
   final int id;
+  final int incarnation;
   final ReplicaCore core;
   final Executor executor;
   final SimKvStore store = new SimKvStore();
   private final Simulation sim;
   /** Time of the one valid pending tick, or Long.MAX_VALUE. */
   long scheduledTick = Long.MAX_VALUE;
+  boolean crashed;
+  long pausedUntil = -1;
 
-  SimReplica(Simulation sim, SimParameters p, int id, CoreMutation mutation) {
+  SimReplica(Simulation sim, SimParameters p, int id, int incarnation, boolean recovering, long nonce,
+      CoreMutation mutation) {
     this.sim = sim;
     this.id = id;
-    this.core = new ReplicaCore(p.config(), id, this, mutation);
+    this.incarnation = incarnation;
+    this.core = new ReplicaCore(p.config(), id, this, recovering, nonce, mutation);
     this.executor = new Executor(id, store, p.config().maxClients(), this::reply, this, mutation);
   }
 
@@ -40,6 +48,11 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   }
 
   @Override
+  public void executedThrough(long round) {
+    sim.checkRoundExecuted(id, round, store.digest());
+  }
+
+  @Override
   public void serveRead(ReadRequest read) {
     executor.serveRead(read);
   }
@@ -50,12 +63,30 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   }
 
   @Override
+  public void takeSnapshot(long round) {
+    // Taken now, as the state stands after `round`; handed back to the core as a later event,
+    // since an output must not call into the core.
+    sim.snapshotTaken(this, round, executor.snapshot());
+  }
+
+  @Override
+  public void installSnapshot(long round, byte[] snapshot) {
+    executor.restore(snapshot);
+    sim.checkSnapshotInstalled(id, round, store.digest());
+  }
+
+  @Override
   public void roundEntered(long round, long nowNanos) {
     sim.roundEntered(round);
   }
 
   @Override
+  public void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
+    sim.viewChanged(this, status, activeSet);
+  }
+
+  @Override
   public void applied(long round, int proposer, int index, Request request, byte[] result) {
-    sim.checkApplied(id, round, request);
+    sim.checkApplied(id, round, proposer, index, request);
   }
 }

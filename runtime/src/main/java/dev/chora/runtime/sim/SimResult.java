@@ -6,8 +6,9 @@ package dev.chora.runtime.sim;
  * @param rounds            the highest round any replica entered
  * @param events            simulated events processed
  * @param digest            a hash of every event processed, in order: equal digests, equal runs
- * @param recoveryRounds    rounds from the end of faults until every request completed and every
- *                          replica executed everything
+ * @param recoveryRounds    rounds from the end of faults until every request completed, every
+ *                          replica executed everything and all were NORMAL in one view, all active
+ * @param partitions        isolations, one-way losses and flapping links injected
  * @param violation         the first broken invariant, or null
  */
 public record SimResult(
@@ -23,6 +24,11 @@ public record SimResult(
     long messagesDropped,
     long recoveryRounds,
     long peakRetainedSlots,
+    long crashes,
+    long pauses,
+    long partitions,
+    long viewsInstalled,
+    long snapshotsInstalled,
     SimulationViolation violation) {
 
   public boolean ok() {

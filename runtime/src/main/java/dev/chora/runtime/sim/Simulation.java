@@ -1,6 +1,7 @@
 package dev.chora.runtime.sim;
 
 import dev.chora.runtime.core.CoreMutation;
+import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
@@ -45,6 +46,13 @@ public final class Simulation {
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
   private final long[][] linkDelay;
+  private final boolean[][] blocked;
+  private final CoreMutation mutation;
+  private final List<FaultEpisode> activeEpisodes = new ArrayList<>();
+  private final long[] faultsByKind = new long[FaultEpisode.Kind.values().length];
+  private int faultyMask;
+  /** Restarted replicas not yet back in the active set: their state is not yet whole again. */
+  private int unrecoveredMask;
 
   private long now;
   private long order;
@@ -57,6 +65,8 @@ public final class Simulation {
   private long recoveryRounds = -1;
   private long messagesDropped;
   private long peakRetainedSlots;
+  private long viewsInstalled;
+  private long snapshotsInstalled;
   private long lastTickInstant = -1;
   private int ticksAtInstant;
   private SimulationViolation violation;
@@ -68,9 +78,11 @@ public final class Simulation {
     this.safety = new SafetyChecker(n);
     this.linkDrop = new double[n][n];
     this.linkDelay = new long[n][n];
+    this.blocked = new boolean[n][n];
+    this.mutation = mutation;
     this.replicas = new SimReplica[n];
     for (int i = 0; i < n; i++) {
-      replicas[i] = new SimReplica(this, p, i, mutation);
+      replicas[i] = new SimReplica(this, p, i, 0, false, 0, mutation);
     }
     this.clients = new SimClient[p.clients()];
     for (int c = 0; c < clients.length; c++) {
@@ -104,6 +116,19 @@ public final class Simulation {
       schedule(start, Kind.LINK_FAULT, to, from, 0, null);
       schedule(start + length, Kind.LINK_HEAL, to, from, 0, null);
     }
+    FaultEpisode.Kind[] kinds = FaultEpisode.Kind.values();
+    int f = p.config().faultTolerance();
+    for (int i = 0; i < p.faultEpisodes(); i++) {
+      FaultEpisode.Kind kind = kinds[rng.nextInt(kinds.length)];
+      int size = kind == FaultEpisode.Kind.ISOLATE || kind == FaultEpisode.Kind.FLAP ? 1 + rng.nextInt(f) : 1;
+      int mask = 0;
+      while (Integer.bitCount(mask) < size) {
+        mask |= 1 << rng.nextInt(n);
+      }
+      long start = rng.nextLong(p.faultRounds() * 400_000L);
+      long length = SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(300));
+      schedule(start, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(kind, mask, start, start + length));
+    }
     long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * SimParameters.ROUND_TIMEOUT_NANOS);
     while (violation == null) {
       SimEvent e = queue.poll();
@@ -136,6 +161,13 @@ public final class Simulation {
       }
     }
     if (violation == null) {
+      for (SimReplica r : replicas) {
+        if (r.core.stats().inconsistentViewChanges() > 0) {
+          fail(Invariant.AGREEMENT, "replica " + r.id + " received DoViewChange messages that contradict each other");
+        }
+      }
+    }
+    if (violation == null) {
       checkLinearizability();
     }
     long violations = 0;
@@ -146,41 +178,76 @@ public final class Simulation {
       recovered += r.core.stats().slotsRecovered();
       applied += r.executor.appliedRequests();
     }
+    long partitions = faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()] + faultsByKind[FaultEpisode.Kind.MUTE.ordinal()]
+        + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()] + faultsByKind[FaultEpisode.Kind.FLAP.ordinal()];
     return new SimResult(p.seed(), n, maxRound, events, digest, history.size(), applied, violations, recovered,
-        messagesDropped, recoveryRounds, peakRetainedSlots, violation);
+        messagesDropped, recoveryRounds, peakRetainedSlots, faultsByKind[FaultEpisode.Kind.CRASH.ordinal()],
+        faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()], partitions, viewsInstalled, snapshotsInstalled, violation);
   }
 
   // ---------------------------------------------------------------- events
 
+  /** Whether a replica-bound event can be handled now; a paused replica's events wait. */
+  private boolean available(SimEvent e) {
+    SimReplica r = replicas[e.target];
+    if (r.crashed) {
+      return false;
+    }
+    if (r.pausedUntil > now) {
+      if (e.kind != Kind.TICK) {
+        queue.add(new SimEvent(r.pausedUntil, order++, e.kind, e.target, e.source, e.tag, e.payload));
+      }
+      return false;
+    }
+    return true;
+  }
+
   private void dispatch(SimEvent e) {
     switch (e.kind) {
       case PEER_MESSAGE -> {
-        SimReplica r = replicas[e.target];
-        r.core.receive(now, (PeerMessage) e.payload);
-        reschedule(r);
+        if (available(e)) {
+          SimReplica r = replicas[e.target];
+          r.core.receive(now, (PeerMessage) e.payload);
+          reschedule(r);
+        }
       }
       case CLIENT_REQUEST -> {
-        SimReplica r = replicas[e.target];
-        r.core.submit(now, (Request) e.payload);
-        reschedule(r);
+        if (available(e)) {
+          SimReplica r = replicas[e.target];
+          r.core.submit(now, (Request) e.payload);
+          reschedule(r);
+        }
       }
       case CLIENT_READ -> {
-        SimReplica r = replicas[e.target];
-        r.core.read(now, (ReadRequest) e.payload);
-        reschedule(r);
+        if (available(e)) {
+          SimReplica r = replicas[e.target];
+          r.core.read(now, (ReadRequest) e.payload);
+          reschedule(r);
+        }
       }
       case TICK -> {
         SimReplica r = replicas[e.target];
-        if (e.time != r.scheduledTick) {
-          return; // superseded by an earlier tick
+        if (e.tag != r.incarnation || e.time != r.scheduledTick) {
+          return; // superseded by an earlier tick, or meant for an earlier incarnation
         }
         r.scheduledTick = Long.MAX_VALUE;
-        if (!guardTickLoop(r)) {
+        if (!available(e) || !guardTickLoop(r)) {
           return;
         }
         r.core.tick(now);
         reschedule(r);
       }
+      case SNAPSHOT -> {
+        SimReplica r = replicas[e.target];
+        if (e.tag == r.incarnation && available(e)) {
+          Object[] snap = (Object[]) e.payload;
+          r.core.snapshotTaken((Long) snap[0], (byte[]) snap[1]);
+          reschedule(r);
+        }
+      }
+      case FAULT_START -> startFault((FaultEpisode) e.payload);
+      case FAULT_END -> endFault((FaultEpisode) e.payload);
+      case FLAP -> flap((FaultEpisode) e.payload, e.tag == 1);
       case REPLY -> onReply(clients[e.target], (ClientReply) e.payload);
       case CLIENT_NEXT -> startOperation(clients[e.target]);
       case CLIENT_TIMEOUT -> {
@@ -209,7 +276,7 @@ public final class Simulation {
     if (now == lastTickInstant) {
       if (++ticksAtInstant > MAX_TICKS_AT_ONE_INSTANT) {
         fail(Invariant.LIVENESS, "replica " + r.id + " asked for more than " + MAX_TICKS_AT_ONE_INSTANT
-            + " ticks at one instant without making progress");
+            + " ticks at one instant without making progress; deadline " + r.core.nextDeadlineNanos() + "; " + replicaStates());
         return false;
       }
     } else {
@@ -224,14 +291,120 @@ public final class Simulation {
   }
 
   private void reschedule(SimReplica r) {
+    if (r.crashed || r.pausedUntil > now) {
+      return;
+    }
     long deadline = Math.max(now, r.core.nextDeadlineNanos());
     if (deadline < r.scheduledTick) {
       r.scheduledTick = deadline;
-      schedule(deadline, Kind.TICK, r.id, r.id, 0, null);
+      schedule(deadline, Kind.TICK, r.id, r.id, r.incarnation, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  private void startFault(FaultEpisode episode) {
+    int f = p.config().faultTolerance();
+    int faulty = faultyMask | unrecoveredMask;
+    if (healed || (faulty & episode.replicas()) != 0 || Integer.bitCount(faulty | episode.replicas()) > f) {
+      return; // at most f replicas faulty at once; a restarted replica counts until it is active again
+    }
+    faultyMask |= episode.replicas();
+    activeEpisodes.add(episode);
+    faultsByKind[episode.kind().ordinal()]++;
+    switch (episode.kind()) {
+      case CRASH -> forEach(episode.replicas(), i -> replicas[i].crashed = true);
+      case PAUSE -> forEach(episode.replicas(), i -> {
+        replicas[i].pausedUntil = episode.end();
+        replicas[i].scheduledTick = Long.MAX_VALUE;
+      });
+      case ISOLATE, FLAP -> block(episode.replicas(), true, true, true);
+      case MUTE -> block(episode.replicas(), true, false, true);
+      case DEAFEN -> block(episode.replicas(), false, true, true);
+    }
+    if (episode.kind() == FaultEpisode.Kind.FLAP) {
+      schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), Kind.FLAP, 0, 0, 0, episode);
+    }
+    schedule(Math.max(now, episode.end()), Kind.FAULT_END, 0, 0, 0, episode);
+  }
+
+  private void flap(FaultEpisode episode, boolean unused) {
+    if (!activeEpisodes.contains(episode)) {
+      return;
+    }
+    int any = episode.replicas();
+    int from = Integer.numberOfTrailingZeros(any);
+    int other = (from + 1) % n;
+    boolean nowBlocked = !blocked[from][other];
+    block(episode.replicas(), true, true, nowBlocked);
+    schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), Kind.FLAP, 0, 0, 0, episode);
+  }
+
+  private void endFault(FaultEpisode episode) {
+    if (!activeEpisodes.remove(episode)) {
+      return;
+    }
+    faultyMask &= ~episode.replicas();
+    switch (episode.kind()) {
+      case CRASH -> forEach(episode.replicas(), this::restart);
+      case PAUSE -> forEach(episode.replicas(), i -> {
+        replicas[i].pausedUntil = -1;
+        reschedule(replicas[i]);
+      });
+      case ISOLATE, FLAP -> block(episode.replicas(), true, true, false);
+      case MUTE -> block(episode.replicas(), true, false, false);
+      case DEAFEN -> block(episode.replicas(), false, true, false);
+    }
+  }
+
+  /** Crashes a replica right away (a fault in the middle of a view change or a state transfer). */
+  private void crashNow(int replica) {
+    long end = now + SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(100));
+    schedule(now, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(FaultEpisode.Kind.CRASH, 1 << replica, now, end));
+  }
+
+  private void restart(int i) {
+    SimReplica old = replicas[i];
+    replicas[i] = new SimReplica(this, p, i, old.incarnation + 1, true, rng.nextLong(), mutation);
+    safety.restarted(i);
+    unrecoveredMask |= 1 << i;
+    reschedule(replicas[i]);
+  }
+
+  private void block(int mask, boolean outgoing, boolean incoming, boolean value) {
+    for (int a = 0; a < n; a++) {
+      if ((mask & (1 << a)) == 0) {
+        continue;
+      }
+      for (int b = 0; b < n; b++) {
+        if ((mask & (1 << b)) != 0) {
+          continue;
+        }
+        if (outgoing) {
+          blocked[a][b] = value;
+        }
+        if (incoming) {
+          blocked[b][a] = value;
+        }
+      }
+    }
+  }
+
+  private static void forEach(int mask, java.util.function.IntConsumer action) {
+    for (int i = 0; i < 32; i++) {
+      if ((mask & (1 << i)) != 0) {
+        action.accept(i);
+      }
     }
   }
 
   private void heal() {
+    for (FaultEpisode episode : new ArrayList<>(activeEpisodes)) {
+      endFault(episode);
+    }
+    for (boolean[] row : blocked) {
+      java.util.Arrays.fill(row, false);
+    }
     healed = true;
     healedAtNanos = now;
     healedAtRound = maxRound;
@@ -255,8 +428,11 @@ public final class Simulation {
       }
     }
     long needed = safety.highestAppliedRound();
+    long view = replicas[0].core.view();
+    int everyone = (1 << n) - 1;
     for (SimReplica r : replicas) {
-      if (r.core.executedRound() < needed) {
+      if (r.core.executedRound() < needed || r.core.status() != ReplicaCore.Status.NORMAL || r.core.view() != view
+          || r.core.activeSet() != everyone) {
         return false;
       }
     }
@@ -280,6 +456,10 @@ public final class Simulation {
   }
 
   private boolean lost(int from, int to) {
+    if (from >= 0 && to >= 0 && blocked[from][to]) {
+      messagesDropped++;
+      return true;
+    }
     if (healed) {
       return false;
     }
@@ -303,6 +483,26 @@ public final class Simulation {
 
   void sendPeer(int from, int to, PeerMessage message) {
     deliver(from, to, Kind.PEER_MESSAGE, to, from, 0, message);
+    if (!healed && (message instanceof dev.chora.runtime.message.StateTransfer)
+        && rng.nextDouble() < p.crashOnStateTransfer()) {
+      crashNow(rng.nextBoolean() ? from : to);
+    }
+  }
+
+  void snapshotTaken(SimReplica r, long round, byte[] snapshot) {
+    schedule(now, Kind.SNAPSHOT, r.id, r.id, r.incarnation, new Object[] {round, snapshot});
+  }
+
+  void viewChanged(SimReplica r, ReplicaCore.Status status, int activeSet) {
+    if (status == ReplicaCore.Status.NORMAL) {
+      viewsInstalled++;
+      if ((activeSet & (1 << r.id)) != 0) {
+        unrecoveredMask &= ~(1 << r.id);
+      }
+    }
+    if (!healed && status == ReplicaCore.Status.VIEW_CHANGE && rng.nextDouble() < p.crashOnViewChange()) {
+      crashNow(r.id);
+    }
   }
 
   void sendReply(int from, ClientReply reply) {
@@ -323,10 +523,25 @@ public final class Simulation {
     }
   }
 
-  void checkApplied(int replica, long round, Request request) {
-    String problem = safety.applied(replica, round, request);
+  void checkApplied(int replica, long round, int proposer, int index, Request request) {
+    String problem = safety.applied(replica, round, proposer, index, request);
     if (problem != null) {
       fail(problem.contains("second time") ? Invariant.EXACTLY_ONCE : Invariant.VALIDITY, problem);
+    }
+  }
+
+  void checkRoundExecuted(int replica, long round, long digest) {
+    String problem = safety.roundExecuted(replica, round, digest);
+    if (problem != null) {
+      fail(Invariant.AGREEMENT, problem);
+    }
+  }
+
+  void checkSnapshotInstalled(int replica, long round, long digest) {
+    snapshotsInstalled++;
+    String problem = safety.snapshotInstalled(replica, round, digest);
+    if (problem != null) {
+      fail(Invariant.AGREEMENT, problem);
     }
   }
 
@@ -352,9 +567,13 @@ public final class Simulation {
   private String replicaStates() {
     StringBuilder sb = new StringBuilder();
     for (SimReplica r : replicas) {
-      sb.append(String.format("r%d{round=%d commit=%d executed=%d queued=%d reads=%d} ", r.id,
-          r.core.currentRound(), r.core.commitIndex(), r.core.executedRound(), r.core.queuedRequests(),
-          r.core.pendingReads()));
+      if (System.getenv("SIMDEBUG") != null) {
+        sb.append(r.core.describeRound(r.core.executedRound() + 1)).append('\n');
+      }
+      sb.append(String.format("r%d{%s view=%d active=%s round=%d commit=%d executed=%d queued=%d reads=%d%s} ", r.id,
+          r.core.status(), r.core.view(), Integer.toBinaryString(r.core.activeSet()), r.core.currentRound(),
+          r.core.commitIndex(), r.core.executedRound(), r.core.queuedRequests(), r.core.pendingReads(),
+          r.crashed ? " CRASHED" : r.pausedUntil > now ? " PAUSED" : ""));
     }
     return sb.toString().trim();
   }
@@ -425,7 +644,9 @@ public final class Simulation {
       return; // a late answer to an earlier attempt or operation
     }
     if (reply.status() != ClientReply.Status.OK) {
-      return; // refused (overload): the client timeout retries elsewhere
+      // Refused (overloaded, or not active there): retry at another replica after a round-timeout.
+      schedule(now + SimParameters.ROUND_TIMEOUT_NANOS, Kind.CLIENT_TIMEOUT, c.index, c.attempt, c.seq, null);
+      return;
     }
     KvCommand cmd = c.command;
     String key = key(cmd);

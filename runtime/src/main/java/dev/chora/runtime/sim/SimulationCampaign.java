@@ -27,18 +27,22 @@ public final class SimulationCampaign {
   /** The campaign's totals; {@code failures} is sorted by seed. */
   public record Summary(long seeds, long rounds, long events, long operations, long appliedRequests,
       long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
-      long peakRetainedSlots, long wallNanos, List<SimulationViolation> failures) {
+      long peakRetainedSlots, long crashes, long pauses, long partitions, long viewsInstalled,
+      long snapshotsInstalled, long wallNanos, List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
       return rounds / (wallNanos / 1e9);
     }
 
     public String describe() {
-      return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied,"
-              + " %d synchrony violations, %d slots recovered, %d messages dropped, longest recovery %d rounds,"
-              + " peak retained log %d slots; wall time %.1f s, %.0f simulated rounds/s; %d failed",
-          seeds, rounds, events, operations, appliedRequests, synchronyViolations, slotsRecovered, messagesDropped,
-          maxRecoveryRounds, peakRetainedSlots, wallNanos / 1e9, roundsPerSecond(), failures.size());
+      return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied;"
+              + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost, %d pauses,"
+              + " %d partitions; %d views installed, %d snapshots installed by state transfer, %d slots recovered;"
+              + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
+              + " %.0f simulated rounds/s; %d failed",
+          seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes, pauses,
+          partitions, viewsInstalled, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
+          wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
   }
 
@@ -76,6 +80,7 @@ public final class SimulationCampaign {
         }));
       }
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
+      long crashes = 0, pauses = 0, partitions = 0, views = 0, snapshots = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
@@ -89,6 +94,11 @@ public final class SimulationCampaign {
           dropped += r.messagesDropped();
           maxRecovery = Math.max(maxRecovery, r.recoveryRounds());
           peakRetained = Math.max(peakRetained, r.peakRetainedSlots());
+          crashes += r.crashes();
+          pauses += r.pauses();
+          partitions += r.partitions();
+          views += r.viewsInstalled();
+          snapshots += r.snapshotsInstalled();
           if (!r.ok()) {
             failures.add(r.violation());
           }
@@ -96,7 +106,7 @@ public final class SimulationCampaign {
       }
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
-          peakRetained, System.nanoTime() - start, failures);
+          peakRetained, crashes, pauses, partitions, views, snapshots, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records every output of a core, in order, for step-by-step tests. */
-final class Recorder implements CoreOutput {
+class Recorder implements CoreOutput {
   record Sent(int to, PeerMessage message) {}
 
   record Executed(long round, int proposer, Batch batch) {}
@@ -23,6 +23,8 @@ final class Recorder implements CoreOutput {
   final List<Long> rounds = new ArrayList<>();
   final List<Violation> violations = new ArrayList<>();
   final List<DropReason> drops = new ArrayList<>();
+  final List<Long> snapshotsAsked = new ArrayList<>();
+  final List<Long> snapshotsInstalled = new ArrayList<>();
   long committed;
 
   @Override
@@ -43,6 +45,16 @@ final class Recorder implements CoreOutput {
   @Override
   public void reply(ClientReply reply) {
     replies.add(reply);
+  }
+
+  @Override
+  public void takeSnapshot(long round) {
+    snapshotsAsked.add(round);
+  }
+
+  @Override
+  public void installSnapshot(long round, byte[] snapshot) {
+    snapshotsInstalled.add(round);
   }
 
   @Override

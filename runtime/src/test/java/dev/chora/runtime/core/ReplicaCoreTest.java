@@ -31,7 +31,9 @@ class ReplicaCoreTest {
         .maxBatchBytes(200)
         .maxTransferBytes(400)
         .maxRoundsInFlight(4)
-        .logWindowRounds(16);
+        .snapshotEveryRounds(4)
+        .logWindowRounds(32)
+        .suspectAfterRounds(100); // normal-operation tests: peers that stay silent are not suspected
   }
 
   final Recorder out = new Recorder();
@@ -46,7 +48,7 @@ class ReplicaCoreTest {
   }
 
   static RoundMessage round(int from, long round, Batch batch, long... acks) {
-    return new RoundMessage(0, round, from, batch, acks);
+    return new RoundMessage(0, round, from, batch, acks, 0);
   }
 
   // ------------------------------------------------------------ rounds and proposals
@@ -242,7 +244,7 @@ class ReplicaCoreTest {
       t += MS;
       core.tick(t);
     }
-    core.receive(t, new AckMessage(0, 4, 1, new long[] {3, 4, 3}));
+    core.receive(t, new AckMessage(0, 4, 1, new long[] {3, 4, 3}, 0));
     List<String> order = out.executed.stream().map(e -> e.round() + ":" + e.proposer()).toList();
     assertEquals(List.of("1:0", "1:1", "1:2", "2:0", "2:1", "2:2", "3:0", "3:1", "3:2"), order);
   }
@@ -252,7 +254,7 @@ class ReplicaCoreTest {
     core.tick(0);
     core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
     core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
-    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}));
+    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}, 0));
     assertEquals(1, core.commitIndex());
     // A stale, reordered message with smaller acks changes nothing.
     core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
@@ -287,8 +289,8 @@ class ReplicaCoreTest {
     core.tick(0);
     core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
     // Replicas 1 and 2 both hold (1,2) and say so; this replica never got it.
-    core.receive(0, new AckMessage(0, 1, 1, new long[] {1, 1, 1}));
-    core.receive(0, new AckMessage(0, 1, 2, new long[] {1, 1, 1}));
+    core.receive(0, new AckMessage(0, 1, 1, new long[] {1, 1, 1}, 0));
+    core.receive(0, new AckMessage(0, 1, 2, new long[] {1, 1, 1}, 0));
     assertEquals(1, core.commitIndex());
     assertTrue(out.executed.isEmpty(), "round 1 is committed but slot (1,2) is not here");
     core.tick(MS);
@@ -326,12 +328,12 @@ class ReplicaCoreTest {
     core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
     assertEquals(2, core.currentRound());
     core.read(0, new ReadRequest(1, 1, new byte[1]));
-    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}));
+    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}, 0));
     assertEquals(1, core.executedRound());
     assertTrue(out.reads.isEmpty(), "barrier is round 2, only round 1 is executed");
     core.receive(0, round(1, 2, Batch.EMPTY, 1, 2, 1));
     core.receive(0, round(2, 2, Batch.EMPTY, 1, 1, 2));
-    core.receive(0, new AckMessage(0, 3, 1, new long[] {2, 3, 2}));
+    core.receive(0, new AckMessage(0, 3, 1, new long[] {2, 3, 2}, 0));
     assertEquals(2, core.executedRound());
     assertEquals(1, out.reads.size());
     int lastExecute = out.executed.size();
@@ -341,7 +343,7 @@ class ReplicaCoreTest {
   // ------------------------------------------------------------ the log window
 
   @Test
-  void roundsEveryoneHoldsAndThatAreExecutedAreTruncated() {
+  void executedRoundsAreTruncatedOnceASnapshotCoversThem() {
     core.tick(0);
     long t = 0;
     while (core.currentRound() < 7) {
@@ -353,10 +355,13 @@ class ReplicaCoreTest {
         core.tick(t);
       }
     }
-    core.receive(t, new AckMessage(0, 7, 1, new long[] {6, 7, 6}));
-    core.receive(t, new AckMessage(0, 7, 2, new long[] {6, 6, 7}));
+    core.receive(t, new AckMessage(0, 7, 1, new long[] {6, 7, 6}, 0));
+    core.receive(t, new AckMessage(0, 7, 2, new long[] {6, 6, 7}, 0));
     assertEquals(6, core.executedRound());
     assertEquals(7, core.currentRound());
-    assertEquals(1, core.retainedSlots(), "only this replica's round-7 slot is left");
+    assertEquals(List.of(4L), out.snapshotsAsked, "a snapshot every 4 rounds");
+    assertEquals(19, core.retainedSlots(), "nothing is truncated before the snapshot exists");
+    core.snapshotTaken(4, new byte[] {1});
+    assertEquals(7, core.retainedSlots(), "rounds 5 and 6 in full and this replica's round-7 slot are left");
   }
 }
