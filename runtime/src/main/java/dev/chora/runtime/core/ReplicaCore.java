@@ -88,6 +88,8 @@ public final class ReplicaCore {
   private long enteredAtNanos;
   private long lastSentNanos;
   private long commitIndex = FIRST_ROUND - 1;
+  /** The highest round committed by acknowledgements in the current view (round-barrier reads). */
+  private long committedInView = FIRST_ROUND - 1;
   private long executedRound = FIRST_ROUND - 1;
   private long lastRoundWithRequests = FIRST_ROUND - 1;
   private long idlePaceNanos;
@@ -222,12 +224,16 @@ public final class ReplicaCore {
   }
 
   /**
-   * A round-barrier read (DESIGN §8): noted with the round this replica is proposing now and
-   * answered once every round up to it has been executed. Any write that completed before the
-   * read arrived was in a committed round; a committed round of a view in which this replica is
-   * active holds this replica's own slot, and rounds of earlier views are below this view's first
-   * round, so the write's round is at most the current one. Only an active replica in NORMAL
-   * status can give that guarantee; others answer NOT_ACTIVE.
+   * A round-barrier read (DESIGN §8, refined): answered once the round after the current one — a
+   * round this replica enters only after the read arrived — is committed and executed. Any write
+   * that completed before the read arrived is in a committed round of this view at or below the
+   * current round (a committed round holds this replica's own slot), or in an earlier view's
+   * round, below this view's first round. And if a later view has already been installed without
+   * this replica, the next round can never commit in this view (only f replicas remain outside
+   * that view's quorum), so the read is never answered from stale state: the client retries
+   * elsewhere. The current round itself is not enough as the barrier: its acknowledgements may
+   * predate a view change that completed before the read arrived. Only an active replica in NORMAL
+   * status can give the guarantee; others answer NOT_ACTIVE.
    */
   public void read(long nowNanos, ReadRequest read) {
     now = nowNanos;
@@ -235,7 +241,7 @@ public final class ReplicaCore {
       out.reply(ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.NOT_ACTIVE));
       return;
     }
-    if (mutation == CoreMutation.READ_WITHOUT_BARRIER || executedRound >= currentRound) {
+    if (mutation == CoreMutation.READ_WITHOUT_BARRIER) {
       out.serveRead(read);
       return;
     }
@@ -244,7 +250,7 @@ public final class ReplicaCore {
       out.reply(ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.OVERLOADED));
       return;
     }
-    reads.addLast(new PendingRead(currentRound, read));
+    reads.addLast(new PendingRead(currentRound + 1, read));
     progress();
   }
 
@@ -363,13 +369,15 @@ public final class ReplicaCore {
       drop(DropReason.OVERSIZED, m);
       return;
     }
-    if (m.round() >= log.limit()) {
-      drop(DropReason.OUT_OF_WINDOW, m);
-      return;
-    }
     heardInView(m.from(), m.executedRound());
     acks.merge(m.from(), m.ackVector());
     highestSeen[m.from()] = Math.max(highestSeen[m.from()], m.round());
+    if (m.round() >= log.limit()) {
+      // Beyond the window: the slot is fetched later, but the acks still tell how far the group
+      // has committed, which is what sends a lagging replica to catch up by state transfer.
+      drop(DropReason.OUT_OF_WINDOW, m);
+      return;
+    }
     storeSlot(m.round(), m.from(), m.batch());
   }
 
@@ -536,6 +544,7 @@ public final class ReplicaCore {
         }
         if (viaAcks >= firstRound) {
           committed = Math.max(committed, viaAcks);
+          committedInView = Math.max(committedInView, viaAcks);
         }
       }
       if (committed > commitIndex) {
@@ -575,9 +584,7 @@ public final class ReplicaCore {
       executedRound = r;
       progressed = true;
       out.executedThrough(r);
-      while (!reads.isEmpty() && reads.peekFirst().barrierRound() <= executedRound) {
-        out.serveRead(reads.pollFirst().read());
-      }
+      serveReadsUpTo(Math.min(executedRound, committedInView));
       if (r % config.snapshotEveryRounds() == 0) {
         if (!appliedSinceSnapshot && snapshot != null && pendingSnapshotRound < 0) {
           snapshotRound = r; // nothing applied since: the same state under a later round
@@ -835,6 +842,9 @@ public final class ReplicaCore {
     sentDoViewChange = false;
     quorumOfDoViewChangesAt = -1;
     stats.viewChangesStarted++;
+    // A pending read's barrier is a round of the old view; a later view may renumber what follows
+    // it, so the barrier would no longer cover every write that completed before the read arrived.
+    refuseReads();
     broadcast(new StartViewChange(view, self));
     out.viewChanged(view, status, activeSet);
     maybeSendDoViewChange();
@@ -1025,6 +1035,7 @@ public final class ReplicaCore {
     lastStartView = m;
     adopted = (1 << self) | (1 << m.from());
     commitIndex = Math.max(commitIndex, m.executedThrough());
+    committedInView = decidedThrough;
     acks.reset(decidedThrough);
     Arrays.fill(highestSeen, decidedThrough);
     Arrays.fill(gapSince, -1);
@@ -1048,6 +1059,10 @@ public final class ReplicaCore {
     for (Request r : waiting.requests()) {
       out.reply(ClientReply.refused(r.clientId(), r.seq(), ClientReply.Status.NOT_ACTIVE));
     }
+    refuseReads();
+  }
+
+  private void refuseReads() {
     while (!reads.isEmpty()) {
       ReadRequest r = reads.pollFirst().read();
       out.reply(ClientReply.refused(r.clientId(), r.seq(), ClientReply.Status.NOT_ACTIVE));
@@ -1231,7 +1246,18 @@ public final class ReplicaCore {
     pendingSnapshotRound = -1;
     log.truncateThrough(round);
     advanceOwnAcks();
-    while (!reads.isEmpty() && reads.peekFirst().barrierRound() <= executedRound) {
+    // Requests proposed here may be inside the snapshot, executed without a reply from here: let
+    // their retries through, to be answered from the client table.
+    inFlight.clear();
+  }
+
+  /**
+   * Answers the reads whose barrier round is executed and was committed by acknowledgements in
+   * this view — not merely reached by state transfer, whose content may come from a later view
+   * this replica has not heard of.
+   */
+  private void serveReadsUpTo(long round) {
+    while (!reads.isEmpty() && reads.peekFirst().barrierRound() <= round) {
       out.serveRead(reads.pollFirst().read());
     }
   }

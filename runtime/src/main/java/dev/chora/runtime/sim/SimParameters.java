@@ -84,8 +84,8 @@ public record SimParameters(
         ROUND_TIMEOUT_NANOS * (2 + r.nextInt(20)),
         calm ? 0 : r.nextInt(6),
         calm ? 0 : r.nextInt(8),
-        calm ? 0 : r.nextDouble() * 0.05,
-        calm ? 0 : r.nextDouble() * 0.02,
+        calm ? 0 : r.nextDouble() * 0.01,
+        calm ? 0 : r.nextDouble() * 0.005,
         faultRounds,
         1500);
   }

@@ -87,6 +87,7 @@ final class SimReplica implements CoreOutput, ExecutionListener {
 
   @Override
   public void applied(long round, int proposer, int index, Request request, byte[] result) {
+
     sim.checkApplied(id, round, proposer, index, request);
   }
 }

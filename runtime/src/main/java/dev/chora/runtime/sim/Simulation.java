@@ -34,6 +34,16 @@ import java.util.SplittableRandom;
 public final class Simulation {
   private static final int CHECK_RETAINED_EVERY = 256;
   private static final int MAX_TICKS_AT_ONE_INSTANT = 1_000;
+  /** -Dchora.sim.trace=FROM,TO (ns) prints client replies in that window: for debugging a replay. */
+  private static final long[] TRACE = parseTrace(System.getProperty("chora.sim.trace"));
+
+  private static long[] parseTrace(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    String[] parts = s.split(",");
+    return new long[] {Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim())};
+  }
 
   private final SimParameters p;
   private final int n;
@@ -42,6 +52,8 @@ public final class Simulation {
   private final SimReplica[] replicas;
   private final SimClient[] clients;
   private final SafetyChecker safety;
+  /** The retained log may never exceed N slots per round of the log window, whatever the faults. */
+  private final long retainedBound;
   private final List<KvOp> history = new ArrayList<>();
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
@@ -76,6 +88,7 @@ public final class Simulation {
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed());
     this.safety = new SafetyChecker(n);
+    this.retainedBound = (long) n * Integer.highestOneBit(Math.max(2, p.config().logWindowRounds() - 1)) * 2;
     this.linkDrop = new double[n][n];
     this.linkDelay = new long[n][n];
     this.blocked = new boolean[n][n];
@@ -141,7 +154,12 @@ public final class Simulation {
       }
       if ((events & (CHECK_RETAINED_EVERY - 1)) == 0) {
         for (SimReplica r : replicas) {
-          peakRetainedSlots = Math.max(peakRetainedSlots, r.core.retainedSlots());
+          long retained = r.core.retainedSlots();
+          peakRetainedSlots = Math.max(peakRetainedSlots, retained);
+          if (retained > retainedBound) {
+            fail(Invariant.BOUNDED_LOG, "replica " + r.id + " retains " + retained + " slots, above the bound of "
+                + retainedBound + " (N x log-window-rounds)");
+          }
         }
       }
       if (!healed) {
@@ -212,6 +230,12 @@ public final class Simulation {
         }
       }
       case CLIENT_REQUEST -> {
+        if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]) {
+          SimReplica r = replicas[e.target];
+          System.out.println("t=" + now + " request " + e.payload + " to r" + e.target + " crashed=" + r.crashed + " paused="
+              + (r.pausedUntil > now) + " " + r.core.status() + " view=" + r.core.view() + " active=" + r.core.activeSet()
+              + " queued=" + r.core.queuedRequests());
+        }
         if (available(e)) {
           SimReplica r = replicas[e.target];
           r.core.submit(now, (Request) e.payload);
@@ -248,7 +272,17 @@ public final class Simulation {
       case FAULT_START -> startFault((FaultEpisode) e.payload);
       case FAULT_END -> endFault((FaultEpisode) e.payload);
       case FLAP -> flap((FaultEpisode) e.payload, e.tag == 1);
-      case REPLY -> onReply(clients[e.target], (ClientReply) e.payload);
+      case REPLY -> {
+        if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]) {
+          ClientReply rep = (ClientReply) e.payload;
+          SimClient c = clients[e.target];
+          SimReplica src = replicas[e.source];
+          System.out.println("t=" + now + " reply from r" + e.source + " to c" + c.index + "#" + rep.seq() + " cur#" + c.seq
+              + " " + (c.barrierRead ? "BARRIER " : "") + c.command + " " + rep.status() + " r" + e.source + " view="
+              + src.core.view() + " " + src.core.status() + " exec=" + src.core.executedRound() + " round=" + src.core.currentRound());
+        }
+        onReply(clients[e.target], (ClientReply) e.payload);
+      }
       case CLIENT_NEXT -> startOperation(clients[e.target]);
       case CLIENT_TIMEOUT -> {
         SimClient c = clients[e.target];

@@ -322,22 +322,34 @@ class ReplicaCoreTest {
   // ------------------------------------------------------------ reads
 
   @Test
-  void roundBarrierReadWaitsUntilItsRoundIsExecuted() {
+  void roundBarrierReadWaitsForTheNextRoundToBeExecuted() {
     core.tick(0);
     core.receive(0, round(1, 1, Batch.EMPTY, 0, 1, 0));
     core.receive(0, round(2, 1, Batch.EMPTY, 0, 0, 1));
     assertEquals(2, core.currentRound());
     core.read(0, new ReadRequest(1, 1, new byte[1]));
-    core.receive(0, new AckMessage(0, 2, 1, new long[] {1, 2, 1}, 0));
-    assertEquals(1, core.executedRound());
-    assertTrue(out.reads.isEmpty(), "barrier is round 2, only round 1 is executed");
+    // Round 2 is current: the barrier is round 3, the first round entered after the read arrived.
     core.receive(0, round(1, 2, Batch.EMPTY, 1, 2, 1));
     core.receive(0, round(2, 2, Batch.EMPTY, 1, 1, 2));
     core.receive(0, new AckMessage(0, 3, 1, new long[] {2, 3, 2}, 0));
     assertEquals(2, core.executedRound());
+    assertTrue(out.reads.isEmpty(), "rounds 1 and 2 are executed, the barrier is round 3");
+    core.receive(0, round(1, 3, Batch.EMPTY, 2, 3, 2));
+    core.receive(0, round(2, 3, Batch.EMPTY, 2, 2, 3));
+    core.receive(0, new AckMessage(0, 4, 1, new long[] {3, 4, 3}, 0));
+    assertEquals(3, core.executedRound());
     assertEquals(1, out.reads.size());
-    int lastExecute = out.executed.size();
-    assertEquals(6, lastExecute, "the read comes after every slot of rounds 1 and 2");
+    assertEquals(9, out.executed.size(), "the read comes after every slot of rounds 1 to 3");
+  }
+
+  @Test
+  void aViewChangeRefusesPendingReads() {
+    core.tick(0);
+    core.read(0, new ReadRequest(1, 1, new byte[1]));
+    core.markUnreachable(0, 2);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status());
+    assertEquals(ClientReply.Status.NOT_ACTIVE, out.replies.get(0).status());
+    assertTrue(out.reads.isEmpty());
   }
 
   // ------------------------------------------------------------ the log window

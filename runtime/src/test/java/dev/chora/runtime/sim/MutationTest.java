@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * against it, reported with its seed and a replay command, and caught again on replay.
  */
 class MutationTest {
-  private static final int SEEDS_TO_TRY = 100;
+  private static final int SEEDS_TO_TRY = 500;
 
   @ParameterizedTest(name = "{0} is caught as {1}")
   @CsvSource({
@@ -22,6 +22,10 @@ class MutationTest {
       "READ_WITHOUT_BARRIER, LINEARIZABILITY",
       "NO_CLIENT_TABLE, EXACTLY_ONCE",
       "IGNORE_SLOT_REQUESTS, LIVENESS",
+      "NOOP_PRESENT_SLOTS, AGREEMENT",
+      "COMMIT_DECIDED_BEFORE_QUORUM, AGREEMENT",
+      "COMMIT_WITH_F_ACKS, AGREEMENT",
+      "RESTART_WITHOUT_RECOVERY, LIVENESS",
   })
   void brokenCoreIsCaught(CoreMutation mutation, Invariant expected) {
     SimulationViolation found = null;

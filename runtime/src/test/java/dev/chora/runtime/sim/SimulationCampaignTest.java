@@ -29,7 +29,11 @@ class SimulationCampaignTest {
     assertEquals(seeds, summary.seeds());
     assertTrue(summary.rounds() >= seeds * 1000, "every seed runs at least a thousand rounds");
     assertTrue(summary.synchronyViolations() > 0 && summary.slotsRecovered() > 0 && summary.messagesDropped() > 0,
-        "the campaign injected faults: " + summary.describe());
+        "the campaign injected network faults: " + summary.describe());
+    assertTrue(summary.crashes() > 0 && summary.pauses() > 0 && summary.partitions() > 0,
+        "the campaign crashed, paused and partitioned replicas: " + summary.describe());
+    assertTrue(summary.viewsInstalled() > seeds && summary.snapshotsInstalled() > 0,
+        "view changes and state transfers happened: " + summary.describe());
   }
 
   @Test

@@ -1,0 +1,121 @@
+package dev.chora.runtime.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.Recovery;
+import dev.chora.runtime.message.Request;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fallback path as a story (DESIGN §5–§7): suspicion, view change, the coordinator's timeout,
+ * recovery of a restarted replica with its state lost, state transfer and rejoin.
+ */
+class FallbackTest {
+  static final long MS = 1_000_000;
+
+  static ChoraConfig config() {
+    return ChoraConfig.builder(3)
+        .roundTimeoutNanos(MS)
+        .idleRoundIntervalNanos(2 * MS)
+        .suspectAfterRounds(3)
+        .viewChangeTimeoutNanos(10 * MS)
+        .maxRoundsInFlight(4)
+        .snapshotEveryRounds(8)
+        .logWindowRounds(64)
+        .rejoinAfterRounds(5)
+        .build();
+  }
+
+  final TestGroup group = new TestGroup(config());
+  int seq;
+
+  void load(int replica, int requests) {
+    for (int i = 0; i < requests; i++) {
+      group.submit(replica, new Request(100 + replica, ++seq, new byte[] {1}));
+      group.run(MS);
+    }
+  }
+
+  @Test
+  void aCrashedActiveMemberIsSuspectedAndTheOthersCarryOn() {
+    group.run(10 * MS);
+    group.crash(2);
+    load(0, 20);
+    group.run(20 * MS);
+    for (int i = 0; i < 2; i++) {
+      ReplicaCore c = group.cores[i];
+      assertEquals(ReplicaCore.Status.NORMAL, c.status());
+      assertEquals(0b011, c.activeSet(), "replica 2 is out of the active set");
+      assertTrue(c.view() >= 1);
+      assertEquals(20, group.counters[i].total, "every request executed on the two live replicas");
+    }
+    assertTrue(group.cores[0].stats().suspicions() + group.cores[1].stats().suspicions() > 0);
+  }
+
+  @Test
+  void theFailureDetectorStartsAViewChangeAtOnce() {
+    group.run(5 * MS);
+    group.crash(2);
+    group.cores[0].markUnreachable(group.now, 2);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, group.cores[0].status());
+    group.run(5 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, group.cores[0].status());
+    assertEquals(0b011, group.cores[0].activeSet());
+  }
+
+  @Test
+  void aDeadCoordinatorIsSkippedAfterTheViewChangeTimeout() {
+    group.run(5 * MS);
+    group.crash(1); // the coordinator of view 1
+    load(0, 5);
+    group.run(40 * MS);
+    ReplicaCore c = group.cores[0];
+    assertEquals(ReplicaCore.Status.NORMAL, c.status());
+    assertEquals(2, c.view(), "view 1's coordinator is dead: view 2, coordinated by replica 2");
+    assertEquals(0b101, c.activeSet());
+    assertTrue(c.stats().viewChangeTimeouts() > 0);
+    assertEquals(5, group.counters[2].total);
+  }
+
+  @Test
+  void aRestartedReplicaRecoversCatchesUpByStateTransferAndRejoins() {
+    group.run(10 * MS);
+    group.crash(2);
+    load(0, 30);
+    group.restart(2);
+    group.run(5 * MS);
+    for (PeerMessage m : group.sentBy.get(2)) {
+      assertTrue(m instanceof Recovery || group.cores[2].status() != ReplicaCore.Status.RECOVERING,
+          "a recovering replica sends nothing but recovery requests: " + m);
+    }
+    load(1, 10);
+    group.run(100 * MS);
+    long view = group.cores[0].view();
+    for (int i = 0; i < 3; i++) {
+      ReplicaCore c = group.cores[i];
+      assertEquals(ReplicaCore.Status.NORMAL, c.status(), "replica " + i);
+      assertEquals(view, c.view());
+      assertEquals(0b111, c.activeSet(), "replica 2 rejoined the active set");
+      assertEquals(40, group.counters[i].total, "replica " + i + " holds every executed request");
+    }
+    assertTrue(group.cores[2].stats().snapshotsInstalled() > 0, "replica 2 caught up from a snapshot");
+  }
+
+  @Test
+  void aRecoveringReplicaStaysSilentUntilItHearsFromAQuorum() {
+    group.run(5 * MS);
+    group.restart(2);
+    group.drop = m -> m.to() == 2; // it hears nothing
+    group.run(20 * MS);
+    assertEquals(ReplicaCore.Status.RECOVERING, group.cores[2].status());
+    assertTrue(group.sentBy.get(2).stream().allMatch(m -> m instanceof Recovery),
+        "no acknowledgement, vote or proposal before recovery");
+    group.drop = m -> false;
+    group.run(100 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, group.cores[2].status());
+    assertEquals(0b111, group.cores[2].activeSet());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.chora.runtime.core;
+
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.exec.ExecutionListener;
+import dev.chora.runtime.exec.Executor;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.spi.StateMachine;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A small group of real cores and executors over a lossless network, stepped in 100 µs steps of
+ * simulated time, with crashes and restarts on demand: for tests of the fallback path that read
+ * as a story. (The randomised version of all this is the simulator.)
+ */
+final class TestGroup {
+  static final long STEP = 100_000;
+
+  /** Adds each command's first byte; the reply is the new total. */
+  static final class Counter implements StateMachine {
+    long total;
+
+    @Override
+    public byte[] apply(byte[] command) {
+      total += command[0];
+      return ByteBuffer.allocate(8).putLong(total).array();
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+      return ByteBuffer.allocate(8).putLong(total).array();
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return query(null);
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      total = ByteBuffer.wrap(snapshot).getLong();
+    }
+  }
+
+  record InFlight(int from, int to, PeerMessage message) {}
+
+  final ChoraConfig config;
+  final int n;
+  final ReplicaCore[] cores;
+  final Counter[] counters;
+  final Executor[] executors;
+  final boolean[] down;
+  final List<List<PeerMessage>> sentBy = new ArrayList<>();
+  final List<ClientReply> replies = new ArrayList<>();
+  private final ArrayDeque<InFlight> network = new ArrayDeque<>();
+  private final List<Runnable> afterStep = new ArrayList<>();
+  Predicate<InFlight> drop = m -> false;
+  long now;
+
+  TestGroup(ChoraConfig config) {
+    this.config = config;
+    this.n = config.replicas();
+    this.cores = new ReplicaCore[n];
+    this.counters = new Counter[n];
+    this.executors = new Executor[n];
+    this.down = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      sentBy.add(new ArrayList<>());
+      start(i, false);
+    }
+  }
+
+  private void start(int i, boolean recovering) {
+    counters[i] = new Counter();
+    executors[i] = new Executor(i, counters[i], 1000, replies::add, ExecutionListener.NONE);
+    Executor executor = executors[i];
+    ReplicaCore[] self = new ReplicaCore[1];
+    self[0] = new ReplicaCore(config, i, new CoreOutput() {
+      @Override
+      public void send(int to, PeerMessage message) {
+        sentBy.get(i).add(message);
+        network.add(new InFlight(i, to, message));
+      }
+
+      @Override
+      public void execute(long round, int proposer, Batch batch) {
+        executor.execute(round, proposer, batch);
+      }
+
+      @Override
+      public void serveRead(ReadRequest read) {
+        executor.serveRead(read);
+      }
+
+      @Override
+      public void reply(ClientReply reply) {
+        replies.add(reply);
+      }
+
+      @Override
+      public void takeSnapshot(long round) {
+        byte[] state = executor.snapshot();
+        afterStep.add(() -> self[0].snapshotTaken(round, state));
+      }
+
+      @Override
+      public void installSnapshot(long round, byte[] snapshot) {
+        executor.restore(snapshot);
+      }
+    }, recovering, 7919L * i + now);
+    cores[i] = self[0];
+  }
+
+  void crash(int i) {
+    down[i] = true;
+  }
+
+  /** Restarts replica i with its state lost: a new core that must recover. */
+  void restart(int i) {
+    down[i] = false;
+    sentBy.get(i).clear();
+    start(i, true);
+  }
+
+  void submit(int replica, Request request) {
+    cores[replica].submit(now, request);
+  }
+
+  void run(long nanos) {
+    long end = now + nanos;
+    while (now < end) {
+      now += STEP;
+      int budget = 100_000;
+      while (!network.isEmpty() && budget-- > 0) {
+        InFlight m = network.poll();
+        if (!down[m.to()] && !down[m.from()] && !drop.test(m)) {
+          cores[m.to()].receive(now, m.message());
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (!down[i]) {
+          cores[i].tick(now);
+        }
+      }
+      List<Runnable> pending = new ArrayList<>(afterStep);
+      afterStep.clear();
+      pending.forEach(Runnable::run);
+    }
+  }
+}
