@@ -20,6 +20,7 @@ public final class CoreStats {
   long viewChangesStarted;
   long viewChangeTimeouts;
   long viewsInstalled;
+  long viewsDeferred;
   long inconsistentViewChanges;
   long stateRequestsSent;
   long roundsTransferred;
@@ -47,6 +48,8 @@ public final class CoreStats {
   public long viewChangesStarted() { return viewChangesStarted; }
   public long viewChangeTimeouts() { return viewChangeTimeouts; }
   public long viewsInstalled() { return viewsInstalled; }
+  /** StartViews whose adoption waited for this replica to catch up into their rounds. */
+  public long viewsDeferred() { return viewsDeferred; }
   /**
    * DoViewChange sets that contradicted each other, so no decision was made. Zero with correct
    * peers; the simulator fails a run where it is not.

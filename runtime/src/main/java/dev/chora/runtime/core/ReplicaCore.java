@@ -109,6 +109,8 @@ public final class ReplicaCore {
   private boolean sentDoViewChange;
   private long quorumOfDoViewChangesAt = -1;
   private long nextViewRequestAt;
+  /** A StartView adopted as soon as its decided rounds fit in the window (see installStartView). */
+  private StartView pendingStartView;
   /** The replica that had executed furthest when this view was decided: first to ask for state. */
   private int preferredSource = -1;
 
@@ -508,9 +510,12 @@ public final class ReplicaCore {
   // ================================================================ progress
 
   private void progress() {
-    if (status == Status.RECOVERING) {
+    if (status == Status.RECOVERING && pendingStartView == null) {
       recoverIfDue();
       return;
+    }
+    if (pendingStartView != null && pendingStartView.view() >= view && pendingStartView.firstRound() - 1 < log.limit()) {
+      installStartView(pendingStartView);
     }
     do {
       commitAndExecute();
@@ -520,7 +525,8 @@ public final class ReplicaCore {
       heartbeatIfBlocked();
     } else if (status == Status.VIEW_CHANGE) {
       maybeDecide();
-      if (now - viewChangeStartedNanos >= config.viewChangeTimeoutNanos()) {
+      boolean adopting = pendingStartView != null && pendingStartView.view() == view;
+      if (!adopting && now - viewChangeStartedNanos >= config.viewChangeTimeoutNanos()) {
         stats.viewChangeTimeouts++;
         startViewChange(view + 1);
       }
@@ -834,6 +840,9 @@ public final class ReplicaCore {
     if (status == Status.RECOVERING || newView <= view) {
       return;
     }
+    if (pendingStartView != null && pendingStartView.view() < newView) {
+      pendingStartView = null; // superseded: the new view's StartView will say what to adopt
+    }
     view = newView;
     status = Status.VIEW_CHANGE;
     viewChangeStartedNanos = now;
@@ -944,8 +953,8 @@ public final class ReplicaCore {
    */
   private void maybeDecide() {
     if (status != Status.VIEW_CHANGE || view % replicas != self || quorumOfDoViewChangesAt < 0
-        || doViewChanges[self] == null) {
-      return;
+        || doViewChanges[self] == null || (pendingStartView != null && pendingStartView.view() == view)) {
+      return; // not the coordinator, no quorum yet, or decided already (adoption deferred)
     }
     boolean everyoneIn = true;
     for (int k = 0; k < replicas; k++) {
@@ -983,7 +992,7 @@ public final class ReplicaCore {
       case NORMAL -> m.view() > view;
       case RECOVERING -> recoveryFence >= 0 && m.view() > recoveryFence;
     };
-    if (accept) {
+    if (accept && (pendingStartView == null || m.view() >= pendingStartView.view())) {
       installStartView(m);
     }
   }
@@ -1014,13 +1023,27 @@ public final class ReplicaCore {
   private void installStartView(StartView m) {
     long decidedThrough = m.firstRound() - 1;
     if (decidedThrough >= log.limit()) {
-      // Far ahead of this replica's window: start the window at the decided rounds; everything
-      // before them arrives as a snapshot.
-      log.resetTo(Math.max(m.executedThrough() + 1, executedRound + 1));
-    } else {
-      log.clearAbove(decidedThrough);
-      log.unverifyThrough(m.executedThrough());
+      // The decided rounds lie beyond this replica's window: it is too far behind to hold them.
+      // Catch up by state transfer first (everything up to executedThrough is committed), keeping
+      // every round held meanwhile — it may be needed by a later view change — then adopt.
+      pendingStartView = m;
+      log.unverifyThrough(m.executedThrough()); // held content up to it may be stale: confirm first
+      commitIndex = Math.max(commitIndex, m.executedThrough());
+      preferredSource = m.executedAt();
+      stats.viewsDeferred++;
+      if (status != Status.RECOVERING && (status != Status.VIEW_CHANGE || view != m.view())) {
+        // The old view is over for this replica: no more proposals or acks in it.
+        status = Status.VIEW_CHANGE;
+        view = m.view();
+        viewChangeStartedNanos = now;
+        sentDoViewChange = true;
+        refuseReads();
+      }
+      return;
     }
+    pendingStartView = null;
+    log.clearAbove(decidedThrough);
+    log.unverifyThrough(m.executedThrough());
     for (RoundSlots rs : m.decided()) {
       if (rs.round() > executedRound) {
         log.install(rs, m.view());
@@ -1091,7 +1114,7 @@ public final class ReplicaCore {
    * or a snapshot, in chunks, from a replica that has executed further.
    */
   private void catchUpIfStalled() {
-    if (executedRound >= commitIndex || status == Status.RECOVERING) {
+    if (executedRound >= commitIndex || (status == Status.RECOVERING && pendingStartView == null)) {
       stalledSince = -1;
       return;
     }
@@ -1173,7 +1196,7 @@ public final class ReplicaCore {
   }
 
   private void onStateTransfer(StateTransfer m) {
-    if (status == Status.RECOVERING) {
+    if (status == Status.RECOVERING && pendingStartView == null) {
       return;
     }
     if (m.isSnapshotChunk()) {
@@ -1314,10 +1337,12 @@ public final class ReplicaCore {
   public long nextDeadlineNanos() {
     long deadline = Long.MAX_VALUE;
     switch (status) {
-      case RECOVERING -> deadline = nextRecoveryAt;
+      case RECOVERING -> deadline = pendingStartView == null ? nextRecoveryAt : Long.MAX_VALUE;
       case VIEW_CHANGE -> {
-        deadline = viewChangeStartedNanos + config.viewChangeTimeoutNanos();
-        if (quorumOfDoViewChangesAt >= 0 && doViewChanges[self] != null) {
+        boolean adopting = pendingStartView != null && pendingStartView.view() == view;
+        deadline = adopting ? Long.MAX_VALUE : viewChangeStartedNanos + config.viewChangeTimeoutNanos();
+        if (quorumOfDoViewChangesAt >= 0 && doViewChanges[self] != null
+            && (pendingStartView == null || pendingStartView.view() != view)) {
           deadline = Math.min(deadline, quorumOfDoViewChangesAt + config.roundTimeoutNanos());
         }
       }

@@ -174,14 +174,6 @@ final class RoundLog {
     }
   }
 
-  /** Forgets everything and restarts the window at {@code newBase}. */
-  void resetTo(long newBase) {
-    for (int i = 0; i < capacity; i++) {
-      clear(i);
-    }
-    base = newBase;
-  }
-
   /** Slots held in the window, for the retained-log figure. */
   long heldSlots() {
     long total = 0;
