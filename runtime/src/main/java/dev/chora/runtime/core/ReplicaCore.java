@@ -117,6 +117,8 @@ public final class ReplicaCore {
   // ---- snapshots and state transfer
   private long snapshotRound = FIRST_ROUND - 1;
   private byte[] snapshot;
+  private long previousSnapshotRound = -1;
+  private byte[] previousSnapshot;
   private boolean appliedSinceSnapshot;
   private long pendingSnapshotRound = -1;
   private long stalledSince = -1;
@@ -125,6 +127,8 @@ public final class ReplicaCore {
   private long incomingSnapshotRound = -1;
   private byte[] incomingSnapshot;
   private int incomingOffset;
+  private int incomingSource;
+  private int incomingRetries;
 
   // ---- recovery
   private final long recoveryNonce;
@@ -288,10 +292,19 @@ public final class ReplicaCore {
       pendingSnapshotRound = -1;
     }
     if (round > snapshotRound && round <= executedRound && state != null) {
-      snapshotRound = round;
-      snapshot = state;
+      keepSnapshot(round, state);
       truncate();
     }
+  }
+
+  /** The previous snapshot stays available so that a transfer in progress can finish. */
+  private void keepSnapshot(long round, byte[] state) {
+    if (snapshot != null) {
+      previousSnapshotRound = snapshotRound;
+      previousSnapshot = snapshot;
+    }
+    snapshotRound = round;
+    snapshot = state;
   }
 
   /** A message from a peer. Invalid messages are dropped and counted; nothing is thrown. */
@@ -593,7 +606,7 @@ public final class ReplicaCore {
       serveReadsUpTo(Math.min(executedRound, committedInView));
       if (r % config.snapshotEveryRounds() == 0) {
         if (!appliedSinceSnapshot && snapshot != null && pendingSnapshotRound < 0) {
-          snapshotRound = r; // nothing applied since: the same state under a later round
+          keepSnapshot(r, snapshot); // nothing applied since: the same state under a later round
         } else {
           appliedSinceSnapshot = false;
           pendingSnapshotRound = r;
@@ -1127,8 +1140,17 @@ public final class ReplicaCore {
       return;
     }
     nextStateRequestAt = now + config.roundTimeoutNanos();
-    int target = stateSource();
-    sendStateRequest(target, 0);
+    if (incomingSnapshot != null && ++incomingRetries <= 2) {
+      // A snapshot transfer whose next chunk did not come (lost, or its source is slow): ask the
+      // same source again where it stopped. State machines need not serialise deterministically,
+      // so chunks of one snapshot all come from one source.
+      sendStateRequest(incomingSource, incomingOffset);
+      return;
+    }
+    incomingSnapshot = null; // give up on that source; start afresh elsewhere
+    incomingSnapshotRound = -1;
+    incomingOffset = 0;
+    sendStateRequest(stateSource(), 0);
   }
 
   private int stateSource() {
@@ -1165,6 +1187,17 @@ public final class ReplicaCore {
     if (status == Status.RECOVERING || m.fromRound() < FIRST_ROUND || m.snapshotOffset() < 0) {
       return;
     }
+    if (m.snapshotOffset() > 0) {
+      // The next chunk of a snapshot transfer in progress: from the same snapshot if still kept.
+      if (m.snapshotRound() == snapshotRound && snapshot != null) {
+        sendSnapshotChunk(m.from(), snapshotRound, snapshot, m.snapshotOffset());
+      } else if (m.snapshotRound() == previousSnapshotRound && previousSnapshot != null) {
+        sendSnapshotChunk(m.from(), previousSnapshotRound, previousSnapshot, m.snapshotOffset());
+      } else if (snapshot != null && snapshotRound >= m.minSnapshotRound()) {
+        sendSnapshotChunk(m.from(), snapshotRound, snapshot, 0);
+      }
+      return;
+    }
     if (m.fromRound() >= log.base() && m.fromRound() <= executedRound) {
       List<RoundSlots> rounds = new ArrayList<>();
       long bytes = 0;
@@ -1185,14 +1218,17 @@ public final class ReplicaCore {
       return;
     }
     if (m.fromRound() < log.base() && snapshot != null && snapshotRound >= m.minSnapshotRound()) {
-      int offset = m.snapshotRound() == snapshotRound ? m.snapshotOffset() : 0;
-      if (offset > snapshot.length) {
-        return;
-      }
-      int length = Math.min(config.maxTransferBytes(), snapshot.length - offset);
-      byte[] chunk = Arrays.copyOfRange(snapshot, offset, offset + length);
-      out.send(m.from(), new StateTransfer(view, self, null, snapshotRound, snapshot.length, offset, chunk));
+      sendSnapshotChunk(m.from(), snapshotRound, snapshot, 0);
     }
+  }
+
+  private void sendSnapshotChunk(int to, long round, byte[] state, int offset) {
+    if (offset >= state.length) {
+      return;
+    }
+    int length = Math.min(config.maxTransferBytes(), state.length - offset);
+    byte[] chunk = Arrays.copyOfRange(state, offset, offset + length);
+    out.send(to, new StateTransfer(view, self, null, round, state.length, offset, chunk));
   }
 
   private void onStateTransfer(StateTransfer m) {
@@ -1240,10 +1276,12 @@ public final class ReplicaCore {
       incomingSnapshotRound = m.snapshotRound();
       incomingSnapshot = new byte[m.snapshotSize()];
       incomingOffset = 0;
+      incomingSource = m.from();
     }
-    if (m.chunkOffset() != incomingOffset) {
+    if (m.chunkOffset() != incomingOffset || m.from() != incomingSource) {
       return;
     }
+    incomingRetries = 0;
     System.arraycopy(m.chunk(), 0, incomingSnapshot, incomingOffset, m.chunk().length);
     incomingOffset += m.chunk().length;
     if (incomingOffset < incomingSnapshot.length) {
@@ -1263,8 +1301,7 @@ public final class ReplicaCore {
     stats.snapshotsInstalled++;
     executedRound = round;
     commitIndex = Math.max(commitIndex, round);
-    snapshotRound = round;
-    snapshot = state;
+    keepSnapshot(round, state);
     appliedSinceSnapshot = false;
     pendingSnapshotRound = -1;
     log.truncateThrough(round);

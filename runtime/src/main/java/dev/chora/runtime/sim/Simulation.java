@@ -516,6 +516,10 @@ public final class Simulation {
   }
 
   void sendPeer(int from, int to, PeerMessage message) {
+    if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]
+        && (message instanceof dev.chora.runtime.message.StateRequest || message instanceof dev.chora.runtime.message.StateTransfer)) {
+      System.out.println("t=" + now + " r" + from + " -> r" + to + " " + message);
+    }
     deliver(from, to, Kind.PEER_MESSAGE, to, from, 0, message);
     if (!healed && (message instanceof dev.chora.runtime.message.StateTransfer)
         && rng.nextDouble() < p.crashOnStateTransfer()) {
