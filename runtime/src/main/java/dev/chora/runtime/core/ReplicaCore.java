@@ -1415,6 +1415,8 @@ public final class ReplicaCore {
   public long commitIndex() { return commitIndex; }
   public long executedRound() { return executedRound; }
   public long snapshotRound() { return snapshotRound; }
+  /** A snapshot was asked of the executor and has not come back yet. */
+  public boolean snapshotPending() { return pendingSnapshotRound >= 0; }
   public int queuedRequests() { return queue.size(); }
   public int pendingReads() { return reads.size(); }
   public CoreStats stats() { return stats; }

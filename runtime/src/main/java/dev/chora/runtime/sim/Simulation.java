@@ -54,6 +54,8 @@ public final class Simulation {
   private final SafetyChecker safety;
   /** The retained log may never exceed N slots per round of the log window, whatever the faults. */
   private final long retainedBound;
+  /** A caught-up replica keeps at most the rounds since its last snapshot plus those in flight. */
+  private final long caughtUpBound;
   private final List<KvOp> history = new ArrayList<>();
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
@@ -89,6 +91,7 @@ public final class Simulation {
     this.rng = new SplittableRandom(p.seed());
     this.safety = new SafetyChecker(n);
     this.retainedBound = (long) n * Integer.highestOneBit(Math.max(2, p.config().logWindowRounds() - 1)) * 2;
+    this.caughtUpBound = (long) n * (p.config().snapshotEveryRounds() + p.config().maxRoundsInFlight() + 2);
     this.linkDrop = new double[n][n];
     this.linkDelay = new long[n][n];
     this.blocked = new boolean[n][n];
@@ -159,6 +162,13 @@ public final class Simulation {
           if (retained > retainedBound) {
             fail(Invariant.BOUNDED_LOG, "replica " + r.id + " retains " + retained + " slots, above the bound of "
                 + retainedBound + " (N x log-window-rounds)");
+          }
+          boolean caughtUp = !r.crashed && r.pausedUntil <= now && r.core.status() == ReplicaCore.Status.NORMAL
+              && r.core.executedRound() >= r.core.commitIndex() && !r.core.snapshotPending();
+          if (caughtUp && retained > caughtUpBound) {
+            fail(Invariant.BOUNDED_LOG, "replica " + r.id + " is caught up but retains " + retained
+                + " slots, above N x (snapshot-every-rounds + max-rounds-in-flight + 2) = " + caughtUpBound
+                + ": the log is not truncated below its snapshots; " + r.core.describeRound(r.core.executedRound()) + "; " + replicaStates());
           }
         }
       }
