@@ -8,7 +8,9 @@ package dev.chora.runtime.sim;
  * @param digest            a hash of every event processed, in order: equal digests, equal runs
  * @param recoveryRounds    rounds from the end of faults until every request completed, every
  *                          replica executed everything and all were NORMAL in one view, all active
- * @param partitions        isolations, one-way losses and flapping links injected
+ * @param crashesInViewChange    crashes injected the moment a replica started a view change
+ * @param crashesInStateTransfer crashes injected as a state-transfer message was sent
+ * @param oneWayPartitions  mute and deaf episodes
  * @param violation         the first broken invariant, or null
  */
 public record SimResult(
@@ -25,8 +27,12 @@ public record SimResult(
     long recoveryRounds,
     long peakRetainedSlots,
     long crashes,
+    long crashesInViewChange,
+    long crashesInStateTransfer,
     long pauses,
-    long partitions,
+    long isolations,
+    long oneWayPartitions,
+    long flappingLinks,
     long viewsInstalled,
     long snapshotsInstalled,
     SimulationViolation violation) {

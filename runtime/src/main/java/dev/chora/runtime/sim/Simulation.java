@@ -83,6 +83,8 @@ public final class Simulation {
   private long messagesDropped;
   private long peakRetainedSlots;
   private long viewsInstalled;
+  private long crashesInViewChange;
+  private long crashesInStateTransfer;
   private long snapshotsInstalled;
   private long lastTickInstant = -1;
   private int ticksAtInstant;
@@ -213,11 +215,12 @@ public final class Simulation {
       recovered += r.core.stats().slotsRecovered();
       applied += r.executor.appliedRequests();
     }
-    long partitions = faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()] + faultsByKind[FaultEpisode.Kind.MUTE.ordinal()]
-        + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()] + faultsByKind[FaultEpisode.Kind.FLAP.ordinal()];
     return new SimResult(p.seed(), n, maxRound, events, digest, history.size(), applied, violations, recovered,
         messagesDropped, recoveryRounds, peakRetainedSlots, faultsByKind[FaultEpisode.Kind.CRASH.ordinal()],
-        faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()], partitions, viewsInstalled, snapshotsInstalled, violation);
+        crashesInViewChange, crashesInStateTransfer, faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()],
+        faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
+        faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
+        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, violation);
   }
 
   // ---------------------------------------------------------------- events
@@ -408,8 +411,20 @@ public final class Simulation {
     }
   }
 
-  /** Crashes a replica right away (a fault in the middle of a view change or a state transfer). */
-  private void crashNow(int replica) {
+  /**
+   * Crashes a replica right away (a fault in the middle of a view change or a state transfer), if
+   * that keeps at most f replicas faulty.
+   */
+  private void crashNow(int replica, boolean inViewChange) {
+    int faulty = faultyMask | unrecoveredMask;
+    if ((faulty & (1 << replica)) != 0 || Integer.bitCount(faulty | (1 << replica)) > p.config().faultTolerance()) {
+      return;
+    }
+    if (inViewChange) {
+      crashesInViewChange++;
+    } else {
+      crashesInStateTransfer++;
+    }
     long end = now + SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(100));
     schedule(now, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(FaultEpisode.Kind.CRASH, 1 << replica, now, end));
   }
@@ -540,7 +555,7 @@ public final class Simulation {
     deliver(from, to, Kind.PEER_MESSAGE, to, from, 0, message);
     if (!healed && (message instanceof dev.chora.runtime.message.StateTransfer)
         && rng.nextDouble() < p.crashOnStateTransfer()) {
-      crashNow(rng.nextBoolean() ? from : to);
+      crashNow(rng.nextBoolean() ? from : to, false);
     }
   }
 
@@ -556,7 +571,7 @@ public final class Simulation {
       }
     }
     if (!healed && status == ReplicaCore.Status.VIEW_CHANGE && rng.nextDouble() < p.crashOnViewChange()) {
-      crashNow(r.id);
+      crashNow(r.id, true);
     }
   }
 

@@ -27,7 +27,8 @@ public final class SimulationCampaign {
   /** The campaign's totals; {@code failures} is sorted by seed. */
   public record Summary(long seeds, long rounds, long events, long operations, long appliedRequests,
       long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
-      long peakRetainedSlots, long crashes, long pauses, long partitions, long viewsInstalled,
+      long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
+      long isolations, long oneWayPartitions, long flappingLinks, long viewsInstalled,
       long snapshotsInstalled, long wallNanos, List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
@@ -36,12 +37,14 @@ public final class SimulationCampaign {
 
     public String describe() {
       return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied;"
-              + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost, %d pauses,"
-              + " %d partitions; %d views installed, %d snapshots installed by state transfer, %d slots recovered;"
-              + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
+              + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost (%d as a view"
+              + " change started, %d in a state transfer), %d pauses, %d isolations, %d one-way partitions,"
+              + " %d flapping links; %d views installed, %d snapshots installed by state transfer, %d slots"
+              + " recovered; longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
-          seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes, pauses,
-          partitions, viewsInstalled, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
+          seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
+          crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks,
+          viewsInstalled, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
           wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
   }
@@ -80,7 +83,8 @@ public final class SimulationCampaign {
         }));
       }
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
-      long crashes = 0, pauses = 0, partitions = 0, views = 0, snapshots = 0;
+      long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
+      long oneWay = 0, flapping = 0, views = 0, snapshots = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
@@ -95,8 +99,12 @@ public final class SimulationCampaign {
           maxRecovery = Math.max(maxRecovery, r.recoveryRounds());
           peakRetained = Math.max(peakRetained, r.peakRetainedSlots());
           crashes += r.crashes();
+          crashesInViewChange += r.crashesInViewChange();
+          crashesInStateTransfer += r.crashesInStateTransfer();
           pauses += r.pauses();
-          partitions += r.partitions();
+          isolations += r.isolations();
+          oneWay += r.oneWayPartitions();
+          flapping += r.flappingLinks();
           views += r.viewsInstalled();
           snapshots += r.snapshotsInstalled();
           if (!r.ok()) {
@@ -106,7 +114,8 @@ public final class SimulationCampaign {
       }
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
-          peakRetained, crashes, pauses, partitions, views, snapshots, System.nanoTime() - start, failures);
+          peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping,
+          views, snapshots, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

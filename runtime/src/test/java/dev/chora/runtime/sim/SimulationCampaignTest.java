@@ -30,8 +30,10 @@ class SimulationCampaignTest {
     assertTrue(summary.rounds() >= seeds * 1000, "every seed runs at least a thousand rounds");
     assertTrue(summary.synchronyViolations() > 0 && summary.slotsRecovered() > 0 && summary.messagesDropped() > 0,
         "the campaign injected network faults: " + summary.describe());
-    assertTrue(summary.crashes() > 0 && summary.pauses() > 0 && summary.partitions() > 0,
-        "the campaign crashed, paused and partitioned replicas: " + summary.describe());
+    assertTrue(summary.crashes() > 0 && summary.crashesInViewChange() > 0 && summary.crashesInStateTransfer() > 0
+            && summary.pauses() > 0 && summary.isolations() > 0 && summary.oneWayPartitions() > 0
+            && summary.flappingLinks() > 0,
+        "every kind of replica fault was injected: " + summary.describe());
     assertTrue(summary.viewsInstalled() > seeds && summary.snapshotsInstalled() > 0,
         "view changes and state transfers happened: " + summary.describe());
   }
