@@ -527,7 +527,8 @@ public final class ReplicaCore {
       recoverIfDue();
       return;
     }
-    if (pendingStartView != null && pendingStartView.view() >= view && pendingStartView.firstRound() - 1 < log.limit()) {
+    if (pendingStartView != null && pendingStartView.view() >= view && pendingStartView.firstRound() - 1 < log.limit()
+        && (status != Status.RECOVERING || executedRound >= pendingStartView.executedThrough())) {
       installStartView(pendingStartView);
     }
     do {
@@ -1035,10 +1036,12 @@ public final class ReplicaCore {
    */
   private void installStartView(StartView m) {
     long decidedThrough = m.firstRound() - 1;
-    if (decidedThrough >= log.limit()) {
+    if (decidedThrough >= log.limit() || (status == Status.RECOVERING && executedRound < m.executedThrough())) {
       // The decided rounds lie beyond this replica's window: it is too far behind to hold them.
       // Catch up by state transfer first (everything up to executedThrough is committed), keeping
       // every round held meanwhile — it may be needed by a later view change — then adopt.
+      // A recovering replica, which holds nothing, also waits until it has executed everything
+      // up to executedThrough: until then it would be a voter unable to vouch for those rounds.
       pendingStartView = m;
       log.unverifyThrough(m.executedThrough()); // held content up to it may be stale: confirm first
       commitIndex = Math.max(commitIndex, m.executedThrough());
@@ -1069,7 +1072,9 @@ public final class ReplicaCore {
     activeSet = m.activeSet();
     firstRound = m.firstRound();
     lastStartView = m;
-    adopted = (1 << self) | (1 << m.from());
+    // Not the coordinator too: it may have deferred adopting its own decision (it was too far
+    // behind); its first message of this view proves its adoption, as anyone else's does.
+    adopted = 1 << self;
     commitIndex = Math.max(commitIndex, m.executedThrough());
     committedInView = decidedThrough;
     acks.reset(decidedThrough);

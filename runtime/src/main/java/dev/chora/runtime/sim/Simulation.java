@@ -68,7 +68,7 @@ public final class Simulation {
   private final List<FaultEpisode> activeEpisodes = new ArrayList<>();
   private final long[] faultsByKind = new long[FaultEpisode.Kind.values().length];
   private int faultyMask;
-  /** Restarted replicas not yet back in the active set: their state is not yet whole again. */
+  /** Restarted replicas that have not recovered yet (not NORMAL in a view): they count as faulty. */
   private int unrecoveredMask;
 
   private long now;
@@ -361,7 +361,7 @@ public final class Simulation {
     int f = p.config().faultTolerance();
     int faulty = faultyMask | unrecoveredMask;
     if (healed || (faulty & episode.replicas()) != 0 || Integer.bitCount(faulty | episode.replicas()) > f) {
-      return; // at most f replicas faulty at once; a restarted replica counts until it is active again
+      return; // at most f replicas faulty at once; a restarted replica counts until it has recovered
     }
     faultyMask |= episode.replicas();
     activeEpisodes.add(episode);
@@ -566,9 +566,7 @@ public final class Simulation {
   void viewChanged(SimReplica r, ReplicaCore.Status status, int activeSet) {
     if (status == ReplicaCore.Status.NORMAL) {
       viewsInstalled++;
-      if ((activeSet & (1 << r.id)) != 0) {
-        unrecoveredMask &= ~(1 << r.id);
-      }
+      unrecoveredMask &= ~(1 << r.id); // recovered: it holds everything a member must
     }
     if (!healed && status == ReplicaCore.Status.VIEW_CHANGE && rng.nextDouble() < p.crashOnViewChange()) {
       crashNow(r.id, true);

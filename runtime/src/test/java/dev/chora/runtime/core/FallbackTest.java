@@ -118,4 +118,78 @@ class FallbackTest {
     assertEquals(ReplicaCore.Status.NORMAL, group.cores[2].status());
     assertEquals(0b111, group.cores[2].activeSet());
   }
+
+  /**
+   * Found by review: a coordinator too far behind to hold its own decision defers adopting it, so
+   * its StartView must not count as its adoption. Here C decides view 2 while lagging, only A
+   * receives the StartView, and A is then cut off; if A counted C as an adopter it would execute
+   * the decided rounds, which B and C later decide differently without A.
+   */
+  @Test
+  void aCoordinatorThatDefersItsOwnDecisionIsNotCountedAsHavingAdopted() {
+    TestGroup g = new TestGroup(ChoraConfig.builder(3).roundTimeoutNanos(MS).idleRoundIntervalNanos(2 * MS)
+        .suspectAfterRounds(3).viewChangeTimeoutNanos(10 * MS).maxRoundsInFlight(4).snapshotEveryRounds(8)
+        .logWindowRounds(28).rejoinAfterRounds(1_000_000).build());
+    g.run(5 * MS);
+    g.drop = m -> m.from() == 2 || m.to() == 2; // C, the coordinator of view 2, is partitioned
+    for (int i = 0; i < 60; i++) {
+      g.submit(0, new Request(100, ++seq, new byte[] {1}));
+      g.run(MS);
+    }
+    java.util.function.Predicate<TestGroup.InFlight> noCatchUp =
+        m -> m.to() == 2 && m.message() instanceof dev.chora.runtime.message.StateTransfer;
+    g.drop = noCatchUp; // C is back but cannot catch up
+    int guard = 0;
+    while (!(g.cores[2].view() == 1 && g.cores[2].consecutiveViolations(0) >= 2) && guard++ < 1000) {
+      g.submit(0, new Request(100, ++seq, new byte[] {1}));
+      g.step();
+    }
+    g.drop = noCatchUp.or(m -> m.from() == 0 && m.to() == 1 && m.message() instanceof dev.chora.runtime.message.RoundMessage);
+    while (g.cores[2].view() < 2 && guard++ < 2000) {
+      g.submit(0, new Request(100, ++seq, new byte[] {1}));
+      g.step();
+    }
+    g.drop = noCatchUp.or(m -> m.from() == 0 && m.to() == 1)
+        .or(m -> m.to() == 1 && m.message() instanceof dev.chora.runtime.message.StartView);
+    for (int i = 0; i < 30; i++) {
+      g.step();
+    }
+    g.drop = noCatchUp.or(m -> m.to() == 0 || m.from() == 0); // A is cut off: views 3 and 4 without it
+    g.run(40 * MS);
+    g.drop = m -> false;
+    g.run(100 * MS);
+    assertEquals(java.util.List.of(), g.violations);
+  }
+
+  /**
+   * Found by review: a restarted replica must not vote until it has executed everything up to the
+   * StartView's executedThrough, or with a second crash it becomes a voter that cannot vouch for
+   * committed rounds nobody else in the quorum holds.
+   */
+  @Test
+  void aRestartedReplicaDoesNotVoteBeforeItHoldsTheCommittedRounds() {
+    TestGroup g = new TestGroup(ChoraConfig.builder(3).roundTimeoutNanos(MS).idleRoundIntervalNanos(2 * MS)
+        .suspectAfterRounds(3).viewChangeTimeoutNanos(10 * MS).maxRoundsInFlight(4).snapshotEveryRounds(8)
+        .logWindowRounds(4096).rejoinAfterRounds(5).build());
+    g.run(5 * MS);
+    g.drop = m -> m.from() == 2 || m.to() == 2; // C is partitioned while A and B commit
+    for (int i = 0; i < 20; i++) {
+      g.submit(0, new Request(100, ++seq, new byte[] {1}));
+      g.run(MS);
+    }
+    g.run(5 * MS);
+    g.drop = m -> m.message() instanceof dev.chora.runtime.message.StateTransfer; // C cannot catch up
+    g.run(30 * MS);
+    g.crash(0);
+    g.run(2 * MS);
+    g.restart(0); // A restarts with its state lost
+    g.run(30 * MS);
+    assertEquals(ReplicaCore.Status.RECOVERING, g.cores[0].status(),
+        "without state transfer A cannot hold the committed rounds, so it must not vote yet");
+    g.crash(1); // then B crashes: still one faulty replica, since A has not recovered
+    g.run(60 * MS);
+    g.drop = m -> false;
+    g.run(100 * MS);
+    assertEquals(java.util.List.of(), g.violations);
+  }
 }

@@ -59,6 +59,9 @@ final class TestGroup {
   final boolean[] down;
   final List<List<PeerMessage>> sentBy = new ArrayList<>();
   final List<ClientReply> replies = new ArrayList<>();
+  /** Agreement, checked on every execution: the first content executed for each slot. */
+  final java.util.Map<Long, Batch> executedSlots = new java.util.HashMap<>();
+  final List<String> violations = new ArrayList<>();
   private final ArrayDeque<InFlight> network = new ArrayDeque<>();
   private final List<Runnable> afterStep = new ArrayList<>();
   Predicate<InFlight> drop = m -> false;
@@ -91,6 +94,11 @@ final class TestGroup {
 
       @Override
       public void execute(long round, int proposer, Batch batch) {
+        Batch first = executedSlots.putIfAbsent(round * 16 + proposer, batch);
+        if (first != null && !first.equals(batch)) {
+          violations.add("replica " + i + " executed " + batch.requests() + " in slot (" + round + "," + proposer
+              + ") where another executed " + first.requests());
+        }
         executor.execute(round, proposer, batch);
       }
 
@@ -136,6 +144,13 @@ final class TestGroup {
   void run(long nanos) {
     long end = now + nanos;
     while (now < end) {
+      step();
+    }
+  }
+
+  /** One step: deliver what is in flight, tick every live replica, hand back snapshots. */
+  void step() {
+    {
       now += STEP;
       int budget = 100_000;
       while (!network.isEmpty() && budget-- > 0) {
