@@ -183,7 +183,9 @@ class FallbackTest {
     g.crash(0);
     g.run(2 * MS);
     g.restart(0); // A restarts with its state lost
-    g.run(30 * MS);
+    for (int i = 0; i < 2000 && g.cores[0].status() == ReplicaCore.Status.RECOVERING; i++) {
+      g.step(); // B and C move to a view after A's fence; A hears of it but cannot fetch state
+    }
     assertEquals(ReplicaCore.Status.RECOVERING, g.cores[0].status(),
         "without state transfer A cannot hold the committed rounds, so it must not vote yet");
     g.crash(1); // then B crashes: still one faulty replica, since A has not recovered
