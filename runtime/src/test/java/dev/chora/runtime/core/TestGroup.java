@@ -1,5 +1,6 @@
 package dev.chora.runtime.core;
 
+import dev.chora.runtime.CounterMachine;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.exec.ExecutionListener;
 import dev.chora.runtime.exec.Executor;
@@ -8,8 +9,6 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
-import dev.chora.runtime.spi.StateMachine;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,38 +22,12 @@ import java.util.function.Predicate;
 final class TestGroup {
   static final long STEP = 100_000;
 
-  /** Adds each command's first byte; the reply is the new total. */
-  static final class Counter implements StateMachine {
-    long total;
-
-    @Override
-    public byte[] apply(byte[] command) {
-      total += command[0];
-      return ByteBuffer.allocate(8).putLong(total).array();
-    }
-
-    @Override
-    public byte[] query(byte[] query) {
-      return ByteBuffer.allocate(8).putLong(total).array();
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return query(null);
-    }
-
-    @Override
-    public void restore(byte[] snapshot) {
-      total = ByteBuffer.wrap(snapshot).getLong();
-    }
-  }
-
   record InFlight(int from, int to, PeerMessage message) {}
 
   final ChoraConfig config;
   final int n;
   final ReplicaCore[] cores;
-  final Counter[] counters;
+  final CounterMachine[] counters;
   final Executor[] executors;
   final boolean[] down;
   final List<List<PeerMessage>> sentBy = new ArrayList<>();
@@ -71,7 +44,7 @@ final class TestGroup {
     this.config = config;
     this.n = config.replicas();
     this.cores = new ReplicaCore[n];
-    this.counters = new Counter[n];
+    this.counters = new CounterMachine[n];
     this.executors = new Executor[n];
     this.down = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -81,7 +54,7 @@ final class TestGroup {
   }
 
   private void start(int i, boolean recovering) {
-    counters[i] = new Counter();
+    counters[i] = new CounterMachine();
     executors[i] = new Executor(i, counters[i], 1000, replies::add, ExecutionListener.NONE);
     Executor executor = executors[i];
     ReplicaCore[] self = new ReplicaCore[1];

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.runtime.CounterMachine;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
-import dev.chora.runtime.spi.StateMachine;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,35 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Exactly-once execution through the client table, and who answers the client (DESIGN §3.5). */
 class ExecutorTest {
 
-  /** A counter: each command adds its value and returns the new total. */
-  static final class Counter implements StateMachine {
-    long total;
-    int applied;
-
-    @Override
-    public byte[] apply(byte[] command) {
-      applied++;
-      total += command[0];
-      return ByteBuffer.allocate(8).putLong(total).array();
-    }
-
-    @Override
-    public byte[] query(byte[] query) {
-      return ByteBuffer.allocate(8).putLong(total).array();
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return query(null);
-    }
-
-    @Override
-    public void restore(byte[] snapshot) {
-      total = ByteBuffer.wrap(snapshot).getLong();
-    }
-  }
-
-  final Counter counter = new Counter();
+  final CounterMachine counter = new CounterMachine();
   final List<ClientReply> replies = new ArrayList<>();
   final Executor executor = new Executor(0, counter, 100, replies::add, ExecutionListener.NONE);
 
