@@ -1,0 +1,182 @@
+package dev.chora.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.spi.StateMachine;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three actor systems in one JVM, talking over Artery on 127.0.0.1 with the Kryo serializer:
+ * a counter is replicated under concurrent load, every replica ends with the same state, and a
+ * replica whose system is terminated mid-load is suspected while the other two keep serving.
+ */
+class ThreeSystemsTest {
+  static final class Counter implements StateMachine {
+    volatile long total;
+
+    @Override
+    public byte[] apply(byte[] command) {
+      total += command[0];
+      return ByteBuffer.allocate(8).putLong(total).array();
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+      return ByteBuffer.allocate(8).putLong(total).array();
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return query(null);
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      total = ByteBuffer.wrap(snapshot).getLong();
+    }
+  }
+
+  final List<ActorSystem<Void>> systems = new ArrayList<>();
+  final List<Counter> counters = new ArrayList<>();
+  final List<ActorRef<Object>> replicas = new ArrayList<>();
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  void start(int n) throws Exception {
+    ChoraConfig config = ChoraConfig.builder(n).roundTimeoutNanos(20_000_000).idleRoundIntervalNanos(10_000_000)
+        .viewChangeTimeoutNanos(200_000_000).suspectAfterRounds(3).snapshotEveryRounds(64).logWindowRounds(256)
+        .build();
+    List<Integer> ports = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ports.add(freePort());
+      paths.add("pekko://chora@127.0.0.1:" + ports.get(i) + "/user/chora-replica");
+    }
+    for (int i = 0; i < n; i++) {
+      Config c = ConfigFactory.parseString("pekko.actor.provider = remote\n"
+          + "pekko.remote.artery.transport = tcp\n"
+          + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+          + "pekko.remote.artery.canonical.port = " + ports.get(i) + "\n"
+          + "pekko.loglevel = WARNING\n")
+          .withFallback(ConfigFactory.load());
+      Counter counter = new Counter();
+      counters.add(counter);
+      int id = i;
+      CompletableFuture<ActorRef<Object>> replica = new CompletableFuture<>();
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+        replica.complete(ctx.spawn(ReplicaActor.create(config, id, paths, counter, false), "chora-replica",
+            DispatcherSelector.fromConfig("chora.replica-dispatcher")));
+        return Behaviors.empty();
+      }), "chora", c);
+      systems.add(system);
+      replicas.add(replica.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (ActorSystem<Void> s : systems) {
+      s.terminate();
+    }
+    for (ActorSystem<Void> s : systems) {
+      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  CompletionStage<ClientReply> submit(int replica, long client, long seq) {
+    ActorSystem<Void> system = systems.get(replica);
+    return AskPattern.ask(replicas.get(replica),
+        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(client, seq, new byte[] {1}), replyTo),
+        Duration.ofSeconds(10), system.scheduler());
+  }
+
+  /** Each client sends {@code ops} requests one after another to its replica; returns how many succeeded. */
+  private long nextClientId = 1000;
+
+  int load(int clients, int ops, List<Integer> replicaFor) throws Exception {
+    List<CompletableFuture<Integer>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      long client = nextClientId++; // a new client: its seqs start again at 1
+      int replica = replicaFor.get(c % replicaFor.size());
+      CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
+      for (int s = 1; s <= ops; s++) {
+        long seq = s;
+        chain = chain.thenCompose(ok -> submitWithRetry(replica, client, seq, replicaFor).thenApply(r -> ok + 1));
+      }
+      done.add(chain);
+    }
+    int total = 0;
+    for (CompletableFuture<Integer> f : done) {
+      total += f.get(120, TimeUnit.SECONDS);
+    }
+    return total;
+  }
+
+  CompletionStage<ClientReply> submitWithRetry(int replica, long client, long seq, List<Integer> replicaFor) {
+    return submit(replica, client, seq).handle((r, e) -> r).thenCompose(r -> {
+      if (r != null && r.status() == ClientReply.Status.OK) {
+        return CompletableFuture.completedFuture(r);
+      }
+      int next = replicaFor.get((replicaFor.indexOf(replica) + 1) % replicaFor.size());
+      return submitWithRetry(next, client, seq, replicaFor);
+    });
+  }
+
+  /** Every listed replica reaches the expected total (a replica may trail the one that replied by a round). */
+  void awaitCounters(long expected, int... ids) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int id : ids) {
+      while (counters.get(id).total != expected && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(expected, counters.get(id).total, "replica " + id + " applied every request exactly once");
+    }
+  }
+
+  @Test
+  void threeReplicasReplicateACounterUnderConcurrentLoad() throws Exception {
+    start(3);
+    int ok = load(6, 200, List.of(0, 1, 2));
+    assertEquals(1200, ok);
+    awaitCounters(1200, 0, 1, 2);
+  }
+
+  @Test
+  void aTerminatedReplicaIsSuspectedAndTheOthersKeepServing() throws Exception {
+    start(3);
+    assertEquals(300, load(3, 100, List.of(0, 1)));
+    systems.get(2).terminate();
+    systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(300, load(3, 100, List.of(0, 1)));
+    awaitCounters(600, 0, 1);
+    ReplicaActor.State s = AskPattern.<Object, ReplicaActor.State>ask(replicas.get(0), ReplicaActor.GetState::new,
+        Duration.ofSeconds(5), systems.get(0).scheduler()).toCompletableFuture().get();
+    assertEquals(0b011, s.activeSet(), "replica 2 left the active set through a view change");
+    assertTrue(s.view() >= 1);
+  }
+}

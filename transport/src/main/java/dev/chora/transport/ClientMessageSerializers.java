@@ -1,0 +1,79 @@
+package dev.chora.transport;
+
+import static dev.chora.transport.Wire.readLong;
+import static dev.chora.transport.Wire.writeLong;
+
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundSlots;
+
+/**
+ * The layouts of the client-facing messages, plus top-level forms of Batch and RoundSlots (which
+ * otherwise travel only inside peer messages). Changing a layout changes the wire format: bump
+ * {@link ChoraCodec#FORMAT_VERSION}.
+ */
+final class ClientMessageSerializers {
+  private ClientMessageSerializers() {}
+
+  static final WireSerializer<Request> REQUEST =
+      new WireSerializer<>(Payloads::writeRequest, Payloads::readRequest);
+
+  static final WireSerializer<ReadRequest> READ_REQUEST = new WireSerializer<>(
+      (out, m) -> {
+        writeLong(out, m.clientId());
+        writeLong(out, m.seq());
+        Wire.writeBytes(out, m.query());
+      },
+      in -> new ReadRequest(readLong(in), readLong(in), Wire.readBytes(in, "ReadRequest.query", false)));
+
+  static final WireSerializer<ClientReply> CLIENT_REPLY = new WireSerializer<>(
+      (out, m) -> {
+        writeLong(out, m.clientId());
+        writeLong(out, m.seq());
+        out.writeByte(statusCode(m.status()));
+        Wire.writeBytes(out, m.result());
+      },
+      in -> new ClientReply(readLong(in), readLong(in), status(in.readByte()),
+          Wire.readBytes(in, "ClientReply.result", true)));
+
+  /** Only a whole batch at top level; a null batch exists only inside RoundSlots. */
+  static final WireSerializer<Batch> BATCH = new WireSerializer<>(Payloads::writeBatch, in -> {
+    Batch batch = Payloads.readBatch(in);
+    if (batch == null) {
+      throw new MalformedMessageException("Batch: null at top level");
+    }
+    return batch;
+  });
+
+  static final WireSerializer<RoundSlots> ROUND_SLOTS =
+      new WireSerializer<>(Payloads::writeRoundSlots, Payloads::readRoundSlots);
+
+  /**
+   * Explicit wire codes, not ordinals, so reordering the enum cannot change the meaning of bytes.
+   * The switch has no default: a new Status fails compilation here until it is given a code.
+   */
+  private static byte statusCode(ClientReply.Status status) {
+    if (status == null) {
+      return 0;
+    }
+    return switch (status) {
+      case OK -> 1;
+      case OVERLOADED -> 2;
+      case REQUEST_TOO_LARGE -> 3;
+      case NOT_ACTIVE -> 4;
+    };
+  }
+
+  private static ClientReply.Status status(byte code) {
+    return switch (code) {
+      case 0 -> null;
+      case 1 -> ClientReply.Status.OK;
+      case 2 -> ClientReply.Status.OVERLOADED;
+      case 3 -> ClientReply.Status.REQUEST_TOO_LARGE;
+      case 4 -> ClientReply.Status.NOT_ACTIVE;
+      default -> throw new MalformedMessageException("ClientReply.status: unknown code " + code);
+    };
+  }
+}

@@ -1,0 +1,13 @@
+package dev.chora.transport;
+
+/**
+ * A message whose encoding would exceed {@code chora.serialization.max-message-bytes}. Thrown on
+ * write, so the sender learns of it instead of every receiver dropping the bytes.
+ */
+public class MessageTooLargeException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public MessageTooLargeException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.chora.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundMessage;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the wire format. If one of these fails, the change breaks running clusters: restore the
+ * old behaviour, or bump ChoraCodec.FORMAT_VERSION and update the expectations deliberately.
+ */
+class WireFormatTest {
+  @Test
+  void idTableIsStable() {
+    Map<Integer, String> expected = new LinkedHashMap<>();
+    String[] peer = {"RoundMessage", "AckMessage", "SlotRequest", "SlotTransfer", "StartViewChange",
+        "DoViewChange", "StartView", "ViewRequest", "StateRequest", "StateTransfer", "Recovery",
+        "RecoveryResponse"};
+    for (int i = 0; i < peer.length; i++) {
+      expected.put(20 + i, peer[i]);
+    }
+    expected.put(40, "Request");
+    expected.put(41, "ReadRequest");
+    expected.put(42, "ClientReply");
+    expected.put(50, "Batch");
+    expected.put(51, "RoundSlots");
+    Map<Integer, String> actual = new LinkedHashMap<>();
+    for (KryoFactory.Entry e : KryoFactory.TABLE) {
+      actual.put(e.id(), e.type().getSimpleName());
+    }
+    assertEquals(expected, actual);
+  }
+
+  @Test
+  void encodingIsPinned() {
+    Batch batch = Batch.of(List.of(new Request(3, 1, new byte[] {(byte) 0xAB, (byte) 0xCD})));
+    RoundMessage m = new RoundMessage(2, 10, 1, batch, new long[] {9, -1, 0}, 8);
+    // version 01, id 20 (0x14), view 2 -> zigzag 04, round 10 -> 14, from 1 -> 02, batch: count 1+1 = 02,
+    // request clientId 3 -> 06, seq 1 -> 02, command length 2+1 = 03, abcd; acks 3+1 = 04, 12 01 00;
+    // executedRound 8 -> 10.
+    assertEquals("011404140202060203abcd0412010010",
+        HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(m)));
+  }
+}
