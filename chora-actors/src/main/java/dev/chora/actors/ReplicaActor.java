@@ -22,6 +22,11 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ActorPaths;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * One replica as a Pekko actor: it owns a {@link ReplicaCore} and an {@link Executor} and
@@ -97,7 +102,14 @@ public final class ReplicaActor {
     Behavior<Object> behavior() {
       core.tick(System.nanoTime());
       schedule();
+      subscribeToReachability();
       return Behaviors.receive(Object.class)
+          .onMessage(ClusterEvent.UnreachableMember.class, e -> reachability(e.member().address(), false))
+          .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member().address(), true))
+          .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member().address(), false))
+          .onMessage(ClusterEvent.MemberExited.class, e -> reachability(e.member().address(), false))
+          .onMessage(ClusterEvent.MemberUp.class, e -> reachability(e.member().address(), true))
+          .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
           .onMessage(PeerMessage.class, m -> step(() -> core.receive(System.nanoTime(), m)))
           .onMessage(Submit.class, m -> step(() -> {
             waiting.put(m.request().clientId(), m.replyTo());
@@ -125,6 +137,42 @@ public final class ReplicaActor {
             return Behaviors.same();
           })
           .build();
+    }
+
+    /**
+     * Failure detection comes from Pekko Cluster (DESIGN §5): a replica's member marked unreachable,
+     * exiting or removed is suspected at once, without waiting for suspect-after-rounds violations;
+     * reachable or up again, it may rejoin. Without the cluster provider the core's own round-timeout suspicion still works.
+     */
+    private void subscribeToReachability() {
+      if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
+        return;
+      }
+      Cluster.get(ctx.getSystem()).subscriptions().tell(
+          Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
+      // A member that leaves (or is downed and removed) is never reachable again in that incarnation.
+      Cluster.get(ctx.getSystem()).subscriptions().tell(
+          Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
+    }
+
+    private Behavior<Object> reachability(Address address, boolean reachable) {
+      for (int id = 0; id < peerPaths.size(); id++) {
+        if (addressOf(id).equals(address)) {
+          int replica = id;
+          return step(() -> {
+            if (reachable) {
+              core.markReachable(System.nanoTime(), replica);
+            } else {
+              core.markUnreachable(System.nanoTime(), replica);
+            }
+          });
+        }
+      }
+      return Behaviors.same(); // a member that is not a replica (an application node, a load generator)
+    }
+
+    private Address addressOf(int id) {
+      return ActorPaths.fromString(peerPaths.get(id)).address();
     }
 
     private Behavior<Object> step(Runnable input) {

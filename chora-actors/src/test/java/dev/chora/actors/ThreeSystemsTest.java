@@ -68,9 +68,17 @@ class ThreeSystemsTest {
   }
 
   void start(int n) throws Exception {
+    start(n, false);
+  }
+
+  /**
+   * @param cluster true: the systems form a Pekko Cluster and the replicas' own suspicion is
+   *                switched off, so only the cluster's failure detector can start a view change
+   */
+  void start(int n, boolean cluster) throws Exception {
     ChoraConfig config = ChoraConfig.builder(n).roundTimeoutNanos(20_000_000).idleRoundIntervalNanos(10_000_000)
-        .viewChangeTimeoutNanos(200_000_000).suspectAfterRounds(3).snapshotEveryRounds(64).logWindowRounds(256)
-        .build();
+        .viewChangeTimeoutNanos(200_000_000).suspectAfterRounds(cluster ? 1_000_000 : 3).snapshotEveryRounds(64)
+        .logWindowRounds(256).build();
     List<Integer> ports = new ArrayList<>();
     List<String> paths = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -78,7 +86,14 @@ class ThreeSystemsTest {
       paths.add("pekko://chora@127.0.0.1:" + ports.get(i) + "/user/chora-replica");
     }
     for (int i = 0; i < n; i++) {
-      Config c = ConfigFactory.parseString("pekko.actor.provider = remote\n"
+      Config c = ConfigFactory.parseString("pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
+          + "pekko.cluster.seed-nodes = [\"pekko://chora@127.0.0.1:" + ports.get(0) + "\"]\n"
+          + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+          + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
+          + "pekko.cluster.jmx.enabled = off\n"
+          // Terminating a system then does not leave the cluster first: the others see a crash, and
+          // it is the failure detector's unreachability that must reach the replicas.
+          + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
           + "pekko.remote.artery.transport = tcp\n"
           + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
           + "pekko.remote.artery.canonical.port = " + ports.get(i) + "\n"
@@ -178,5 +193,26 @@ class ThreeSystemsTest {
         Duration.ofSeconds(5), systems.get(0).scheduler()).toCompletableFuture().get();
     assertEquals(0b011, s.activeSet(), "replica 2 left the active set through a view change");
     assertTrue(s.view() >= 1);
+  }
+
+  @Test
+  void pekkoClusterReachabilityStartsTheViewChange() throws Exception {
+    start(3, true);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (org.apache.pekko.cluster.typed.Cluster.get(systems.get(0)).state().members().size() < 3
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(3, org.apache.pekko.cluster.typed.Cluster.get(systems.get(0)).state().members().size(),
+        "the three systems formed a cluster");
+    assertEquals(300, load(3, 100, List.of(0, 1, 2)));
+    systems.get(2).terminate();
+    systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(300, load(3, 100, List.of(0, 1)));
+    awaitCounters(600, 0, 1);
+    ReplicaActor.State s = AskPattern.<Object, ReplicaActor.State>ask(replicas.get(0), ReplicaActor.GetState::new,
+        Duration.ofSeconds(5), systems.get(0).scheduler()).toCompletableFuture().get();
+    assertEquals(0b011, s.activeSet(),
+        "replica 2 left the active set: its own suspicion is off, so the cluster's failure detector did it");
   }
 }
