@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.spi.StateMachine;
@@ -20,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
@@ -76,16 +74,14 @@ class ThreeSystemsTest {
    *                switched off, so only the cluster's failure detector can start a view change
    */
   void start(int n, boolean cluster) throws Exception {
-    ChoraConfig config = ChoraConfig.builder(n).roundTimeoutNanos(20_000_000).idleRoundIntervalNanos(10_000_000)
-        .viewChangeTimeoutNanos(200_000_000).suspectAfterRounds(cluster ? 1_000_000 : 3).snapshotEveryRounds(64)
-        .logWindowRounds(256).build();
     List<Integer> ports = new ArrayList<>();
-    List<String> paths = new ArrayList<>();
+    StringBuilder addresses = new StringBuilder();
     for (int i = 0; i < n; i++) {
       ports.add(freePort());
-      paths.add("pekko://chora@127.0.0.1:" + ports.get(i) + "/user/chora-replica");
+      addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@127.0.0.1:").append(ports.get(i)).append('"');
     }
     for (int i = 0; i < n; i++) {
+      // Everything from configuration, as an application would: the extension reads and checks it.
       Config c = ConfigFactory.parseString("pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
           + "pekko.cluster.seed-nodes = [\"pekko://chora@127.0.0.1:" + ports.get(0) + "\"]\n"
           + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
@@ -97,19 +93,20 @@ class ThreeSystemsTest {
           + "pekko.remote.artery.transport = tcp\n"
           + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
           + "pekko.remote.artery.canonical.port = " + ports.get(i) + "\n"
-          + "pekko.loglevel = WARNING\n")
+          + "pekko.loglevel = WARNING\n"
+          + "chora.replica-id = " + i + "\n"
+          + "chora.replicas = [" + addresses + "]\n"
+          + "chora.protocol.round-timeout = 20ms\n"
+          + "chora.protocol.view-change-timeout = 200ms\n"
+          + "chora.protocol.suspect-after-rounds = " + (cluster ? 1_000_000 : 3) + "\n"
+          + "chora.protocol.snapshot-every-rounds = 64\n"
+          + "chora.protocol.log-window-rounds = 256\n")
           .withFallback(ConfigFactory.load());
       Counter counter = new Counter();
       counters.add(counter);
-      int id = i;
-      CompletableFuture<ActorRef<Object>> replica = new CompletableFuture<>();
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-        replica.complete(ctx.spawn(ReplicaActor.create(config, id, paths, counter, false), "chora-replica",
-            DispatcherSelector.fromConfig("chora.replica-dispatcher")));
-        return Behaviors.empty();
-      }), "chora", c);
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", c);
       systems.add(system);
-      replicas.add(replica.get(30, TimeUnit.SECONDS));
+      replicas.add(Chora.get(system).startReplica(counter));
     }
   }
 

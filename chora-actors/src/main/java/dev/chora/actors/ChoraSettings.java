@@ -1,0 +1,91 @@
+package dev.chora.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.config.InvalidConfigException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code chora} section of an actor system's configuration, checked: a misconfigured node
+ * fails at start with every problem listed and how to fix it.
+ *
+ * @param replicaId  this node's replica id, or -1 if it runs no replica
+ * @param replicas   the actor-system address of every replica, in id order
+ * @param restarted  false only for the group's very first start
+ */
+public record ChoraSettings(int replicaId, List<String> replicas, boolean restarted, String actorName,
+    ChoraConfig protocol) {
+
+  /** The path of replica {@code id}'s actor. */
+  public String replicaPath(int id) {
+    return replicas.get(id) + "/system/" + actorName;
+  }
+
+  public static ChoraSettings fromConfig(Config root) {
+    Config c = root.getConfig("chora");
+    List<String> problems = new ArrayList<>();
+    List<String> replicas = c.getStringList("replicas");
+    Set<String> seen = new HashSet<>();
+    for (String address : replicas) {
+      if (!address.matches("pekko://[^@/]+@[^:/]+:\\d+")) {
+        problems.add("chora.replicas: \"" + address + "\" is not an actor-system address like"
+            + " pekko://chora@10.0.0.1:25520");
+      }
+      if (!seen.add(address)) {
+        problems.add("chora.replicas lists " + address + " twice: every replica id needs its own address");
+      }
+    }
+    int id = c.getInt("replica-id");
+    if (id < -1 || id >= replicas.size()) {
+      problems.add("chora.replica-id = " + id + ": must be -1 (no replica here) or a replica id 0.."
+          + (replicas.size() - 1) + " of chora.replicas");
+    }
+    ChoraConfig protocol = null;
+    try {
+      Config p = c.getConfig("protocol");
+      protocol = ChoraConfig.builder(replicas.size())
+          .minRoundIntervalNanos(p.getDuration("min-round-interval").toNanos())
+          .roundTimeoutNanos(p.getDuration("round-timeout").toNanos())
+          .idleRoundIntervalNanos(p.getDuration("idle-round-interval").toNanos())
+          .maxRequestBytes(intBytes(p, "max-request-bytes"))
+          .maxBatchBytes(intBytes(p, "max-batch-bytes"))
+          .maxBatchRequests(p.getInt("max-batch-requests"))
+          .maxQueuedRequests(p.getInt("max-queued-requests"))
+          .maxQueuedBytes(p.getBytes("max-queued-bytes"))
+          .maxPendingReads(p.getInt("max-pending-reads"))
+          .maxRoundsInFlight(p.getInt("max-rounds-in-flight"))
+          .logWindowRounds(p.getInt("log-window-rounds"))
+          .maxTransferBytes(intBytes(p, "max-transfer-bytes"))
+          .maxClients(p.getInt("max-clients"))
+          .suspectAfterRounds(p.getInt("suspect-after-rounds"))
+          .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
+          .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
+          .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))
+          .maxSnapshotBytes(intBytes(p, "max-snapshot-bytes"))
+          .build();
+    } catch (InvalidConfigException e) {
+      for (String problem : e.problems()) {
+        problems.add("chora.protocol / chora.replicas: " + problem);
+      }
+    } catch (ConfigException e) {
+      problems.add(e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), c.getString("replica-actor-name"),
+        protocol);
+  }
+
+  private static int intBytes(Config p, String path) {
+    long bytes = p.getBytes(path);
+    if (bytes > Integer.MAX_VALUE) {
+      throw new ConfigException.BadValue(p.origin(), path, "at most 2 GiB");
+    }
+    return (int) bytes;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.chora.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.chora.runtime.config.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+
+/** A misconfigured node fails at start with every problem named and how to fix it. */
+class ChoraSettingsTest {
+  static ChoraSettings parse(String hocon) {
+    return ChoraSettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()));
+  }
+
+  static final String THREE = "chora.replicas = [\"pekko://chora@127.0.0.1:25520\", "
+      + "\"pekko://chora@127.0.0.1:25521\", \"pekko://chora@127.0.0.1:25522\"]\n";
+
+  @Test
+  void aGoodConfigurationIsRead() {
+    ChoraSettings s = parse(THREE + "chora.replica-id = 1\nchora.protocol.round-timeout = 2ms");
+    assertEquals(1, s.replicaId());
+    assertEquals(3, s.protocol().replicas());
+    assertEquals(2_000_000, s.protocol().roundTimeoutNanos());
+    assertEquals("pekko://chora@127.0.0.1:25522/system/chora-replica", s.replicaPath(2));
+  }
+
+  @Test
+  void anEvenReplicaCountIsRefused() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
+        "chora.replicas = [\"pekko://chora@127.0.0.1:1\", \"pekko://chora@127.0.0.1:2\"]\nchora.replica-id = 0"));
+    assertTrue(e.getMessage().contains("odd replica count"), e.getMessage());
+  }
+
+  @Test
+  void duplicateAddressesAndAnIdOutsideTheGroupAreRefusedTogether() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
+        "chora.replicas = [\"pekko://chora@127.0.0.1:1\", \"pekko://chora@127.0.0.1:1\", \"pekko://chora@127.0.0.1:3\"]\n"
+            + "chora.replica-id = 7"));
+    assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    assertTrue(e.getMessage().contains("chora.replica-id = 7"), e.getMessage());
+  }
+
+  @Test
+  void aMalformedAddressOrImpossibleTimeoutIsRefused() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
+        "chora.replicas = [\"127.0.0.1:1\", \"pekko://chora@127.0.0.1:2\", \"pekko://chora@127.0.0.1:3\"]\n"
+            + "chora.replica-id = 0\nchora.protocol.round-timeout = 0ms"));
+    assertTrue(e.getMessage().contains("is not an actor-system address"), e.getMessage());
+    assertTrue(e.getMessage().contains("round-timeout"), e.getMessage());
+  }
+}
