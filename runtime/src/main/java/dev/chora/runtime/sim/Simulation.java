@@ -635,13 +635,10 @@ public final class Simulation {
   private String replicaStates() {
     StringBuilder sb = new StringBuilder();
     for (SimReplica r : replicas) {
-      if (System.getenv("SIMDEBUG") != null) {
-        sb.append(r.core.describeRound(r.core.executedRound() + 1)).append('\n');
-      }
-      sb.append(String.format("r%d{%s view=%d active=%s round=%d commit=%d executed=%d queued=%d reads=%d%s} ", r.id,
-          r.core.status(), r.core.view(), Integer.toBinaryString(r.core.activeSet()), r.core.currentRound(),
+      sb.append(String.format("r%d{%s view=%d active=%s round=%d commit=%d executed=%d queued=%d reads=%d%s; next %s} ",
+          r.id, r.core.status(), r.core.view(), Integer.toBinaryString(r.core.activeSet()), r.core.currentRound(),
           r.core.commitIndex(), r.core.executedRound(), r.core.queuedRequests(), r.core.pendingReads(),
-          r.crashed ? " CRASHED" : r.pausedUntil > now ? " PAUSED" : ""));
+          r.crashed ? " CRASHED" : r.pausedUntil > now ? " PAUSED" : "", r.core.describeRound(r.core.executedRound() + 1)));
     }
     return sb.toString().trim();
   }
