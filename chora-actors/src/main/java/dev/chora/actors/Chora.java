@@ -1,5 +1,10 @@
 package dev.chora.actors;
 
+import dev.chora.actors.entity.EntityClient;
+import dev.chora.actors.entity.EntityHost;
+import dev.chora.actors.entity.EntityRef;
+import dev.chora.actors.entity.EntityType;
+import dev.chora.actors.entity.EntityTypeKey;
 import dev.chora.runtime.spi.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +13,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.serialization.SerializationExtension;
 
 /**
  * The Chora extension of an actor system: {@code Chora.get(system)}. It reads and checks the
  * {@code chora} configuration once (a misconfigured node fails here, with every problem listed)
  * and starts this node's replica.
  *
- * <p>This is the first piece of the public API; replicated entity types declared once and asked
- * through {@code entityRefFor(key, id)} build on it.
+ * <p>Replicated entities, in the idiom of cluster sharding: declare each {@link EntityType} once
+ * in {@link #startReplica(List)}, then {@code entityRefFor(key, id).ask(command, timeout)}.
  */
 public final class Chora implements Extension {
   private static final Id ID = new Id();
@@ -23,6 +29,7 @@ public final class Chora implements Extension {
   private final ActorSystem<?> system;
   private final ChoraSettings settings;
   private ActorRef<Object> replica;
+  private EntityClient entities;
 
   private Chora(ActorSystem<?> system) {
     this.system = system;
@@ -57,6 +64,27 @@ public final class Chora implements Extension {
         ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted()),
         settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher"));
     return replica;
+  }
+
+  /**
+   * Starts this node's replica hosting the given replicated entity types: many entities of many
+   * types share the one Chora log. Every replica must declare the same types.
+   */
+  public synchronized ActorRef<Object> startReplica(List<EntityType<?, ?>> entityTypes) {
+    ActorRef<Object> ref = startReplica(new EntityHost(SerializationExtension.get(system), entityTypes));
+    entities = new EntityClient(system, ref, system.settings().config().getInt("chora.client.max-in-flight"));
+    return ref;
+  }
+
+  /**
+   * A handle to one entity. Commands are sent to this node's replica, so this node must run one
+   * (asking from nodes without a replica comes with remote clients).
+   */
+  public synchronized <C, R> EntityRef<C, R> entityRefFor(EntityTypeKey<C, R> key, String entityId) {
+    if (entities == null) {
+      throw new IllegalStateException("no entity types are hosted on this node: call startReplica(entityTypes) first");
+    }
+    return entities.entityRefFor(key, entityId);
   }
 
   private static final class Id extends ExtensionId<Chora> {

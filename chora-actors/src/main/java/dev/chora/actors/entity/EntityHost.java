@@ -1,0 +1,124 @@
+package dev.chora.actors.entity;
+
+import dev.chora.runtime.spi.StateMachine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+
+/**
+ * The replicated state machine behind entity types: many entities of many types share one Chora
+ * log. A command names its type and entity; the entity is created on first use by its type's
+ * factory. Commands and replies are serialized with Pekko's serialization, so each user type keeps
+ * the serializer registered for it. Entities are kept in a sorted map, so snapshots are the same
+ * bytes on every replica.
+ */
+public final class EntityHost implements StateMachine {
+  private final Serialization serialization;
+  private final Map<String, EntityType<?, ?>> types = new HashMap<>();
+  private final TreeMap<String, TreeMap<String, ReplicatedEntity<Object, Object>>> entities = new TreeMap<>();
+
+  public EntityHost(Serialization serialization, List<EntityType<?, ?>> entityTypes) {
+    this.serialization = serialization;
+    for (EntityType<?, ?> t : entityTypes) {
+      if (types.put(t.key().name(), t) != null) {
+        throw new IllegalArgumentException("entity type \"" + t.key().name() + "\" is declared twice");
+      }
+    }
+  }
+
+  @Override
+  public byte[] apply(byte[] command) {
+    Envelope reply;
+    try {
+      Envelope in = Envelope.decode(command);
+      ReplicatedEntity<Object, Object> entity = entity(in.type(), in.entityId());
+      if (entity == null) {
+        reply = Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");
+      } else {
+        Object cmd = serialization.deserialize(in.payload(), in.serializerId(), in.manifest()).get();
+        reply = serialize(entity.handle(cmd));
+      }
+    } catch (RuntimeException e) {
+      // Deterministic: every replica fails the same command the same way, and the caller hears why.
+      reply = Envelope.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    return reply.encode();
+  }
+
+  Envelope serialize(Object value) {
+    Serializer serializer = serialization.findSerializerFor(value);
+    return new Envelope("", "", serializer.identifier(), Serializers.manifestFor(serializer, value),
+        serializer.toBinary(value));
+  }
+
+  @SuppressWarnings("unchecked")
+  private ReplicatedEntity<Object, Object> entity(String type, String id) {
+    EntityType<?, ?> t = types.get(type);
+    if (t == null) {
+      return null;
+    }
+    return entities.computeIfAbsent(type, k -> new TreeMap<>())
+        .computeIfAbsent(id, k -> (ReplicatedEntity<Object, Object>) t.factory().apply(id));
+  }
+
+  @Override
+  public byte[] query(byte[] query) {
+    throw new IllegalArgumentException("entities are read through the log: send a command");
+  }
+
+  @Override
+  public byte[] snapshot() {
+    try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(entities.size());
+      for (Map.Entry<String, TreeMap<String, ReplicatedEntity<Object, Object>>> type : entities.entrySet()) {
+        out.writeUTF(type.getKey());
+        out.writeInt(type.getValue().size());
+        for (Map.Entry<String, ReplicatedEntity<Object, Object>> e : type.getValue().entrySet()) {
+          out.writeUTF(e.getKey());
+          byte[] state = e.getValue().snapshot();
+          out.writeInt(state.length);
+          out.write(state);
+        }
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void restore(byte[] snapshot) {
+    entities.clear();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      int typeCount = in.readInt();
+      for (int t = 0; t < typeCount; t++) {
+        String type = in.readUTF();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+          String id = in.readUTF();
+          byte[] state = new byte[in.readInt()];
+          in.readFully(state);
+          ReplicatedEntity<Object, Object> entity = entity(type, id);
+          if (entity == null) {
+            throw new IllegalStateException("the snapshot holds entities of type \"" + type
+                + "\", which this replica does not declare");
+          }
+          entity.restore(state);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a snapshot written by EntityHost: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.chora.actors.entity;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** A handle to one replicated entity: commands go through the Chora log and reply once applied. */
+public final class EntityRef<C, R> {
+  private final EntityClient client;
+  private final EntityTypeKey<C, R> key;
+  private final String entityId;
+
+  EntityRef(EntityClient client, EntityTypeKey<C, R> key, String entityId) {
+    this.client = client;
+    this.key = key;
+    this.entityId = entityId;
+  }
+
+  public String entityId() {
+    return entityId;
+  }
+
+  public EntityTypeKey<C, R> typeKey() {
+    return key;
+  }
+
+  /**
+   * Sends {@code command}; the stage completes with the entity's reply once the command is
+   * committed and applied — exactly once, however often it had to be retried — or fails with a
+   * {@link java.util.concurrent.TimeoutException} after {@code timeout} (the command may then
+   * still be applied), with {@link EntityCommandFailedException} if the entity threw, or with
+   * {@link java.util.concurrent.RejectedExecutionException} if too many commands are in flight.
+   */
+  public CompletionStage<R> ask(C command, Duration timeout) {
+    return client.ask(key, entityId, command, timeout);
+  }
+}
