@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.chora.actors.entity.EntityCommandFailedException;
 import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
 import dev.chora.actors.entity.ReplicatedEntity;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,44 +56,27 @@ class EntitiesTest {
   static final EntityTypeKey<Add, Total> COUNTER = EntityTypeKey.create("counter", Add.class, Total.class);
 
   final List<ActorSystem<Void>> systems = new ArrayList<>();
+  LocalGroup group;
 
   @AfterEach
   void stop() throws Exception {
-    for (ActorSystem<Void> s : systems) {
-      s.terminate();
-    }
-    for (ActorSystem<Void> s : systems) {
-      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (group != null) {
+      group.close();
     }
   }
 
   void start(int n) throws Exception {
-    List<Integer> ports = new ArrayList<>();
-    StringBuilder addresses = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        ports.add(s.getLocalPort());
-      }
-      addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@127.0.0.1:").append(ports.get(i)).append('"');
-    }
-    for (int i = 0; i < n; i++) {
-      Config c = ConfigFactory.parseString("pekko.actor.provider = remote\n"
-          + "pekko.remote.artery.transport = tcp\n"
-          + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-          + "pekko.remote.artery.canonical.port = " + ports.get(i) + "\n"
-          + "pekko.loglevel = WARNING\n"
-          + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
-          + "pekko.actor.serialization-bindings {\n"
-          + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
-          + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
-          + "}\n"
-          + "chora.replica-id = " + i + "\n"
-          + "chora.replicas = [" + addresses + "]\n"
-          + "chora.protocol.round-timeout = 20ms\n"
-          + "chora.protocol.view-change-timeout = 200ms\n")
-          .withFallback(ConfigFactory.load());
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", c);
-      systems.add(system);
+    group = new LocalGroup(n, "pekko.actor.provider = remote\n"
+        // The user's own serializer for the entity's commands and replies.
+        + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
+        + "pekko.actor.serialization-bindings {\n"
+        + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
+        + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
+        + "}\n"
+        + "chora.protocol.round-timeout = 20ms\n"
+        + "chora.protocol.view-change-timeout = 200ms\n");
+    systems.addAll(group.systems);
+    for (ActorSystem<Void> system : systems) {
       Chora.get(system).startReplica(List.of(EntityType.of(COUNTER, id -> new Counter())));
     }
   }

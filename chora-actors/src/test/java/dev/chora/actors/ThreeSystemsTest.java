@@ -3,13 +3,9 @@ package dev.chora.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.spi.StateMachine;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +54,7 @@ class ThreeSystemsTest {
   final List<Counter> counters = new ArrayList<>();
   final List<ActorRef<Object>> replicas = new ArrayList<>();
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
+  LocalGroup group;
 
   void start(int n) throws Exception {
     start(n, false);
@@ -74,49 +65,30 @@ class ThreeSystemsTest {
    *                switched off, so only the cluster's failure detector can start a view change
    */
   void start(int n, boolean cluster) throws Exception {
-    List<Integer> ports = new ArrayList<>();
-    StringBuilder addresses = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      ports.add(freePort());
-      addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@127.0.0.1:").append(ports.get(i)).append('"');
-    }
-    for (int i = 0; i < n; i++) {
-      // Everything from configuration, as an application would: the extension reads and checks it.
-      Config c = ConfigFactory.parseString("pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
-          + "pekko.cluster.seed-nodes = [\"pekko://chora@127.0.0.1:" + ports.get(0) + "\"]\n"
-          + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
-          + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
-          + "pekko.cluster.jmx.enabled = off\n"
-          // Terminating a system then does not leave the cluster first: the others see a crash, and
-          // it is the failure detector's unreachability that must reach the replicas.
-          + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
-          + "pekko.remote.artery.transport = tcp\n"
-          + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-          + "pekko.remote.artery.canonical.port = " + ports.get(i) + "\n"
-          + "pekko.loglevel = WARNING\n"
-          + "chora.replica-id = " + i + "\n"
-          + "chora.replicas = [" + addresses + "]\n"
-          + "chora.protocol.round-timeout = 20ms\n"
-          + "chora.protocol.view-change-timeout = 200ms\n"
-          + "chora.protocol.suspect-after-rounds = " + (cluster ? 1_000_000 : 3) + "\n"
-          + "chora.protocol.snapshot-every-rounds = 64\n"
-          + "chora.protocol.log-window-rounds = 256\n")
-          .withFallback(ConfigFactory.load());
+    group = new LocalGroup(n, "pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
+        + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+        + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
+        + "pekko.cluster.jmx.enabled = off\n"
+        // Terminating a system then does not leave the cluster first: the others see a crash, and
+        // it is the failure detector's unreachability that must reach the replicas.
+        + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
+        + "chora.protocol.round-timeout = 20ms\n"
+        + "chora.protocol.view-change-timeout = 200ms\n"
+        + "chora.protocol.suspect-after-rounds = " + (cluster ? 1_000_000 : 3) + "\n"
+        + "chora.protocol.snapshot-every-rounds = 64\n"
+        + "chora.protocol.log-window-rounds = 256\n");
+    systems.addAll(group.systems);
+    for (ActorSystem<Void> system : systems) {
       Counter counter = new Counter();
       counters.add(counter);
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", c);
-      systems.add(system);
       replicas.add(Chora.get(system).startReplica(counter));
     }
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (ActorSystem<Void> s : systems) {
-      s.terminate();
-    }
-    for (ActorSystem<Void> s : systems) {
-      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (group != null) {
+      group.close();
     }
   }
 
