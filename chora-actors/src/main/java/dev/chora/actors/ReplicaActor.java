@@ -88,7 +88,7 @@ public final class ReplicaActor {
     private final Map<Long, ActorRef<ClientReply>> waiting = new HashMap<>();
     private long scheduledDeadline = Long.MAX_VALUE;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
     Running(ActorContext<Object> ctx, TimerScheduler<Object> timers, ChoraConfig config, int self,
         List<String> peerPaths, StateMachine stateMachine, boolean restarted) {
       this.ctx = ctx;
