@@ -1,0 +1,28 @@
+package dev.chora.actors;
+
+/**
+ * What a replica reports about itself: protocol position, counters since it started, and recent
+ * commit latency. Counters only grow, so a reader derives rates (round rate, violation rate,
+ * requests per round) from two samples and their {@link #sampledAtNanos} (the replica's clock).
+ *
+ * @param status              NORMAL, VIEW_CHANGE or RECOVERING
+ * @param activeSet           bit i set when replica i is in the active set of {@code view}
+ * @param roundsEntered       rounds this replica has proposed in
+ * @param violations          synchrony violations seen (a round missing a member's message)
+ * @param viewChanges         view changes this replica started
+ * @param requestsProposed    client requests this replica put into its batches
+ * @param requestsExecuted    requests applied to the state machine here (from every proposer)
+ * @param queuedRequests      requests waiting for this replica's next batch
+ * @param commitLatencyP50Ms  median time from proposing a round to its commit, over recent rounds
+ * @param commitLatencyP99Ms  99th percentile of the same
+ */
+public record ReplicaStatus(int replicaId, String status, long view, int activeSet, long currentRound,
+    long commitIndex, long executedRound, long roundsEntered, long violations, long viewChanges,
+    long requestsProposed, long requestsExecuted, int queuedRequests, double commitLatencyP50Ms,
+    double commitLatencyP99Ms, long sampledAtNanos) {
+
+  /** Whether replica {@code id} is in this replica's active set. */
+  public boolean isActive(int id) {
+    return (activeSet & (1 << id)) != 0;
+  }
+}
