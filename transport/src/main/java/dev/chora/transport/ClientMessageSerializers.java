@@ -4,10 +4,14 @@ import static dev.chora.transport.Wire.readLong;
 import static dev.chora.transport.Wire.writeLong;
 
 import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundSlots;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The layouts of the client-facing messages, plus top-level forms of Batch and RoundSlots (which
@@ -16,6 +20,9 @@ import dev.chora.runtime.message.RoundSlots;
  */
 final class ClientMessageSerializers {
   private ClientMessageSerializers() {}
+
+  /** clientId, seq, status and an empty result take at least this many bytes. */
+  private static final int MIN_REPLY_BYTES = 4;
 
   static final WireSerializer<Request> REQUEST =
       new WireSerializer<>(Payloads::writeRequest, Payloads::readRequest);
@@ -37,6 +44,35 @@ final class ClientMessageSerializers {
       },
       in -> new ClientReply(readLong(in), readLong(in), status(in.readByte()),
           Wire.readBytes(in, "ClientReply.result", true)));
+
+  static final WireSerializer<ClientBatch> CLIENT_BATCH = new WireSerializer<>(
+      (out, m) -> {
+        Wire.writeBytes(out, m.replyTo().getBytes(StandardCharsets.UTF_8));
+        Wire.writeList(out, m.requests(), "ClientBatch.requests", Payloads::writeRequest);
+        Wire.writeList(out, m.reads(), "ClientBatch.reads", (o, r) -> READ_REQUEST.write(null, o, r));
+      },
+      in -> {
+        String replyTo = new String(Wire.readBytes(in, "ClientBatch.replyTo", false), StandardCharsets.UTF_8);
+        List<Request> requests = Wire.readList(in, "ClientBatch.requests", Payloads.MIN_REQUEST_BYTES,
+            Payloads::readRequest);
+        List<ReadRequest> reads = Wire.readList(in, "ClientBatch.reads", Payloads.MIN_REQUEST_BYTES,
+            i -> READ_REQUEST.read(null, i, ReadRequest.class));
+        if (requests == null || reads == null) {
+          throw new MalformedMessageException("ClientBatch: null list");
+        }
+        return new ClientBatch(replyTo, requests, reads);
+      });
+
+  static final WireSerializer<ClientReplies> CLIENT_REPLIES = new WireSerializer<>(
+      (out, m) -> Wire.writeList(out, m.replies(), "ClientReplies.replies", (o, r) -> CLIENT_REPLY.write(null, o, r)),
+      in -> {
+        List<ClientReply> replies = Wire.readList(in, "ClientReplies.replies", MIN_REPLY_BYTES,
+            i -> CLIENT_REPLY.read(null, i, ClientReply.class));
+        if (replies == null) {
+          throw new MalformedMessageException("ClientReplies: null list");
+        }
+        return new ClientReplies(replies);
+      });
 
   /** Only a whole batch at top level; a null batch exists only inside RoundSlots. */
   static final WireSerializer<Batch> BATCH = new WireSerializer<>(Payloads::writeBatch, in -> {

@@ -4,6 +4,8 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.DoViewChange;
 import dev.chora.runtime.message.ReadRequest;
@@ -36,10 +38,11 @@ import java.util.Map;
  *   20  RoundMessage          40  Request
  *   21  AckMessage            41  ReadRequest
  *   22  SlotRequest           42  ClientReply
- *   23  SlotTransfer
- *   24  StartViewChange       50  Batch
- *   25  DoViewChange          51  RoundSlots
- *   26  StartView
+ *   23  SlotTransfer          43  ClientBatch
+ *   24  StartViewChange       44  ClientReplies
+ *   25  DoViewChange
+ *   26  StartView             50  Batch
+ *                             51  RoundSlots
  *   27  ViewRequest           retired ids: none
  *   28  StateRequest
  *   29  StateTransfer
@@ -67,6 +70,8 @@ final class KryoFactory {
       new Entry(40, Request.class, ClientMessageSerializers.REQUEST),
       new Entry(41, ReadRequest.class, ClientMessageSerializers.READ_REQUEST),
       new Entry(42, ClientReply.class, ClientMessageSerializers.CLIENT_REPLY),
+      new Entry(43, ClientBatch.class, ClientMessageSerializers.CLIENT_BATCH),
+      new Entry(44, ClientReplies.class, ClientMessageSerializers.CLIENT_REPLIES),
       new Entry(50, Batch.class, ClientMessageSerializers.BATCH),
       new Entry(51, RoundSlots.class, ClientMessageSerializers.ROUND_SLOTS));
 

@@ -60,7 +60,7 @@ final class DeepAssert {
       assertEquals(er.clientId(), ar.clientId(), path + ".clientId");
       assertEquals(er.seq(), ar.seq(), path + ".seq");
       assertArrayEquals(er.command(), ar.command(), path + ".command");
-    } else if (e instanceof Number || e instanceof Enum<?> || e instanceof Boolean) {
+    } else if (e instanceof Number || e instanceof Enum<?> || e instanceof Boolean || e instanceof String) {
       assertEquals(e, a, path);
     } else {
       fail(path + ": DeepAssert does not know " + e.getClass().getName());

@@ -28,6 +28,8 @@ class WireFormatTest {
     expected.put(40, "Request");
     expected.put(41, "ReadRequest");
     expected.put(42, "ClientReply");
+    expected.put(43, "ClientBatch");
+    expected.put(44, "ClientReplies");
     expected.put(50, "Batch");
     expected.put(51, "RoundSlots");
     Map<Integer, String> actual = new LinkedHashMap<>();
