@@ -1,0 +1,117 @@
+package dev.chora.examples.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.labels.XYItemLabelGenerator;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** The benchmark's outputs: the console table, {@code results.csv} and the throughput-latency chart. */
+public final class BenchReport {
+  private BenchReport() {}
+
+  private static List<String> processes(List<LevelResult> levels) {
+    Set<String> names = new LinkedHashSet<>();
+    for (LevelResult l : levels) {
+      names.addAll(l.cpuPercent().keySet());
+    }
+    return new ArrayList<>(names);
+  }
+
+  /** The results as a fixed-width text table, one row per level. */
+  public static String table(List<LevelResult> levels) {
+    List<String> procs = processes(levels);
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%9s %10s %9s %9s %9s %10s %10s %8s", "in-flight", "ops/s", "p50 ms",
+        "p99 ms", "max ms", "rounds/s", "violations", "errors"));
+    for (String p : procs) {
+      b.append(String.format(Locale.ROOT, " %9s", "cpu " + p));
+    }
+    b.append('\n');
+    for (LevelResult l : levels) {
+      b.append(String.format(Locale.ROOT, "%9d %10.0f %9.2f %9.2f %9.2f %10.0f %10d %8d", l.inFlight(),
+          l.opsPerSecond(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.violations(),
+          l.failures() + l.timeouts()));
+      for (String p : procs) {
+        Double cpu = l.cpuPercent().get(p);
+        b.append(cpu == null ? String.format(Locale.ROOT, " %9s", "-") : String.format(Locale.ROOT, " %8.0f%%", cpu));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  /** Writes {@code results.csv}: one row per level, CPU columns per process. */
+  public static void writeCsv(List<LevelResult> levels, Path file) throws IOException {
+    List<String> procs = processes(levels);
+    StringBuilder b = new StringBuilder("in_flight,ops_per_s,p50_ms,p99_ms,max_ms,round_rate,violations,failures,"
+        + "timeouts,seconds,ops");
+    for (String p : procs) {
+      b.append(",cpu_pct_").append(p.replaceAll("[^A-Za-z0-9_-]", "_"));
+    }
+    b.append('\n');
+    for (LevelResult l : levels) {
+      b.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%.3f,%d", l.inFlight(), l.opsPerSecond(),
+          l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.violations(), l.failures(), l.timeouts(), l.seconds(),
+          l.ops()));
+      for (String p : procs) {
+        Double cpu = l.cpuPercent().get(p);
+        b.append(',').append(cpu == null ? "" : String.format(Locale.ROOT, "%.1f", cpu));
+      }
+      b.append('\n');
+    }
+    Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes a throughput-versus-latency chart (ops/s on x, p50 and p99 latency in ms on y), one
+   * point per level labelled with its in-flight count.
+   */
+  public static void writeChart(List<LevelResult> levels, String title, Path file) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYSeries p50 = new XYSeries("p50 latency", false, true);
+    XYSeries p99 = new XYSeries("p99 latency", false, true);
+    for (LevelResult l : levels) {
+      p50.add(l.opsPerSecond(), l.p50Ms());
+      p99.add(l.opsPerSecond(), l.p99Ms());
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(p50);
+    data.addSeries(p99);
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "throughput (ops/s)", "latency (ms)", data,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    renderer.setSeriesPaint(0, new Color(0x1f77b4));
+    renderer.setSeriesPaint(1, new Color(0xd62728));
+    renderer.setSeriesStroke(0, new BasicStroke(2f));
+    renderer.setSeriesStroke(1, new BasicStroke(2f));
+    XYItemLabelGenerator label = (dataset, series, item) -> "in flight " + levels.get(item).inFlight();
+    renderer.setDefaultItemLabelGenerator(label);
+    renderer.setDefaultItemLabelsVisible(true);
+    plot.setRenderer(renderer);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
+  }
+}

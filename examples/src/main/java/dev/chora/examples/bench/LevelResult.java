@@ -1,0 +1,59 @@
+package dev.chora.examples.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One measured level of a closed-loop benchmark.
+ *
+ * @param inFlight   commands kept in flight at once
+ * @param seconds    how long the level was measured
+ * @param ops        commands completed with a reply in that time
+ * @param failures   commands refused (by the node or the entity)
+ * @param timeouts   commands with no reply in time (outcome unknown)
+ * @param roundRate  rounds per second entered by the replicas (mean over those reporting)
+ * @param violations synchrony violations counted by the replicas during the level (summed)
+ * @param cpuPercent per process (in start order), CPU time over the level as % of one core; empty
+ *                   until the orchestrator fills it
+ */
+public record LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
+    double p99Ms, double maxMs, double roundRate, long violations, Map<String, Double> cpuPercent) {
+
+  public double opsPerSecond() {
+    return seconds <= 0 ? 0 : ops / seconds;
+  }
+
+  public LevelResult withCpu(Map<String, Double> cpu) {
+    return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations,
+        new LinkedHashMap<>(cpu));
+  }
+
+  /** One line, {@code key=value} pairs, as the load generator reports a level to the command line. */
+  public String encode() {
+    return String.format(Locale.ROOT,
+        "in_flight=%d seconds=%.3f ops=%d failures=%d timeouts=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
+            + " round_rate=%.1f violations=%d",
+        inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations);
+  }
+
+  /** Parses {@link #encode()}'s output (CPU is filled later). */
+  public static LevelResult decode(String line) {
+    Map<String, String> f = new LinkedHashMap<>();
+    for (String part : line.trim().split("\\s+")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        f.put(part.substring(0, eq), part.substring(eq + 1));
+      }
+    }
+    try {
+      return new LevelResult(Integer.parseInt(f.get("in_flight")), Double.parseDouble(f.get("seconds")),
+          Long.parseLong(f.get("ops")), Long.parseLong(f.get("failures")), Long.parseLong(f.get("timeouts")),
+          Double.parseDouble(f.get("p50_ms")), Double.parseDouble(f.get("p99_ms")),
+          Double.parseDouble(f.get("max_ms")), Double.parseDouble(f.get("round_rate")),
+          Long.parseLong(f.get("violations")), new LinkedHashMap<>());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
+    }
+  }
+}

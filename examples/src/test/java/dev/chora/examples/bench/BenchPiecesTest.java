@@ -1,0 +1,127 @@
+package dev.chora.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchPiecesTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void histogramPercentilesWithinThreePercent() {
+    LatencyHistogram h = new LatencyHistogram();
+    for (long us = 1; us <= 100_000; us++) {
+      h.recordNanos(us * 1_000);
+    }
+    assertEquals(100_000, h.count());
+    assertEquals(50.0, h.percentileMillis(0.5), 50.0 * 0.03);
+    assertEquals(99.0, h.percentileMillis(0.99), 99.0 * 0.03);
+    assertEquals(100.0, h.maxMillis(), 1e-9);
+    assertEquals(100.0, h.percentileMillis(1.0), 100.0 * 0.03);
+    for (long v : new long[] {0, 1, 63, 64, 65, 127, 128, 1000, 123_456_789, Long.MAX_VALUE / 2}) {
+      long mid = LatencyHistogram.valueAt(LatencyHistogram.index(v));
+      assertTrue(Math.abs(mid - v) <= Math.max(1, v / 32), v + " -> " + mid);
+    }
+    LatencyHistogram copy = h.snapshotAndReset();
+    assertEquals(0, h.count());
+    assertEquals(0, h.percentileMillis(0.5));
+    assertEquals(100_000, copy.count());
+    h.add(copy);
+    assertEquals(100_000, h.count());
+  }
+
+  @Test
+  void levelResultEncodesAndDecodes() {
+    LevelResult r = new LevelResult(16, 10.0, 12345, 2, 1, 1.5, 7.25, 30.0, 812.5, 4, new LinkedHashMap<>());
+    LevelResult back = LevelResult.decode(r.encode());
+    assertEquals(r, back);
+    assertEquals(1234.5, back.opsPerSecond(), 1e-9);
+  }
+
+  @Test
+  void tableCsvAndChart() throws Exception {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    cpu.put("replica-0", 55.0);
+    cpu.put("load", 20.0);
+    List<LevelResult> levels = List.of(
+        new LevelResult(1, 10, 2000, 0, 0, 0.5, 1.1, 3, 900, 0, cpu),
+        new LevelResult(16, 10, 20000, 0, 0, 0.8, 2.5, 9, 1200, 3, cpu));
+    String table = BenchReport.table(levels);
+    assertTrue(table.contains("in-flight") && table.contains("cpu replica-0") && table.contains("2000"), table);
+    Path csv = dir.resolve("results.csv");
+    BenchReport.writeCsv(levels, csv);
+    List<String> lines = Files.readAllLines(csv);
+    assertTrue(lines.get(0).startsWith("in_flight,ops_per_s,p50_ms,p99_ms,"), lines.get(0));
+    assertTrue(lines.get(0).endsWith(",cpu_pct_replica-0,cpu_pct_load"), lines.get(0));
+    assertTrue(lines.get(2).startsWith("16,2000.0,0.800,2.500,"), lines.get(2));
+    assertEquals(3, lines.size());
+    Path png = dir.resolve("chart.png");
+    BenchReport.writeChart(levels, "test", png);
+    byte[] bytes = Files.readAllBytes(png);
+    assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G');
+  }
+
+  @Test
+  void historyLinesAreJson() throws Exception {
+    Path file = dir.resolve("h/history.jsonl");
+    try (HistoryWriter w = new HistoryWriter(file)) {
+      w.write("c1", "put", "k\"1", "v\n", 10, 20, "ok", "KvReply[ok=true, value=null]");
+      w.write("c2", "get", "k", null, 30, 40, "info", "timeout");
+      assertEquals(2, w.lines());
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).startsWith("{\"client\":\"c1\",\"op\":\"put\",\"key\":\"k\\\"1\",\"value\":\"v\\n\","),
+        lines.get(0));
+    assertTrue(lines.get(1).contains("\"value\":null") && lines.get(1).contains("\"type\":\"info\""), lines.get(1));
+  }
+
+  @Test
+  void closedLoopKeepsWorkersBusyAndClassifiesOutcomes() throws Exception {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    Path file = dir.resolve("history.jsonl");
+    try (HistoryWriter history = new HistoryWriter(file)) {
+      int[] n = {0};
+      ClosedLoop loop = new ClosedLoop(worker -> {
+        int i;
+        synchronized (n) {
+          i = n[0]++;
+        }
+        CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+        if (i % 10 == 9) {
+          f.completeExceptionally(new TimeoutException("slow"));
+        } else {
+          timer.schedule(() -> f.complete(ClosedLoop.Result.ok("r" + i)), 1, TimeUnit.MILLISECONDS);
+        }
+        return new ClosedLoop.Op("put", "k" + i, "v", f);
+      }, history, "w");
+      loop.start(4);
+      Thread.sleep(300);
+      assertTrue(loop.stopAndDrain(5_000));
+      long ok = loop.ok();
+      long info = loop.timedOut();
+      assertTrue(ok > 50, "ok " + ok);
+      assertTrue(info > 0 && info <= ok, "timeouts " + info);
+      assertEquals(ok, loop.level().count());
+      assertEquals(0, loop.outstanding());
+      history.close();
+      assertEquals(ok + info + loop.failed(), Files.readAllLines(file).size());
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+}
