@@ -1,34 +1,48 @@
 package dev.chora.actors;
 
+import dev.chora.actors.client.ClientGateway;
+import dev.chora.actors.control.DigestQuery;
+import dev.chora.actors.control.StatusQuery;
 import dev.chora.actors.entity.EntityClient;
 import dev.chora.actors.entity.EntityHost;
 import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
+import dev.chora.actors.replica.ReplicaActor;
+import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.runtime.spi.StateMachine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.serialization.SerializationExtension;
 
 /**
  * The Chora extension of an actor system: {@code Chora.get(system)}. It reads and checks the
- * {@code chora} configuration once (a misconfigured node fails here, with every problem listed)
- * and starts this node's replica.
+ * {@code chora} configuration once (a misconfigured node fails here, with every problem listed),
+ * starts this node's replica if it is one, and sends this node's commands to the group.
  *
- * <p>Replicated entities, in the idiom of cluster sharding: declare each {@link EntityType} once
- * in {@link #startReplica(List)}, then {@code entityRefFor(key, id).ask(command, timeout)}.
+ * <p>Replicated entities, in the idiom of cluster sharding: a replica node declares every
+ * {@link EntityType} once in {@link #startReplica(List)}; any node of the cluster, with or without a
+ * replica, then asks {@code entityRefFor(key, id).ask(command, timeout)}.
  */
 public final class Chora implements Extension {
   private static final Id ID = new Id();
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final ChoraSettings settings;
   private ActorRef<Object> replica;
+  private ActorRef<Object> gateway;
   private EntityClient entities;
 
   private Chora(ActorSystem<?> system) {
@@ -48,6 +62,8 @@ public final class Chora implements Extension {
    * Starts this node's replica with the given state machine, on its pinned dispatcher, once.
    *
    * @throws IllegalStateException if this node has no replica id, or the replica runs already
+   * @throws InvalidConfigException if this node's address is not the one chora.replicas lists for
+   *                                its id (a node claiming another replica's id)
    */
   public synchronized ActorRef<Object> startReplica(StateMachine stateMachine) {
     if (settings.replicaId() < 0) {
@@ -56,6 +72,7 @@ public final class Chora implements Extension {
     if (replica != null) {
       throw new IllegalStateException("replica " + settings.replicaId() + " runs already on this actor system");
     }
+    checkOwnAddress();
     List<String> paths = new ArrayList<>();
     for (int i = 0; i < settings.replicas().size(); i++) {
       paths.add(settings.replicaPath(i));
@@ -71,20 +88,61 @@ public final class Chora implements Extension {
    * types share the one Chora log. Every replica must declare the same types.
    */
   public synchronized ActorRef<Object> startReplica(List<EntityType<?, ?>> entityTypes) {
-    ActorRef<Object> ref = startReplica(new EntityHost(SerializationExtension.get(system), entityTypes));
-    entities = new EntityClient(system, ref, system.settings().config().getInt("chora.client.max-in-flight"));
-    return ref;
+    return startReplica(new EntityHost(SerializationExtension.get(system), entityTypes));
   }
 
   /**
-   * A handle to one entity. Commands are sent to this node's replica, so this node must run one
-   * (asking from nodes without a replica comes with remote clients).
+   * A handle to one entity, on any node of the cluster: commands go through this node's gateway to
+   * a replica (this node's own if it runs one).
    */
   public synchronized <C, R> EntityRef<C, R> entityRefFor(EntityTypeKey<C, R> key, String entityId) {
     if (entities == null) {
-      throw new IllegalStateException("no entity types are hosted on this node: call startReplica(entityTypes) first");
+      entities = new EntityClient(system, gateway(), settings.client().maxInFlight());
     }
     return entities.entityRefFor(key, entityId);
+  }
+
+  /** This node's client gateway, started on first use; send it {@link ClientGateway.Ask}s. */
+  public synchronized ActorRef<Object> gateway() {
+    if (gateway == null) {
+      List<String> paths = new ArrayList<>();
+      for (int i = 0; i < settings.replicas().size(); i++) {
+        paths.add(settings.replicaPath(i));
+      }
+      ChoraSettings.Client c = settings.client();
+      gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
+          c.retryAfter(), c.refusedPause(), c.sweepInterval())), "chora-gateway", Props.empty());
+    }
+    return gateway;
+  }
+
+  /** The status of replica {@code replicaId}, asked over the network if it runs elsewhere. */
+  public CompletionStage<ReplicaStatus> replicaStatus(int replicaId) {
+    return AskPattern.ask(replicaRef(replicaId), StatusQuery::new, QUERY_TIMEOUT, system.scheduler());
+  }
+
+  /** The digest of replica {@code replicaId}'s replicated state after the rounds it has executed. */
+  public CompletionStage<StateDigest> stateDigest(int replicaId) {
+    return AskPattern.ask(replicaRef(replicaId), DigestQuery::new, QUERY_TIMEOUT, system.scheduler());
+  }
+
+  private ActorRef<Object> replicaRef(int replicaId) {
+    if (replicaId < 0 || replicaId >= settings.replicas().size()) {
+      throw new IllegalArgumentException("no replica " + replicaId + ": chora.replicas lists ids 0.."
+          + (settings.replicas().size() - 1));
+    }
+    return ActorRefResolver.get(system).resolveActorRef(settings.replicaPath(replicaId));
+  }
+
+  /** A node whose own address is not its id's entry would send under another replica's name. */
+  private void checkOwnAddress() {
+    String own = system.address().toString();
+    String listed = settings.replicas().get(settings.replicaId());
+    if (system.address().host().isDefined() && !own.equals(listed)) {
+      throw new InvalidConfigException(List.of("chora.replica-id = " + settings.replicaId() + " names " + listed
+          + " in chora.replicas, but this node is " + own + ": give each node the replica id whose address is its"
+          + " own (pekko.remote.artery.canonical.hostname/port)"));
+    }
   }
 
   private static final class Id extends ExtensionId<Chora> {

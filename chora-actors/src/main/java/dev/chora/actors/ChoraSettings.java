@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.config.InvalidConfigException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +19,10 @@ import java.util.Set;
  * @param restarted  false only for the group's very first start
  */
 public record ChoraSettings(int replicaId, List<String> replicas, boolean restarted, String actorName,
-    ChoraConfig protocol) {
+    ChoraConfig protocol, Client client) {
+
+  /** The {@code chora.client} section: how this node's gateway sends requests. */
+  public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, Duration sweepInterval) {}
 
   /** The path of replica {@code id}'s actor. */
   public String replicaPath(int id) {
@@ -74,11 +78,29 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     } catch (ConfigException e) {
       problems.add(e.getMessage());
     }
+    Client client = null;
+    try {
+      Config cc = c.getConfig("client");
+      client = new Client(cc.getInt("max-in-flight"), cc.getDuration("retry-after"), cc.getDuration("refused-pause"),
+          cc.getDuration("sweep-interval"));
+      if (client.maxInFlight() < 1) {
+        problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
+      }
+      if (client.sweepInterval().toMillis() < 1) {
+        problems.add("chora.client.sweep-interval = " + client.sweepInterval() + ": must be at least 1ms");
+      }
+      if (client.retryAfter().compareTo(client.sweepInterval()) < 0) {
+        problems.add("chora.client.retry-after = " + client.retryAfter() + " is shorter than chora.client.sweep-interval = "
+            + client.sweepInterval() + ": unanswered requests are checked only once per sweep; raise retry-after");
+      }
+    } catch (ConfigException e) {
+      problems.add(e.getMessage());
+    }
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
     return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), c.getString("replica-actor-name"),
-        protocol);
+        protocol, client);
   }
 
   private static int intBytes(Config p, String path) {

@@ -1,5 +1,7 @@
 package dev.chora.actors;
 
+import dev.chora.actors.replica.ReplicaActor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,7 +156,7 @@ class ThreeSystemsTest {
   void aTerminatedReplicaIsSuspectedAndTheOthersKeepServing() throws Exception {
     start(3);
     assertEquals(300, load(3, 100, List.of(0, 1)));
-    ReplicaActor.State s = terminateReplica2AndLoadTheOthers();
+    ReplicaStatus s = terminateReplica2AndLoadTheOthers();
     assertEquals(0b011, s.activeSet(), "replica 2 left the active set through a view change");
     assertTrue(s.view() >= 1);
   }
@@ -170,18 +172,17 @@ class ThreeSystemsTest {
     assertEquals(3, org.apache.pekko.cluster.typed.Cluster.get(systems.get(0)).state().members().size(),
         "the three systems formed a cluster");
     assertEquals(300, load(3, 100, List.of(0, 1, 2)));
-    ReplicaActor.State s = terminateReplica2AndLoadTheOthers();
+    ReplicaStatus s = terminateReplica2AndLoadTheOthers();
     assertEquals(0b011, s.activeSet(),
         "replica 2 left the active set: its own suspicion is off, so the cluster's failure detector did it");
   }
 
   /** Terminates replica 2's system, loads replicas 0 and 1, and returns replica 0's state. */
-  ReplicaActor.State terminateReplica2AndLoadTheOthers() throws Exception {
+  ReplicaStatus terminateReplica2AndLoadTheOthers() throws Exception {
     systems.get(2).terminate();
     systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertEquals(300, load(3, 100, List.of(0, 1)));
     awaitCounters(600, 0, 1);
-    return AskPattern.<Object, ReplicaActor.State>ask(replicas.get(0), ReplicaActor.GetState::new,
-        Duration.ofSeconds(5), systems.get(0).scheduler()).toCompletableFuture().get();
+    return Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get();
   }
 }

@@ -1,6 +1,6 @@
 package dev.chora.actors.entity;
 
-import dev.chora.actors.ReplicaActor;
+import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import java.time.Duration;
@@ -14,30 +14,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
 
 /**
- * Sends entity commands to this node's replica. Exactly-once needs one request outstanding per
- * client id, so the client keeps a pool of sessions (client id and next seq): each command takes
- * one, retries with the same seq on refusals, and gives it back when answered. A session whose
- * command timed out is dropped (the command may still apply; a new session never collides).
+ * Sends entity commands through this node's {@link ClientGateway}. Exactly-once needs one request
+ * outstanding per client id, so the client keeps a pool of sessions (client id and next seq): each
+ * command takes one and gives it back when answered. A session whose command timed out is
+ * dropped (the command may still apply; a new session never collides with it).
  */
 public final class EntityClient {
-  private static final Duration RETRY_PAUSE = Duration.ofMillis(10);
-
-  private final ActorSystem<?> system;
-  private final ActorRef<Object> replica;
+  private final ActorRef<Object> gateway;
   private final Serialization serialization;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentLinkedQueue<long[]> idle = new ConcurrentLinkedQueue<>();
   private final AtomicLong nextClientId;
 
-  public EntityClient(ActorSystem<?> system, ActorRef<Object> replica, int maxInFlight) {
-    this.system = system;
-    this.replica = replica;
+  public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight) {
+    this.gateway = gateway;
     this.serialization = SerializationExtension.get(system);
     this.maxInFlight = maxInFlight;
     // Client ids from a random 63-bit start: nodes and restarts do not reuse each other's ids.
@@ -56,9 +53,9 @@ public final class EntityClient {
     }
     byte[] bytes;
     try {
-      org.apache.pekko.serialization.Serializer s = serialization.findSerializerFor(command);
-      bytes = new Envelope(key.name(), entityId, s.identifier(),
-          org.apache.pekko.serialization.Serializers.manifestFor(s, command), s.toBinary(command)).encode();
+      Serializer s = serialization.findSerializerFor(command);
+      bytes = new Envelope(key.name(), entityId, s.identifier(), Serializers.manifestFor(s, command),
+          s.toBinary(command)).encode();
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
@@ -67,38 +64,27 @@ public final class EntityClient {
     if (session == null) {
       session = new long[] {nextClientId.getAndIncrement(), 1};
     }
-    Request request = new Request(session[0], session[1], bytes);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<R> result = new CompletableFuture<>();
     long[] used = session;
-    attempt(request, deadline, result, key.replyClass(), used);
-    return result.whenComplete((r, e) -> inFlight.decrementAndGet());
-  }
-
-  private <R> void attempt(Request request, long deadline, CompletableFuture<R> result, Class<R> replyClass,
-      long[] session) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      result.completeExceptionally(new TimeoutException("no reply for the entity command in time; it may still apply"));
-      return;
-    }
-    AskPattern.<Object, ClientReply>ask(replica, replyTo -> new ReplicaActor.Submit(request, replyTo),
-        Duration.ofNanos(left), system.scheduler()).whenComplete((reply, error) -> {
-          if (error != null) {
-            result.completeExceptionally(new TimeoutException("no reply for the entity command in time; it may still apply"));
-          } else if (reply.status() == ClientReply.Status.OK) {
-            session[1]++;
-            idle.offer(session);
-            complete(reply.result(), result, replyClass);
-          } else if (reply.status() == ClientReply.Status.REQUEST_TOO_LARGE) {
-            result.completeExceptionally(new IllegalArgumentException(
-                "the command is larger than chora.protocol.max-request-bytes"));
-          } else {
-            // Refused for now (overloaded, view change, not in the active set): the same seq again.
-            system.scheduler().scheduleOnce(RETRY_PAUSE, () -> attempt(request, deadline, result, replyClass, session),
-                system.executionContext());
-          }
-        });
+    CompletableFuture<ClientReply> reply = new CompletableFuture<>();
+    gateway.tell(new ClientGateway.Ask(new Request(session[0], session[1], bytes),
+        System.nanoTime() + timeout.toNanos(), reply));
+    CompletableFuture<R> result = new CompletableFuture<>();
+    reply.whenComplete((r, error) -> {
+      inFlight.decrementAndGet();
+      if (error != null) {
+        result.completeExceptionally(error instanceof TimeoutException ? error
+            : new TimeoutException("no reply for the entity command: " + error));
+      } else if (r.status() == ClientReply.Status.OK) {
+        used[1]++;
+        idle.offer(used);
+        complete(r.result(), result, key.replyClass());
+      } else {
+        idle.offer(used); // refused before ordering: the seq is still unused
+        result.completeExceptionally(new IllegalArgumentException(
+            "the command is larger than chora.protocol.max-request-bytes (" + bytes.length + " bytes encoded)"));
+      }
+    });
+    return result;
   }
 
   private <R> void complete(byte[] replyBytes, CompletableFuture<R> result, Class<R> replyClass) {

@@ -1,0 +1,235 @@
+package dev.chora.actors.client;
+
+import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReplies;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.Request;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.ActorPaths;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The client gateway of one node, as a sharding proxy is: every request this node sends to the
+ * Chora group passes through it, whether or not the node runs a replica. It batches: requests
+ * arriving while a send is pending go out together, one {@link ClientBatch} per replica, and
+ * replies come back as one {@link ClientReplies} per replica step.
+ *
+ * <p>Each request goes to a home replica (this node's own replica if it runs one, otherwise one
+ * chosen by client id, spreading the load: every Chora replica proposes). Refused for the moment
+ * (NOT_ACTIVE, OVERLOADED) it is resent after a short pause, to the next replica when the home one
+ * is not active; unanswered after {@code retry-after}, or at once when the cluster marks its replica
+ * unreachable, it is resent to the next replica. Resending is safe: the client id and seq make
+ * execution exactly-once. Past its deadline the caller gets a {@link TimeoutException} (the request
+ * may still apply).
+ */
+public final class ClientGateway {
+  private ClientGateway() {}
+
+  /** Sends {@code request}; {@code result} completes with an OK or REQUEST_TOO_LARGE reply, or fails on timeout. */
+  public record Ask(Request request, long deadlineNanos, CompletableFuture<ClientReply> result) {}
+
+  private enum Flush { INSTANCE }
+
+  private enum Sweep { INSTANCE }
+
+  /** How a gateway behaves; read from {@code chora.client}. */
+  public record Settings(int localReplica, List<String> replicaPaths, Duration retryAfter, Duration refusedPause,
+      Duration sweepInterval) {}
+
+  public static Behavior<Object> create(Settings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Running(ctx, timers, settings).behavior()));
+  }
+
+  private static final class Pending {
+    final Ask ask;
+    int replica;
+    long sentAtNanos;
+    long resendAtNanos; // 0: not waiting for a resend
+
+    Pending(Ask ask, int replica) {
+      this.ask = ask;
+      this.replica = replica;
+    }
+  }
+
+  private static final class Running {
+    private final ActorContext<Object> ctx;
+    private final TimerScheduler<Object> timers;
+    private final Settings settings;
+    private final int n;
+    private final ActorRef<Object>[] replicas;
+    private final Address[] addresses;
+    private final boolean[] unreachable;
+    private final String selfPath;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private final List<List<Request>> outgoing = new ArrayList<>();
+    private boolean flushScheduled;
+    private boolean sweeping;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Running(ActorContext<Object> ctx, TimerScheduler<Object> timers, Settings settings) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.settings = settings;
+      this.n = settings.replicaPaths().size();
+      this.replicas = new ActorRef[n];
+      this.addresses = new Address[n];
+      this.unreachable = new boolean[n];
+      ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
+      for (int i = 0; i < n; i++) {
+        replicas[i] = resolver.resolveActorRef(settings.replicaPaths().get(i));
+        addresses[i] = ActorPaths.fromString(settings.replicaPaths().get(i)).address();
+        outgoing.add(new ArrayList<>());
+      }
+      this.selfPath = resolver.toSerializationFormat(ctx.getSelf());
+    }
+
+    Behavior<Object> behavior() {
+      if ("cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
+        Cluster.get(ctx.getSystem()).subscriptions().tell(
+            Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
+        Cluster.get(ctx.getSystem()).subscriptions().tell(
+            Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
+      }
+      return Behaviors.receive(Object.class)
+          .onMessage(Ask.class, this::ask)
+          .onMessage(ClientReplies.class, this::replies)
+          .onMessageEquals(Flush.INSTANCE, this::flush)
+          .onMessageEquals(Sweep.INSTANCE, this::sweep)
+          .onMessage(ClusterEvent.UnreachableMember.class, e -> reachability(e.member().address(), false))
+          .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member().address(), true))
+          .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member().address(), false))
+          .build();
+    }
+
+    private Behavior<Object> ask(Ask ask) {
+      long clientId = ask.request().clientId();
+      int home = settings.localReplica() >= 0 ? settings.localReplica() : (int) Math.floorMod(clientId, (long) n);
+      Pending p = new Pending(ask, nextReachable(home - 1));
+      pending.put(clientId, p);
+      send(p);
+      startSweeping();
+      return Behaviors.same();
+    }
+
+    private void send(Pending p) {
+      p.sentAtNanos = System.nanoTime();
+      p.resendAtNanos = 0;
+      outgoing.get(p.replica).add(p.ask.request());
+      if (!flushScheduled) {
+        // Everything asked before this message is handled goes out in the same batch.
+        flushScheduled = true;
+        ctx.getSelf().tell(Flush.INSTANCE);
+      }
+    }
+
+    private Behavior<Object> flush() {
+      flushScheduled = false;
+      for (int r = 0; r < n; r++) {
+        List<Request> requests = outgoing.get(r);
+        if (!requests.isEmpty()) {
+          replicas[r].tell(new ClientBatch(selfPath, requests, List.of()));
+          outgoing.set(r, new ArrayList<>());
+        }
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Object> replies(ClientReplies replies) {
+      long now = System.nanoTime();
+      for (ClientReply reply : replies.replies()) {
+        Pending p = pending.get(reply.clientId());
+        if (p == null || p.ask.request().seq() != reply.seq()) {
+          continue; // an answer to an earlier attempt, already settled
+        }
+        switch (reply.status()) {
+          case OK, REQUEST_TOO_LARGE -> {
+            pending.remove(reply.clientId());
+            p.ask.result().complete(reply);
+          }
+          case NOT_ACTIVE -> {
+            p.replica = nextReachable(p.replica);
+            p.resendAtNanos = now + settings.refusedPause().toNanos();
+          }
+          case OVERLOADED -> p.resendAtNanos = now + settings.refusedPause().toNanos();
+        }
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Object> sweep() {
+      long now = System.nanoTime();
+      long retryAfter = settings.retryAfter().toNanos();
+      Iterator<Pending> it = pending.values().iterator();
+      while (it.hasNext()) {
+        Pending p = it.next();
+        if (now - p.ask.deadlineNanos() >= 0) {
+          it.remove();
+          p.ask.result().completeExceptionally(
+              new TimeoutException("no reply from the Chora group in time; the command may still apply"));
+        } else if (p.resendAtNanos != 0 && now - p.resendAtNanos >= 0) {
+          send(p);
+        } else if (p.resendAtNanos == 0 && now - p.sentAtNanos >= retryAfter) {
+          p.replica = nextReachable(p.replica);
+          send(p);
+        }
+      }
+      if (pending.isEmpty()) {
+        timers.cancel(Sweep.INSTANCE);
+        sweeping = false;
+      }
+      return Behaviors.same();
+    }
+
+    private void startSweeping() {
+      if (!sweeping) {
+        sweeping = true;
+        timers.startTimerWithFixedDelay(Sweep.INSTANCE, Sweep.INSTANCE, settings.sweepInterval());
+      }
+    }
+
+    private Behavior<Object> reachability(Address address, boolean reachable) {
+      for (int r = 0; r < n; r++) {
+        if (addresses[r].equals(address)) {
+          unreachable[r] = !reachable;
+          if (!reachable) {
+            for (Pending p : pending.values()) {
+              if (p.replica == r) {
+                p.replica = nextReachable(r);
+                send(p);
+              }
+            }
+          }
+        }
+      }
+      return Behaviors.same();
+    }
+
+    /** The first replica after {@code from} not known to be unreachable (or the next one if all are). */
+    private int nextReachable(int from) {
+      for (int i = 1; i <= n; i++) {
+        int r = Math.floorMod(from + i, n);
+        if (!unreachable[r]) {
+          return r;
+        }
+      }
+      return Math.floorMod(from + 1, n);
+    }
+  }
+}

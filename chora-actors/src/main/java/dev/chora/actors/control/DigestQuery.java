@@ -1,0 +1,7 @@
+package dev.chora.actors.control;
+
+import dev.chora.actors.StateDigest;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** Asks a replica, from any node, for the digest of its replicated state. */
+public record DigestQuery(ActorRef<StateDigest> replyTo) {}

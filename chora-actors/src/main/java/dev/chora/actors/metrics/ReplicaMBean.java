@@ -1,0 +1,66 @@
+package dev.chora.actors.metrics;
+
+import dev.chora.actors.ReplicaStatus;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/** Publishes the latest {@link ReplicaStatus} as a {@link ReplicaMXBean}. */
+public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
+  private volatile ReplicaStatus status;
+  private final ObjectName name;
+
+  private ReplicaMBean(ReplicaStatus initial, ObjectName name) {
+    this.status = initial;
+    this.name = name;
+  }
+
+  /** Registers the bean; a JMX failure is not a reason to stop a replica, so it yields an unregistered one. */
+  public static ReplicaMBean register(String address, ReplicaStatus initial) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      ObjectName name = new ObjectName("dev.chora:type=Replica,address=" + ObjectName.quote(address)
+          + ",id=" + initial.replicaId());
+      ReplicaMBean bean = new ReplicaMBean(initial, name);
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+      server.registerMBean(bean, name);
+      return bean;
+    } catch (JMException e) {
+      return new ReplicaMBean(initial, null);
+    }
+  }
+
+  public void publish(ReplicaStatus latest) {
+    status = latest;
+  }
+
+  @Override
+  public void close() {
+    if (name != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+      } catch (JMException ignored) {
+        // gone already
+      }
+    }
+  }
+
+  @Override public int getReplicaId() { return status.replicaId(); }
+  @Override public String getStatus() { return status.status(); }
+  @Override public long getView() { return status.view(); }
+  @Override public int getActiveSet() { return status.activeSet(); }
+  @Override public long getCurrentRound() { return status.currentRound(); }
+  @Override public long getCommitIndex() { return status.commitIndex(); }
+  @Override public long getExecutedRound() { return status.executedRound(); }
+  @Override public long getRoundsEntered() { return status.roundsEntered(); }
+  @Override public long getViolations() { return status.violations(); }
+  @Override public long getViewChanges() { return status.viewChanges(); }
+  @Override public long getRequestsProposed() { return status.requestsProposed(); }
+  @Override public long getRequestsExecuted() { return status.requestsExecuted(); }
+  @Override public int getQueuedRequests() { return status.queuedRequests(); }
+  @Override public double getCommitLatencyP50Ms() { return status.commitLatencyP50Ms(); }
+  @Override public double getCommitLatencyP99Ms() { return status.commitLatencyP99Ms(); }
+}

@@ -1,0 +1,25 @@
+package dev.chora.actors.metrics;
+
+/**
+ * A replica's figures over JMX, as object name {@code dev.chora:type=Replica,address=...,id=N}.
+ * Counters only grow; rates come from two readings. Refreshed at most every 100 ms while the
+ * replica runs (its idle rounds refresh it too).
+ */
+public interface ReplicaMXBean {
+  int getReplicaId();
+  String getStatus();
+  long getView();
+  /** Bit i set when replica i is in the active set. */
+  int getActiveSet();
+  long getCurrentRound();
+  long getCommitIndex();
+  long getExecutedRound();
+  long getRoundsEntered();
+  long getViolations();
+  long getViewChanges();
+  long getRequestsProposed();
+  long getRequestsExecuted();
+  int getQueuedRequests();
+  double getCommitLatencyP50Ms();
+  double getCommitLatencyP99Ms();
+}

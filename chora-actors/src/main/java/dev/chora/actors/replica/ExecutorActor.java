@@ -1,0 +1,81 @@
+package dev.chora.actors.replica;
+
+import dev.chora.actors.StateDigest;
+import dev.chora.runtime.exec.ExecutionListener;
+import dev.chora.runtime.exec.Executor;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.spi.StateMachine;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The executor role: applies committed slots, in log order, to the user's state machine and answers
+ * the clients. It runs beside the replica on a pinned thread of its own, so a slow state machine
+ * delays replies, never rounds. The replica sends it the work of one step as one {@link Work}
+ * message; a mailbox is FIFO, so a snapshot asked for after round r sees exactly rounds up to r.
+ */
+final class ExecutorActor {
+  private ExecutorActor() {}
+
+  /** The executor's inputs from one replica step, in order. */
+  record Work(List<Object> ops) {}
+
+  record Execute(long round, int proposer, Batch batch) {}
+
+  record ServeRead(ReadRequest read) {}
+
+  record TakeSnapshot(long round) {}
+
+  record InstallSnapshot(long round, byte[] snapshot) {}
+
+  /** Asks for the digest of the state as it stands after every slot sent so far. */
+  record Digest(int replicaId, ActorRef<StateDigest> replyTo) {}
+
+  /** The replica's answer to a snapshot request. */
+  record SnapshotTaken(long round, byte[] state) {}
+
+  static Behavior<Work> create(int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
+      ActorRef<Object> replica, AtomicLong requestsExecuted) {
+    return Behaviors.setup(ctx -> {
+      ReplyRoutes.Sink sink = routes.newSink();
+      Executor executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
+      long[] executedRound = {0};
+      return Behaviors.receive(Work.class).onMessage(Work.class, work -> {
+        for (Object op : work.ops()) {
+          if (op instanceof Execute e) {
+            executor.execute(e.round(), e.proposer(), e.batch());
+            executedRound[0] = e.round();
+          } else if (op instanceof ServeRead r) {
+            executor.serveRead(r.read());
+          } else if (op instanceof TakeSnapshot t) {
+            // Handed back as a message: an output of the core must not call into it.
+            replica.tell(new SnapshotTaken(t.round(), executor.snapshot()));
+          } else if (op instanceof InstallSnapshot i) {
+            executor.restore(i.snapshot());
+            executedRound[0] = i.round();
+          } else if (op instanceof Digest d) {
+            d.replyTo().tell(new StateDigest(d.replicaId(), executedRound[0], sha256(executor.snapshot())));
+          }
+        }
+        requestsExecuted.set(executor.appliedRequests());
+        sink.flush();
+        return Behaviors.same();
+      }).build();
+    });
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

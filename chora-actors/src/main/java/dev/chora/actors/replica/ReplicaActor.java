@@ -1,0 +1,334 @@
+package dev.chora.actors.replica;
+
+import dev.chora.actors.ReplicaStatus;
+import dev.chora.actors.control.DigestQuery;
+import dev.chora.actors.control.StatusQuery;
+import dev.chora.actors.metrics.CommitLatency;
+import dev.chora.actors.metrics.ReplicaMBean;
+import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.core.CoreOutput;
+import dev.chora.runtime.core.DropReason;
+import dev.chora.runtime.core.ReplicaCore;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.ReadRequest;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.spi.StateMachine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ActorPaths;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The replica role as a Pekko actor: it owns a {@link ReplicaCore} and turns its outputs into
+ * Artery sends (one message per peer per round, carrying the whole batch), committed work into
+ * {@link ExecutorActor} messages (one per step), and its deadlines into {@link RoundTicker} arms.
+ * One actor on one pinned thread: the core needs no locks.
+ *
+ * <p>Inputs: peer messages as themselves; client traffic as {@link ClientBatch} from gateways
+ * (replies batched back per gateway) or single {@link Submit}/{@link Read}; failure-detector news
+ * from Pekko Cluster (or {@link Reachability}); {@link StatusQuery} and {@link DigestQuery} from any
+ * node.
+ */
+public final class ReplicaActor {
+  private ReplicaActor() {}
+
+  /** One client request; the reply goes to {@code replyTo}. */
+  public record Submit(Request request, ActorRef<ClientReply> replyTo) {}
+
+  /** One round-barrier read; the reply goes to {@code replyTo}. */
+  public record Read(ReadRequest read, ActorRef<ClientReply> replyTo) {}
+
+  /** The failure detector's news about a replica. */
+  public record Reachability(int replica, boolean reachable) {}
+
+  private enum Tick { INSTANCE }
+
+  /** Cluster role every replica member carries; a member with it must be listed in chora.replicas. */
+  public static final String ROLE = "chora-replica";
+
+  /** Resolved gateway paths kept at most; a client node's path is resolved once, not per batch. */
+  private static final int GATEWAY_CACHE = 4096;
+
+  /**
+   * @param peerPaths actor paths of every replica's actor, indexed by replica id (this one's
+   *                  included), e.g. {@code pekko://chora@127.0.0.1:25520/system/chora-replica}
+   * @param restarted false only for the very first start of the group; a restarted replica has
+   *                  lost its state and must recover before it votes
+   */
+  public static Behavior<Object> create(ChoraConfig config, int self, List<String> peerPaths,
+      StateMachine stateMachine, boolean restarted) {
+    if (peerPaths.size() != config.replicas()) {
+      throw new IllegalArgumentException("replica " + self + ": " + peerPaths.size() + " peer paths given for a group of "
+          + config.replicas() + " replicas; list one actor path per replica id, in id order");
+    }
+    return Behaviors.setup(ctx -> new Running(ctx, config, self, peerPaths, stateMachine, restarted).behavior());
+  }
+
+  private static final class Running implements CoreOutput {
+    private final ActorContext<Object> ctx;
+    private final ReplicaCore core;
+    private final List<String> peerPaths;
+    private final ActorRef<Object>[] peers;
+    private final ActorRef<ExecutorActor.Work> executor;
+    private final ReplyRoutes routes;
+    private final ReplyRoutes.Sink replies;
+    private final RoundTicker ticker;
+    private final CommitLatency commitLatency = new CommitLatency();
+    private final AtomicLong requestsExecuted = new AtomicLong();
+    private final ReplicaMBean mbean;
+    private final Map<String, ActorRef<Object>> gateways = new HashMap<>();
+    private List<Object> work = new ArrayList<>();
+    private long armedDeadline = Long.MAX_VALUE;
+    private long lastPublished;
+    private long droppedLogged;
+    private long lastDropLogNanos;
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
+    Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
+        StateMachine stateMachine, boolean restarted) {
+      this.ctx = ctx;
+      this.peerPaths = peerPaths;
+      this.peers = new ActorRef[config.replicas()];
+      this.routes = new ReplyRoutes(config.maxClients());
+      this.replies = routes.newSink();
+      this.executor = ctx.spawn(
+          ExecutorActor.create(self, stateMachine, config.maxClients(), routes, ctx.getSelf(), requestsExecuted),
+          "executor", DispatcherSelector.fromConfig("chora.executor-dispatcher"));
+      this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf(), Tick.INSTANCE);
+      this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
+      this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
+    }
+
+    Behavior<Object> behavior() {
+      step(() -> core.tick(System.nanoTime()));
+      subscribeToMembership();
+      return Behaviors.receive(Object.class)
+          .onMessage(PeerMessage.class, m -> step(() -> core.receive(System.nanoTime(), m)))
+          .onMessage(ClientBatch.class, this::clientBatch)
+          .onMessageEquals(Tick.INSTANCE, () -> {
+            armedDeadline = Long.MAX_VALUE;
+            return step(() -> core.tick(System.nanoTime()));
+          })
+          .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
+          .onMessage(Read.class, m -> step(() -> read(m.read(), new ReplyRoutes.Route(null, m.replyTo()))))
+          .onMessage(ExecutorActor.SnapshotTaken.class, m -> step(() -> core.snapshotTaken(m.round(), m.state())))
+          .onMessage(Reachability.class, m -> step(() -> reachability(m.replica(), m.reachable())))
+          .onMessage(StatusQuery.class, q -> {
+            q.replyTo().tell(status());
+            return Behaviors.same();
+          })
+          .onMessage(DigestQuery.class, q -> {
+            executor.tell(new ExecutorActor.Work(List.of(new ExecutorActor.Digest(core.self(), q.replyTo()))));
+            return Behaviors.same();
+          })
+          .onMessage(ClusterEvent.UnreachableMember.class, e -> memberReachability(e.member(), false))
+          .onMessage(ClusterEvent.ReachableMember.class, e -> memberReachability(e.member(), true))
+          .onMessage(ClusterEvent.MemberRemoved.class, e -> memberReachability(e.member(), false))
+          .onMessage(ClusterEvent.MemberExited.class, e -> memberReachability(e.member(), false))
+          .onMessage(ClusterEvent.MemberUp.class, e -> memberReachability(e.member(), true))
+          .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+          .onSignal(PostStop.class, s -> {
+            ticker.close();
+            mbean.close();
+            return Behaviors.same();
+          })
+          .build();
+    }
+
+    private Behavior<Object> clientBatch(ClientBatch batch) {
+      ActorRef<Object> gateway = gateways.get(batch.replyTo());
+      if (gateway == null) {
+        if (gateways.size() >= GATEWAY_CACHE) {
+          gateways.clear();
+        }
+        gateway = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(batch.replyTo());
+        gateways.put(batch.replyTo(), gateway);
+      }
+      ReplyRoutes.Route route = new ReplyRoutes.Route(gateway, null);
+      return step(() -> {
+        for (Request r : batch.requests()) {
+          submit(r, route);
+        }
+        for (ReadRequest r : batch.reads()) {
+          read(r, route);
+        }
+      });
+    }
+
+    private void submit(Request request, ReplyRoutes.Route route) {
+      if (!routes.put(request.clientId(), route)) {
+        route(route, ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.OVERLOADED));
+        return;
+      }
+      core.submit(System.nanoTime(), request);
+    }
+
+    private void read(ReadRequest read, ReplyRoutes.Route route) {
+      if (!routes.put(read.clientId(), route)) {
+        route(route, ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.OVERLOADED));
+        return;
+      }
+      core.read(System.nanoTime(), read);
+    }
+
+    /** A refusal that never entered the routes table. */
+    private void route(ReplyRoutes.Route route, ClientReply reply) {
+      if (route.single() != null) {
+        route.single().tell(reply);
+      } else {
+        route.gateway().tell(new dev.chora.runtime.message.ClientReplies(List.of(reply)));
+      }
+    }
+
+    /**
+     * Failure detection comes from Pekko Cluster (DESIGN §5): a replica's member marked unreachable,
+     * exiting or removed is suspected at once, without waiting for suspect-after-rounds violations;
+     * reachable or up again, it may rejoin. Without the cluster provider the core's own round-timeout
+     * suspicion still works.
+     */
+    private void subscribeToMembership() {
+      if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
+        return;
+      }
+      Cluster.get(ctx.getSystem()).subscriptions().tell(
+          Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
+      // A member that leaves (or is downed and removed) is never reachable again in that incarnation.
+      Cluster.get(ctx.getSystem()).subscriptions().tell(
+          Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
+    }
+
+    private Behavior<Object> memberReachability(org.apache.pekko.cluster.Member member, boolean reachable) {
+      Address address = member.address();
+      for (int id = 0; id < peerPaths.size(); id++) {
+        if (addressOf(id).equals(address)) {
+          int replica = id;
+          return step(() -> reachability(replica, reachable));
+        }
+      }
+      if (member.hasRole(ROLE)) {
+        // Someone configured a replica that is not in this group's list: it gets no say in the
+        // protocol (its messages name an id that is not its own); make the misconfiguration loud.
+        ctx.getLog().error("cluster member {} has role {} but is not listed in chora.replicas {}: it takes no part"
+            + " in this group; give every replica the same chora.replicas list", address, ROLE, peerPaths);
+      }
+      return Behaviors.same(); // a member without a replica (an application node, a load generator)
+    }
+
+    private void reachability(int replica, boolean reachable) {
+      if (reachable) {
+        core.markReachable(System.nanoTime(), replica);
+      } else {
+        core.markUnreachable(System.nanoTime(), replica);
+      }
+    }
+
+    private Address addressOf(int id) {
+      return ActorPaths.fromString(peerPaths.get(id)).address();
+    }
+
+    private Behavior<Object> step(Runnable input) {
+      input.run();
+      if (!work.isEmpty()) {
+        executor.tell(new ExecutorActor.Work(work));
+        work = new ArrayList<>();
+      }
+      replies.flush();
+      long deadline = core.nextDeadlineNanos();
+      if (deadline < armedDeadline) {
+        armedDeadline = deadline;
+        ticker.arm(deadline);
+      }
+      long now = System.nanoTime();
+      if (now - lastPublished > 100_000_000L) {
+        lastPublished = now;
+        mbean.publish(status());
+      }
+      return Behaviors.same();
+    }
+
+    private ReplicaStatus status() {
+      return new ReplicaStatus(core.self(), core.status().name(), core.view(), core.activeSet(), core.currentRound(),
+          core.commitIndex(), core.executedRound(), core.stats().roundsEntered(), core.stats().violations(),
+          core.stats().viewChangesStarted(), core.stats().requestsProposed(), requestsExecuted.get(),
+          core.queuedRequests(), commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99),
+          System.nanoTime());
+    }
+
+    private ActorRef<Object> peer(int id) {
+      if (peers[id] == null) {
+        peers[id] = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(peerPaths.get(id));
+      }
+      return peers[id];
+    }
+
+    @Override
+    public void send(int to, PeerMessage message) {
+      peer(to).tell(message);
+    }
+
+    @Override
+    public void execute(long round, int proposer, Batch batch) {
+      work.add(new ExecutorActor.Execute(round, proposer, batch));
+    }
+
+    @Override
+    public void serveRead(ReadRequest read) {
+      work.add(new ExecutorActor.ServeRead(read));
+    }
+
+    @Override
+    public void reply(ClientReply reply) {
+      replies.reply(reply);
+    }
+
+    @Override
+    public void takeSnapshot(long round) {
+      work.add(new ExecutorActor.TakeSnapshot(round));
+    }
+
+    @Override
+    public void installSnapshot(long round, byte[] snapshot) {
+      work.add(new ExecutorActor.InstallSnapshot(round, snapshot));
+    }
+
+    @Override
+    public void roundEntered(long round, long nowNanos) {
+      commitLatency.roundEntered(round, nowNanos);
+    }
+
+    @Override
+    public void committed(long commitIndex) {
+      commitLatency.committed(commitIndex, System.nanoTime());
+    }
+
+    @Override
+    public void dropped(DropReason reason, PeerMessage message) {
+      // Rate-limited: a flood of bad messages must not become a flood of log lines.
+      droppedLogged++;
+      long now = System.nanoTime();
+      if (now - lastDropLogNanos > 1_000_000_000L) {
+        lastDropLogNanos = now;
+        ctx.getLog().warn("replica {} dropped an invalid message ({}): {} [{} dropped since the last report]",
+            core.self(), reason, message, droppedLogged);
+        droppedLogged = 0;
+      }
+    }
+  }
+}

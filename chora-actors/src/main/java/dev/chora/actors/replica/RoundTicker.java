@@ -1,0 +1,59 @@
+package dev.chora.actors.replica;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The replica's clock: tells it {@code tick} at the core's next deadline. Pekko's scheduler runs on
+ * a coarse wheel (pekko.scheduler.tick-duration), too coarse for round timeouts of a few
+ * milliseconds, so the ticker is a timing loop of its own: one platform thread parked exactly
+ * until the armed deadline. An earlier deadline unparks it; a later one is ignored until the
+ * armed one has fired, because the core re-arms after every tick. Idle, it costs one wake-up per
+ * armed deadline and nothing else.
+ */
+final class RoundTicker implements AutoCloseable {
+  private static final long DISARMED = Long.MAX_VALUE;
+
+  private final AtomicLong deadline = new AtomicLong(DISARMED);
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  RoundTicker(String name, ActorRef<Object> replica, Object tick) {
+    this.thread = new Thread(() -> loop(replica, tick), name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Ticks the replica at {@code deadlineNanos} (System.nanoTime) or soon after, unless armed earlier. */
+  void arm(long deadlineNanos) {
+    long current;
+    do {
+      current = deadline.get();
+      if (current <= deadlineNanos) {
+        return;
+      }
+    } while (!deadline.compareAndSet(current, deadlineNanos));
+    LockSupport.unpark(thread);
+  }
+
+  private void loop(ActorRef<Object> replica, Object tick) {
+    while (running) {
+      long d = deadline.get();
+      long wait = d == DISARMED ? Long.MAX_VALUE : d - System.nanoTime();
+      if (wait <= 0) {
+        if (deadline.compareAndSet(d, DISARMED)) {
+          replica.tell(tick);
+        }
+      } else {
+        LockSupport.parkNanos(this, Math.min(wait, 1_000_000_000L));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+  }
+}
