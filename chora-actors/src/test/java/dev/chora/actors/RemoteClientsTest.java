@@ -1,0 +1,174 @@
+package dev.chora.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.actors.EntitiesTest.Add;
+import dev.chora.actors.EntitiesTest.Total;
+import dev.chora.actors.entity.EntityMessage;
+import dev.chora.actors.entity.EntityRef;
+import dev.chora.actors.entity.EntityType;
+import dev.chora.actors.entity.EntityTypeKey;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster member without a replica asks entities as a sharding proxy would: through its gateway,
+ * batched, to the replicas, failing over when one dies. The entities here are typed behaviors.
+ */
+class RemoteClientsTest {
+  static final EntityTypeKey<Add, Total> COUNTER = EntityTypeKey.create("behavior-counter", Add.class, Total.class);
+
+  /** A counter written as a typed behavior: its state is the behavior it returns. */
+  static Behavior<EntityMessage<Add, Total>> counter(String id, byte[] snapshot) {
+    return counting(snapshot == null ? 0 : ByteBuffer.wrap(snapshot).getLong());
+  }
+
+  static Behavior<EntityMessage<Add, Total>> counting(long total) {
+    return Behaviors.receiveMessage(message -> {
+      if (message instanceof EntityMessage.Command<Add, Total> c) {
+        long next = total + c.command().by();
+        c.replyTo().tell(new Total(next));
+        return counting(next);
+      }
+      if (message instanceof EntityMessage.TakeSnapshot<Add, Total> s) {
+        s.replyTo().tell(ByteBuffer.allocate(8).putLong(total).array());
+      }
+      return Behaviors.same();
+    });
+  }
+
+  LocalGroup group;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (group != null) {
+      group.close();
+    }
+  }
+
+  void start() throws Exception {
+    group = new LocalGroup(3, 1, "pekko.actor.provider = cluster\n"
+        + "pekko.cluster.jmx.enabled = off\n"
+        + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+        + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
+        + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
+        + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
+        + "pekko.actor.serialization-bindings {\n"
+        + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
+        + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
+        + "}\n"
+        + "chora.protocol.round-timeout = 20ms\n"
+        + "chora.protocol.view-change-timeout = 200ms\n"
+        + "chora.protocol.snapshot-every-rounds = 64\n"
+        + "chora.protocol.log-window-rounds = 256\n");
+    for (ActorSystem<Void> system : group.systems) {
+      Chora.get(system).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
+    }
+  }
+
+  ActorSystem<Void> client() {
+    return group.clients.get(0);
+  }
+
+  /** {@code chains} entities, each sent {@code adds} Add(1)s one after another from the client node. */
+  void load(int chains, int adds, String prefix) throws Exception {
+    List<CompletableFuture<Total>> all = new ArrayList<>();
+    for (int e = 0; e < chains; e++) {
+      EntityRef<Add, Total> ref = Chora.get(client()).entityRefFor(COUNTER, prefix + e);
+      CompletableFuture<Total> chain = CompletableFuture.completedFuture(null);
+      for (int k = 0; k < adds; k++) {
+        chain = chain.thenCompose(t -> ref.ask(new Add(1), Duration.ofSeconds(30)).toCompletableFuture());
+      }
+      all.add(chain);
+    }
+    for (CompletableFuture<Total> chain : all) {
+      assertEquals(adds, chain.get(90, TimeUnit.SECONDS).value());
+    }
+  }
+
+  /** Waits until the listed replicas report the same digest at the same executed round. */
+  StateDigest awaitSameDigest(int... ids) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Set<String> seen = new HashSet<>();
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      StateDigest first = null;
+      for (int id : ids) {
+        StateDigest d = Chora.get(client()).stateDigest(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        seen.add(d.executedRound() + ":" + d.sha256());
+        first = first == null ? d : first;
+      }
+      if (seen.size() == 1) {
+        return first;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("replicas never agreed on a digest: " + seen);
+  }
+
+  @Test
+  void aNodeWithoutAReplicaAsksBehaviorEntitiesAndEveryReplicaHoldsTheSameState() throws Exception {
+    start();
+    load(8, 40, "c-");
+    StateDigest d = awaitSameDigest(0, 1, 2);
+    assertTrue(d.executedRound() > 0);
+    for (int id = 0; id < 3; id++) {
+      ReplicaStatus s = Chora.get(client()).replicaStatus(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals("NORMAL", s.status());
+      assertEquals(0b111, s.activeSet());
+      assertTrue(s.requestsExecuted() >= 320, "replica " + id + " executed every command: " + s);
+      assertTrue(s.roundsEntered() > 0 && s.commitLatencyP99Ms() > 0, s.toString());
+    }
+    // The same figures over JMX, one bean per replica.
+    Set<ObjectName> beans = ManagementFactory.getPlatformMBeanServer()
+        .queryNames(new ObjectName("dev.chora:type=Replica,*"), null);
+    assertEquals(3, beans.size(), beans.toString());
+  }
+
+  @Test
+  void theGatewayFailsOverWhenAReplicaDies() throws Exception {
+    start();
+    load(6, 20, "before-");
+    group.systems.get(1).terminate();
+    group.systems.get(1).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // Entity ids hash to every replica, replica 1 included: its requests must go elsewhere.
+    load(6, 20, "after-");
+    awaitSameDigest(0, 2);
+    ReplicaStatus s = Chora.get(client()).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(0b101, s.activeSet(), s.toString());
+  }
+
+  @Test
+  void aNodeClaimingAnotherReplicasIdFailsFast() throws Exception {
+    group = new LocalGroup(3, 0, "pekko.actor.provider = remote\n");
+    // Node 2 claims id 0: its address is not the one listed for id 0.
+    ActorSystem<Void> impostor = group.systems.get(2);
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString("chora.replica-id = 0")
+        .withFallback(impostor.settings().config());
+    ActorSystem<Void> wrong = ActorSystem.create(Behaviors.empty(), "chora",
+        com.typesafe.config.ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(c));
+    try {
+      Exception e = assertThrows(dev.chora.runtime.config.InvalidConfigException.class,
+          () -> Chora.get(wrong).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter))));
+      assertTrue(e.getMessage().contains("chora.replica-id = 0 names"), e.getMessage());
+    } finally {
+      wrong.terminate();
+      wrong.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+}
