@@ -1,0 +1,294 @@
+package dev.chora.transport.launch;
+
+import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Aeron media driver in its own JVM, shared by every node of this host that uses Artery's
+ * aeron-udp transport with {@link ArteryTransport#aeronShared}.
+ *
+ * <p>Why a shared driver: a media driver is a set of busy-polling threads. Embedded in every
+ * node, N nodes on one small machine run N drivers that compete for the cores with the nodes
+ * themselves, and the round trip grows by an order of magnitude (see docs/transport.md for the
+ * figures measured on two cores). One driver per host, in SHARED threading mode (conductor,
+ * sender and receiver on one thread), spends one thread on it for the whole host.
+ *
+ * <p>Each driver gets a fresh directory (under /dev/shm when it exists, so that the log buffers
+ * live in memory, else under java.io.tmpdir): a directory whose driver is still alive is refused
+ * by the next driver with {@code ActiveDriverException}, and reusing one that a crashed driver
+ * left behind mixes in stale state. The directory is removed on {@link #close()}, by a shutdown
+ * hook of this JVM, and, for directories left by a SIGKILLed parent, by the next start on this
+ * host once their driver has been silent for {@link #STALE_AFTER}.
+ *
+ * <p>Close the nodes before the driver: a node whose driver disappears terminates its actor
+ * system after Artery's {@code advanced.aeron.driver-timeout}.
+ */
+public final class MediaDriverProcess implements AutoCloseable {
+
+  /** Prefix of the directories this class creates; the stale sweep touches nothing else. */
+  public static final String DIRECTORY_PREFIX = "chora-aeron-";
+
+  /** A directory whose driver has not heartbeated for this long is dead (or paused far too long). */
+  static final Duration STALE_AFTER = Duration.ofMinutes(10);
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  private static final Set<MediaDriverProcess> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (MediaDriverProcess d : OPEN) {
+        d.process.kill();
+        deleteRecursively(d.directory);
+      }
+    }, "chora-aeron-dir-cleanup"));
+  }
+
+  /**
+   * Parameters of the driver thread's backoff: spin {@code maxSpins} times, then yield
+   * {@code maxYields} times, then park from {@code minParkNanos} doubling up to
+   * {@code maxParkNanos}, until work arrives.
+   *
+   * <p>The trade: the longer the driver may park, the less CPU an idle host burns and the later it
+   * notices the first message after a quiet spell. Chora's replicas exchange messages every round
+   * (every few milliseconds at most), so the driver is rarely idle for long under load.
+   */
+  public record Idle(long maxSpins, long maxYields, long minParkNanos, long maxParkNanos) {
+
+    /**
+     * Chosen by measurement with {@code TransportProbe} (docs/transport.md): provisional until
+     * measured.
+     */
+    public static final Idle DEFAULT = new Idle(100, 10, 1_000, 100_000);
+
+    public Idle {
+      if (maxSpins < 0 || maxYields < 0 || minParkNanos < 1 || maxParkNanos < minParkNanos) {
+        throw new IllegalArgumentException("bad idle parameters: " + maxSpins + "," + maxYields + ","
+            + minParkNanos + "," + maxParkNanos);
+      }
+    }
+
+    /** The {@code maxSpins,maxYields,minParkNanos,maxParkNanos} form of {@link #parse}. */
+    public String property() {
+      return maxSpins + "," + maxYields + "," + minParkNanos + "," + maxParkNanos;
+    }
+
+    public static Idle parse(String s) {
+      String[] p = s.split(",");
+      if (p.length != 4) {
+        throw new IllegalArgumentException("expected maxSpins,maxYields,minParkNanos,maxParkNanos: " + s);
+      }
+      return new Idle(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()),
+          Long.parseLong(p[2].trim()), Long.parseLong(p[3].trim()));
+    }
+  }
+
+  private final JvmProcess process;
+  private final Path directory;
+  private final Idle idle;
+
+  private MediaDriverProcess(JvmProcess process, Path directory, Idle idle) {
+    this.process = process;
+    this.directory = directory;
+    this.idle = idle;
+  }
+
+  /** Starts a driver with {@link Idle#DEFAULT}; see {@link #start(Path, Idle)}. */
+  public static MediaDriverProcess start(Path logFile) throws IOException, TimeoutException, InterruptedException {
+    return start(logFile, Idle.DEFAULT);
+  }
+
+  /**
+   * Starts a driver JVM in a fresh directory and returns once it is ready for clients (its CnC
+   * file is written and it heartbeats).
+   *
+   * @param logFile where the driver JVM's output goes
+   * @throws IllegalStateException if the driver JVM exits during start-up (with its log tail)
+   * @throws TimeoutException if it is not ready within 30 seconds (it is then stopped)
+   */
+  public static MediaDriverProcess start(Path logFile, Idle idle)
+      throws IOException, TimeoutException, InterruptedException {
+    Path base = baseDirectory();
+    sweepStaleDirectories(base);
+    Path dir = Files.createTempDirectory(base, DIRECTORY_PREFIX);
+    JvmProcess p;
+    try {
+      p = JvmProcess.builder("io.aeron.driver.MediaDriver")
+          .name("aeron-driver")
+          .logFile(logFile)
+          .systemProperty("aeron.dir", dir.toString())
+          .systemProperty("aeron.dir.delete.on.start", "true")
+          .systemProperty("aeron.dir.delete.on.shutdown", "true")
+          // One thread for conductor, sender and receiver: the whole host pays for one poller.
+          .systemProperty("aeron.threading.mode", "SHARED")
+          .systemProperty("aeron.shared.idle.strategy", DriverIdleStrategy.class.getName())
+          .systemProperty(DriverIdleStrategy.PROPERTY, idle.property())
+          // The timeouts Artery gives its embedded driver (pekko.remote.artery.advanced.aeron.*
+          // defaults), so that moving a node to the shared driver changes no failure behaviour;
+          // in particular a node paused for less than 20 s is not dropped as a dead client.
+          .systemProperty("aeron.client.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(20)))
+          .systemProperty("aeron.image.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(10)))
+          .systemProperty("aeron.publication.unblock.timeout", Long.toString(TimeUnit.SECONDS.toNanos(40)))
+          // The driver needs little heap (its buffers are memory-mapped files), and a small
+          // serial-collected heap keeps its JVM's own threads and footprint down.
+          .jvmOptions("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m")
+          .start();
+    } catch (IOException | RuntimeException e) {
+      deleteRecursively(dir);
+      throw e;
+    }
+    MediaDriverProcess driver = new MediaDriverProcess(p, dir, idle);
+    OPEN.add(driver);
+    try {
+      driver.awaitReady(READY_TIMEOUT);
+    } catch (TimeoutException | InterruptedException | RuntimeException e) {
+      driver.close();
+      throw e;
+    }
+    return driver;
+  }
+
+  /** The directory to give nodes as {@code pekko.remote.artery.advanced.aeron.aeron-dir}. */
+  public Path aeronDirectory() {
+    return directory;
+  }
+
+  public Idle idle() {
+    return idle;
+  }
+
+  /** The driver's JVM, e.g. to pause it in a fault test or read its CPU time. */
+  public JvmProcess process() {
+    return process;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** CPU seconds used by the driver JVM so far; see {@link JvmProcess#cpuSeconds()}. */
+  public double cpuSeconds() {
+    return process.cpuSeconds();
+  }
+
+  /** Stops the driver (SIGTERM, it closes and removes its files; SIGKILL after 5 s), removes the directory. */
+  @Override
+  public void close() {
+    try {
+      process.stop(Duration.ofSeconds(5));
+    } finally {
+      deleteRecursively(directory);
+      OPEN.remove(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "aeron media driver " + process + " in " + directory;
+  }
+
+  private void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    java.io.File dir = directory.toFile();
+    while (true) {
+      boolean alive = process.isAlive();
+      if (Files.exists(directory.resolve(CncFileDescriptor.CNC_FILE)) && isActive(dir, 5_000)) {
+        return;
+      }
+      if (!alive) {
+        throw new IllegalStateException("the Aeron media driver exited with code " + process.exitCode()
+            + " during start-up; last lines of " + process.logFile() + ":\n" + process.tail(20));
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new TimeoutException("the Aeron media driver in " + directory + " was not ready within "
+            + timeout + "; last lines of " + process.logFile() + ":\n" + process.tail(20));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static boolean isActive(java.io.File dir, long heartbeatTimeoutMs) {
+    try {
+      return CommonContext.isDriverActive(dir, heartbeatTimeoutMs, message -> { });
+    } catch (RuntimeException e) {
+      // A CnC file still being written can fail its version or length check; not ready yet.
+      return false;
+    }
+  }
+
+  /** /dev/shm when present: Aeron's log buffers are mapped files, best kept in memory. */
+  static Path baseDirectory() {
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return shm;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /**
+   * Removes directories this class created whose driver is gone: a SIGKILLed parent cannot clean
+   * up, its driver halts by itself (it is {@link Watched}), and each leftover directory would keep
+   * its log buffers in /dev/shm, that is in RAM. A driver that still heartbeats, or a directory
+   * too young to hold a CnC file yet, is left alone.
+   */
+  static void sweepStaleDirectories(Path base) {
+    List<Path> candidates = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(base, DIRECTORY_PREFIX + "*")) {
+      ds.forEach(candidates::add);
+    } catch (IOException e) {
+      return;
+    }
+    Instant staleBefore = Instant.now().minus(STALE_AFTER);
+    for (Path d : candidates) {
+      try {
+        boolean hasCnc = Files.exists(d.resolve(CncFileDescriptor.CNC_FILE));
+        boolean stale = hasCnc
+            ? !isActive(d.toFile(), STALE_AFTER.toMillis())
+                && Files.getLastModifiedTime(d.resolve(CncFileDescriptor.CNC_FILE)).toInstant().isBefore(staleBefore)
+            : Files.getLastModifiedTime(d).toInstant().isBefore(staleBefore);
+        if (stale) {
+          deleteRecursively(d);
+        }
+      } catch (IOException | RuntimeException e) {
+        // Another process may be removing it at the same time; nothing to do.
+      }
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      System.err.println("cannot remove " + dir + ": " + e);
+    }
+  }
+}
