@@ -1,0 +1,274 @@
+package dev.chora.examples.cli;
+
+import dev.chora.examples.bench.BenchReport;
+import dev.chora.examples.bench.LevelResult;
+import dev.chora.examples.node.LocalCluster;
+import dev.chora.examples.node.Transport;
+import dev.chora.transport.launch.JvmProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Closed-loop benchmark on this machine: replicas in separate JVMs, the load in its own JVM.",
+        "Commands are key-value puts of --command-bytes-byte values over --keys keys. Each --in-flight",
+        "level runs for --duration after one uncounted warm-up. Prints a table and writes results.csv",
+        "and throughput-latency.png to --out."})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--replicas", defaultValue = "3", description = "replicas: 3, 5, 7 or 9 (default ${DEFAULT-VALUE})")
+  int replicas;
+
+  @Option(names = "--in-flight", defaultValue = "1,16,64,256", split = ",",
+      description = "commands in flight at once, one level each (default ${DEFAULT-VALUE})")
+  List<Integer> inFlight;
+
+  @Option(names = "--command-bytes", defaultValue = "64", description = "bytes of each put's value (default ${DEFAULT-VALUE})")
+  int commandBytes;
+
+  @Option(names = "--keys", defaultValue = "10000", description = "distinct keys (default ${DEFAULT-VALUE})")
+  int keys;
+
+  @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
+      description = "measured time per level (default ${DEFAULT-VALUE})")
+  Duration duration;
+
+  @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
+      description = "uncounted warm-up before the first level, at the highest level (default ${DEFAULT-VALUE})")
+  Duration warmup;
+
+  @Option(names = "--round-timeout", defaultValue = "5ms", converter = DurationConverter.class,
+      description = "chora.protocol.round-timeout (default ${DEFAULT-VALUE})")
+  Duration roundTimeout;
+
+  @Option(names = "--min-round-interval", defaultValue = "0ms", converter = DurationConverter.class,
+      description = "chora.protocol.min-round-interval (default ${DEFAULT-VALUE})")
+  Duration minRoundInterval;
+
+  @Option(names = "--transport", defaultValue = "aeron-shared",
+      description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(names = "--idle", defaultValue = "0", paramLabel = "SECONDS",
+      description = "after the levels, measure each replica's CPU with no load for this long (default ${DEFAULT-VALUE}: skip)")
+  int idleSeconds;
+
+  @Option(names = "--out", defaultValue = "bench-results", paramLabel = "DIR",
+      description = "where results.csv, the chart and the logs go (default ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--history", paramLabel = "FILE", description = "write every client operation as a JSON line")
+  Path history;
+
+  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "a command unanswered this long counts as a timeout (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  private void validate() {
+    List<String> problems = new ArrayList<>();
+    if (replicas < 3 || replicas > 9 || replicas % 2 == 0) {
+      problems.add("--replicas " + replicas + ": use 3, 5, 7 or 9");
+    }
+    for (int f : inFlight) {
+      if (f < 1 || f > 10_000) {
+        problems.add("--in-flight " + f + ": each level must be 1..10000");
+      }
+    }
+    if (commandBytes < 1 || commandBytes > 15_000) {
+      problems.add("--command-bytes " + commandBytes + ": use 1..15000 (a request is at most 16 KiB)");
+    }
+    if (keys < 1) {
+      problems.add("--keys " + keys + ": at least 1");
+    }
+    if (duration.isZero() || duration.isNegative()) {
+      problems.add("--duration must be positive");
+    }
+    if (warmup.isNegative()) {
+      problems.add("--warmup must not be negative");
+    }
+    if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
+      problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
+    }
+    if (idleSeconds < 0) {
+      problems.add("--idle " + idleSeconds + ": must not be negative");
+    }
+    if (timeout.isZero() || timeout.isNegative()) {
+      problems.add("--timeout must be positive");
+    }
+    try {
+      Transport.parse(transport);
+    } catch (IllegalArgumentException e) {
+      problems.add("--transport: " + e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new CliException(String.join("; ", problems));
+    }
+    try {
+      Files.createDirectories(out);
+      if (!Files.isWritable(out)) {
+        throw new IOException("not writable");
+      }
+      if (history != null && history.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(history.toAbsolutePath().getParent());
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot write to " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintStream o = System.out;
+    Path work = out.resolve("logs");
+    String protocol = "chora.protocol.round-timeout = " + DurationConverter.hocon(roundTimeout) + "\n"
+        + "chora.protocol.min-round-interval = " + DurationConverter.hocon(minRoundInterval) + "\n"
+        + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(
+            roundTimeout.multipliedBy(10).compareTo(Duration.ofMillis(50)) > 0 ? roundTimeout.multipliedBy(10)
+                : Duration.ofMillis(50)) + "\n";
+    o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
+        + " after %s warm-up; round-timeout %s, min-round-interval %s%n", replicas, transport, inFlight, commandBytes,
+        keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval));
+    List<LevelResult> results = new ArrayList<>();
+    Map<String, Double> idle = new LinkedHashMap<>();
+    try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {
+      cluster.start();
+      o.println("replicas ready: " + String.join(", ", cluster.addresses()));
+      Path loadConf = work.resolve("load.conf");
+      Files.writeString(loadConf, cluster.clientNodeFile(LocalCluster.freePort()));
+      List<String> args = new ArrayList<>(List.of("--node-config", loadConf.toString(), "--replicas",
+          Integer.toString(replicas), "--in-flight", join(inFlight), "--command-bytes", Integer.toString(commandBytes),
+          "--keys", Integer.toString(keys), "--duration-ms", Long.toString(duration.toMillis()), "--warmup-ms",
+          Long.toString(warmup.toMillis()), "--timeout-ms", Long.toString(timeout.toMillis())));
+      if (history != null) {
+        args.add("--history");
+        args.add(history.toAbsolutePath().toString());
+      }
+      try (JvmProcess load = JvmProcess.builder("dev.chora.examples.bench.LoadGenerator").name("load")
+          .jvmOptions("-Xms128m", "-Xmx1g").logFile(work.resolve("load.log")).args(args.toArray(String[]::new))
+          .start()) {
+        followLoad(load, cluster, results, o);
+      }
+      if (idleSeconds > 0) {
+        o.printf("idle: measuring CPU with no load for %d s%n", idleSeconds);
+        Map<String, Double> before = cluster.cpuSeconds();
+        Thread.sleep(idleSeconds * 1000L);
+        Map<String, Double> after = cluster.cpuSeconds();
+        for (String p : before.keySet()) {
+          idle.put(p, 100 * (after.get(p) - before.get(p)) / idleSeconds);
+        }
+      }
+    }
+    o.println();
+    o.print(BenchReport.table(results));
+    if (!idle.isEmpty()) {
+      StringBuilder b = new StringBuilder("idle CPU (% of a core):");
+      idle.forEach((p, v) -> b.append(String.format(Locale.ROOT, "  %s %.1f%%", p, v)));
+      o.println(b);
+    }
+    Path csv = out.resolve("results.csv");
+    Path png = out.resolve("throughput-latency.png");
+    BenchReport.writeCsv(results, csv);
+    BenchReport.writeChart(results, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes
+        + "-byte puts", png);
+    if (!idle.isEmpty()) {
+      StringBuilder b = new StringBuilder("process,idle_cpu_pct\n");
+      idle.forEach((p, v) -> b.append(p).append(',').append(String.format(Locale.ROOT, "%.2f", v)).append('\n'));
+      Files.writeString(out.resolve("idle.csv"), b.toString());
+    }
+    o.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in " + work);
+    boolean complete = results.size() == inFlight.size();
+    return complete ? 0 : 1;
+  }
+
+  /** Reads the load generator's log: relays progress, samples CPU around each level. */
+  private void followLoad(JvmProcess load, LocalCluster cluster, List<LevelResult> results, PrintStream o)
+      throws Exception {
+    boolean tty = System.console() != null;
+    Map<String, Double> cpuBefore = null;
+    long levelStart = 0;
+    try (LogTail tail = new LogTail(load.logFile())) {
+      while (true) {
+        String line = tail.nextLine();
+        if (line == null) {
+          if (!load.isAlive()) {
+            line = tail.nextLine();
+            if (line == null) {
+              if (tty) {
+                o.println();
+              }
+              if (load.exitCode() != 0) {
+                throw new IllegalStateException("the load generator failed (exit " + load.exitCode() + "); see "
+                    + load.logFile() + ":\n" + tail.last(15));
+              }
+              return;
+            }
+          } else {
+            Thread.sleep(50);
+            continue;
+          }
+        }
+        if (!line.startsWith("chora-load: ")) {
+          continue;
+        }
+        String event = line.substring("chora-load: ".length());
+        if (event.startsWith("progress ")) {
+          o.print((tty ? "\r" : "") + event.substring("progress ".length()) + (tty ? "   " : "\n"));
+          o.flush();
+        } else if (event.startsWith("level-start ")) {
+          cpuBefore = cpuWithLoad(cluster, load);
+          levelStart = System.nanoTime();
+        } else if (event.startsWith("level-end ")) {
+          Map<String, Double> cpuAfter = cpuWithLoad(cluster, load);
+          double seconds = (System.nanoTime() - levelStart) / 1e9;
+          Map<String, Double> pct = new LinkedHashMap<>();
+          for (String p : cpuAfter.keySet()) {
+            pct.put(p, cpuBefore == null ? Double.NaN : 100 * (cpuAfter.get(p) - cpuBefore.get(p)) / seconds);
+          }
+          LevelResult result = LevelResult.decode(event.substring("level-end ".length())).withCpu(pct);
+          results.add(result);
+          o.printf(Locale.ROOT, "%slevel in-flight %d: %.0f ops/s, p50 %.2f ms, p99 %.2f ms, %.0f rounds/s%n",
+              tty ? "\r" : "", result.inFlight(), result.opsPerSecond(), result.p50Ms(), result.p99Ms(),
+              result.roundRate());
+        } else if (event.startsWith("warmup ")) {
+          o.println("warm-up at in-flight " + event.substring("warmup ".length()) + " (" + human(warmup) + ", not counted)");
+        } else if (event.equals("ready")) {
+          o.println("load generator ready (pid " + load.pid() + ")");
+        }
+      }
+    }
+  }
+
+  private static Map<String, Double> cpuWithLoad(LocalCluster cluster, JvmProcess load) {
+    Map<String, Double> cpu = cluster.cpuSeconds();
+    cpu.put("load", load.cpuSeconds());
+    return cpu;
+  }
+
+  private static String join(List<Integer> xs) {
+    StringBuilder b = new StringBuilder();
+    for (int x : xs) {
+      b.append(b.length() == 0 ? "" : ",").append(x);
+    }
+    return b.toString();
+  }
+
+  static String human(Duration d) {
+    if (d.toNanos() % 1_000_000_000L == 0) {
+      return d.toSeconds() + "s";
+    }
+    if (d.toNanos() % 1_000_000L == 0) {
+      return d.toMillis() + "ms";
+    }
+    return (d.toNanos() / 1000) + "us";
+  }
+}

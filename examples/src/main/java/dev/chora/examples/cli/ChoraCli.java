@@ -1,0 +1,53 @@
+package dev.chora.examples.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code chora} command line: {@code node}, {@code demo}, {@code bench}. */
+@Command(name = "chora", mixinStandardHelpOptions = true, version = "chora 0.1.0-SNAPSHOT",
+    description = "Chora state machine replication on Apache Pekko: run a replica, a local demo or a benchmark.",
+    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class ChoraCli implements Runnable {
+  public static final int BAD_INPUT = 2;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new ChoraCli());
+    cli.getSubcommands().get("node").getCommandSpec().usageMessage().footer(NodeCommand.footer());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      if (e instanceof CliException) {
+        err.println(name(commandLine) + ": error: " + e.getMessage());
+        err.flush();
+        return BAD_INPUT;
+      }
+      err.println(name(commandLine) + ": failed: " + e);
+      e.printStackTrace(err);
+      err.flush();
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine c = e.getCommandLine();
+      PrintWriter err = c.getErr();
+      err.println(name(c) + ": error: " + e.getMessage());
+      err.println("Try '" + name(c) + " --help'.");
+      err.flush();
+      return BAD_INPUT;
+    });
+    return cli;
+  }
+
+  private static String name(CommandLine c) {
+    return c.getParent() == null ? "chora" : "chora " + c.getCommandName();
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.chora.examples.node;
+
+import dev.chora.examples.cli.CliException;
+import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.MediaDriverProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N replicas on this machine, each a separate JVM running {@code chora node} on 127.0.0.1, with
+ * one shared Aeron media driver when the transport is aeron-shared. Used by {@code chora demo} and
+ * {@code chora bench}. {@link #close()} stops everything it started.
+ */
+public final class LocalCluster implements AutoCloseable {
+  public static final String HOST = "127.0.0.1";
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Path workDir;
+  private final int n;
+  private final Transport transport;
+  private final String extraHocon;
+  private final PrintStream out;
+  private final List<Integer> ports = new ArrayList<>();
+  private final List<String> addresses = new ArrayList<>();
+  private final JvmProcess[] replicas;
+  private final int[] starts;
+  private MediaDriverProcess driver;
+
+  /**
+   * @param extraHocon added to every replica's node file (chora.protocol.* settings, pekko.* tuning)
+   */
+  public LocalCluster(Path workDir, int n, Transport transport, String extraHocon, PrintStream out) {
+    this.workDir = workDir;
+    this.n = n;
+    this.transport = transport;
+    this.extraHocon = extraHocon;
+    this.out = out;
+    this.replicas = new JvmProcess[n];
+    this.starts = new int[n];
+  }
+
+  /** Starts the driver (if shared) and every replica; returns once all report ready. */
+  public void start() throws Exception {
+    Files.createDirectories(workDir);
+    if (transport == Transport.AERON_SHARED) {
+      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"));
+      out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid() + ")");
+    }
+    for (int i = 0; i < n; i++) {
+      int port = freePort();
+      ports.add(port);
+      addresses.add("pekko://" + NodeConfig.SYSTEM_NAME + "@" + HOST + ":" + port);
+    }
+    for (int i = 0; i < n; i++) {
+      launch(i, false);
+    }
+    for (int i = 0; i < n; i++) {
+      replicas[i].awaitLogLine("chora node: replica " + i + " ready", READY_TIMEOUT);
+    }
+  }
+
+  private void launch(int i, boolean restarted) throws IOException {
+    Path conf = workDir.resolve("replica-" + i + ".conf");
+    Files.writeString(conf, nodeFile(i, restarted));
+    starts[i]++;
+    String suffix = starts[i] == 1 ? "" : "-start" + starts[i];
+    replicas[i] = JvmProcess.builder("dev.chora.examples.cli.ChoraCli")
+        .name("replica-" + i)
+        .jvmOptions("-Xms128m", "-Xmx1g", "-XX:+UseG1GC")
+        .logFile(workDir.resolve("replica-" + i + suffix + ".log"))
+        .args("node", "--config", conf.toString())
+        .start();
+  }
+
+  /** The node file of replica {@code i}, as {@code chora node --config} reads it. */
+  public String nodeFile(int i, boolean restarted) {
+    StringBuilder b = new StringBuilder();
+    b.append("chora.replica-id = ").append(i).append('\n');
+    b.append("chora.replicas = ").append(addressList()).append('\n');
+    b.append("chora.restarted = ").append(restarted).append('\n');
+    b.append(transportFile());
+    b.append(extraHocon).append('\n');
+    return b.toString();
+  }
+
+  /** Transport lines of a node file (for replicas and client nodes alike). */
+  public String transportFile() {
+    StringBuilder b = new StringBuilder();
+    b.append("node.transport = ").append(transport.cliName()).append('\n');
+    if (driver != null) {
+      b.append("node.aeron-dir = \"").append(driver.aeronDirectory()).append("\"\n");
+    }
+    return b.toString();
+  }
+
+  /** A node file for a client node (no replica) on {@code port}. */
+  public String clientNodeFile(int port) {
+    return "chora.replica-id = -1\n"
+        + "chora.replicas = " + addressList() + "\n"
+        + "node.hostname = \"" + HOST + "\"\n"
+        + "node.port = " + port + "\n"
+        + transportFile()
+        + extraHocon + "\n";
+  }
+
+  private String addressList() {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < addresses.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append('"').append(addresses.get(i)).append('"');
+    }
+    return b.append(']').toString();
+  }
+
+  public List<String> addresses() {
+    return addresses;
+  }
+
+  public int size() {
+    return n;
+  }
+
+  public JvmProcess replica(int i) {
+    return replicas[i];
+  }
+
+  public MediaDriverProcess driver() {
+    return driver;
+  }
+
+  /** SIGKILL: the replica loses its state. */
+  public void kill(int i) {
+    replicas[i].kill();
+  }
+
+  /** Starts replica {@code i} again with {@code chora.restarted = true} (it recovers by state transfer). */
+  public void restart(int i) throws IOException {
+    if (replicas[i].isAlive()) {
+      throw new IllegalStateException("replica " + i + " still runs");
+    }
+    launch(i, true);
+  }
+
+  /** CPU seconds used so far by each process (replicas, then the driver). */
+  public Map<String, Double> cpuSeconds() {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      cpu.put("replica-" + i, replicas[i] == null ? Double.NaN : replicas[i].cpuSeconds());
+    }
+    if (driver != null) {
+      cpu.put("driver", driver.cpuSeconds());
+    }
+    return cpu;
+  }
+
+  /** A port free for both TCP and UDP on 127.0.0.1 now. */
+  public static int freePort() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+        int port = s.getLocalPort();
+        try (DatagramSocket d = new DatagramSocket(null)) {
+          d.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+          return port;
+        } catch (IOException e) {
+          // UDP taken: another one
+        }
+      } catch (IOException e) {
+        throw new CliException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+      }
+    }
+    throw new CliException("cannot find a port free for both TCP and UDP on " + HOST);
+  }
+
+  @Override
+  public void close() {
+    for (JvmProcess p : replicas) {
+      if (p != null) {
+        p.stop(Duration.ofSeconds(5));
+      }
+    }
+    if (driver != null) {
+      driver.close();
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.chora.examples.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import dev.chora.actors.ChoraSettings;
+import dev.chora.examples.cli.CliException;
+import dev.chora.runtime.config.InvalidConfigException;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a node's whole Pekko configuration from a small node file: which replica it is, every
+ * replica's address, the transport. The actor system is named {@code chora}, provider
+ * {@code cluster}, seed node replica 0, replicas carry the role {@code chora-replica}, and the
+ * split-brain resolver (keep-majority) downs unreachable members. Anything else in the file
+ * ({@code chora.protocol.*}, {@code pekko.*}) overrides these defaults.
+ */
+public final class NodeConfig {
+  public static final String SYSTEM_NAME = "chora";
+  public static final String REPLICA_ROLE = "chora-replica";
+  private static final Pattern ADDRESS = Pattern.compile("pekko://([^@/]+)@([^:/]+):(\\d+)");
+
+  /** An example node file, shown by {@code chora node --help} and in docs/cli.md. */
+  public static final String EXAMPLE = String.join("\n",
+      "# node-1.conf: replica 1 of a group of three machines",
+      "chora {",
+      "  # this machine's replica id: its position in chora.replicas",
+      "  replica-id = 1",
+      "  # every replica's address, in id order (3, 5, 7 or 9 of them)",
+      "  replicas = [",
+      "    \"pekko://chora@10.0.0.1:25520\",",
+      "    \"pekko://chora@10.0.0.2:25520\",",
+      "    \"pekko://chora@10.0.0.3:25520\"",
+      "  ]",
+      "  # true when this replica starts again after a crash or a stop",
+      "  restarted = false",
+      "  # optional: any chora.protocol.* setting",
+      "  protocol.round-timeout = 5ms",
+      "}",
+      "node {",
+      "  # tcp | aeron-embedded | aeron-shared (needs node.aeron-dir)",
+      "  transport = tcp",
+      "  # aeron-dir = \"/dev/shm/aeron-chora\"",
+      "  # optional: the interface to listen on, if not the address above",
+      "  # bind-hostname = \"0.0.0.0\"",
+      "}",
+      "# optional: any pekko.* setting",
+      "# pekko.cluster.split-brain-resolver.stable-after = 10s",
+      "");
+
+  private NodeConfig() {}
+
+  /** Reads and checks a node file; every problem is a {@link CliException} naming the file. */
+  public static Config fromFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("config file " + file + " does not exist (or is not a file)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new CliException("config file " + file + " is not readable");
+    }
+    Config user;
+    try {
+      user = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new CliException("config file " + file + ": " + e.getMessage(), e);
+    }
+    if (!user.hasPath("chora.replica-id")) {
+      throw new CliException("config file " + file + ": set chora.replica-id (this node's replica id)");
+    }
+    if (!user.hasPath("chora.replicas")) {
+      throw new CliException("config file " + file + ": set chora.replicas (every replica's address, in id order)");
+    }
+    try {
+      int id = user.getInt("chora.replica-id");
+      List<String> replicas = user.getStringList("chora.replicas");
+      if (id < 0 || id >= replicas.size()) {
+        throw new CliException("config file " + file + ": chora.replica-id = " + id + " is not an id in chora.replicas (0.."
+            + (replicas.size() - 1) + ")");
+      }
+      Config full = build(user, id, replicas, user.hasPath("chora.restarted") && user.getBoolean("chora.restarted"));
+      return full;
+    } catch (ConfigException e) {
+      throw new CliException("config file " + file + ": " + e.getMessage(), e);
+    } catch (CliException e) {
+      throw e.getMessage().startsWith("config file") ? e : new CliException("config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The configuration of replica {@code id} (or of a client node, {@code id = -1}, which then needs
+   * {@code node.hostname} and {@code node.port} in {@code user}).
+   */
+  public static Config build(Config user, int id, List<String> replicas, boolean restarted) {
+    List<String> problems = new ArrayList<>();
+    for (String r : replicas) {
+      Matcher m = ADDRESS.matcher(r);
+      if (!m.matches()) {
+        problems.add("chora.replicas: \"" + r + "\" is not an address like pekko://chora@10.0.0.1:25520");
+      } else if (!SYSTEM_NAME.equals(m.group(1))) {
+        problems.add("chora.replicas: \"" + r + "\" names actor system \"" + m.group(1) + "\"; chora nodes are named \""
+            + SYSTEM_NAME + "\"");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new CliException(String.join("; ", problems));
+    }
+    String hostname;
+    int port;
+    if (id >= 0) {
+      Matcher m = ADDRESS.matcher(replicas.get(id));
+      m.matches();
+      hostname = m.group(2);
+      port = Integer.parseInt(m.group(3));
+    } else {
+      if (!user.hasPath("node.hostname") || !user.hasPath("node.port")) {
+        throw new CliException("a node without a replica needs node.hostname and node.port");
+      }
+      hostname = user.getString("node.hostname");
+      port = user.getInt("node.port");
+    }
+    if (port < 1 || port > 65535) {
+      throw new CliException("port " + port + " is not a TCP/UDP port (1..65535)");
+    }
+    Transport transport;
+    try {
+      transport = Transport.parse(user.hasPath("node.transport") ? user.getString("node.transport") : "tcp");
+    } catch (IllegalArgumentException e) {
+      throw new CliException("node.transport: " + e.getMessage());
+    }
+    String aeronDir = user.hasPath("node.aeron-dir") ? user.getString("node.aeron-dir") : null;
+    if (transport == Transport.AERON_SHARED && (aeronDir == null || aeronDir.isBlank())) {
+      throw new CliException("node.transport = aeron-shared needs node.aeron-dir, the shared media driver's directory");
+    }
+    // Seed: replica 0. A restarted replica 0 must not found a cluster of its own: it joins the others.
+    List<String> seeds = new ArrayList<>();
+    if (id == 0 && restarted) {
+      seeds.addAll(replicas.subList(1, replicas.size()));
+    } else {
+      seeds.add(replicas.get(0));
+    }
+    StringBuilder h = new StringBuilder();
+    h.append("pekko.actor.provider = cluster\n");
+    h.append("pekko.remote.artery.canonical.hostname = \"").append(hostname).append("\"\n");
+    h.append("pekko.remote.artery.canonical.port = ").append(port).append('\n');
+    if (user.hasPath("node.bind-hostname")) {
+      h.append("pekko.remote.artery.bind.hostname = \"").append(user.getString("node.bind-hostname")).append("\"\n");
+    }
+    h.append(transport.hocon(aeronDir));
+    h.append("pekko.cluster.seed-nodes = [");
+    for (int i = 0; i < seeds.size(); i++) {
+      h.append(i == 0 ? "" : ", ").append('"').append(seeds.get(i)).append('"');
+    }
+    h.append("]\n");
+    h.append("pekko.cluster.roles = [").append(id >= 0 ? "\"" + REPLICA_ROLE + "\"" : "").append("]\n");
+    h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
+    h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
+    h.append("pekko.cluster.log-info = off\n");
+    h.append("pekko.loglevel = WARNING\n");
+    h.append("pekko.log-dead-letters = off\n");
+    h.append("pekko.coordinated-shutdown.exit-jvm = off\n");
+    h.append("chora.replica-id = ").append(id).append('\n');
+    h.append("chora.restarted = ").append(restarted).append('\n');
+    h.append("chora.replicas = [");
+    for (int i = 0; i < replicas.size(); i++) {
+      h.append(i == 0 ? "" : ", ").append('"').append(replicas.get(i)).append('"');
+    }
+    h.append("]\n");
+    Config generated = ConfigFactory.parseString(h.toString());
+    // The file's own settings win, except the derived identity (id, address list, restarted).
+    Config full = generated.withOnlyPath("chora.replica-id")
+        .withFallback(generated.withOnlyPath("chora.replicas"))
+        .withFallback(generated.withOnlyPath("chora.restarted"))
+        .withFallback(user.withoutPath("node"))
+        .withFallback(generated)
+        .withFallback(ConfigFactory.load())
+        .resolve();
+    try {
+      ChoraSettings.fromConfig(full);
+    } catch (InvalidConfigException e) {
+      throw new CliException(String.join("; ", e.problems()));
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+    return full;
+  }
+
+  /** Fails with a clear message if {@code host:port} cannot be bound now (TCP or UDP as the transport uses). */
+  public static void checkPortFree(Config full) {
+    String host = full.hasPath("pekko.remote.artery.bind.hostname")
+        && !full.getString("pekko.remote.artery.bind.hostname").isEmpty()
+        ? full.getString("pekko.remote.artery.bind.hostname") : full.getString("pekko.remote.artery.canonical.hostname");
+    int port = full.getInt("pekko.remote.artery.canonical.port");
+    boolean udp = full.getString("pekko.remote.artery.transport").startsWith("aeron");
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      if (udp) {
+        try (DatagramSocket s = new DatagramSocket(null)) {
+          s.bind(new InetSocketAddress(address, port));
+        }
+      } else {
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(new InetSocketAddress(address, port));
+        }
+      }
+    } catch (IOException e) {
+      throw new CliException((udp ? "UDP" : "TCP") + " port " + host + ":" + port + " is not free (" + e.getMessage()
+          + "): another node or program uses it");
+    }
+  }
+}
