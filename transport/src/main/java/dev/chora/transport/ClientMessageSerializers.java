@@ -64,14 +64,20 @@ final class ClientMessageSerializers {
       });
 
   static final WireSerializer<ClientReplies> CLIENT_REPLIES = new WireSerializer<>(
-      (out, m) -> Wire.writeList(out, m.replies(), "ClientReplies.replies", (o, r) -> CLIENT_REPLY.write(null, o, r)),
+      (out, m) -> {
+        writeLong(out, m.view());
+        Wire.writeInt(out, m.activeSet());
+        Wire.writeList(out, m.replies(), "ClientReplies.replies", (o, r) -> CLIENT_REPLY.write(null, o, r));
+      },
       in -> {
+        long view = readLong(in);
+        int activeSet = Wire.readInt(in);
         List<ClientReply> replies = Wire.readList(in, "ClientReplies.replies", MIN_REPLY_BYTES,
             i -> CLIENT_REPLY.read(null, i, ClientReply.class));
         if (replies == null) {
           throw new MalformedMessageException("ClientReplies: null list");
         }
-        return new ClientReplies(replies);
+        return new ClientReplies(view, activeSet, replies);
       });
 
   /** Only a whole batch at top level; a null batch exists only inside RoundSlots. */

@@ -115,9 +115,9 @@ final class Samples {
     m.put("ClientBatch", new ClientBatch("pekko://chora@127.0.0.1:25520/system/chora-gateway#123",
         batch(rnd, 30, 64).requests(), List.of(new ReadRequest(5, 17, bytes(rnd, 40)))));
     m.put("ClientBatch empty", new ClientBatch("", List.of(), List.of()));
-    m.put("ClientReplies", new ClientReplies(List.of(ClientReply.ok(5, 17, bytes(rnd, 40)),
+    m.put("ClientReplies", new ClientReplies(12, 0b101, List.of(ClientReply.ok(5, 17, bytes(rnd, 40)),
         ClientReply.refused(6, 1, ClientReply.Status.NOT_ACTIVE), new ClientReply(7, 2, ClientReply.Status.OK, null))));
-    m.put("ClientReplies empty", new ClientReplies(List.of()));
+    m.put("ClientReplies empty", new ClientReplies(0, 0, List.of()));
     m.put("Batch", batch(rnd, 10, 100));
     m.put("Batch empty", Batch.EMPTY);
     m.put("RoundSlots", roundSlots(rnd, 77, 3));

@@ -34,7 +34,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * chosen by client id, spreading the load: every Chora replica proposes). Refused for the moment
  * (NOT_ACTIVE, OVERLOADED) it is resent after a short pause, to the next replica when the home one
  * is not active; unanswered after {@code retry-after}, or at once when the cluster marks its replica
- * unreachable, it is resent to the next replica. Resending is safe: the client id and seq make
+ * unreachable or a reply tells of a view that excludes it, it is resent to the next replica. Resending is safe: the client id and seq make
  * execution exactly-once. Past its deadline the caller gets a {@link TimeoutException} (the request
  * may still apply).
  */
@@ -76,6 +76,9 @@ public final class ClientGateway {
     private final ActorRef<Object>[] replicas;
     private final Address[] addresses;
     private final boolean[] unreachable;
+    /** Outside the active set of the newest view any reply has told of. */
+    private final boolean[] inactive;
+    private long newestView = -1;
     private final String selfPath;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final List<List<Request>> outgoing = new ArrayList<>();
@@ -91,6 +94,7 @@ public final class ClientGateway {
       this.replicas = new ActorRef[n];
       this.addresses = new Address[n];
       this.unreachable = new boolean[n];
+      this.inactive = new boolean[n];
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
       for (int i = 0; i < n; i++) {
         replicas[i] = resolver.resolveActorRef(settings.replicaPaths().get(i));
@@ -153,6 +157,16 @@ public final class ClientGateway {
 
     private Behavior<Object> replies(ClientReplies replies) {
       long now = System.nanoTime();
+      if (replies.view() > newestView) {
+        newestView = replies.view();
+        for (int r = 0; r < n; r++) {
+          boolean wasInactive = inactive[r];
+          inactive[r] = (replies.activeSet() & (1 << r)) == 0;
+          if (inactive[r] && !wasInactive) {
+            moveOff(r);
+          }
+        }
+      }
       for (ClientReply reply : replies.replies()) {
         Pending p = pending.get(reply.clientId());
         if (p == null || p.ask.request().seq() != reply.seq()) {
@@ -209,20 +223,34 @@ public final class ClientGateway {
         if (addresses[r].equals(address)) {
           unreachable[r] = !reachable;
           if (!reachable) {
-            for (Pending p : pending.values()) {
-              if (p.replica == r) {
-                p.replica = nextReachable(r);
-                send(p);
-              }
-            }
+            moveOff(r);
           }
         }
       }
       return Behaviors.same();
     }
 
-    /** The first replica after {@code from} not known to be unreachable (or the next one if all are). */
+    /** Resends every request waiting at replica {@code r} to the next serving one. */
+    private void moveOff(int r) {
+      for (Pending p : pending.values()) {
+        if (p.replica == r) {
+          p.replica = nextReachable(r);
+          send(p);
+        }
+      }
+    }
+
+    /**
+     * The first replica after {@code from} that is reachable and active, else the first reachable
+     * one, else simply the next: with no good choice a request still goes somewhere and retries.
+     */
     private int nextReachable(int from) {
+      for (int i = 1; i <= n; i++) {
+        int r = Math.floorMod(from + i, n);
+        if (!unreachable[r] && !inactive[r]) {
+          return r;
+        }
+      }
       for (int i = 1; i <= n; i++) {
         int r = Math.floorMod(from + i, n);
         if (!unreachable[r]) {

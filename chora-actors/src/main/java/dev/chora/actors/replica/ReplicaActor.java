@@ -114,6 +114,7 @@ public final class ReplicaActor {
       this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf(), Tick.INSTANCE);
       this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
+      routes.viewChanged(core.view(), core.activeSet());
     }
 
     Behavior<Object> behavior() {
@@ -193,7 +194,7 @@ public final class ReplicaActor {
       if (route.single() != null) {
         route.single().tell(reply);
       } else {
-        route.gateway().tell(new dev.chora.runtime.message.ClientReplies(List.of(reply)));
+        route.gateway().tell(routes.replies(List.of(reply)));
       }
     }
 
@@ -306,6 +307,11 @@ public final class ReplicaActor {
     @Override
     public void installSnapshot(long round, byte[] snapshot) {
       work.add(new ExecutorActor.InstallSnapshot(round, snapshot));
+    }
+
+    @Override
+    public void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
+      routes.viewChanged(view, activeSet);
     }
 
     @Override

@@ -24,6 +24,8 @@ final class ReplyRoutes {
 
   private final Map<Long, Route> routes = new ConcurrentHashMap<>();
   private final int capacity;
+  /** The replica's view and active set, packed (view << 32 | activeSet), for every ClientReplies. */
+  private volatile long viewAndActiveSet;
 
   ReplyRoutes(int capacity) {
     this.capacity = capacity;
@@ -36,6 +38,16 @@ final class ReplyRoutes {
     }
     routes.put(clientId, route);
     return true;
+  }
+
+  /** The replica publishes its view and active set; replies carry them to clients. */
+  void viewChanged(long view, int activeSet) {
+    viewAndActiveSet = (view << 32) | (activeSet & 0xffffffffL);
+  }
+
+  ClientReplies replies(List<ClientReply> replies) {
+    long packed = viewAndActiveSet;
+    return new ClientReplies(packed >>> 32, (int) packed, replies);
   }
 
   int size() {
@@ -67,7 +79,7 @@ final class ReplyRoutes {
         return;
       }
       for (Map.Entry<ActorRef<Object>, List<ClientReply>> e : pending.entrySet()) {
-        e.getKey().tell(new ClientReplies(e.getValue()));
+        e.getKey().tell(replies(e.getValue()));
       }
       pending.clear();
     }
