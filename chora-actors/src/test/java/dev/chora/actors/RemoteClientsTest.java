@@ -75,7 +75,7 @@ class RemoteClientsTest {
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.snapshot-every-rounds = 64\n"
-        + "chora.protocol.log-window-rounds = 256\n");
+        + "chora.protocol.log-window-rounds = 256\n", dev.chora.transport.launch.ArteryTransport.Kind.TCP);
     for (ActorSystem<Void> system : group.systems) {
       Chora.get(system).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
     }
@@ -155,7 +155,7 @@ class RemoteClientsTest {
 
   @Test
   void aNodeClaimingAnotherReplicasIdFailsFast() throws Exception {
-    group = new LocalGroup(3, 0, "pekko.actor.provider = remote\n");
+    group = new LocalGroup(3, "pekko.actor.provider = remote\n");
     // Node 2 claims id 0: its address is not the one listed for id 0.
     ActorSystem<Void> impostor = group.systems.get(2);
     com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString("chora.replica-id = 0")

@@ -1,17 +1,19 @@
 package dev.chora.actors;
 
-import dev.chora.actors.replica.ReplicaActor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.spi.StateMachine;
+import dev.chora.transport.launch.ArteryTransport;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three actor systems in one JVM, talking over Artery on 127.0.0.1 with the Kryo serializer:
+ * Three actor systems in one JVM, talking over Artery aeron-udp (one shared media driver) on
+ * 127.0.0.1 with the Kryo serializer:
  * a counter is replicated under concurrent load, every replica ends with the same state, and a
  * replica whose system is terminated mid-load is suspected while the other two keep serving.
  */
@@ -55,6 +58,7 @@ class ThreeSystemsTest {
   final List<ActorSystem<Void>> systems = new ArrayList<>();
   final List<Counter> counters = new ArrayList<>();
   final List<ActorRef<Object>> replicas = new ArrayList<>();
+  final List<StateMachine> machines = new ArrayList<>();
 
   LocalGroup group;
 
@@ -67,7 +71,11 @@ class ThreeSystemsTest {
    *                switched off, so only the cluster's failure detector can start a view change
    */
   void start(int n, boolean cluster) throws Exception {
-    group = new LocalGroup(n, "pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
+    start(n, cluster, false);
+  }
+
+  void start(int n, boolean cluster, boolean keyValue) throws Exception {
+    group = new LocalGroup(n, 0, "pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
         + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
         + "pekko.cluster.jmx.enabled = off\n"
@@ -78,12 +86,41 @@ class ThreeSystemsTest {
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.suspect-after-rounds = " + (cluster ? 1_000_000 : 3) + "\n"
         + "chora.protocol.snapshot-every-rounds = 64\n"
-        + "chora.protocol.log-window-rounds = 256\n");
+        + "chora.protocol.log-window-rounds = 256\n", ArteryTransport.Kind.AERON_SHARED);
     systems.addAll(group.systems);
     for (ActorSystem<Void> system : systems) {
       Counter counter = new Counter();
       counters.add(counter);
-      replicas.add(Chora.get(system).startReplica(counter));
+      StateMachine machine = keyValue ? new KeyValue() : counter;
+      machines.add(machine);
+      replicas.add(Chora.get(system).startReplica(machine));
+    }
+  }
+
+  /** A key-value store: a command "key=value" sets key and replies with the value it replaced. */
+  static final class KeyValue implements StateMachine {
+    final TreeMap<String, String> map = new TreeMap<>();
+
+    @Override
+    public byte[] apply(byte[] command) {
+      String[] kv = new String(command, StandardCharsets.UTF_8).split("=", 2);
+      String previous = map.put(kv[0], kv[1]);
+      return (previous == null ? "" : previous).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] query(byte[] key) {
+      return map.getOrDefault(new String(key, StandardCharsets.UTF_8), "").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return map.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      throw new UnsupportedOperationException("not needed: no replica of this test falls behind a snapshot");
     }
   }
 
@@ -150,6 +187,47 @@ class ThreeSystemsTest {
     int ok = load(6, 200, List.of(0, 1, 2));
     assertEquals(1200, ok);
     awaitCounters(1200, 0, 1, 2);
+  }
+
+  @Test
+  void threeReplicasReplicateAKeyValueStoreUnderConcurrentLoad() throws Exception {
+    start(3, false, true);
+    List<CompletableFuture<ClientReply>> writes = new ArrayList<>();
+    for (int c = 0; c < 9; c++) {
+      long client = 5000 + c;
+      int replica = c % 3;
+      CompletableFuture<ClientReply> chain = CompletableFuture.completedFuture(null);
+      for (int s = 1; s <= 100; s++) {
+        long seq = s;
+        byte[] command = ("key-" + (s % 17) + "=" + client + ":" + s).getBytes(StandardCharsets.UTF_8);
+        chain = chain.thenCompose(r -> AskPattern.<Object, ClientReply>ask(replicas.get(replica),
+            replyTo -> new ReplicaActor.Submit(new Request(client, seq, command), replyTo),
+            Duration.ofSeconds(20), systems.get(replica).scheduler()).toCompletableFuture());
+      }
+      writes.add(chain);
+    }
+    for (CompletableFuture<ClientReply> w : writes) {
+      assertEquals(ClientReply.Status.OK, w.get(60, TimeUnit.SECONDS).status());
+    }
+    // Same map everywhere, and the same digest (state machine and client table) at the same round.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    StateDigest d0 = null;
+    StateDigest d1 = null;
+    StateDigest d2 = null;
+    while (System.nanoTime() < deadline) {
+      d0 = Chora.get(systems.get(0)).stateDigest(0).toCompletableFuture().get();
+      d1 = Chora.get(systems.get(0)).stateDigest(1).toCompletableFuture().get();
+      d2 = Chora.get(systems.get(0)).stateDigest(2).toCompletableFuture().get();
+      if (d0.executedRound() == d1.executedRound() && d1.executedRound() == d2.executedRound()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(d0.executedRound(), d2.executedRound());
+    assertEquals(d0.sha256(), d1.sha256());
+    assertEquals(d0.sha256(), d2.sha256());
+    assertEquals(((KeyValue) machines.get(0)).map, ((KeyValue) machines.get(1)).map);
+    assertEquals(17, ((KeyValue) machines.get(0)).map.size());
   }
 
   @Test
