@@ -1,12 +1,405 @@
 package dev.chora.examples.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.chora.actors.Chora;
+import dev.chora.actors.ReplicaStatus;
+import dev.chora.actors.StateDigest;
+import dev.chora.examples.bank.BankCommand;
+import dev.chora.examples.bank.BankReply;
+import dev.chora.examples.bench.ClosedLoop;
+import dev.chora.examples.bench.HistoryWriter;
+import dev.chora.examples.bench.LatencyHistogram;
+import dev.chora.examples.demo.MixedWorkload;
+import dev.chora.examples.node.ClientNode;
+import dev.chora.examples.node.LocalCluster;
+import dev.chora.examples.node.NodeConfig;
+import dev.chora.examples.node.Transport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "placeholder")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs a replicated cluster on this machine and shows it at work: three replicas in separate JVMs,",
+        "a mixed key-value and bank load from this JVM, one replica SIGKILLed midway and restarted later",
+        "(view change, continued service, rejoin by state transfer), then checks that every replica holds",
+        "identical state and the bank's total never changed. Exit code 0 only if that check passed."})
 public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+      description = "how long the load runs (default ${DEFAULT-VALUE}); the kill comes at 30%%, the restart at 60%%")
+  Duration duration;
+
+  @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+  int clients;
+
+  @Option(names = "--kill", defaultValue = "2", paramLabel = "ID",
+      description = "the replica to SIGKILL and restart, 1..N-1 (default ${DEFAULT-VALUE})")
+  int kill;
+
+  @Option(names = "--transport", defaultValue = "aeron-shared",
+      description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(names = "--round-timeout", defaultValue = "5ms", converter = DurationConverter.class,
+      description = "chora.protocol.round-timeout (default ${DEFAULT-VALUE})")
+  Duration roundTimeout;
+
+  @Option(names = "--history", paramLabel = "FILE", description = "write every client operation as a JSON line")
+  Path history;
+
+  @Option(names = "--logs", paramLabel = "DIR", description = "where the replicas' logs go (default: a new temporary directory)")
+  Path logs;
+
+  private static final int N = 3;
+  private final PrintStream o = System.out;
+  private final boolean tty = System.console() != null;
+  private volatile String progress = "";
+
+  private void validate() {
+    List<String> problems = new ArrayList<>();
+    if (duration.compareTo(Duration.ofSeconds(10)) < 0) {
+      problems.add("--duration " + duration.toSeconds() + "s: at least 10s (a kill, a view change and a rejoin must fit)");
+    }
+    if (clients < 1 || clients > 10_000) {
+      problems.add("--clients " + clients + ": use 1..10000");
+    }
+    if (kill < 1 || kill >= N) {
+      problems.add("--kill " + kill + ": use 1.." + (N - 1) + " (replica 0 is the seed node)");
+    }
+    if (roundTimeout.isZero() || roundTimeout.isNegative()) {
+      problems.add("--round-timeout must be positive");
+    }
+    try {
+      Transport.parse(transport);
+    } catch (IllegalArgumentException e) {
+      problems.add("--transport: " + e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new CliException(String.join("; ", problems));
+    }
+    try {
+      if (history != null && history.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(history.toAbsolutePath().getParent());
+      }
+      if (logs != null) {
+        Files.createDirectories(logs);
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot write " + e.getMessage(), e);
+    }
+  }
+
+  /** An event on its own line, above the live progress line. */
+  private synchronized void event(long startNanos, String text) {
+    o.printf(Locale.ROOT, "%s[%3.0fs] %s%n", tty ? "\r\033[K" : "", (System.nanoTime() - startNanos) / 1e9, text);
+    if (tty) {
+      o.print(progress);
+    }
+    o.flush();
+  }
+
+  private synchronized void progress(String line) {
+    progress = line;
+    if (tty) {
+      o.print("\r\033[K" + line);
+    } else {
+      o.println(line);
+    }
+    o.flush();
+  }
+
   @Override
-  public Integer call() {
-    return 1;
+  public Integer call() throws Exception {
+    validate();
+    // This JVM's own Pekko warnings (a peer unreachable, a connection refused) are expected here:
+    // the demo kills a replica on purpose. Errors still show.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    Path work = logs != null ? logs : Files.createTempDirectory("chora-demo-");
+    Duration roundT = roundTimeout;
+    Duration vcTimeout = roundT.multipliedBy(10).compareTo(Duration.ofMillis(50)) > 0 ? roundT.multipliedBy(10)
+        : Duration.ofMillis(50);
+    String extra = "chora.protocol.round-timeout = " + DurationConverter.hocon(roundT) + "\n"
+        + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(vcTimeout) + "\n"
+        // Down a crashed member sooner than the default 20 s, so its restart can join quickly.
+        + "pekko.cluster.split-brain-resolver.stable-after = 5s\n";
+    o.printf("chora demo: %d replicas on this machine (%s), %d clients for %ds; replica %d is killed at %.0fs and"
+        + " restarted at %.0fs. Logs: %s%n", N, transport, clients, duration.toSeconds(), kill,
+        duration.toSeconds() * 0.3, duration.toSeconds() * 0.6, work);
+    HistoryWriter writer = history == null ? null : new HistoryWriter(history);
+    ActorSystem<Void> system = null;
+    try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)) {
+      long t0 = System.nanoTime();
+      cluster.start();
+      event(t0, "replicas ready: " + String.join(", ", cluster.addresses()));
+      Config user = ConfigFactory.parseString(cluster.clientNodeFile(LocalCluster.freePort())
+          + "pekko.loglevel = ERROR\n");
+      Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
+      system = ClientNode.start(config, Duration.ofMinutes(1));
+      ClientNode.awaitAllNormal(system, N, Duration.ofMinutes(1));
+      event(t0, "this JVM joined the cluster as a client node (no replica): " + system.address());
+      MixedWorkload workload = new MixedWorkload(system, Duration.ofSeconds(5));
+      workload.openAccounts();
+      event(t0, MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
+      return run(cluster, system, workload, writer);
+    } finally {
+      if (system != null) {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      if (writer != null) {
+        writer.close();
+      }
+    }
+  }
+
+  private int run(LocalCluster cluster, ActorSystem<Void> system, MixedWorkload workload, HistoryWriter writer)
+      throws Exception {
+    ClosedLoop loop = new ClosedLoop(workload, writer, "client-");
+    LatencyHistogram all = new LatencyHistogram();
+    long start = System.nanoTime();
+    long killAt = start + (long) (duration.toNanos() * 0.3);
+    long restartAt = start + (long) (duration.toNanos() * 0.6);
+    long end = start + duration.toNanos();
+    loop.start(clients);
+    event(start, "load started: " + clients + " clients (key-value put/get/cas/delete, bank transfers, total checks)");
+    boolean killed = false;
+    boolean restarted = false;
+    boolean rejoined = false;
+    long killedNanos = 0;
+    long restartedNanos = 0;
+    long viewChangeSeenNanos = 0;
+    long[] lastRounds = new long[N];
+    long[] lastSampled = new long[N];
+    long[] lastViolations = new long[N];
+    long violations = 0;
+    long lastView = -1;
+    long lastOps = 0;
+    long tick = start;
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= end) {
+        break;
+      }
+      Thread.sleep(Math.max(1, Math.min(1000, (tick + 1_000_000_000L - now) / 1_000_000)));
+      now = System.nanoTime();
+      if (!killed && now >= killAt) {
+        cluster.kill(kill);
+        killed = true;
+        killedNanos = now;
+        event(start, "SIGKILL replica " + kill + " (pid " + cluster.replica(kill).pid() + "): its state is lost");
+      }
+      if (killed && !restarted && now >= restartAt) {
+        cluster.restart(kill);
+        restarted = true;
+        restartedNanos = now;
+        event(start, "restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
+            + "): it recovers by state transfer");
+      }
+      if (now - tick < 900_000_000L) {
+        continue;
+      }
+      List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofMillis(700));
+      now = System.nanoTime();
+      double rounds = 0;
+      int rated = 0;
+      for (int i = 0; i < N; i++) {
+        ReplicaStatus x = s.get(i);
+        if (x == null) {
+          continue;
+        }
+        if (lastSampled[i] != 0 && x.sampledAtNanos() > lastSampled[i] && x.roundsEntered() >= lastRounds[i]) {
+          rounds += (x.roundsEntered() - lastRounds[i]) / ((x.sampledAtNanos() - lastSampled[i]) / 1e9);
+          rated++;
+          violations += Math.max(0, x.violations() - lastViolations[i]);
+        } else if (lastSampled[i] != 0 && x.violations() < lastViolations[i]) {
+          violations += x.violations(); // a restarted replica counts from zero
+        }
+        lastRounds[i] = x.roundsEntered();
+        lastSampled[i] = x.sampledAtNanos();
+        lastViolations[i] = x.violations();
+      }
+      ReplicaStatus ref = s.get(0);
+      if (ref != null && ref.view() != lastView) {
+        if (lastView >= 0) {
+          boolean removal = killed && viewChangeSeenNanos == 0 && !ref.isActive(kill);
+          event(start, "view " + ref.view() + ": active " + active(ref) + (removal
+              ? " (replica " + kill + " suspected and removed)" : ""));
+          if (removal) {
+            viewChangeSeenNanos = now;
+          }
+        }
+        lastView = ref.view();
+      } else if (ref != null && killed && viewChangeSeenNanos == 0 && !ref.isActive(kill)) {
+        viewChangeSeenNanos = now;
+        event(start, "view " + ref.view() + ": active " + active(ref) + " (replica " + kill + " is out of the active set)");
+      }
+      ReplicaStatus k = s.get(kill);
+      if (restarted && !rejoined && k != null && "NORMAL".equals(k.status()) && ref != null && ref.isActive(kill)
+          && k.view() == ref.view()) {
+        rejoined = true;
+        event(start, String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
+            + " after state transfer (%.1f s after its restart)", kill, k.view(), k.executedRound(),
+            (now - restartedNanos) / 1e9));
+      }
+      LatencyHistogram h = loop.takeInterval();
+      all.add(h);
+      long ops = loop.ok() + loop.failed();
+      progress(String.format(Locale.ROOT,
+          "[%3.0fs] %6.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  rounds/s %5.0f  violations %5d  view %s  replicas %s"
+              + "  timeouts %d  total-check failures %d",
+          (now - start) / 1e9, (ops - lastOps) / ((now - tick) / 1e9), h.percentileMillis(0.5),
+          h.percentileMillis(0.99), rated == 0 ? 0 : rounds / rated, violations,
+          ref == null ? "?" : ref.view() + " " + active(ref), states(s), loop.timedOut(),
+          workload.invariantViolations()));
+      lastOps = ops;
+      tick = now;
+    }
+    boolean drained = loop.stopAndDrain(15_000);
+    all.add(loop.takeInterval());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (tty) {
+      o.println();
+    }
+    event(start, "load stopped" + (drained ? "" : " (some commands still outstanding after 15 s)"));
+    // The restarted replica must be back before the state can be compared.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!rejoined && System.nanoTime() < deadline) {
+      List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofSeconds(1));
+      ReplicaStatus ref = s.get(0);
+      ReplicaStatus k = s.get(kill);
+      if (k != null && ref != null && "NORMAL".equals(k.status()) && ref.isActive(kill) && k.view() == ref.view()) {
+        rejoined = true;
+        event(start, String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
+            + " (%.1f s after its restart)", kill, k.view(), k.executedRound(),
+            (System.nanoTime() - restartedNanos) / 1e9));
+      } else {
+        Thread.sleep(250);
+      }
+    }
+    Verification v = verify(system, workload.bank());
+    event(start, v.message);
+
+    long ok = loop.ok();
+    long failed = loop.failed();
+    long timeouts = loop.timedOut();
+    o.println();
+    o.println("summary");
+    o.printf(Locale.ROOT, "  operations   %d completed (%d ok, %d refused e.g. failed CAS or insufficient funds), %d timed out;"
+        + " %.0f ops/s%n", ok + failed, ok, failed, timeouts, (ok + failed) / seconds);
+    o.printf(Locale.ROOT, "  latency      p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", all.percentileMillis(0.5),
+        all.percentileMillis(0.99), all.maxMillis());
+    o.printf(Locale.ROOT, "  bank         %d transfers applied; %d reads of the total, %d not equal to %d%n",
+        workload.transfersDone(), workload.totalChecks(), workload.invariantViolations(),
+        MixedWorkload.expectedTotal());
+    o.printf(Locale.ROOT, "  failover     replica %d killed at %.0fs; %s; restarted at %.0fs; %s%n", kill,
+        (killedNanos - start) / 1e9,
+        viewChangeSeenNanos == 0 ? "no view change seen" : String.format(Locale.ROOT, "seen removed by a view change %.1f s later",
+            (viewChangeSeenNanos - killedNanos) / 1e9),
+        (restartedNanos - start) / 1e9, rejoined ? "rejoined" : "NOT rejoined");
+    o.printf("  synchrony    %d violations (rounds that ended on the round timeout, per missing member)%n", violations);
+    o.println("  state        " + v.message);
+    if (history != null) {
+      o.println("  history      " + writer.lines() + " operations in " + history);
+    }
+    boolean passed = v.passed && rejoined && workload.invariantViolations() == 0;
+    o.println(passed ? "PASSED: every replica holds identical state and the bank's total never changed"
+        : "FAILED: see above");
+    return passed ? 0 : 1;
+  }
+
+  private record Verification(boolean passed, String message) {}
+
+  /** Every replica's digest equal (at the same executed round when we can catch one), and the bank total unchanged. */
+  private Verification verify(ActorSystem<?> system, dev.chora.actors.entity.EntityRef<BankCommand, BankReply> bank)
+      throws Exception {
+    BankReply total = bank.ask(new BankCommand.GetTotal(), Duration.ofSeconds(10)).toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    long sum = 0;
+    for (int a = 0; a < MixedWorkload.ACCOUNTS; a++) {
+      sum += bank.ask(new BankCommand.GetBalance("acct-" + a), Duration.ofSeconds(10)).toCompletableFuture()
+          .get(15, TimeUnit.SECONDS).value();
+    }
+    boolean bankOk = total.value() == MixedWorkload.expectedTotal() && sum == MixedWorkload.expectedTotal();
+    String bankText = "bank total " + total.value() + ", sum of balances " + sum + " (opened with "
+        + MixedWorkload.expectedTotal() + ")";
+    List<StateDigest> previous = null;
+    List<StateDigest> sameRound = null;
+    List<StateDigest> last = null;
+    boolean stable = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline && sameRound == null) {
+      List<CompletableFuture<StateDigest>> asks = new ArrayList<>();
+      for (int i = 0; i < N; i++) {
+        asks.add(Chora.get(system).stateDigest(i).toCompletableFuture());
+      }
+      List<StateDigest> d = new ArrayList<>();
+      for (CompletableFuture<StateDigest> a : asks) {
+        try {
+          d.add(a.get(3, TimeUnit.SECONDS));
+        } catch (Exception e) {
+          d.add(null);
+        }
+      }
+      last = d;
+      boolean allEqual = d.stream().allMatch(x -> x != null && x.sha256().equals(d.get(0).sha256()));
+      if (allEqual && d.stream().allMatch(x -> x.executedRound() == d.get(0).executedRound())) {
+        sameRound = d;
+      } else if (allEqual && previous != null && previous.stream().allMatch(x -> x != null
+          && x.sha256().equals(d.get(0).sha256()))) {
+        stable = true;
+      }
+      previous = d;
+      Thread.sleep(sameRound == null ? 20 : 0);
+    }
+    List<StateDigest> d = sameRound != null ? sameRound : last;
+    StringBuilder rounds = new StringBuilder();
+    for (StateDigest x : d) {
+      rounds.append(rounds.length() == 0 ? "" : "/").append(x == null ? "?" : Long.toString(x.executedRound()));
+    }
+    if (sameRound != null) {
+      return new Verification(bankOk, "identical state on all " + N + " replicas: digest "
+          + sameRound.get(0).sha256().substring(0, 16) + "… at executed round " + sameRound.get(0).executedRound()
+          + "; " + bankText);
+    }
+    if (stable) {
+      return new Verification(bankOk, "identical state on all " + N + " replicas: digest "
+          + d.get(0).sha256().substring(0, 16) + "…, unchanged across samples at executed rounds " + rounds
+          + " (no sample caught all at the same round; no commands were running); " + bankText);
+    }
+    StringBuilder b = new StringBuilder("replicas DIFFER: ");
+    for (StateDigest x : d) {
+      b.append(x == null ? "no answer" : "replica " + x.replicaId() + " " + x.sha256().substring(0, 16) + "… at round "
+          + x.executedRound()).append("; ");
+    }
+    return new Verification(false, b + bankText);
+  }
+
+  private static String active(ReplicaStatus s) {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < 32; i++) {
+      if (s.isActive(i)) {
+        b.append(b.length() == 1 ? "" : ",").append(i);
+      }
+    }
+    return b.append('}').toString();
+  }
+
+  private static String states(List<ReplicaStatus> s) {
+    StringBuilder b = new StringBuilder();
+    for (ReplicaStatus x : s) {
+      b.append(x == null ? '-' : x.status().charAt(0));
+    }
+    return b.toString();
   }
 }
