@@ -1,0 +1,771 @@
+package dev.chora.multijvm;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.chora.actors.Chora;
+import dev.chora.actors.ReplicaStatus;
+import dev.chora.actors.StateDigest;
+import dev.chora.actors.entity.EntityRef;
+import dev.chora.actors.entity.EntityTypeKey;
+import dev.chora.transport.launch.ArteryTransport;
+import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.MediaDriverProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * N replica JVMs on this machine forming one Chora group, with the test JVM as a member of their
+ * Pekko cluster (a node without a replica, as an application node would be), and the means to
+ * drive and break them.
+ *
+ * <pre>{@code
+ * try (ChoraCluster cluster = ChoraCluster.builder(MySetup.class).replicas(3).start()) {
+ *   Total t = cluster.entityRefFor(COUNTER, "c").ask(new Add(1), Duration.ofSeconds(5))
+ *       .toCompletableFuture().get();
+ *   cluster.node(1).kill();
+ *   ...
+ *   cluster.awaitConverged(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} picks free ports of 127.0.0.1, starts the shared Aeron media driver (for
+ * {@link ArteryTransport.Kind#AERON_SHARED}, the default), the test JVM's actor system (the seed
+ * node), then every node JVM from the test's classpath running {@link NodeMain} with the given
+ * {@link NodeSetup}; it returns once every member is Up and every replica is NORMAL with all
+ * replicas active. Each node's output goes to its own file under {@link #logDirectory()}. {@link
+ * #close()} stops every JVM it started; so do the launcher's shutdown hook if the test JVM exits,
+ * and each node's parent watch if the test JVM is killed.
+ *
+ * <p>Faults: per node (kill -9, pause/resume, restart with state lost, slow node, clean leave) on
+ * {@link ChoraNode}; between nodes (partitions both ways or one way, lossy links) here, through
+ * Artery's test mode ({@code pekko.remote.artery.advanced.test-mode = on}, which drops the
+ * messages of blackholed links inside Artery, for tcp and aeron-udp alike).
+ */
+public final class ChoraCluster implements AutoCloseable {
+  /** The role of the test JVM's member, so that tests and tools can tell it from the replicas. */
+  public static final String TEST_ROLE = "chora-test";
+
+  private static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private final Builder settings;
+  private final Path logDirectory;
+  private final List<ChoraNode> nodes = new ArrayList<>();
+  private final Set<String> blackholes = new LinkedHashSet<>();
+  private final Set<String> lossyLinks = new LinkedHashSet<>();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "chora-multijvm-faults");
+    t.setDaemon(true);
+    return t;
+  });
+  private MediaDriverProcess mediaDriver;
+  private ActorSystem<Void> system;
+  private ServerSocket controlServer;
+  private Barriers barriers;
+  private volatile boolean closed;
+  private List<String> replicaAddresses;
+  private String seedAddress;
+
+  private ChoraCluster(Builder settings, Path logDirectory) {
+    this.settings = settings;
+    this.logDirectory = logDirectory;
+  }
+
+  /** A cluster whose replicas host the entity types of {@code setup}. */
+  public static Builder builder(Class<? extends NodeSetup> setup) {
+    return new Builder(setup);
+  }
+
+  /** How to start a {@link ChoraCluster}. */
+  public static final class Builder {
+    private final Class<? extends NodeSetup> setup;
+    private int replicas = 3;
+    private ArteryTransport.Kind transport = ArteryTransport.Kind.AERON_SHARED;
+    private final Map<String, String> protocol = new LinkedHashMap<>();
+    private final List<String> config = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m"));
+    private String classpath = System.getProperty("java.class.path");
+    private Path logRoot = Path.of("target", "multi-jvm");
+    private String name = "cluster";
+    private Duration startTimeout = Duration.ofSeconds(180);
+    private Duration barrierTimeout = Duration.ofSeconds(30);
+
+    private Builder(Class<? extends NodeSetup> setup) {
+      this.setup = Objects.requireNonNull(setup, "setup");
+      try {
+        setup.getConstructor();
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(setup.getName() + " needs a public no-argument constructor: each node JVM"
+            + " instantiates it");
+      }
+    }
+
+    /** The number of replica JVMs: 3, 5, 7 or 9 (default 3). */
+    public Builder replicas(int n) {
+      if (n < 3 || n > 9 || n % 2 == 0) {
+        throw new IllegalArgumentException("a Chora group has 3, 5, 7 or 9 replicas, not " + n);
+      }
+      this.replicas = n;
+      return this;
+    }
+
+    /** Artery's transport for every member (default aeron-udp through one shared media driver). */
+    public Builder transport(ArteryTransport.Kind kind) {
+      this.transport = Objects.requireNonNull(kind, "transport");
+      return this;
+    }
+
+    /** A {@code chora.protocol.<key>} setting for every replica, e.g. {@code protocol("round-timeout", "10ms")}. */
+    public Builder protocol(String key, String value) {
+      protocol.put(key, value);
+      return this;
+    }
+
+    /**
+     * HOCON for every member (the replicas and the test JVM), over the kit's defaults: e.g. the
+     * serializer bindings of the test's entity commands, or Pekko cluster timings.
+     */
+    public Builder config(String hocon) {
+      ConfigFactory.parseString(hocon); // fail here on a syntax error, not in four JVMs
+      config.add(hocon);
+      return this;
+    }
+
+    /** Options of every node JVM, after the launcher's Aeron options (default: serial GC, 512 MiB heap). */
+    public Builder jvmOptions(String... options) {
+      jvmOptions.clear();
+      jvmOptions.addAll(Arrays.asList(options));
+      return this;
+    }
+
+    /** The node JVMs' classpath (default: this JVM's, which in a test is the test classpath). */
+    public Builder classpath(String cp) {
+      this.classpath = Objects.requireNonNull(cp, "classpath");
+      return this;
+    }
+
+    /** Where run directories are made (default {@code target/multi-jvm}). */
+    public Builder logRoot(Path dir) {
+      this.logRoot = Objects.requireNonNull(dir, "log root");
+      return this;
+    }
+
+    /** Names the run directory, e.g. after the test. */
+    public Builder name(String n) {
+      this.name = n.replaceAll("[^A-Za-z0-9._-]", "_");
+      return this;
+    }
+
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    public Builder barrierTimeout(Duration timeout) {
+      this.barrierTimeout = timeout;
+      return this;
+    }
+
+    /** Starts the cluster; on failure everything started so far is stopped and the logs are named. */
+    public ChoraCluster start() throws Exception {
+      Path dir = logRoot.resolve(LocalDateTime.now().format(DIR_TIME) + "-" + RUNS.incrementAndGet() + "-" + name)
+          .toAbsolutePath();
+      Files.createDirectories(dir);
+      ChoraCluster cluster = new ChoraCluster(this, dir);
+      try {
+        cluster.startAll();
+        return cluster;
+      } catch (Exception | Error e) {
+        String report = cluster.logReport();
+        cluster.close();
+        throw new IllegalStateException("the multi-JVM cluster did not start: " + e.getMessage() + "\n" + report, e);
+      }
+    }
+  }
+
+  // ---- start and stop -----------------------------------------------------------------------
+
+  private void startAll() throws Exception {
+    int n = settings.replicas;
+    if (settings.transport != ArteryTransport.Kind.TCP) {
+      checkAeronOpens();
+    }
+    if (settings.transport == ArteryTransport.Kind.AERON_SHARED) {
+      mediaDriver = MediaDriverProcess.start(logDirectory.resolve("aeron-media-driver.log"));
+      log("shared Aeron media driver in " + mediaDriver.aeronDirectory());
+    }
+    Set<Integer> taken = new HashSet<>();
+    int testPort = freshPort(taken);
+    seedAddress = "pekko://chora@" + ArteryTransport.HOST + ":" + testPort;
+    replicaAddresses = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int port = freshPort(taken);
+      String address = "pekko://chora@" + ArteryTransport.HOST + ":" + port;
+      replicaAddresses.add(address);
+      nodes.add(new ChoraNode(this, i, port, address));
+    }
+    barriers = new Barriers(this::liveParticipants);
+    controlServer = new ServerSocket(0, 50, InetAddress.getByName(ArteryTransport.HOST));
+    Thread acceptor = new Thread(this::acceptLoop, "chora-multijvm-control-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+
+    // The test JVM's actor system forms the cluster; every replica joins it, so a restarted
+    // replica (even replica 0) always finds a seed.
+    system = ActorSystem.create(Behaviors.empty(), "chora", testConfig(testPort));
+    log("test JVM joined as " + system.address() + "; starting " + n + " replica JVMs over "
+        + settings.transport.label() + ", logs in " + logDirectory);
+    long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+    // One at a time: JVM start-up is CPU-heavy (class loading, JIT), and on a small machine N JVMs
+    // starting at once starve each other (Artery's bind times out; members look unreachable).
+    for (ChoraNode node : nodes) {
+      node.start(false);
+      node.awaitConnected(remaining(deadline));
+    }
+    awaitMembersUp(remaining(deadline));
+    for (ChoraNode node : nodes) {
+      node.awaitStatus(s -> "NORMAL".equals(s.status()) && s.activeSet() == (1 << n) - 1, remaining(deadline),
+          "NORMAL with every replica active");
+    }
+    log("cluster up: " + n + " replicas NORMAL");
+  }
+
+  private static int freshPort(Set<Integer> taken) {
+    while (true) {
+      int p = ArteryTransport.freePort();
+      if (taken.add(p)) {
+        return p;
+      }
+    }
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+  }
+
+  private static void checkAeronOpens() {
+    Module unnamed = ChoraCluster.class.getModule();
+    if (!Object.class.getModule().isOpen("sun.nio.ch", unnamed) || !Object.class.getModule().isOpen("java.nio", unnamed)) {
+      throw new IllegalStateException("the test JVM joins the cluster over aeron-udp, which needs "
+          + String.join(" ", JvmProcess.AERON_JVM_OPTIONS) + " on JDK 17+: add them to the test JVM's options "
+          + "(surefire's <argLine>), or choose transport(ArteryTransport.Kind.TCP)");
+    }
+  }
+
+  /** Everything but the node's identity, shared by the test JVM and the nodes. */
+  private Config common(int port) {
+    StringBuilder h = new StringBuilder();
+    h.append("pekko.actor.provider = cluster\n");
+    h.append("pekko.remote.artery.advanced.test-mode = on\n");
+    // Artery waits this long for its inbound Aeron channel (default 3 s): too short on a loaded machine.
+    h.append("pekko.remote.artery.bind.bind-timeout = 30s\n");
+    h.append("pekko.cluster.seed-nodes = [\"").append(seedAddress).append("\"]\n");
+    h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
+    h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
+    h.append("pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
+    h.append("pekko.log-dead-letters = off\n");
+    h.append("pekko.log-dead-letters-during-shutdown = off\n");
+    h.append("pekko.coordinated-shutdown.exit-jvm = off\n");
+    h.append("chora.replicas = [").append(replicaAddresses.stream().map(a -> "\"" + a + "\"")
+        .collect(Collectors.joining(", "))).append("]\n");
+    for (Map.Entry<String, String> e : settings.protocol.entrySet()) {
+      h.append("chora.protocol.").append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
+    }
+    Config user = ConfigFactory.empty();
+    for (String c : settings.config) {
+      user = ConfigFactory.parseString(c).withFallback(user);
+    }
+    Config transport = ArteryTransport.of(settings.transport,
+        mediaDriver == null ? null : mediaDriver.aeronDirectory(), port,
+        settings.transport == ArteryTransport.Kind.AERON_EMBEDDED
+            ? ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL : ArteryTransport.SHARED_IDLE_CPU_LEVEL);
+    return user.withFallback(transport).withFallback(ConfigFactory.parseString(h.toString()));
+  }
+
+  private Config testConfig(int port) {
+    Config identity = ConfigFactory.parseString("chora.replica-id = -1\n"
+        + "pekko.cluster.roles = [\"" + TEST_ROLE + "\"]\n"
+        + "pekko.loglevel = WARNING\n"
+        // The test JVM's system ends with the test: no leaving the cluster first.
+        + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
+        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n");
+    return identity.withFallback(common(port)).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  /** The file the node's JVM loads as {@code -Dconfig.file}. */
+  private Path writeNodeConfig(ChoraNode node, boolean restarted) throws IOException {
+    Config identity = ConfigFactory.parseString("chora.replica-id = " + node.id() + "\n"
+        + "chora.restarted = " + restarted + "\n"
+        + "pekko.cluster.roles = [\"chora-replica\"]\n")
+        .withFallback(ConfigFactory.parseMap(Map.of("pekko.loglevel", "INFO", "pekko.cluster.log-info", "on")));
+    Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
+        .withFallback(common(node.port()))
+        .withFallback(identity);
+    Path file = logDirectory.resolve("node-" + node.id() + (restarted ? "-restarted" : "") + ".conf");
+    Files.writeString(file, "# written by ChoraCluster for replica " + node.id() + "\n" + ArteryTransport.render(c),
+        StandardCharsets.UTF_8);
+    return file;
+  }
+
+  JvmProcess launch(ChoraNode node, boolean restarted, Path logFile) throws IOException {
+    Path conf = writeNodeConfig(node, restarted);
+    return JvmProcess.builder(NodeMain.class.getName())
+        .classpath(settings.classpath)
+        .jvmOptions(settings.jvmOptions.toArray(new String[0]))
+        .systemProperty("config.file", conf.toString())
+        .systemProperty(NodeMain.CONTROL_PROPERTY, ArteryTransport.HOST + ":" + controlServer.getLocalPort())
+        .systemProperty(NodeMain.NODE_PROPERTY, Integer.toString(node.id()))
+        .systemProperty(NodeMain.SETUP_PROPERTY, settings.setup.getName())
+        // Pekko logs through SLF4J; at info, cluster membership and Chora's own warnings show.
+        .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "info")
+        .systemProperty("org.slf4j.simpleLogger.logFile", "System.out")
+        .systemProperty("org.slf4j.simpleLogger.showDateTime", "true")
+        .systemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS")
+        .logFile(logFile)
+        .name("node-" + node.id())
+        .start();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket s = controlServer.accept();
+        ControlChannel channel = new ControlChannel(s, "a node");
+        channel.start(f -> handleNodeRequest(channel, f));
+      } catch (IOException e) {
+        if (!closed) {
+          log("control server: " + e);
+        }
+        return;
+      }
+    }
+  }
+
+  private CompletableFuture<ControlChannel.Reply> handleNodeRequest(ControlChannel channel, ControlChannel.Frame f) {
+    switch (f.op()) {
+      case "hello": {
+        ChoraNode node = nodes.get(Integer.parseInt(f.arg(0)));
+        node.connected(channel);
+        return CompletableFuture.completedFuture(ControlChannel.Reply.of("welcome"));
+      }
+      case "barrier": {
+        long ms = Long.parseLong(f.arg(1));
+        Duration timeout = ms < 0 ? settings.barrierTimeout : Duration.ofMillis(ms);
+        return barriers.enter("node-" + f.arg(2), f.arg(0), timeout).thenApply(v -> ControlChannel.Reply.of("passed"));
+      }
+      default:
+        return CompletableFuture.failedFuture(new IllegalArgumentException("unknown request " + f.op()));
+    }
+  }
+
+  private Set<String> liveParticipants() {
+    Set<String> live = new LinkedHashSet<>();
+    live.add(Barriers.TEST);
+    for (ChoraNode n : nodes) {
+      if (n.isConnected()) {
+        live.add("node-" + n.id());
+      }
+    }
+    return live;
+  }
+
+  void participantsChanged() {
+    Barriers b = barriers;
+    if (b != null) {
+      b.recheck();
+    }
+  }
+
+  private void awaitMembersUp(Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Cluster cluster = Cluster.get(system);
+    while (true) {
+      Set<String> up = new HashSet<>();
+      for (Member m : cluster.state().getMembers()) {
+        if (m.status() == MemberStatus.up()) {
+          up.add(m.address().toString());
+        }
+      }
+      if (up.containsAll(replicaAddresses) && up.contains(seedAddress)) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        Set<String> missing = new LinkedHashSet<>(replicaAddresses);
+        missing.removeAll(up);
+        throw new TimeoutException("cluster members not Up within " + timeout + ": " + missing);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Stops every node JVM (kill -9: a test's end needs no graceful stop), the test's actor system and the driver. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdownNow();
+    for (ChoraNode node : nodes) {
+      try {
+        node.destroy();
+      } catch (RuntimeException e) {
+        log("stopping " + node + ": " + e);
+      }
+    }
+    if (barriers != null) {
+      barriers.close();
+    }
+    if (controlServer != null) {
+      try {
+        controlServer.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    if (system != null) {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log("the test JVM's actor system did not terminate: " + e);
+      }
+    }
+    if (mediaDriver != null) {
+      mediaDriver.close();
+    }
+    log("cluster stopped; logs in " + logDirectory);
+  }
+
+  // ---- the handles ------------------------------------------------------------------------------
+
+  public ChoraNode node(int id) {
+    return nodes.get(id);
+  }
+
+  public List<ChoraNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The number of replicas. */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** The test JVM's actor system: a member of the cluster without a replica. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** The test JVM's Chora extension. */
+  public Chora chora() {
+    return Chora.get(system);
+  }
+
+  /** An entity asked from the test JVM through the cluster: the test JVM's gateway picks a replica and fails over. */
+  public <C, R> EntityRef<C, R> entityRefFor(EntityTypeKey<C, R> key, String entityId) {
+    return chora().entityRefFor(key, entityId);
+  }
+
+  public Path logDirectory() {
+    return logDirectory;
+  }
+
+  public ArteryTransport.Kind transport() {
+    return settings.transport;
+  }
+
+  /** The shared media driver, or null for other transports. */
+  public MediaDriverProcess mediaDriver() {
+    return mediaDriver;
+  }
+
+  Duration startTimeout() {
+    return settings.startTimeout;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Where every log is, for failure messages. */
+  public String logReport() {
+    StringBuilder b = new StringBuilder("multi-JVM logs in ").append(logDirectory).append(':');
+    for (ChoraNode n : nodes) {
+      for (Path p : n.logFiles()) {
+        b.append("\n  ").append(p);
+      }
+    }
+    if (mediaDriver != null) {
+      b.append("\n  ").append(logDirectory.resolve("aeron-media-driver.log"));
+    }
+    return b.toString();
+  }
+
+  // ---- barriers -----------------------------------------------------------------------------
+
+  /** The test enters barrier {@code name} and waits for every live node to enter it too (see {@link NodeContext}). */
+  public void enterBarrier(String name) {
+    enterBarrier(name, settings.barrierTimeout);
+  }
+
+  public void enterBarrier(String name, Duration timeout) {
+    try {
+      barriers.enter(Barriers.TEST, name, timeout).get();
+    } catch (ExecutionException e) {
+      throw new AssertionError(e.getCause().getMessage() + "\n" + logReport(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in barrier " + name, e);
+    }
+  }
+
+  // ---- state checks ---------------------------------------------------------------------------
+
+  /** The status of every live replica, by id. */
+  public Map<Integer, ReplicaStatus> statuses() {
+    Map<Integer, ReplicaStatus> m = new TreeMap<>();
+    for (ChoraNode n : nodes) {
+      if (n.isConnected()) {
+        m.put(n.id(), n.status());
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Waits until every live replica is NORMAL in one view with every live replica active, e.g.
+   * after healing a fault.
+   */
+  public Map<Integer, ReplicaStatus> awaitAllActive(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<Integer, ReplicaStatus> last = Map.of();
+    RuntimeException lastError = null;
+    while (true) {
+      try {
+        int live = 0;
+        for (ChoraNode n : nodes) {
+          if (n.isConnected()) {
+            live |= 1 << n.id();
+          }
+        }
+        last = statuses();
+        int mask = live;
+        Set<Long> views = last.values().stream().map(ReplicaStatus::view).collect(Collectors.toSet());
+        if (!last.isEmpty() && views.size() == 1
+            && last.values().stream().allMatch(s -> "NORMAL".equals(s.status()) && (s.activeSet() & mask) == mask)) {
+          return last;
+        }
+      } catch (RuntimeException e) {
+        lastError = e;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the live replicas were not all NORMAL and active in one view within " + timeout
+            + ": " + last + (lastError != null ? "; last error: " + lastError : "") + "\n" + logReport(), lastError);
+      }
+      sleepMillis(100);
+    }
+  }
+
+  /**
+   * Waits until every live replica holds the same state digest and returns them. Ask it once the
+   * load has stopped: under load replicas are at different rounds. Replicas keep running empty
+   * rounds when idle, so the digests are compared at the rounds each replica has executed; a
+   * replica that executed a different set of commands can never match.
+   */
+  public Map<Integer, StateDigest> awaitConverged(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<Integer, StateDigest> last = Map.of();
+    RuntimeException lastError = null;
+    while (true) {
+      try {
+        last = digests();
+        Set<String> shas = last.values().stream().map(StateDigest::sha256).collect(Collectors.toSet());
+        if (!last.isEmpty() && shas.size() == 1) {
+          return last;
+        }
+      } catch (RuntimeException e) {
+        lastError = e;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the live replicas did not converge to one state digest within " + timeout + ": "
+            + last + (lastError != null ? "; last error: " + lastError : "") + "\n" + logReport(), lastError);
+      }
+      sleepMillis(100);
+    }
+  }
+
+  /** The digest of every live replica, asked at the same time. */
+  public Map<Integer, StateDigest> digests() {
+    Map<Integer, CompletableFuture<StateDigest>> asked = new TreeMap<>();
+    for (ChoraNode n : nodes) {
+      if (n.isConnected()) {
+        asked.put(n.id(), CompletableFuture.supplyAsync(n::digest, scheduler));
+      }
+    }
+    Map<Integer, StateDigest> m = new TreeMap<>();
+    asked.forEach((id, f) -> m.put(id, f.join()));
+    return m;
+  }
+
+  // ---- link faults ------------------------------------------------------------------------------
+
+  /**
+   * Cuts every link between a node of {@code sideA} and a node of {@code sideB}, both ways. The test
+   * JVM stays connected to everyone (it is the observer, and its gateway reaches every side).
+   */
+  public void partition(Collection<Integer> sideA, Collection<Integer> sideB) {
+    for (int a : sideA) {
+      for (int b : sideB) {
+        if (a != b) {
+          cut(a, b, "both");
+          cut(b, a, "both");
+        }
+      }
+    }
+    log("partition " + sideA + " | " + sideB);
+  }
+
+  /** Cuts node {@code id} off from every other replica, both ways. */
+  public void isolate(int id) {
+    List<Integer> others = new ArrayList<>();
+    for (ChoraNode n : nodes) {
+      if (n.id() != id) {
+        others.add(n.id());
+      }
+    }
+    partition(List.of(id), others);
+  }
+
+  /** A one-way partition: messages from {@code from} to {@code to} are lost; {@code to}'s reach {@code from}. */
+  public void blackholeOneWay(int from, int to) {
+    cut(from, to, "send");
+    cut(to, from, "receive");
+    log("one-way partition " + from + " -> " + to);
+  }
+
+  /**
+   * A lossy link, both ways: every {@code period} the link between {@code a} and {@code b} is
+   * dropped with probability {@code dropFraction} (whole messages, in bursts of one period).
+   */
+  public void lossyLink(int a, int b, double dropFraction, Duration period, long seed) {
+    if (dropFraction < 0 || dropFraction > 1) {
+      throw new IllegalArgumentException("drop fraction in [0, 1]: " + dropFraction);
+    }
+    join(node(a).flap(node(b).address(), "both", period, dropFraction, seed), "lossy link " + a + "-" + b);
+    synchronized (lossyLinks) {
+      lossyLinks.add(a + ">" + b);
+    }
+    log("lossy link " + a + " - " + b + ": " + dropFraction + " of " + period.toMillis() + " ms periods dropped");
+  }
+
+  /** Heals every partition and lossy link made through this cluster (on the nodes still running). */
+  public void heal() {
+    List<String> cuts;
+    List<String> lossy;
+    synchronized (blackholes) {
+      cuts = new ArrayList<>(blackholes);
+      blackholes.clear();
+    }
+    synchronized (lossyLinks) {
+      lossy = new ArrayList<>(lossyLinks);
+      lossyLinks.clear();
+    }
+    for (String c : cuts) {
+      String[] p = c.split(">|\\|");
+      ChoraNode on = node(Integer.parseInt(p[0]));
+      if (on.isConnected()) {
+        join(on.blackhole(node(Integer.parseInt(p[1])).address(), p[2], false), "heal " + c);
+      }
+    }
+    for (String l : lossy) {
+      String[] p = l.split(">");
+      ChoraNode on = node(Integer.parseInt(p[0]));
+      if (on.isConnected()) {
+        join(on.unflap(node(Integer.parseInt(p[1])).address(), "both"), "restore " + l);
+      }
+    }
+    log("healed " + cuts.size() + " cut and " + lossy.size() + " lossy links");
+  }
+
+  private void cut(int on, int peer, String direction) {
+    join(node(on).blackhole(node(peer).address(), direction, true), "blackhole " + on + " -> " + peer);
+    synchronized (blackholes) {
+      blackholes.add(on + ">" + peer + "|" + direction);
+    }
+  }
+
+  private <T> T join(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + ": no answer within 10 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + what, e);
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  static void log(String line) {
+    System.out.println(LocalTime.now() + " [chora multi-jvm] " + line);
+    System.out.flush();
+  }
+
+  static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The last {@code n} lines of a log, indented, for failure messages. */
+  static String tail(Path file, int n) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return "  | " + String.join("\n  | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "  (cannot read " + file + ": " + e + ")";
+    }
+  }
+}
