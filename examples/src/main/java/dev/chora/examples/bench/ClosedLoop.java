@@ -78,7 +78,13 @@ public final class ClosedLoop {
       complete(worker, new Op("?", null, null, null), invoked, null, e);
       return;
     }
-    op.result().whenComplete((r, e) -> complete(worker, op, invoked, r, e));
+    java.util.concurrent.CompletableFuture<Result> f = op.result().toCompletableFuture();
+    if (f.isDone()) {
+      // Completed at once (e.g. refused): continue on another thread, not deeper in this stack.
+      f.whenCompleteAsync((r, e) -> complete(worker, op, invoked, r, e));
+    } else {
+      f.whenComplete((r, e) -> complete(worker, op, invoked, r, e));
+    }
   }
 
   private void complete(int worker, Op op, long invoked, Result r, Throwable error) {

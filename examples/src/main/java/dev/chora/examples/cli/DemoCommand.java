@@ -151,7 +151,14 @@ public final class DemoCommand implements Callable<Integer> {
       MixedWorkload workload = new MixedWorkload(system, Duration.ofSeconds(5));
       workload.openAccounts();
       event(t0, MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
-      return run(cluster, system, workload, writer);
+      try {
+        return run(cluster, system, workload, writer);
+      } finally {
+        // Before the cluster closes: this node uses its media driver.
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        system = null;
+      }
     } finally {
       if (system != null) {
         system.terminate();
@@ -184,6 +191,8 @@ public final class DemoCommand implements Callable<Integer> {
     long[] lastViolations = new long[N];
     long violations = 0;
     long lastView = -1;
+    int lastActive = 0;
+    long viewChanges = 0;
     long lastOps = 0;
     long tick = start;
     while (true) {
@@ -205,6 +214,11 @@ public final class DemoCommand implements Callable<Integer> {
         restartedNanos = now;
         event(start, "restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
             + "): it recovers by state transfer");
+      }
+      if (restarted && !cluster.replica(kill).isAlive()) {
+        event(start, "the restarted replica " + kill + " exited (code " + cluster.replica(kill).exitCode() + "); see "
+            + cluster.replica(kill).logFile());
+        break;
       }
       if (now - tick < 900_000_000L) {
         continue;
@@ -232,14 +246,18 @@ public final class DemoCommand implements Callable<Integer> {
       ReplicaStatus ref = s.get(0);
       if (ref != null && ref.view() != lastView) {
         if (lastView >= 0) {
+          viewChanges += ref.view() - lastView;
           boolean removal = killed && viewChangeSeenNanos == 0 && !ref.isActive(kill);
-          event(start, "view " + ref.view() + ": active " + active(ref) + (removal
-              ? " (replica " + kill + " suspected and removed)" : ""));
+          if (ref.activeSet() != lastActive || removal) {
+            event(start, "view " + ref.view() + ": active " + active(ref) + (removal
+                ? " (replica " + kill + " suspected and removed)" : ""));
+          }
           if (removal) {
             viewChangeSeenNanos = now;
           }
         }
         lastView = ref.view();
+        lastActive = ref.activeSet();
       } else if (ref != null && killed && viewChangeSeenNanos == 0 && !ref.isActive(kill)) {
         viewChangeSeenNanos = now;
         event(start, "view " + ref.view() + ": active " + active(ref) + " (replica " + kill + " is out of the active set)");
@@ -274,7 +292,7 @@ public final class DemoCommand implements Callable<Integer> {
     event(start, "load stopped" + (drained ? "" : " (some commands still outstanding after 15 s)"));
     // The restarted replica must be back before the state can be compared.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!rejoined && System.nanoTime() < deadline) {
+    while (!rejoined && System.nanoTime() < deadline && cluster.replica(kill).isAlive()) {
       List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofSeconds(1));
       ReplicaStatus ref = s.get(0);
       ReplicaStatus k = s.get(kill);
@@ -307,7 +325,8 @@ public final class DemoCommand implements Callable<Integer> {
         viewChangeSeenNanos == 0 ? "no view change seen" : String.format(Locale.ROOT, "seen removed by a view change %.1f s later",
             (viewChangeSeenNanos - killedNanos) / 1e9),
         (restartedNanos - start) / 1e9, rejoined ? "rejoined" : "NOT rejoined");
-    o.printf("  synchrony    %d violations (rounds that ended on the round timeout, per missing member)%n", violations);
+    o.printf("  synchrony    %d violations (a round that ended on the round timeout, per missing member); %d view"
+        + " changes seen from replica 0 (only changes of the active set are printed above)%n", violations, viewChanges);
     o.println("  state        " + v.message);
     if (history != null) {
       o.println("  history      " + writer.lines() + " operations in " + history);
@@ -377,10 +396,12 @@ public final class DemoCommand implements Callable<Integer> {
           + d.get(0).sha256().substring(0, 16) + "…, unchanged across samples at executed rounds " + rounds
           + " (no sample caught all at the same round; no commands were running); " + bankText);
     }
-    StringBuilder b = new StringBuilder("replicas DIFFER: ");
-    for (StateDigest x : d) {
-      b.append(x == null ? "no answer" : "replica " + x.replicaId() + " " + x.sha256().substring(0, 16) + "… at round "
-          + x.executedRound()).append("; ");
+    boolean answered = d.stream().allMatch(x -> x != null);
+    StringBuilder b = new StringBuilder(answered ? "replicas DIFFER: " : "not every replica answered: ");
+    for (int i = 0; i < d.size(); i++) {
+      StateDigest x = d.get(i);
+      b.append("replica ").append(i).append(x == null ? " no answer" : " " + x.sha256().substring(0, 16)
+          + "… at round " + x.executedRound()).append("; ");
     }
     return new Verification(false, b + bankText);
   }

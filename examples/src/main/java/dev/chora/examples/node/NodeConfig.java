@@ -197,13 +197,22 @@ public final class NodeConfig {
     return full;
   }
 
-  /** Fails with a clear message if {@code host:port} cannot be bound now (TCP or UDP as the transport uses). */
+  /**
+   * Fails with a clear message if {@code host:port} cannot be bound now (TCP or UDP as the
+   * transport uses). Not checked with a shared Aeron media driver, which binds the port itself.
+   */
   public static void checkPortFree(Config full) {
     String host = full.hasPath("pekko.remote.artery.bind.hostname")
         && !full.getString("pekko.remote.artery.bind.hostname").isEmpty()
         ? full.getString("pekko.remote.artery.bind.hostname") : full.getString("pekko.remote.artery.canonical.hostname");
     int port = full.getInt("pekko.remote.artery.canonical.port");
     boolean udp = full.getString("pekko.remote.artery.transport").startsWith("aeron");
+    if (udp && !full.getBoolean("pekko.remote.artery.advanced.aeron.embedded-media-driver")) {
+      // A shared media driver owns the UDP sockets of all its clients, and keeps a crashed
+      // client's socket open until its liveness timeout: a restarted node reuses it through the
+      // same driver. Binding it here would wrongly refuse that restart.
+      return;
+    }
     try {
       InetAddress address = InetAddress.getByName(host);
       if (udp) {

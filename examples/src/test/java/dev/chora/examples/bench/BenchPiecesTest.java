@@ -110,7 +110,10 @@ class BenchPiecesTest {
         return new ClosedLoop.Op("put", "k" + i, "v", f);
       }, history, "w");
       loop.start(4);
-      Thread.sleep(300);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while ((loop.ok() < 100 || loop.timedOut() == 0) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
       assertTrue(loop.stopAndDrain(5_000));
       long ok = loop.ok();
       long info = loop.timedOut();

@@ -1,0 +1,188 @@
+package dev.chora.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.chora.examples.node.NodeConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input gives one clear line and exit code 2; node files become the documented configuration. */
+class CliTest {
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cli = ChoraCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static final String REPLICAS =
+      "chora.replicas = [\"pekko://chora@127.0.0.1:25601\", \"pekko://chora@127.0.0.1:25602\", "
+          + "\"pekko://chora@127.0.0.1:25603\"]\n";
+
+  Path file(String name, String text) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void unknownFlagsAndImpossibleValuesExitTwo() {
+    Run r = run("bench", "--bogus");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
+    r = run("bench", "--in-flight", "1,0", "--replicas", "4", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--in-flight 0") && r.err().contains("--replicas 4"), r.err());
+    r = run("bench", "--duration", "soon");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("'soon' is not a duration"), r.err());
+    r = run("bench", "--transport", "carrier-pigeon", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("unknown transport"), r.err());
+    r = run("bench", "--round-timeout", "1ms", "--min-round-interval", "2ms", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
+    r = run("demo", "--duration", "2s");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("at least 10s"), r.err());
+    r = run("demo", "--kill", "0");
+    assertEquals(2, r.code());
+    r = run("nonsense");
+    assertEquals(2, r.code());
+  }
+
+  @Test
+  void nodeHelpShowsAnExampleFile() {
+    Run r = run("node", "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("replica-id = 1") && r.out().contains("pekko://chora@10.0.0.2:25520"), r.out());
+  }
+
+  @Test
+  void badConfigFilesExitTwoNamingTheProblem() throws Exception {
+    Run r = run("node", "--config", dir.resolve("missing.conf").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("missing.conf does not exist"), r.err());
+
+    Path broken = file("broken.conf", "chora.replica-id = 1\nchora.replicas = [\n");
+    r = run("node", "--config", broken.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("broken.conf"), r.err());
+
+    Path noId = file("no-id.conf", REPLICAS);
+    r = run("node", "--config", noId.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("set chora.replica-id"), r.err());
+
+    Path badId = file("bad-id.conf", "chora.replica-id = 3\n" + REPLICAS);
+    r = run("node", "--config", badId.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("chora.replica-id = 3 is not an id"), r.err());
+
+    Path two = file("two.conf", "chora.replica-id = 0\nchora.replicas = [\"pekko://chora@127.0.0.1:1\", "
+        + "\"pekko://chora@127.0.0.1:2\"]\n");
+    r = run("node", "--config", two.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("chora.protocol / chora.replicas"), r.err());
+
+    Path wrongSystem = file("sys.conf", "chora.replica-id = 0\nchora.replicas = [\"pekko://other@127.0.0.1:1\", "
+        + "\"pekko://chora@127.0.0.1:2\", \"pekko://chora@127.0.0.1:3\"]\n");
+    r = run("node", "--config", wrongSystem.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("names actor system \"other\""), r.err());
+
+    Path badTransport = file("t.conf", "chora.replica-id = 0\n" + REPLICAS + "node.transport = smoke\n");
+    r = run("node", "--config", badTransport.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("node.transport"), r.err());
+
+    Path badProtocol = file("p.conf", "chora.replica-id = 0\n" + REPLICAS + "chora.protocol.round-timeout = 0ms\n");
+    r = run("node", "--config", badProtocol.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("round-timeout"), r.err());
+  }
+
+  @Test
+  void aPortInUseExitsTwoBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      int port = taken.getLocalPort();
+      Path f = file("busy.conf", "chora.replica-id = 0\nchora.replicas = [\"pekko://chora@127.0.0.1:" + port
+          + "\", \"pekko://chora@127.0.0.1:2\", \"pekko://chora@127.0.0.1:3\"]\nnode.transport = tcp\n");
+      Run r = run("node", "--config", f.toString());
+      assertEquals(2, r.code());
+      assertTrue(r.err().contains("TCP port 127.0.0.1:" + port + " is not free"), r.err());
+    }
+  }
+
+  @Test
+  void nodeFileBecomesAClusterReplicaConfiguration() throws Exception {
+    Path f = file("n1.conf", "chora.replica-id = 1\n" + REPLICAS + "chora.protocol.round-timeout = 7ms\n"
+        + "node.transport = aeron-embedded\npekko.cluster.split-brain-resolver.stable-after = 9s\n");
+    Config c = NodeConfig.fromFile(f);
+    assertEquals("cluster", c.getString("pekko.actor.provider"));
+    assertEquals("127.0.0.1", c.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(25602, c.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals("aeron-udp", c.getString("pekko.remote.artery.transport"));
+    assertEquals(List.of("pekko://chora@127.0.0.1:25601"), c.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals(List.of("chora-replica"), c.getStringList("pekko.cluster.roles"));
+    assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+        c.getString("pekko.cluster.downing-provider-class"));
+    assertEquals("keep-majority", c.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(Duration.ofSeconds(9), c.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertEquals(Duration.ofMillis(7), c.getDuration("chora.protocol.round-timeout"));
+    assertEquals(1, c.getInt("chora.replica-id"));
+    assertEquals(false, c.getBoolean("chora.restarted"));
+
+    // A restarted replica 0 joins the others instead of founding a cluster of its own.
+    Config r0 = NodeConfig.build(ConfigFactory.parseString(REPLICAS), 0,
+        ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas"), true);
+    assertEquals(List.of("pekko://chora@127.0.0.1:25602", "pekko://chora@127.0.0.1:25603"),
+        r0.getStringList("pekko.cluster.seed-nodes"));
+    assertTrue(r0.getBoolean("chora.restarted"));
+
+    // A client node: no role, its own address.
+    Config client = NodeConfig.build(ConfigFactory.parseString(REPLICAS + "node.hostname = \"127.0.0.1\"\n"
+        + "node.port = 25999\n"), -1, ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas"), false);
+    assertEquals(List.of(), client.getStringList("pekko.cluster.roles"));
+    assertEquals(-1, client.getInt("chora.replica-id"));
+    assertEquals(25999, client.getInt("pekko.remote.artery.canonical.port"));
+    assertThrows(CliException.class, () -> NodeConfig.build(ConfigFactory.parseString(REPLICAS), -1,
+        ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas"), false));
+  }
+
+  @Test
+  void durations() {
+    DurationConverter c = new DurationConverter();
+    assertEquals(Duration.ofSeconds(30), c.convert("30s"));
+    assertEquals(Duration.ofSeconds(30), c.convert("30"));
+    assertEquals(Duration.ofMillis(500), c.convert("500ms"));
+    assertEquals(Duration.ofMinutes(2), c.convert("2m"));
+    assertEquals(Duration.ofMillis(1500), c.convert("1.5s"));
+    assertEquals(Duration.ofNanos(250_000), c.convert("250us"));
+    assertEquals("250us", DurationConverter.hocon(Duration.ofNanos(250_000)));
+    assertThrows(CommandLine.TypeConversionException.class, () -> c.convert("-1s"));
+  }
+}
