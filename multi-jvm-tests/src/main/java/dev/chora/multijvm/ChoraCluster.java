@@ -295,6 +295,9 @@ public final class ChoraCluster implements AutoCloseable {
     // Artery waits this long for its inbound Aeron channel (default 3 s): too short on a loaded machine.
     h.append("pekko.remote.artery.bind.bind-timeout = 30s\n");
     h.append("pekko.cluster.seed-nodes = [\"").append(seedAddress).append("\"]\n");
+    // A restarted node's first join only makes the cluster remove its old incarnation; the join is
+    // retried after this (default 10 s, which would dominate every restart).
+    h.append("pekko.cluster.retry-unsuccessful-join-after = 2s\n");
     h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
     h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
     h.append("pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
@@ -745,7 +748,8 @@ public final class ChoraCluster implements AutoCloseable {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  static void log(String line) {
+  /** A timestamped line on the test JVM's output, as the kit logs its own steps. */
+  public static void log(String line) {
     System.out.println(LocalTime.now() + " [chora multi-jvm] " + line);
     System.out.flush();
   }

@@ -1,0 +1,362 @@
+package dev.chora.multijvm.faults;
+
+import dev.chora.multijvm.ChoraCluster;
+import dev.chora.multijvm.ChoraNode;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The fault scenarios, each under concurrent load with a history, ending with {@link Checks}: used
+ * once each by the CI subset ({@code FaultsTest}) and repeatedly, for N = 3 and 5, by the campaign.
+ */
+final class Faults {
+  private Faults() {}
+
+  /** Load shape: small enough for two cores shared with N + 2 JVMs, enough to keep every replica proposing. */
+  static final int KV_CLIENTS = 6;
+  static final int BANK_CLIENTS = 2;
+  static final int KEYS = 12;
+  static final int ACCOUNTS = 8;
+  static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
+
+  /** What one scenario run measured. Times in ms, throughput in ok operations per second. */
+  record Report(String scenario, int n, Checks.Verdict verdict, double failoverMs, double rejoinMs,
+      double okPerSecBefore, double okPerSecDuring, double okPerSecAfter, double seconds) {
+
+    String line() {
+      return String.format(Locale.ROOT, "%-22s N=%d  %5d ops (%d ok, %d fail, %d unknown)  ok/s before %.0f, during"
+          + " %.0f, after %.0f  failover %s  rejoin %s  %.1f s", scenario, n, verdict.ops(), verdict.ok(),
+          verdict.failed(), verdict.unknown(), okPerSecBefore, okPerSecDuring, okPerSecAfter,
+          Double.isNaN(failoverMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", failoverMs),
+          Double.isNaN(rejoinMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", rejoinMs), seconds);
+    }
+  }
+
+  /** Shared by every scenario: the load, the fault's window, and the checks at the end. */
+  private static final class Run implements AutoCloseable {
+    final ChoraCluster cluster;
+    final String name;
+    final Workload load;
+    final long startNs = System.nanoTime();
+    long faultNs;
+    long healNs;
+    long killNs;
+    long afterKillNs;
+    double rejoinMs = Double.NaN;
+
+    Run(ChoraCluster cluster, String name, long seed) throws Exception {
+      this.cluster = cluster;
+      this.name = name;
+      this.load = new Workload(cluster, name, KEYS, ACCOUNTS, OP_TIMEOUT);
+      load.openAccounts();
+      load.start(KV_CLIENTS, BANK_CLIENTS, seed);
+    }
+
+    void fault() {
+      faultNs = System.nanoTime();
+    }
+
+    void healed() {
+      healNs = System.nanoTime();
+    }
+
+    /** Restarts {@code node} with its state lost and waits until every live replica has it active again. */
+    void restartAndRejoin(ChoraNode node) throws Exception {
+      long t0 = System.nanoTime();
+      node.restart();
+      cluster.awaitAllActive(Duration.ofSeconds(90));
+      rejoinMs = (System.nanoTime() - t0) / 1e6;
+    }
+
+    Report finish(String scenario) throws Exception {
+      load.stop();
+      long stopNs = System.nanoTime();
+      Checks.Verdict v = Checks.verify(cluster, load, name);
+      List<History.Op> ops = load.history().ops();
+      double failover = killNs == 0 ? Double.NaN : failoverMillis(ops, killNs, afterKillNs == 0 ? stopNs : afterKillNs);
+      long heal = healNs == 0 ? stopNs : healNs;
+      Report r = new Report(scenario, cluster.size(), v, failover, rejoinMs,
+          okPerSec(ops, startNs, faultNs == 0 ? stopNs : faultNs),
+          faultNs == 0 ? Double.NaN : okPerSec(ops, faultNs, heal), okPerSec(ops, heal, stopNs),
+          (System.nanoTime() - startNs) / 1e9);
+      ChoraCluster.log("RESULT " + r.line());
+      return r;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      load.close();
+    }
+  }
+
+  /** Between scenarios: links healed, every replica running (a dead one restarted, state lost), all active. */
+  static void restore(ChoraCluster c) throws Exception {
+    c.heal();
+    for (ChoraNode n : c.nodes()) {
+      if (!n.isAlive()) {
+        n.restart();
+      }
+    }
+    c.awaitAllActive(Duration.ofSeconds(90));
+  }
+
+  // ---- the scenarios --------------------------------------------------------------------------
+
+  /** kill -9 of one replica; once it has restarted (state lost) and rejoined, kill -9 of a second. */
+  static Report killOneThenAnother(ChoraCluster c, String name, int first, int second, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_500);
+      run.fault();
+      run.killNs = System.nanoTime();
+      c.node(first).kill();
+      sleep(2_500);
+      run.afterKillNs = System.nanoTime();
+      run.restartAndRejoin(c.node(first));
+      run.healed();
+      sleep(1_500);
+      c.node(second).kill();
+      sleep(2_500);
+      return run.finish("kill-one-then-another");
+    }
+  }
+
+  /** kill -9 of one active replica under load; the report's failover is the time until commits resumed. */
+  static Report killOne(ChoraCluster c, String name, int victim, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      run.killNs = System.nanoTime();
+      c.node(victim).kill();
+      sleep(2_000);
+      run.afterKillNs = System.nanoTime();
+      run.healed();
+      return run.finish("kill-one");
+    }
+  }
+
+  /** SIGSTOP of one replica for {@code pause}, then SIGCONT: it must not act on its stale view. */
+  static Report pauseAndResume(ChoraCluster c, String name, int victim, Duration pause, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.node(victim).pause();
+      sleep(pause.toMillis());
+      c.node(victim).resume();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("pause-resume");
+    }
+  }
+
+  /** A minority (f replicas) cut off from the rest, both ways, then healed. */
+  static Report minorityPartition(ChoraCluster c, String name, List<Integer> minority, Duration length, long seed)
+      throws Exception {
+    List<Integer> majority = others(c, minority);
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.partition(minority, majority);
+      sleep(length.toMillis());
+      c.heal();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("minority-partition");
+    }
+  }
+
+  /**
+   * The old active set split: first a minority {@code a} is cut off (a view change removes it);
+   * then, without healing first, the cut moves to isolate a different minority {@code b} (which
+   * was in the new active set), so the replica that must rejoin and the one that must leave swap.
+   */
+  static Report activeSetSplit(ChoraCluster c, String name, List<Integer> a, List<Integer> b, Duration each, long seed)
+      throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.partition(a, others(c, a));
+      sleep(each.toMillis());
+      c.heal();
+      c.partition(b, others(c, b));
+      sleep(each.toMillis());
+      c.heal();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("active-set-split");
+    }
+  }
+
+  /** A one-way partition: {@code from}'s messages to {@code to} are lost, the other way works. */
+  static Report oneWayPartition(ChoraCluster c, String name, int from, int to, Duration length, long seed)
+      throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.blackholeOneWay(from, to);
+      sleep(length.toMillis());
+      c.heal();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("one-way-partition");
+    }
+  }
+
+  /** Flapping links: the links of one replica drop whole periods at random, then heal. */
+  static Report flappingLinks(ChoraCluster c, String name, int victim, Duration length, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      for (int other : others(c, List.of(victim))) {
+        c.lossyLink(victim, other, 0.3, Duration.ofMillis(50), seed + other);
+      }
+      sleep(length.toMillis());
+      c.heal();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("flapping-links");
+    }
+  }
+
+  /** Restart of a replica with its state lost, under load: it rejoins by state transfer. */
+  static Report restartStateLost(ChoraCluster c, String name, int victim, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_500);
+      run.fault();
+      run.restartAndRejoin(c.node(victim));
+      run.healed();
+      sleep(1_500);
+      return run.finish("restart-state-lost");
+    }
+  }
+
+  /** A slow replica: stopped {@code stopMs} of every {@code periodMs} (CPU starvation, GC thrashing). */
+  static Report slowNode(ChoraCluster c, String name, int victim, Duration length, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.node(victim).slowDown(Duration.ofMillis(40), Duration.ofMillis(120));
+      sleep(length.toMillis());
+      c.node(victim).normalSpeed();
+      run.healed();
+      c.awaitAllActive(Duration.ofSeconds(60));
+      sleep(1_500);
+      return run.finish("slow-node");
+    }
+  }
+
+  /** A clean leave of a replica (it leaves the Pekko cluster and exits), then its return with state lost. */
+  static Report leaveAndReturn(ChoraCluster c, String name, int victim, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      c.node(victim).leave(Duration.ofSeconds(30));
+      sleep(2_000);
+      run.restartAndRejoin(c.node(victim));
+      run.healed();
+      sleep(1_500);
+      return run.finish("leave-and-return");
+    }
+  }
+
+  /**
+   * Garbage on the wire: random and truncated datagrams to a replica's aeron-udp port (owned by
+   * the shared media driver), under load; the node must keep serving.
+   */
+  static Report garbageDatagrams(ChoraCluster c, String name, int victim, int datagrams, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed); DatagramSocket socket = new DatagramSocket()) {
+      sleep(2_000);
+      run.fault();
+      Random random = new Random(seed);
+      InetAddress host = InetAddress.getByName("127.0.0.1");
+      for (int i = 0; i < datagrams; i++) {
+        byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 64 : 1400)];
+        random.nextBytes(junk);
+        if (i % 3 == 0 && junk.length >= 8) {
+          // an Aeron-looking header: frame length and version/flags/type of a data frame, then junk
+          junk[0] = (byte) junk.length;
+          junk[1] = 0;
+          junk[2] = 0;
+          junk[3] = 0;
+          junk[4] = 0;
+          junk[5] = (byte) 0xC0;
+          junk[6] = 1;
+          junk[7] = 0;
+        }
+        socket.send(new DatagramPacket(junk, junk.length, host, c.node(victim).port()));
+        if (i % 100 == 0) {
+          sleep(10);
+        }
+      }
+      run.healed();
+      sleep(2_000);
+      return run.finish("garbage-datagrams");
+    } catch (IOException e) {
+      throw new IllegalStateException("sending datagrams", e);
+    }
+  }
+
+  // ---- measures -----------------------------------------------------------------------------------
+
+  /**
+   * From the kill until commits resumed at the others: the end of the longest gap between two
+   * successful completions after the kill and before {@code untilNs} (the next fault; under load,
+   * completions are continuous except while no round can commit), minus the kill time.
+   */
+  static double failoverMillis(List<History.Op> ops, long killNs, long untilNs) {
+    List<Long> done = new ArrayList<>();
+    for (History.Op o : ops) {
+      if (o.ok() && o.completeNs() >= killNs && o.completeNs() < untilNs) {
+        done.add(o.completeNs());
+      }
+    }
+    done.sort(Long::compare);
+    if (done.isEmpty()) {
+      return Double.NaN;
+    }
+    long prev = killNs;
+    long bestGap = -1;
+    long resumed = done.get(0);
+    for (long t : done) {
+      if (t - prev > bestGap) {
+        bestGap = t - prev;
+        resumed = t;
+      }
+      prev = t;
+    }
+    return (resumed - killNs) / 1e6;
+  }
+
+  static double okPerSec(List<History.Op> ops, long fromNs, long toNs) {
+    if (toNs <= fromNs) {
+      return Double.NaN;
+    }
+    long n = ops.stream().filter(o -> o.ok() && o.completeNs() >= fromNs && o.completeNs() < toNs).count();
+    return n / ((toNs - fromNs) / 1e9);
+  }
+
+  static List<Integer> others(ChoraCluster c, List<Integer> ids) {
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < c.size(); i++) {
+      if (!ids.contains(i)) {
+        rest.add(i);
+      }
+    }
+    return rest;
+  }
+
+  static void sleep(long ms) throws InterruptedException {
+    Thread.sleep(ms);
+  }
+}

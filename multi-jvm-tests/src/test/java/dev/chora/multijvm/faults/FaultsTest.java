@@ -1,0 +1,79 @@
+package dev.chora.multijvm.faults;
+
+import dev.chora.multijvm.ChoraCluster;
+import dev.chora.multijvm.ChoraClusterExtension;
+import dev.chora.multijvm.ChoraNode;
+import dev.chora.multijvm.ExamplesSetup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The CI subset of the fault tests: one run of each kind, N = 3, over aeron-udp with a shared media
+ * driver, each under concurrent load with a Jepsen-style history and the checks of {@link Checks}.
+ * One cluster serves the class; before each test every replica runs and is active (a replica a
+ * previous test killed is restarted with its state lost). The full campaign is
+ * {@code FaultCampaignTest}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FaultsTest {
+
+  @RegisterExtension
+  static final ChoraClusterExtension CLUSTER = ChoraClusterExtension.of(ExamplesSetup.class, b -> b.replicas(3));
+
+  private static final StringBuilder REPORT = new StringBuilder();
+
+  @BeforeEach
+  void everyReplicaRunsAndIsActive() throws Exception {
+    ChoraCluster c = CLUSTER.get();
+    c.heal();
+    for (ChoraNode n : c.nodes()) {
+      if (!n.isAlive()) {
+        n.restart();
+      }
+    }
+    c.awaitAllActive(Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void printReport() {
+    ChoraCluster.log("fault tests (CI subset):\n" + REPORT);
+  }
+
+  private static void report(Faults.Report r) {
+    REPORT.append("  ").append(r.line()).append('\n');
+  }
+
+  @Test
+  @Order(1)
+  void killOneReplicaThenASecondOnceTheFirstRejoined() throws Exception {
+    report(Faults.killOneThenAnother(CLUSTER.get(), "kill-kill", 1, 2, 11));
+  }
+
+  @Test
+  @Order(2)
+  void pauseOneReplicaForSecondsThenResume() throws Exception {
+    report(Faults.pauseAndResume(CLUSTER.get(), "pause", 2, Duration.ofSeconds(5), 12));
+  }
+
+  @Test
+  @Order(3)
+  void isolateAMinorityThenHeal() throws Exception {
+    report(Faults.minorityPartition(CLUSTER.get(), "partition", List.of(0), Duration.ofSeconds(5), 13));
+  }
+
+  @Test
+  @Order(4)
+  void restartAReplicaWithItsStateLostUnderLoad() throws Exception {
+    report(Faults.restartStateLost(CLUSTER.get(), "restart", 1, 14));
+  }
+}
