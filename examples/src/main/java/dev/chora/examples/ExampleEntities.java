@@ -2,8 +2,8 @@ package dev.chora.examples;
 
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
+import dev.chora.examples.bank.BankBehavior;
 import dev.chora.examples.bank.BankCommand;
-import dev.chora.examples.bank.BankEntity;
 import dev.chora.examples.bank.BankReply;
 import dev.chora.examples.counter.Add;
 import dev.chora.examples.counter.CounterEntity;
@@ -26,7 +26,8 @@ public final class ExampleEntities {
   public static List<EntityType<?, ?>> all() {
     return List.of(
         EntityType.of(KV, id -> new KvEntity()),
-        EntityType.of(BANK, id -> new BankEntity()),
+        // The bank is an actor: a typed Behavior fed committed commands (BankEntity is the plain version).
+        EntityType.ofBehavior(BANK, BankBehavior::create),
         EntityType.of(COUNTER, id -> new CounterEntity()));
   }
 }

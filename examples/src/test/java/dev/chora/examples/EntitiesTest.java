@@ -130,6 +130,35 @@ class EntitiesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void bankAsABehaviorMatchesThePlainBankCommandForCommand() {
+    dev.chora.actors.entity.EntityType<?, ?> type = ExampleEntities.all().stream()
+        .filter(t -> t.key().equals(ExampleEntities.BANK)).findFirst().orElseThrow();
+    dev.chora.actors.entity.ReplicatedEntity<BankCommand, BankReply> actor =
+        (dev.chora.actors.entity.ReplicatedEntity<BankCommand, BankReply>) type.factory().apply("bank-1");
+    BankEntity plain = new BankEntity();
+    Random random = new Random(11);
+    for (int i = 0; i < 5; i++) {
+      BankCommand open = new BankCommand.Open("acct-" + i, 500);
+      assertEquals(plain.handle(open), actor.handle(open));
+    }
+    for (int i = 0; i < 2_000; i++) {
+      BankCommand c = random.nextInt(10) == 0 ? new BankCommand.GetTotal()
+          : new BankCommand.Transfer("acct-" + random.nextInt(5), "acct-" + random.nextInt(5), random.nextInt(400));
+      assertEquals(plain.handle(c), actor.handle(c), "command " + i + ": " + c);
+    }
+    assertArrayEquals(plain.snapshot(), actor.snapshot());
+    assertEquals(BankReply.ok(2_500), actor.handle(new BankCommand.GetTotal()));
+    // Restored from a snapshot, the actor goes on exactly as the plain bank does.
+    dev.chora.actors.entity.ReplicatedEntity<BankCommand, BankReply> restored =
+        (dev.chora.actors.entity.ReplicatedEntity<BankCommand, BankReply>) type.factory().apply("bank-1");
+    restored.restore(plain.snapshot());
+    BankCommand t = new BankCommand.Transfer("acct-0", "acct-1", 1);
+    assertEquals(plain.handle(t), restored.handle(t));
+    assertArrayEquals(plain.snapshot(), restored.snapshot());
+  }
+
+  @Test
   void counter() {
     CounterEntity c = new CounterEntity();
     assertEquals(5, c.handle(new Add(5)).value());
