@@ -1,14 +1,11 @@
 package dev.chora.examples.node;
 
 import dev.chora.examples.cli.CliException;
+import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,21 +162,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /** A port free for both TCP and UDP on 127.0.0.1 now. */
   public static int freePort() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-        int port = s.getLocalPort();
-        try (DatagramSocket d = new DatagramSocket(null)) {
-          d.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-          return port;
-        } catch (IOException e) {
-          // UDP taken: another one
-        }
-      } catch (IOException e) {
-        throw new CliException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
-      }
+    try {
+      return ArteryTransport.freePort();
+    } catch (RuntimeException e) {
+      throw new CliException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
     }
-    throw new CliException("cannot find a port free for both TCP and UDP on " + HOST);
   }
 
   @Override

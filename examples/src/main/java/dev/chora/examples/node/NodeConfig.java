@@ -158,7 +158,6 @@ public final class NodeConfig {
     if (user.hasPath("node.bind-hostname")) {
       h.append("pekko.remote.artery.bind.hostname = \"").append(user.getString("node.bind-hostname")).append("\"\n");
     }
-    h.append(transport.hocon(aeronDir));
     h.append("pekko.cluster.seed-nodes = [");
     for (int i = 0; i < seeds.size(); i++) {
       h.append(i == 0 ? "" : ", ").append('"').append(seeds.get(i)).append('"');
@@ -178,7 +177,7 @@ public final class NodeConfig {
       h.append(i == 0 ? "" : ", ").append('"').append(replicas.get(i)).append('"');
     }
     h.append("]\n");
-    Config generated = ConfigFactory.parseString(h.toString());
+    Config generated = ConfigFactory.parseString(h.toString()).withFallback(transport.settings(aeronDir));
     // The file's own settings win, except the derived identity (id, address list, restarted).
     Config full = generated.withOnlyPath("chora.replica-id")
         .withFallback(generated.withOnlyPath("chora.replicas"))

@@ -1,44 +1,45 @@
 package dev.chora.examples.node;
 
+import com.typesafe.config.Config;
+import dev.chora.transport.launch.ArteryTransport;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * How a node's Artery talks to the others: {@code tcp}, {@code aeron-udp} with a media driver
- * embedded in the JVM, or {@code aeron-udp} through a media driver shared by every JVM of the host
- * (started separately; its directory in {@code node.aeron-dir}).
+ * How a node's Artery talks to the others: {@code tcp}, {@code aeron-embedded} (aeron-udp with a
+ * media driver inside the JVM) or {@code aeron-shared} (aeron-udp through the media driver shared
+ * by every JVM of the host, started separately; its directory in {@code node.aeron-dir}). The
+ * settings are chora-transport's {@link ArteryTransport} ones, the same the transport probe and
+ * the multi-JVM tests use, except the address: a node file names its own host and port.
  */
 public enum Transport {
-  TCP("tcp"), AERON_EMBEDDED("aeron-embedded"), AERON_SHARED("aeron-shared");
+  TCP(ArteryTransport.Kind.TCP), AERON_EMBEDDED(ArteryTransport.Kind.AERON_EMBEDDED),
+  AERON_SHARED(ArteryTransport.Kind.AERON_SHARED);
 
-  private final String cliName;
+  private final ArteryTransport.Kind kind;
 
-  Transport(String cliName) {
-    this.cliName = cliName;
+  Transport(ArteryTransport.Kind kind) {
+    this.kind = kind;
   }
 
   public String cliName() {
-    return cliName;
+    return kind.label();
   }
 
   public static Transport parse(String s) {
     for (Transport t : values()) {
-      if (t.cliName.equals(s.toLowerCase(Locale.ROOT).trim())) {
+      if (t.cliName().equals(s.toLowerCase(Locale.ROOT).trim())) {
         return t;
       }
     }
     throw new IllegalArgumentException("unknown transport \"" + s + "\": use tcp, aeron-embedded or aeron-shared");
   }
 
-  /** The Artery settings for this transport (aeronDir only for {@link #AERON_SHARED}). */
-  public String hocon(String aeronDir) {
-    return switch (this) {
-      case TCP -> "pekko.remote.artery.transport = tcp\n";
-      case AERON_EMBEDDED -> "pekko.remote.artery.transport = aeron-udp\n"
-          + "pekko.remote.artery.advanced.aeron.embedded-media-driver = on\n";
-      case AERON_SHARED -> "pekko.remote.artery.transport = aeron-udp\n"
-          + "pekko.remote.artery.advanced.aeron.embedded-media-driver = off\n"
-          + "pekko.remote.artery.advanced.aeron.aeron-dir = \"" + aeronDir.replace("\\", "\\\\").replace("\"", "\\\"")
-          + "\"\n";
-    };
+  /** The Artery settings for this transport without the address (aeronDir only for {@link #AERON_SHARED}). */
+  public Config settings(String aeronDir) {
+    int level = this == AERON_EMBEDDED ? ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL : ArteryTransport.SHARED_IDLE_CPU_LEVEL;
+    return ArteryTransport.of(kind, aeronDir == null ? null : Path.of(aeronDir), 0, level)
+        .withoutPath("pekko.remote.artery.canonical")
+        .withoutPath("pekko.remote.artery.bind");
   }
 }
