@@ -65,6 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
   private final PrintStream o = System.out;
   private final boolean tty = System.console() != null;
   private volatile String progress = "";
+  /** When the demo started: every printed time is relative to it. */
+  private long t0;
 
   private void validate() {
     List<String> problems = new ArrayList<>();
@@ -101,8 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** An event on its own line, above the live progress line. */
-  private synchronized void event(long startNanos, String text) {
-    o.printf(Locale.ROOT, "%s[%3.0fs] %s%n", tty ? "\r\033[K" : "", (System.nanoTime() - startNanos) / 1e9, text);
+  private synchronized void event(long ignored, String text) {
+    o.printf(Locale.ROOT, "%s[%3.0fs] %s%n", tty ? "\r\033[K" : "", (System.nanoTime() - t0) / 1e9, text);
     if (tty) {
       o.print(progress);
     }
@@ -139,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
     HistoryWriter writer = history == null ? null : new HistoryWriter(history);
     ActorSystem<Void> system = null;
     try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)) {
-      long t0 = System.nanoTime();
+      t0 = System.nanoTime();
       cluster.start();
       event(t0, "replicas ready: " + String.join(", ", cluster.addresses()));
       Config user = ConfigFactory.parseString(cluster.clientNodeFile(LocalCluster.freePort())
@@ -178,6 +180,8 @@ public final class DemoCommand implements Callable<Integer> {
     long killAt = start + (long) (duration.toNanos() * 0.3);
     long restartAt = start + (long) (duration.toNanos() * 0.6);
     long end = start + duration.toNanos();
+    long latestEnd = end + TimeUnit.SECONDS.toNanos(30);
+    boolean extending = false;
     loop.start(clients);
     event(start, "load started: " + clients + " clients (key-value put/get/cas/delete, bank transfers, total checks)");
     boolean killed = false;
@@ -198,7 +202,13 @@ public final class DemoCommand implements Callable<Integer> {
     while (true) {
       long now = System.nanoTime();
       if (now >= end) {
-        break;
+        if (rejoined || now >= latestEnd || !restarted) {
+          break;
+        }
+        if (!extending) {
+          extending = true;
+          event(start, "load goes on until replica " + kill + " has rejoined (at most 30 s more)");
+        }
       }
       Thread.sleep(Math.max(1, Math.min(1000, (tick + 1_000_000_000L - now) / 1_000_000)));
       now = System.nanoTime();
@@ -276,7 +286,7 @@ public final class DemoCommand implements Callable<Integer> {
       progress(String.format(Locale.ROOT,
           "[%3.0fs] %6.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  rounds/s %5.0f  violations %5d  view %s  replicas %s"
               + "  timeouts %d  total-check failures %d",
-          (now - start) / 1e9, (ops - lastOps) / ((now - tick) / 1e9), h.percentileMillis(0.5),
+          (now - t0) / 1e9, (ops - lastOps) / ((now - tick) / 1e9), h.percentileMillis(0.5),
           h.percentileMillis(0.99), rated == 0 ? 0 : rounds / rated, violations,
           ref == null ? "?" : ref.view() + " " + active(ref), states(s), loop.timedOut(),
           workload.invariantViolations()));
