@@ -93,6 +93,12 @@ public final class ChoraCluster implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Asks every node at once (status, digest): one thread per node at most. */
+  private final java.util.concurrent.ExecutorService queries = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "chora-multijvm-query");
+    t.setDaemon(true);
+    return t;
+  });
   private MediaDriverProcess mediaDriver;
   private ActorSystem<Void> system;
   private ServerSocket controlServer;
@@ -444,6 +450,7 @@ public final class ChoraCluster implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    queries.shutdownNow();
     for (ChoraNode node : nodes) {
       try {
         node.destroy();
@@ -560,14 +567,16 @@ public final class ChoraCluster implements AutoCloseable {
 
   // ---- state checks ---------------------------------------------------------------------------
 
-  /** The status of every live replica, by id. */
+  /** The status of every live replica, by id, asked of all at the same time. */
   public Map<Integer, ReplicaStatus> statuses() {
-    Map<Integer, ReplicaStatus> m = new TreeMap<>();
+    Map<Integer, CompletableFuture<ReplicaStatus>> asked = new TreeMap<>();
     for (ChoraNode n : nodes) {
       if (n.isConnected()) {
-        m.put(n.id(), n.status());
+        asked.put(n.id(), CompletableFuture.supplyAsync(n::status, queries));
       }
     }
+    Map<Integer, ReplicaStatus> m = new TreeMap<>();
+    asked.forEach((id, f) -> m.put(id, f.join()));
     return m;
   }
 
@@ -638,7 +647,7 @@ public final class ChoraCluster implements AutoCloseable {
     Map<Integer, CompletableFuture<StateDigest>> asked = new TreeMap<>();
     for (ChoraNode n : nodes) {
       if (n.isConnected()) {
-        asked.put(n.id(), CompletableFuture.supplyAsync(n::digest, scheduler));
+        asked.put(n.id(), CompletableFuture.supplyAsync(n::digest, queries));
       }
     }
     Map<Integer, StateDigest> m = new TreeMap<>();
