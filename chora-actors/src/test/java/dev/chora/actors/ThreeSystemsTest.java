@@ -200,9 +200,7 @@ class ThreeSystemsTest {
       for (int s = 1; s <= 100; s++) {
         long seq = s;
         byte[] command = ("key-" + (s % 17) + "=" + client + ":" + s).getBytes(StandardCharsets.UTF_8);
-        chain = chain.thenCompose(r -> AskPattern.<Object, ClientReply>ask(replicas.get(replica),
-            replyTo -> new ReplicaActor.Submit(new Request(client, seq, command), replyTo),
-            Duration.ofSeconds(20), systems.get(replica).scheduler()).toCompletableFuture());
+        chain = chain.thenCompose(r -> submitUntilOk(replica, new Request(client, seq, command), 0));
       }
       writes.add(chain);
     }
@@ -228,6 +226,18 @@ class ThreeSystemsTest {
     assertEquals(d0.sha256(), d2.sha256());
     assertEquals(((KeyValue) machines.get(0)).map, ((KeyValue) machines.get(1)).map);
     assertEquals(17, ((KeyValue) machines.get(0)).map.size());
+  }
+
+  /** Submits until OK, moving to the next replica after a refusal (e.g. NOT_ACTIVE in a view change). */
+  CompletableFuture<ClientReply> submitUntilOk(int replica, Request request, int attempt) {
+    return AskPattern.<Object, ClientReply>ask(replicas.get(replica),
+        replyTo -> new ReplicaActor.Submit(request, replyTo), Duration.ofSeconds(20),
+        systems.get(replica).scheduler()).toCompletableFuture().thenCompose(reply -> {
+          if (reply.status() == ClientReply.Status.OK || attempt > 100) {
+            return CompletableFuture.completedFuture(reply);
+          }
+          return submitUntilOk((replica + 1) % replicas.size(), request, attempt + 1);
+        });
   }
 
   @Test

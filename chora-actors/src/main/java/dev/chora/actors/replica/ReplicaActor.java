@@ -12,6 +12,10 @@ import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.SlotTransfer;
+import dev.chora.runtime.message.StartView;
+import dev.chora.runtime.message.StateTransfer;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
@@ -63,6 +67,13 @@ public final class ReplicaActor {
   /** Cluster role every replica member carries; a member with it must be listed in chora.replicas. */
   public static final String ROLE = "chora-replica";
 
+  /**
+   * The child that receives a peer's bulky messages (state and slot transfers, view-change
+   * decisions) and hands them to the replica. Its path is Artery's large-message destination, so
+   * up to a mebibyte of transfer never waits in front of, or behind, the rounds' small messages.
+   */
+  public static final String TRANSFER_CHILD = "transfer";
+
   /** Resolved gateway paths kept at most; a client node's path is resolved once, not per batch. */
   private static final int GATEWAY_CACHE = 4096;
 
@@ -86,6 +97,7 @@ public final class ReplicaActor {
     private final ReplicaCore core;
     private final List<String> peerPaths;
     private final ActorRef<Object>[] peers;
+    private final ActorRef<Object>[] peerTransfers;
     private final ActorRef<ExecutorActor.Work> executor;
     private final ReplyRoutes routes;
     private final ReplyRoutes.Sink replies;
@@ -99,6 +111,8 @@ public final class ReplicaActor {
     private long lastPublished;
     private long droppedLogged;
     private long lastDropLogNanos;
+    private long viewChangesUnlogged;
+    private long lastViewLogNanos;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
     Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
@@ -106,6 +120,12 @@ public final class ReplicaActor {
       this.ctx = ctx;
       this.peerPaths = peerPaths;
       this.peers = new ActorRef[config.replicas()];
+      this.peerTransfers = new ActorRef[config.replicas()];
+      // Bulky protocol messages arrive through a child on Artery's large-message stream (see send).
+      ctx.spawn(Behaviors.receive(Object.class).onAnyMessage(m -> {
+        ctx.getSelf().tell(m);
+        return Behaviors.same();
+      }).build(), TRANSFER_CHILD);
       this.routes = new ReplyRoutes(config.maxClients());
       this.replies = routes.newSink();
       this.executor = ctx.spawn(
@@ -281,7 +301,16 @@ public final class ReplicaActor {
 
     @Override
     public void send(int to, PeerMessage message) {
-      peer(to).tell(message);
+      if (message instanceof StateTransfer || message instanceof SlotTransfer || message instanceof DoViewChange
+          || message instanceof StartView) {
+        if (peerTransfers[to] == null) {
+          peerTransfers[to] = ActorRefResolver.get(ctx.getSystem())
+              .resolveActorRef(peerPaths.get(to) + "/" + TRANSFER_CHILD);
+        }
+        peerTransfers[to].tell(message);
+      } else {
+        peer(to).tell(message);
+      }
     }
 
     @Override
@@ -312,6 +341,17 @@ public final class ReplicaActor {
     @Override
     public void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
       routes.viewChanged(view, activeSet);
+      // View changes should be rare; a storm of them is what an operator must see, but as a few
+      // lines a second, not thousands.
+      long now = System.nanoTime();
+      viewChangesUnlogged++;
+      if (core != null && now - lastViewLogNanos > 200_000_000L) {
+        lastViewLogNanos = now;
+        ctx.getLog().info("replica {}: view {} {}, active set {} (round {}, commit index {}; {} view events since the"
+            + " last line)", core.self(), view, status, Integer.toBinaryString(activeSet), core.currentRound(),
+            core.commitIndex(), viewChangesUnlogged);
+        viewChangesUnlogged = 0;
+      }
     }
 
     @Override

@@ -127,7 +127,7 @@ public final class ChoraConfig {
     private int logWindowRounds = 512;
     private int maxTransferBytes = 1024 * 1024;
     private int maxClients = 100_000;
-    private int suspectAfterRounds = 3;
+    private int suspectAfterRounds = 10;
     private long viewChangeTimeoutNanos = 50_000_000;
     private int snapshotEveryRounds = 256;
     private int rejoinAfterRounds = 16;

@@ -51,6 +51,9 @@ public final class ReplicaCore {
 
   /** s_v of the first view. */
   static final long FIRST_ROUND = 1;
+  /** A view-change timeout doubles at most this many times in a row (16 x view-change-timeout). */
+  static final int MAX_VIEW_CHANGE_BACKOFF_SHIFT = 4;
+
   /** Idle back-off starts here and doubles up to idle-round-interval. */
   private static final long IDLE_BACKOFF_START_NANOS = 100_000;
 
@@ -93,6 +96,8 @@ public final class ReplicaCore {
   private long executedRound = FIRST_ROUND - 1;
   private long lastRoundWithRequests = FIRST_ROUND - 1;
   private long idlePaceNanos;
+  /** View changes in a row that timed out; reset when a view is installed. */
+  private int failedViewChanges;
   private boolean started;
   private long now;
 
@@ -540,8 +545,9 @@ public final class ReplicaCore {
     } else if (status == Status.VIEW_CHANGE) {
       maybeDecide();
       boolean adopting = pendingStartView != null && pendingStartView.view() == view;
-      if (!adopting && now - viewChangeStartedNanos >= config.viewChangeTimeoutNanos()) {
+      if (!adopting && now - viewChangeStartedNanos >= viewChangeTimeout()) {
         stats.viewChangeTimeouts++;
+        failedViewChanges++;
         startViewChange(view + 1);
       }
     }
@@ -850,6 +856,16 @@ public final class ReplicaCore {
   // ================================================================ view change
 
   /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */
+  /**
+   * The view-change timeout, doubled for each view change in a row that timed out (up to
+   * {@link #MAX_VIEW_CHANGE_BACKOFF_SHIFT} doublings), as in Viewstamped Replication: when messages
+   * take longer than the configured timeout (an overloaded host, a replica still starting), views
+   * would otherwise be abandoned faster than any can complete. Liveness only; safety never reads it.
+   */
+  private long viewChangeTimeout() {
+    return config.viewChangeTimeoutNanos() << Math.min(failedViewChanges, MAX_VIEW_CHANGE_BACKOFF_SHIFT);
+  }
+
   private void startViewChange(long newView) {
     if (status == Status.RECOVERING || newView <= view) {
       return;
@@ -1067,6 +1083,7 @@ public final class ReplicaCore {
     }
     preferredSource = m.executedAt();
     status = Status.NORMAL;
+    failedViewChanges = 0;
     view = m.view();
     lastNormalView = m.view();
     activeSet = m.activeSet();
@@ -1382,7 +1399,7 @@ public final class ReplicaCore {
       case RECOVERING -> deadline = pendingStartView == null ? nextRecoveryAt : Long.MAX_VALUE;
       case VIEW_CHANGE -> {
         boolean adopting = pendingStartView != null && pendingStartView.view() == view;
-        deadline = adopting ? Long.MAX_VALUE : viewChangeStartedNanos + config.viewChangeTimeoutNanos();
+        deadline = adopting ? Long.MAX_VALUE : viewChangeStartedNanos + viewChangeTimeout();
         if (quorumOfDoViewChangesAt >= 0 && doViewChanges[self] != null
             && (pendingStartView == null || pendingStartView.view() != view)) {
           deadline = Math.min(deadline, quorumOfDoViewChangesAt + config.roundTimeoutNanos());

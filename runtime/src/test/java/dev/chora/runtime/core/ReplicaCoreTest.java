@@ -12,6 +12,7 @@ import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
 import dev.chora.runtime.message.SlotRequest;
 import dev.chora.runtime.message.SlotTransfer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -350,6 +351,28 @@ class ReplicaCoreTest {
     assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status());
     assertEquals(ClientReply.Status.NOT_ACTIVE, out.replies.get(0).status());
     assertTrue(out.reads.isEmpty());
+  }
+
+  @Test
+  void viewChangesThatTimeOutInARowBackOffUpToSixteenTimesTheTimeout() {
+    ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).build();
+    core = new ReplicaCore(c, 0, out);
+    core.tick(0);
+    core.markUnreachable(0, 2); // alone: no view change can complete
+    assertEquals(1, core.view());
+    List<Long> gaps = new ArrayList<>();
+    long started = 0;
+    for (int i = 0; i < 7; i++) {
+      long deadline = core.nextDeadlineNanos();
+      long v = core.view();
+      core.tick(deadline - 1);
+      assertEquals(v, core.view(), "not before its (backed-off) timeout");
+      core.tick(deadline);
+      assertEquals(v + 1, core.view(), "the next view at the timeout");
+      gaps.add((deadline - started) / MS);
+      started = deadline;
+    }
+    assertEquals(List.of(10L, 20L, 40L, 80L, 160L, 160L, 160L), gaps);
   }
 
   // ------------------------------------------------------------ the log window
