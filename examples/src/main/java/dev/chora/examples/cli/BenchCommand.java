@@ -138,6 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
         + " after %s warm-up; round-timeout %s, min-round-interval %s%n", replicas, transport, inFlight, commandBytes,
         keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval));
+    LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
     List<LevelResult> results = new ArrayList<>();
     Map<String, Double> idle = new LinkedHashMap<>();
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {

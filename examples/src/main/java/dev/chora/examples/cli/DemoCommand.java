@@ -135,6 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
         + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(vcTimeout) + "\n"
         // Down a crashed member sooner than the default 20 s, so its restart can join quickly.
         + "pekko.cluster.split-brain-resolver.stable-after = 5s\n";
+    LocalCluster.checkSettings(N, Transport.parse(transport), extra);
     o.printf("chora demo: %d replicas on this machine (%s), %d clients for %ds; replica %d is killed at %.0fs and"
         + " restarted at %.0fs. Logs: %s%n", N, transport, clients, duration.toSeconds(), kill,
         duration.toSeconds() * 0.3, duration.toSeconds() * 0.6, work);

@@ -47,6 +47,24 @@ public final class LocalCluster implements AutoCloseable {
     this.starts = new int[n];
   }
 
+  /**
+   * Checks the settings every replica would run with, before anything starts: an impossible
+   * protocol setting fails here as bad input rather than in N child JVMs.
+   */
+  public static void checkSettings(int n, Transport transport, String extraHocon) {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      addresses.add("pekko://" + NodeConfig.SYSTEM_NAME + "@" + HOST + ":" + (20000 + i));
+    }
+    String file = "node.transport = " + transport.cliName() + "\n"
+        + (transport == Transport.AERON_SHARED ? "node.aeron-dir = \"/dev/null\"\n" : "") + extraHocon;
+    try {
+      NodeConfig.build(com.typesafe.config.ConfigFactory.parseString(file), 0, addresses, false);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
   /** Starts the driver (if shared) and every replica; returns once all report ready. */
   public void start() throws Exception {
     Files.createDirectories(workDir);

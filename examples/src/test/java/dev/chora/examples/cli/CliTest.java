@@ -64,6 +64,9 @@ class CliTest {
     r = run("bench", "--round-timeout", "1ms", "--min-round-interval", "2ms", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
+    CliException e = assertThrows(CliException.class, () -> dev.chora.examples.node.LocalCluster.checkSettings(3,
+        dev.chora.examples.node.Transport.AERON_SHARED, "chora.protocol.view-change-timeout = 1ms\n"));
+    assertTrue(e.getMessage().contains("view-change-timeout"), e.getMessage());
     r = run("demo", "--duration", "2s");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("at least 10s"), r.err());
