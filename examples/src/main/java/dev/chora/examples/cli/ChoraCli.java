@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code chora} command line: {@code node}, {@code demo}, {@code bench}. */
 @Command(name = "chora", mixinStandardHelpOptions = true, version = "chora 0.1.0-SNAPSHOT",
     description = "Chora state machine replication on Apache Pekko: run a replica, a local demo or a benchmark.",
-    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, ProbeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ChoraCli implements Runnable {
   public static final int BAD_INPUT = 2;
 
