@@ -126,6 +126,7 @@ public final class ChoraCluster implements AutoCloseable {
     private final List<String> config = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m"));
     private String classpath = System.getProperty("java.class.path");
+    private boolean snapshotClasspath = true;
     private Path logRoot = Path.of("target", "multi-jvm");
     private String name = "cluster";
     private Duration startTimeout = Duration.ofSeconds(180);
@@ -182,6 +183,17 @@ public final class ChoraCluster implements AutoCloseable {
     /** The node JVMs' classpath (default: this JVM's, which in a test is the test classpath). */
     public Builder classpath(String cp) {
       this.classpath = Objects.requireNonNull(cp, "classpath");
+      return this;
+    }
+
+    /**
+     * Whether the node JVMs run from copies of the classpath's {@code -SNAPSHOT} jars, taken once
+     * per test JVM (default true): a {@code mvn install} in another shell while the tests run
+     * rewrites those jars in place, and a JVM starting (or loading a class) at that moment fails
+     * with a ClassNotFoundException or runs code the test JVM does not.
+     */
+    public Builder snapshotClasspath(boolean on) {
+      this.snapshotClasspath = on;
       return this;
     }
 
@@ -353,8 +365,9 @@ public final class ChoraCluster implements AutoCloseable {
 
   JvmProcess launch(ChoraNode node, boolean restarted, Path logFile) throws IOException {
     Path conf = writeNodeConfig(node, restarted);
+    String cp = settings.snapshotClasspath ? snapshotOf(settings.classpath, settings.logRoot) : settings.classpath;
     return JvmProcess.builder(NodeMain.class.getName())
-        .classpath(settings.classpath)
+        .classpath(cp)
         .jvmOptions(settings.jvmOptions.toArray(new String[0]))
         .systemProperty("config.file", conf.toString())
         .systemProperty(NodeMain.CONTROL_PROPERTY, ArteryTransport.HOST + ":" + controlServer.getLocalPort())
@@ -368,6 +381,33 @@ public final class ChoraCluster implements AutoCloseable {
         .logFile(logFile)
         .name("node-" + node.id())
         .start();
+  }
+
+  private static final Map<String, String> SNAPSHOTS = new java.util.HashMap<>();
+
+  /** The classpath with each {@code -SNAPSHOT.jar} replaced by a copy made once per test JVM. */
+  private static synchronized String snapshotOf(String classpath, Path logRoot) throws IOException {
+    String cached = SNAPSHOTS.get(classpath);
+    if (cached != null) {
+      return cached;
+    }
+    Path dir = logRoot.resolve("classpath-" + ProcessHandle.current().pid()).toAbsolutePath();
+    Files.createDirectories(dir);
+    List<String> entries = new ArrayList<>();
+    int i = 0;
+    for (String e : classpath.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(e);
+      if (e.endsWith("-SNAPSHOT.jar") && Files.isRegularFile(p)) {
+        Path copy = dir.resolve((i++) + "-" + p.getFileName());
+        Files.copy(p, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        entries.add(copy.toString());
+      } else {
+        entries.add(e);
+      }
+    }
+    String snapshot = String.join(java.io.File.pathSeparator, entries);
+    SNAPSHOTS.put(classpath, snapshot);
+    return snapshot;
   }
 
   private void acceptLoop() {

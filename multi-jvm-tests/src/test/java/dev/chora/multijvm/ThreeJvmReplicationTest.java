@@ -47,7 +47,7 @@ class ThreeJvmReplicationTest {
         f.whenComplete((t, e) -> window.release());
         replies.add(f);
       }
-      CompletableFuture.allOf(replies.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+      CompletableFuture.allOf(replies.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
       long loaded = System.nanoTime();
 
       for (int c = 0; c < COUNTERS; c++) {

@@ -76,6 +76,7 @@ class FaultCampaignTest {
           }
         }
         List<Double> failovers = new ArrayList<>();
+        List<Double> clientFailovers = new ArrayList<>();
         for (int i = 0; i < failoverRuns; i++) {
           String name = "failover-n" + n + "-" + i;
           try {
@@ -83,13 +84,15 @@ class FaultCampaignTest {
             Faults.Report rep = Faults.killOne(cluster, name, 1 + i % (n - 1), 1000 + i);
             lines.add(rep.line());
             failovers.add(rep.failoverMs());
+            clientFailovers.add(rep.clientFailoverMs());
           } catch (Exception | AssertionError e) {
             failures.add(name + ": " + e);
             lines.add(String.format(Locale.ROOT, "%-22s N=%d  FAILED: %s", "kill-one", n, firstLine(e)));
             cluster = recover(cluster, n);
           }
         }
-        lines.add(failoverSummary(n, failovers));
+        lines.add(failoverSummary("FAILOVER (commits resume at the others)", n, failovers));
+        lines.add(failoverSummary("failover as the clients saw it", n, clientFailovers));
       } finally {
         cluster.close();
       }
@@ -115,18 +118,20 @@ class FaultCampaignTest {
     }
   }
 
-  static String failoverSummary(int n, List<Double> millis) {
+  static String failoverSummary(String what, int n, List<Double> millis) {
     List<Double> sorted = new ArrayList<>(millis);
     sorted.removeIf(d -> d.isNaN());
+    long unresolved = sorted.stream().filter(d -> d.isInfinite()).count();
     sorted.sort(Double::compare);
     if (sorted.isEmpty()) {
-      return "failover N=" + n + ": no measurement";
+      return what + " N=" + n + ": no measurement";
     }
     double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
         : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    return String.format(Locale.ROOT, "FAILOVER N=%d over %d kill -9 runs: median %.0f ms, worst %.0f ms, best %.0f ms"
-        + " (all: %s)", n, sorted.size(), median, sorted.get(sorted.size() - 1), sorted.get(0),
-        sorted.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
+    return String.format(Locale.ROOT, "%s N=%d over %d kill -9 runs: median %s, worst %s, best %s%s (all: %s)", what,
+        n, sorted.size(), Faults.millis(median), Faults.millis(sorted.get(sorted.size() - 1)), Faults.millis(sorted.get(0)),
+        unresolved == 0 ? "" : "; " + unresolved + " not resumed within the 7 s window",
+        sorted.stream().map(Faults::millis).toList());
   }
 
   private static String firstLine(Throwable e) {

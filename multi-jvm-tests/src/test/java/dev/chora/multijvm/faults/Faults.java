@@ -27,16 +27,22 @@ final class Faults {
   static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
 
   /** What one scenario run measured. Times in ms, throughput in ok operations per second. */
-  record Report(String scenario, int n, Checks.Verdict verdict, double failoverMs, double rejoinMs,
+  record Report(String scenario, int n, Checks.Verdict verdict, double failoverMs, double clientFailoverMs,
+      double rejoinMs,
       double okPerSecBefore, double okPerSecDuring, double okPerSecAfter, double seconds) {
 
     String line() {
       return String.format(Locale.ROOT, "%-22s N=%d  %5d ops (%d ok, %d fail, %d unknown)  ok/s before %.0f, during"
-          + " %.0f, after %.0f  failover %s  rejoin %s  %.1f s", scenario, n, verdict.ops(), verdict.ok(),
+          + " %.0f, after %.0f  failover %s (clients %s)  rejoin %s  %.1f s", scenario, n, verdict.ops(), verdict.ok(),
           verdict.failed(), verdict.unknown(), okPerSecBefore, okPerSecDuring, okPerSecAfter,
-          Double.isNaN(failoverMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", failoverMs),
+          millis(failoverMs), millis(clientFailoverMs),
           Double.isNaN(rejoinMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", rejoinMs), seconds);
     }
+  }
+
+  /** A duration for the report: "-" when not measured, "none in window" when it never ended. */
+  static String millis(double ms) {
+    return Double.isNaN(ms) ? "-" : Double.isInfinite(ms) ? "none in window" : String.format(Locale.ROOT, "%.0f ms", ms);
   }
 
   /** Shared by every scenario: the load, the fault's window, and the checks at the end. */
@@ -49,6 +55,7 @@ final class Faults {
     long healNs;
     long killNs;
     long afterKillNs;
+    double commitFailoverMs = Double.NaN;
     double rejoinMs = Double.NaN;
 
     Run(ChoraCluster cluster, String name, long seed) throws Exception {
@@ -61,6 +68,21 @@ final class Faults {
 
     void fault() {
       faultNs = System.nanoTime();
+    }
+
+    /**
+     * kill -9 of {@code victim} while the survivors' commit indexes are sampled, for {@code watch};
+     * records when commits resumed at the others.
+     */
+    void killAndWatch(int victim, long watchMillis) throws InterruptedException {
+      try (CommitProbe probe = new CommitProbe(cluster, others(cluster, List.of(victim)))) {
+        Thread.sleep(300); // samples before the kill: the commit index it had reached
+        killNs = System.nanoTime();
+        cluster.node(victim).kill();
+        Thread.sleep(watchMillis);
+        afterKillNs = System.nanoTime();
+        commitFailoverMs = probe.resumedAfterMillis(killNs, afterKillNs);
+      }
     }
 
     void healed() {
@@ -82,7 +104,7 @@ final class Faults {
       List<History.Op> ops = load.history().ops();
       double failover = killNs == 0 ? Double.NaN : failoverMillis(ops, killNs, afterKillNs == 0 ? stopNs : afterKillNs);
       long heal = healNs == 0 ? stopNs : healNs;
-      Report r = new Report(scenario, cluster.size(), v, failover, rejoinMs,
+      Report r = new Report(scenario, cluster.size(), v, commitFailoverMs, failover, rejoinMs,
           okPerSec(ops, startNs, faultNs == 0 ? stopNs : faultNs),
           faultNs == 0 ? Double.NaN : okPerSec(ops, faultNs, heal), okPerSec(ops, heal, stopNs),
           (System.nanoTime() - startNs) / 1e9);
@@ -91,7 +113,7 @@ final class Faults {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       load.close();
     }
   }
@@ -114,10 +136,7 @@ final class Faults {
     try (Run run = new Run(c, name, seed)) {
       sleep(2_500);
       run.fault();
-      run.killNs = System.nanoTime();
-      c.node(first).kill();
-      sleep(2_500);
-      run.afterKillNs = System.nanoTime();
+      run.killAndWatch(first, 2_500);
       run.restartAndRejoin(c.node(first));
       run.healed();
       sleep(1_500);
@@ -132,10 +151,9 @@ final class Faults {
     try (Run run = new Run(c, name, seed)) {
       sleep(2_000);
       run.fault();
-      run.killNs = System.nanoTime();
-      c.node(victim).kill();
-      sleep(2_000);
-      run.afterKillNs = System.nanoTime();
+      // Long enough to see commits resume even when only Pekko Cluster's failure detector (some
+      // seconds) notices the death.
+      run.killAndWatch(victim, 7_000);
       run.healed();
       return run.finish("kill-one");
     }
@@ -310,9 +328,11 @@ final class Faults {
   // ---- measures -----------------------------------------------------------------------------------
 
   /**
-   * From the kill until commits resumed at the others: the end of the longest gap between two
+   * From the kill until the clients saw commits again: the end of the longest gap between two
    * successful completions after the kill and before {@code untilNs} (the next fault; under load,
-   * completions are continuous except while no round can commit), minus the kill time.
+   * completions are continuous except while no round can commit), minus the kill time. It adds
+   * the gateway's own detour (a request sent to the dead replica waits for a retry) to the
+   * replicas' failover, which {@link CommitProbe} measures.
    */
   static double failoverMillis(List<History.Op> ops, long killNs, long untilNs) {
     List<Long> done = new ArrayList<>();
@@ -323,7 +343,7 @@ final class Faults {
     }
     done.sort(Long::compare);
     if (done.isEmpty()) {
-      return Double.NaN;
+      return Double.POSITIVE_INFINITY;
     }
     long prev = killNs;
     long bestGap = -1;
@@ -334,6 +354,9 @@ final class Faults {
         resumed = t;
       }
       prev = t;
+    }
+    if (untilNs - prev > bestGap) {
+      return Double.POSITIVE_INFINITY; // the clients had not seen commits again by then
     }
     return (resumed - killNs) / 1e6;
   }

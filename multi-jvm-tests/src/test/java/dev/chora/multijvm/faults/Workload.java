@@ -131,11 +131,16 @@ final class Workload implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (running) {
-      stop();
+  public void close() {
+    try {
+      if (running) {
+        stop();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      history.close();
     }
-    history.close();
   }
 
   // ---- the clients ----------------------------------------------------------------------------
