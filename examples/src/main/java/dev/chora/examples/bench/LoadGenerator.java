@@ -47,6 +47,7 @@ public final class LoadGenerator implements Callable<Integer> {
   public Integer call() throws Exception {
     Config user = ConfigFactory.parseFile(nodeConfig.toFile());
     Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
+    dev.chora.examples.cli.ChoraCli.initLogging();
     ActorSystem<Void> system = ClientNode.start(config, Duration.ofMinutes(1));
     HistoryWriter writer = history == null ? null : new HistoryWriter(history);
     try {

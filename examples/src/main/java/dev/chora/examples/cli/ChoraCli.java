@@ -43,6 +43,14 @@ public final class ChoraCli implements Runnable {
     return cli;
   }
 
+  /**
+   * Initializes SLF4J on this thread before Pekko starts, so that Pekko's first log calls from
+   * several threads are not "intercepted and replayed" with a warning from SLF4J.
+   */
+  public static void initLogging() {
+    org.slf4j.LoggerFactory.getILoggerFactory();
+  }
+
   private static String name(CommandLine c) {
     return c.getParent() == null ? "chora" : "chora " + c.getCommandName();
   }

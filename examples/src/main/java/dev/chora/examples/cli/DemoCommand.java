@@ -127,6 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
     // This JVM's own Pekko warnings (a peer unreachable, a connection refused) are expected here:
     // the demo kills a replica on purpose. Errors still show.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    ChoraCli.initLogging();
     Path work = logs != null ? logs : Files.createTempDirectory("chora-demo-");
     Duration roundT = roundTimeout;
     Duration vcTimeout = roundT.multipliedBy(10).compareTo(Duration.ofMillis(50)) > 0 ? roundT.multipliedBy(10)
@@ -331,7 +332,7 @@ public final class DemoCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "  bank         %d transfers applied; %d reads of the total, %d not equal to %d%n",
         workload.transfersDone(), workload.totalChecks(), workload.invariantViolations(),
         MixedWorkload.expectedTotal());
-    o.printf(Locale.ROOT, "  failover     replica %d killed at %.0fs; %s; restarted at %.0fs; %s%n", kill,
+    o.printf(Locale.ROOT, "  failover     replica %d killed %.0f s into the load; %s; restarted %.0f s into the load; %s%n", kill,
         (killedNanos - start) / 1e9,
         viewChangeSeenNanos == 0 ? "no view change seen" : String.format(Locale.ROOT, "seen removed by a view change %.1f s later",
             (viewChangeSeenNanos - killedNanos) / 1e9),

@@ -22,6 +22,7 @@ public final class ReplicaNode {
   public static int run(Config config, PrintStream out) throws Exception {
     int id = config.getInt("chora.replica-id");
     NodeConfig.checkPortFree(config);
+    dev.chora.examples.cli.ChoraCli.initLogging();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       system.terminate();
