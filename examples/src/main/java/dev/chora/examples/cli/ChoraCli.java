@@ -27,8 +27,12 @@ public final class ChoraCli implements Runnable {
         err.flush();
         return BAD_INPUT;
       }
-      err.println(name(commandLine) + ": failed: " + e);
-      e.printStackTrace(err);
+      err.println(name(commandLine) + ": failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      if (System.getenv("CHORA_DEBUG") != null) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(set CHORA_DEBUG=1 for the stack trace)");
+      }
       err.flush();
       return 1;
     });
