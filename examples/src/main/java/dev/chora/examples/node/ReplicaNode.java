@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * One replica hosting every example entity type: starts the actor system {@code chora}, the
- * replica, and reports {@code chora node: replica N ready} once the replica is NORMAL. Stops
+ * replica, and reports {@code chora node: replica N ready} once the replica is NORMAL and the node
+ * is Up in the cluster. Stops
  * cleanly (Pekko's coordinated shutdown) on SIGTERM.
  */
 public final class ReplicaNode {
@@ -49,13 +52,17 @@ public final class ReplicaNode {
     return 0;
   }
 
-  /** Polls the replica's status until it is NORMAL; null if the system terminated first or time ran out. */
+  /**
+   * Polls until the replica is NORMAL and this node is Up in the cluster; null if the system
+   * terminated first or time ran out.
+   */
   static ReplicaStatus awaitNormal(ActorSystem<?> system, int id, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline && !system.getWhenTerminated().toCompletableFuture().isDone()) {
       try {
         ReplicaStatus s = Chora.get(system).replicaStatus(id).toCompletableFuture().get(2, TimeUnit.SECONDS);
-        if ("NORMAL".equals(s.status())) {
+        if ("NORMAL".equals(s.status())
+            && Cluster.get(system).selfMember().status() == MemberStatus.up()) {
           return s;
         }
       } catch (Exception e) {
