@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** An event on its own line, above the live progress line. */
-  private synchronized void event(long ignored, String text) {
+  private synchronized void event(String text) {
     o.printf(Locale.ROOT, "%s[%3.0fs] %s%n", tty ? "\r\033[K" : "", (System.nanoTime() - t0) / 1e9, text);
     if (tty) {
       o.print(progress);
@@ -145,16 +145,16 @@ public final class DemoCommand implements Callable<Integer> {
     try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)) {
       t0 = System.nanoTime();
       cluster.start();
-      event(t0, "replicas ready: " + String.join(", ", cluster.addresses()));
+      event("replicas ready: " + String.join(", ", cluster.addresses()));
       Config user = ConfigFactory.parseString(cluster.clientNodeFile(LocalCluster.freePort())
           + "pekko.loglevel = ERROR\n");
       Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
       system = ClientNode.start(config, Duration.ofMinutes(1));
       ClientNode.awaitAllNormal(system, N, Duration.ofMinutes(1));
-      event(t0, "this JVM joined the cluster as a client node (no replica): " + system.address());
+      event("this JVM joined the cluster as a client node (no replica): " + system.address());
       MixedWorkload workload = new MixedWorkload(system, Duration.ofSeconds(5));
       workload.openAccounts();
-      event(t0, MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
+      event(MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
       try {
         return run(cluster, system, workload, writer);
       } finally {
@@ -185,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
     long latestEnd = end + TimeUnit.SECONDS.toNanos(30);
     boolean extending = false;
     loop.start(clients);
-    event(start, "load started: " + clients + " clients (key-value put/get/cas/delete, bank transfers, total checks)");
+    event("load started: " + clients + " clients (key-value put/get/cas/delete, bank transfers, total checks)");
     boolean killed = false;
     boolean restarted = false;
     boolean rejoined = false;
@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!extending) {
           extending = true;
-          event(start, "load goes on until replica " + kill + " has rejoined (at most 30 s more)");
+          event("load goes on until replica " + kill + " has rejoined (at most 30 s more)");
         }
       }
       Thread.sleep(Math.max(1, Math.min(1000, (tick + 1_000_000_000L - now) / 1_000_000)));
@@ -218,17 +218,17 @@ public final class DemoCommand implements Callable<Integer> {
         cluster.kill(kill);
         killed = true;
         killedNanos = now;
-        event(start, "SIGKILL replica " + kill + " (pid " + cluster.replica(kill).pid() + "): its state is lost");
+        event("SIGKILL replica " + kill + " (pid " + cluster.replica(kill).pid() + "): its state is lost");
       }
       if (killed && !restarted && now >= restartAt) {
         cluster.restart(kill);
         restarted = true;
         restartedNanos = now;
-        event(start, "restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
+        event("restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
             + "): it recovers by state transfer");
       }
       if (restarted && !cluster.replica(kill).isAlive()) {
-        event(start, "the restarted replica " + kill + " exited (code " + cluster.replica(kill).exitCode() + "); see "
+        event("the restarted replica " + kill + " exited (code " + cluster.replica(kill).exitCode() + "); see "
             + cluster.replica(kill).logFile());
         break;
       }
@@ -261,7 +261,7 @@ public final class DemoCommand implements Callable<Integer> {
           viewChanges += ref.view() - lastView;
           boolean removal = killed && viewChangeSeenNanos == 0 && !ref.isActive(kill);
           if (ref.activeSet() != lastActive || removal) {
-            event(start, "view " + ref.view() + ": active " + active(ref) + (removal
+            event("view " + ref.view() + ": active " + active(ref) + (removal
                 ? " (replica " + kill + " suspected and removed)" : ""));
           }
           if (removal) {
@@ -272,13 +272,13 @@ public final class DemoCommand implements Callable<Integer> {
         lastActive = ref.activeSet();
       } else if (ref != null && killed && viewChangeSeenNanos == 0 && !ref.isActive(kill)) {
         viewChangeSeenNanos = now;
-        event(start, "view " + ref.view() + ": active " + active(ref) + " (replica " + kill + " is out of the active set)");
+        event("view " + ref.view() + ": active " + active(ref) + " (replica " + kill + " is out of the active set)");
       }
       ReplicaStatus k = s.get(kill);
       if (restarted && !rejoined && k != null && "NORMAL".equals(k.status()) && ref != null && ref.isActive(kill)
           && k.view() == ref.view()) {
         rejoined = true;
-        event(start, String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
+        event(String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
             + " after state transfer (%.1f s after its restart)", kill, k.view(), k.executedRound(),
             (now - restartedNanos) / 1e9));
       }
@@ -301,7 +301,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (tty) {
       o.println();
     }
-    event(start, "load stopped" + (drained ? "" : " (some commands still outstanding after 15 s)"));
+    event("load stopped" + (drained ? "" : " (some commands still outstanding after 15 s)"));
     // The restarted replica must be back before the state can be compared.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!rejoined && System.nanoTime() < deadline && cluster.replica(kill).isAlive()) {
@@ -310,7 +310,7 @@ public final class DemoCommand implements Callable<Integer> {
       ReplicaStatus k = s.get(kill);
       if (k != null && ref != null && "NORMAL".equals(k.status()) && ref.isActive(kill) && k.view() == ref.view()) {
         rejoined = true;
-        event(start, String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
+        event(String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
             + " (%.1f s after its restart)", kill, k.view(), k.executedRound(),
             (System.nanoTime() - restartedNanos) / 1e9));
       } else {
@@ -318,7 +318,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     Verification v = verify(system, workload.bank());
-    event(start, v.message);
+    event(v.message);
 
     long ok = loop.ok();
     long failed = loop.failed();
