@@ -54,7 +54,8 @@ class ThreeJvmReplicationTest {
         Total t = counters.get(c).ask(new Add(0), Duration.ofSeconds(10)).toCompletableFuture().get();
         assertEquals(COMMANDS / COUNTERS, t.value(), "counter-" + c);
       }
-      Map<Integer, StateDigest> digests = cluster.awaitConverged(Duration.ofSeconds(20));
+      Map<Integer, StateDigest> digests = cluster.awaitConverged(Duration.ofSeconds(20), true);
+      assertEquals(1, digests.values().stream().map(StateDigest::executedRound).distinct().count());
       ChoraCluster.log("digests " + digests + "; statuses " + cluster.statuses());
       ChoraCluster.log(String.format("start %.1f s, %d commands in %.1f s (%.0f/s)", (up - started) / 1e9, COMMANDS,
           (loaded - up) / 1e9, COMMANDS / ((loaded - up) / 1e9)));
