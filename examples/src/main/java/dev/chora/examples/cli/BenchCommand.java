@@ -134,7 +134,10 @@ public final class BenchCommand implements Callable<Integer> {
         + "chora.protocol.min-round-interval = " + DurationConverter.hocon(minRoundInterval) + "\n"
         + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(
             roundTimeout.multipliedBy(10).compareTo(Duration.ofMillis(50)) > 0 ? roundTimeout.multipliedBy(10)
-                : Duration.ofMillis(50)) + "\n";
+                : Duration.ofMillis(50)) + "\n"
+        // All JVMs share this machine: a busy moment delays heartbeats everywhere at once, and the
+        // resolver must not take that for an unstable cluster and down every member.
+        + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n";
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
         + " after %s warm-up; round-timeout %s, min-round-interval %s%n", replicas, transport, inFlight, commandBytes,
         keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval));

@@ -135,7 +135,10 @@ public final class DemoCommand implements Callable<Integer> {
     String extra = "chora.protocol.round-timeout = " + DurationConverter.hocon(roundT) + "\n"
         + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(vcTimeout) + "\n"
         // Down a crashed member sooner than the default 20 s, so its restart can join quickly.
-        + "pekko.cluster.split-brain-resolver.stable-after = 5s\n";
+        + "pekko.cluster.split-brain-resolver.stable-after = 5s\n"
+        // All JVMs share this machine: a busy moment delays heartbeats everywhere at once, and the
+        // resolver must not take that for an unstable cluster and down every member.
+        + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n";
     LocalCluster.checkSettings(N, Transport.parse(transport), extra);
     o.printf("chora demo: %d replicas on this machine (%s), %d clients for %ds; replica %d is killed at %.0fs and"
         + " restarted at %.0fs. Logs: %s%n", N, transport, clients, duration.toSeconds(), kill,
