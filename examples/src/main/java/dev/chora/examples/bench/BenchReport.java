@@ -16,7 +16,10 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import java.text.DecimalFormat;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.XYItemLabelGenerator;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -104,6 +107,7 @@ public final class BenchReport {
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setAutoRangeIncludesZero(true);
     x.setNumberFormatOverride(new DecimalFormat("#,##0"));
+    x.setUpperMargin(0.15); // room for the last point's label, which extends to the right
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
     y.setAutoRangeIncludesZero(true);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
@@ -114,6 +118,7 @@ public final class BenchReport {
     XYItemLabelGenerator label = (dataset, series, item) -> "in flight " + levels.get(item).inFlight();
     renderer.setDefaultItemLabelGenerator(label);
     renderer.setDefaultItemLabelsVisible(true);
+    renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_LEFT));
     plot.setRenderer(renderer);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
