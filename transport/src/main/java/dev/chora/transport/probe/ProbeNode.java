@@ -1,11 +1,13 @@
 package dev.chora.transport.probe;
 
 import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.AbstractActorWithTimers;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -23,7 +25,7 @@ import org.apache.pekko.actor.Props;
  * the "large" figures are those of the replicas' own traffic.
  *
  * <p>Output lines (parsed by the probe): {@code READY <address>}, then for a ping node one
- * {@code RESULT stream=<s> n=<n> <sorted round trips in ns, comma separated>} per stream and
+ * {@code RESULT stream=<s> n=<n> lost=<k> <sorted round trips in ns, comma separated>} per stream and
  * {@code MEASURED}. The node then idles until stopped, so its idle CPU can be read.
  */
 public final class ProbeNode {
@@ -55,9 +57,11 @@ public final class ProbeNode {
           ? ext.systemActorOf(Props.create(Pinger.class), REPLICA_NAME)
           : system.actorOf(Props.create(Pinger.class), "ping-" + stream);
       run(pinger, target, warmup);
-      long[] rtts = run(pinger, target, roundTrips);
+      Outcome outcome = run(pinger, target, roundTrips);
+      long[] rtts = outcome.rtts();
       Arrays.sort(rtts);
-      StringBuilder sb = new StringBuilder("RESULT stream=").append(stream).append(" n=").append(rtts.length).append(' ');
+      StringBuilder sb = new StringBuilder("RESULT stream=").append(stream).append(" n=").append(rtts.length)
+          .append(" lost=").append(outcome.lost()).append(' ');
       for (int i = 0; i < rtts.length; i++) {
         sb.append(i == 0 ? "" : ",").append(rtts[i]);
       }
@@ -67,11 +71,11 @@ public final class ProbeNode {
     System.out.println("MEASURED");
   }
 
-  private static long[] run(ActorRef pinger, ActorRef target, int n) throws Exception {
-    CompletableFuture<long[]> done = new CompletableFuture<>();
+  private static Outcome run(ActorRef pinger, ActorRef target, int n) throws Exception {
+    CompletableFuture<Outcome> done = new CompletableFuture<>();
     pinger.tell(new Run(target, n, done), ActorRef.noSender());
-    // Generous: 2,000 round trips at the worst observed 10 ms each take 20 s.
-    return done.get(10L * 60, TimeUnit.SECONDS);
+    // Bounded by n loss timeouts in the worst case; the probe's own deadline is shorter.
+    return done.get(n * LOSS_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
   }
 
   /** Retries until the pong node is up and its actor exists: the two JVMs start concurrently. */
@@ -90,7 +94,10 @@ public final class ProbeNode {
     }
   }
 
-  record Run(ActorRef target, int n, CompletableFuture<long[]> done) {}
+  record Run(ActorRef target, int n, CompletableFuture<Outcome> done) {}
+
+  /** After this long without its reply a round trip counts as lost. */
+  static final Duration LOSS_TIMEOUT = Duration.ofSeconds(2);
 
   /** Replies with what it received: the other half of a round trip. */
   static final class Echo extends AbstractActor {
@@ -100,12 +107,19 @@ public final class ProbeNode {
     }
   }
 
-  /** Sends one 64-byte message at a time and times each reply: sequential round trips. */
-  static final class Pinger extends AbstractActor {
+  /**
+   * Sends one 64-byte message at a time and times each reply: sequential round trips. A reply
+   * missing for {@link #LOSS_TIMEOUT} counts as lost and the next message goes out, so a dropped
+   * message (Artery may drop under overload) shows up as a loss instead of stalling the probe.
+   */
+  static final class Pinger extends AbstractActorWithTimers {
     private final byte[] payload = new byte[PAYLOAD_BYTES];
     private Run run;
     private long[] rtts;
     private int count;
+    private int attempts;
+    private int lost;
+    private long sequence;
     private long sentAt;
 
     @Override
@@ -115,26 +129,39 @@ public final class ProbeNode {
             run = r;
             rtts = new long[r.n()];
             count = 0;
-            if (r.n() == 0) {
-              r.done().complete(rtts);
-            } else {
-              send();
-            }
+            attempts = 0;
+            lost = 0;
+            next();
           })
           .match(byte[].class, b -> {
-            rtts[count++] = System.nanoTime() - sentAt;
-            if (count == rtts.length) {
-              run.done().complete(rtts);
-            } else {
-              send();
+            if (b.length < Long.BYTES || ByteBuffer.wrap(b).getLong(0) != sequence) {
+              return; // a reply that came after its timeout: already counted as lost
             }
+            rtts[count++] = System.nanoTime() - sentAt;
+            next();
+          })
+          .matchEquals(LOSS_TIMEOUT, t -> {
+            lost++;
+            next();
           })
           .build();
     }
 
-    private void send() {
+    private void next() {
+      if (attempts == rtts.length) {
+        getTimers().cancel(LOSS_TIMEOUT);
+        run.done().complete(new Outcome(Arrays.copyOf(rtts, count), lost));
+        return;
+      }
+      attempts++;
+      sequence++;
+      ByteBuffer.wrap(payload).putLong(0, sequence);
       sentAt = System.nanoTime();
-      run.target().tell(payload, getSelf());
+      run.target().tell(payload.clone(), getSelf());
+      getTimers().startSingleTimer(LOSS_TIMEOUT, LOSS_TIMEOUT, LOSS_TIMEOUT);
     }
   }
+
+  /** Round trips in ns (unsorted) and how many replies never came. */
+  record Outcome(long[] rtts, int lost) {}
 }

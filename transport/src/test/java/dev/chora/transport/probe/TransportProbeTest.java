@@ -29,7 +29,8 @@ class TransportProbeTest {
 
     assertEquals(2, report.latencies().size(), "ordinary and large streams");
     for (TransportProbe.Latency l : report.latencies()) {
-      assertEquals(50, l.n());
+      assertEquals(50, l.n() + l.lost(), l.toString());
+      assertTrue(l.n() > 0, l.toString());
       for (double v : new double[] {l.p50(), l.p90(), l.p99(), l.max()}) {
         assertTrue(Double.isFinite(v) && v > 0, l.toString());
       }
@@ -57,6 +58,20 @@ class TransportProbeTest {
     assertThrows(IllegalArgumentException.class, () -> TransportProbe.Options.parse("--bogus", "1"));
     assertThrows(IllegalArgumentException.class, () -> TransportProbe.Options.parse("--streams", "huge"));
     assertThrows(IllegalArgumentException.class, () -> TransportProbe.Options.parse("--help"));
+  }
+
+  @Test
+  void resultLinesParse() {
+    TransportProbe.Setup s = new TransportProbe.Setup(Kind.TCP, 0, null);
+    TransportProbe.Latency l = TransportProbe.parse(s, "RESULT stream=large n=3 lost=1 1000000,2000000,3000000");
+    assertEquals("large", l.stream());
+    assertEquals(3, l.n());
+    assertEquals(1, l.lost());
+    assertEquals(2.0, l.p50());
+    assertEquals(3.0, l.max());
+    TransportProbe.Latency none = TransportProbe.parse(s, "RESULT stream=ordinary n=0 lost=5 ");
+    assertEquals(5, none.lost());
+    assertTrue(Double.isNaN(none.p50()));
   }
 
   @Test
