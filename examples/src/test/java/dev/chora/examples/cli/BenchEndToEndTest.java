@@ -1,0 +1,39 @@
+package dev.chora.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chora bench} end to end, small: three replica JVMs and a load-generator JVM over Artery
+ * TCP, two short levels; the table, results.csv, the chart and the history come out, and nothing
+ * is left running.
+ */
+class BenchEndToEndTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aSmallBenchRunsAndWritesItsResults() throws Exception {
+    Path history = dir.resolve("history.jsonl");
+    CliTest.Run r = CliTest.run("bench", "--transport", "tcp", "--in-flight", "1,4", "--duration", "2s",
+        "--warmup", "1s", "--keys", "100", "--idle", "1", "--out", dir.toString(), "--history", history.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+    assertEquals(3, csv.size(), String.join("\n", csv));
+    assertTrue(csv.get(1).startsWith("1,") && csv.get(2).startsWith("4,"), String.join("\n", csv));
+    assertTrue(csv.get(0).contains("cpu_pct_replica-0") && csv.get(0).contains("cpu_pct_load"), csv.get(0));
+    assertTrue(Files.size(dir.resolve("throughput-latency.png")) > 1000);
+    assertTrue(Files.exists(dir.resolve("idle.csv")));
+    List<String> ops = Files.readAllLines(history);
+    assertTrue(ops.size() > 10, "history lines: " + ops.size());
+    assertTrue(ops.get(0).contains("\"op\":\"put\""), ops.get(0));
+    long ours = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    assertEquals(0, ours, "every JVM the bench started has stopped");
+  }
+}
