@@ -1,0 +1,33 @@
+package dev.chora.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chora demo} end to end, short: three replica JVMs over Artery TCP, a replica SIGKILLed
+ * and restarted, and the final check (identical digests, unchanged bank total) passing: exit 0.
+ */
+class DemoEndToEndTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aShortDemoPassesItsCheck() throws Exception {
+    Path history = dir.resolve("history.jsonl");
+    CliTest.Run r = CliTest.run("demo", "--transport", "tcp", "--duration", "12s", "--clients", "4",
+        "--round-timeout", "10ms", "--logs", dir.resolve("logs").toString(), "--history", history.toString());
+    assertEquals(0, r.code(), "the demo's check failed: " + r.err() + " (logs in " + dir + ")");
+    List<String> ops = Files.readAllLines(history);
+    assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"transfer\"")), "transfers in the history");
+    assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"cas\"")), "compare-and-sets in the history");
+    assertTrue(Files.exists(dir.resolve("logs/replica-2-start2.log")), "replica 2 was restarted");
+    assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
+        "every JVM the demo started has stopped");
+  }
+}
