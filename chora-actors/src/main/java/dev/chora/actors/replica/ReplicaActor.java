@@ -301,6 +301,9 @@ public final class ReplicaActor {
 
     @Override
     public void send(int to, PeerMessage message) {
+      if (to == core.self()) {
+        return; // the core keeps its own copy; a trip through Artery would only come back dropped
+      }
       if (message instanceof StateTransfer || message instanceof SlotTransfer || message instanceof DoViewChange
           || message instanceof StartView) {
         if (peerTransfers[to] == null) {

@@ -96,6 +96,8 @@ public final class ReplicaCore {
   private long executedRound = FIRST_ROUND - 1;
   private long lastRoundWithRequests = FIRST_ROUND - 1;
   private long idlePaceNanos;
+  /** When a violation was last counted while the pipeline was full (see countViolationsWhileBlocked). */
+  private long lastBlockedViolationNanos = Long.MIN_VALUE;
   /** View changes in a row that timed out; reset when a view is installed. */
   private int failedViewChanges;
   private boolean started;
@@ -662,6 +664,7 @@ public final class ReplicaCore {
       return true;
     }
     if (!flowControlAllowsNextRound()) {
+      countViolationsWhileBlocked();
       return false;
     }
     long elapsed = now - enteredAtNanos;
@@ -679,25 +682,12 @@ public final class ReplicaCore {
         return false;
       }
       stats.roundsTimedOut++;
-      int held = log.heldMask(currentRound);
-      for (int j = 0; j < replicas; j++) {
-        if (!isActive(j) || (held & (1 << j)) != 0) {
-          consecutiveViolations[j] = 0;
-        } else {
-          consecutiveViolations[j]++;
-          stats.violations++;
-          out.synchronyViolation(currentRound, j);
-        }
-      }
+      recordViolations();
       idlePaceNanos = config.minRoundIntervalNanos();
     }
     trackPassiveMembers();
-    for (int j = 0; j < replicas; j++) {
-      if (j != self && isActive(j) && consecutiveViolations[j] >= config.suspectAfterRounds()) {
-        stats.suspicions++;
-        startViewChange(view + 1);
-        return false;
-      }
+    if (suspectSilentMember()) {
+      return false;
     }
     if (isActive(self) && rejoinCandidate() >= 0) {
       stats.rejoins++;
@@ -706,6 +696,50 @@ public final class ReplicaCore {
     }
     enterRound();
     return true;
+  }
+
+  /** Each active member missing from the current round: one more violation in a row; the others: none. */
+  private void recordViolations() {
+    int held = log.heldMask(currentRound);
+    for (int j = 0; j < replicas; j++) {
+      if (!isActive(j) || (held & (1 << j)) != 0) {
+        consecutiveViolations[j] = 0;
+      } else {
+        consecutiveViolations[j]++;
+        stats.violations++;
+        out.synchronyViolation(currentRound, j);
+      }
+    }
+  }
+
+  /** Starts a view change if an active member has been silent suspect-after-rounds times in a row. */
+  private boolean suspectSilentMember() {
+    for (int j = 0; j < replicas; j++) {
+      if (j != self && isActive(j) && consecutiveViolations[j] >= config.suspectAfterRounds()) {
+        stats.suspicions++;
+        startViewChange(view + 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * With the pipeline full (max-rounds-in-flight ahead of the commit index) no round is entered,
+   * so none times out; yet a member missing from the current round is as silent as one missing
+   * from a round that timed out, and its silence may be exactly what stops the commits (a member
+   * that died mid-pipeline leaves every later round incomplete). So each round-timeout of such
+   * silence counts as a violation too, and a dead member is suspected after suspect-after-rounds
+   * timeouts whether or not the pipeline had room, instead of waiting for the failure detector.
+   */
+  private void countViolationsWhileBlocked() {
+    if (roundComplete(currentRound)
+        || now - Math.max(enteredAtNanos, lastBlockedViolationNanos) < config.roundTimeoutNanos()) {
+      return;
+    }
+    lastBlockedViolationNanos = now;
+    recordViolations();
+    suspectSilentMember();
   }
 
   private boolean roundComplete(long round) {
@@ -855,7 +889,6 @@ public final class ReplicaCore {
 
   // ================================================================ view change
 
-  /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */
   /**
    * The view-change timeout, doubled for each view change in a row that timed out (up to
    * {@link #MAX_VIEW_CHANGE_BACKOFF_SHIFT} doublings), as in Viewstamped Replication: when messages
@@ -866,6 +899,7 @@ public final class ReplicaCore {
     return config.viewChangeTimeoutNanos() << Math.min(failedViewChanges, MAX_VIEW_CHANGE_BACKOFF_SHIFT);
   }
 
+  /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */
   private void startViewChange(long newView) {
     if (status == Status.RECOVERING || newView <= view) {
       return;
@@ -1413,6 +1447,10 @@ public final class ReplicaCore {
           deadline = enteredAtNanos + (roundComplete(currentRound) ? pace() : config.roundTimeoutNanos());
         } else {
           deadline = lastSentNanos + config.roundTimeoutNanos();
+          if (!roundComplete(currentRound)) {
+            deadline = Math.min(deadline,
+                Math.max(enteredAtNanos, lastBlockedViolationNanos) + config.roundTimeoutNanos());
+          }
         }
         for (int j = 0; j < replicas; j++) {
           if (gapSince[j] >= 0) {

@@ -354,6 +354,36 @@ class ReplicaCoreTest {
   }
 
   @Test
+  void aMemberThatFallsSilentWithThePipelineFullIsStillSuspected() {
+    core = new ReplicaCore(config().suspectAfterRounds(3).build(), 0, out);
+    core.tick(0);
+    // Rounds 1-3 complete, with acks that commit nothing; round 4 fills the pipeline (4 in flight).
+    long t = 0;
+    while (core.currentRound() < 4) {
+      long r = core.currentRound();
+      core.receive(t, round(1, r, Batch.EMPTY, 0, 0, 0));
+      core.receive(t, round(2, r, Batch.EMPTY, 0, 0, 0));
+      if (core.currentRound() == r) {
+        t = Math.max(t, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    assertEquals(0, core.stats().violations());
+    // Replica 2 dies before sending round 4; round 5 may not be entered, so no round can time out.
+    long silentSince = t;
+    core.receive(t, round(1, 4, Batch.EMPTY, 0, 0, 0));
+    for (int i = 0; i < 20 && core.status() == ReplicaCore.Status.NORMAL; i++) {
+      t = core.nextDeadlineNanos();
+      core.tick(t);
+    }
+    assertTrue(t - silentSince <= 4 * MS, "suspected within a few round timeouts: " + (t - silentSince) + " ns");
+    assertEquals(4, core.currentRound(), "no round could be entered");
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(),
+        "three timeouts of silence from replica 2 suspect it, though no round timed out");
+    assertEquals(3, core.stats().violations());
+  }
+
+  @Test
   void viewChangesThatTimeOutInARowBackOffUpToSixteenTimesTheTimeout() {
     ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).build();
     core = new ReplicaCore(c, 0, out);
