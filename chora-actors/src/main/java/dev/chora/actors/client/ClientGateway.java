@@ -3,6 +3,7 @@ package dev.chora.actors.client;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +42,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class ClientGateway {
   private ClientGateway() {}
 
-  /** Sends {@code request}; {@code result} completes with an OK or REQUEST_TOO_LARGE reply, or fails on timeout. */
-  public record Ask(Request request, long deadlineNanos, CompletableFuture<ClientReply> result) {}
+  /**
+   * Sends {@code request} (as a round-barrier read if {@code read}); {@code result} completes with
+   * an OK or REQUEST_TOO_LARGE reply, or fails on timeout.
+   */
+  public record Ask(Request request, boolean read, long deadlineNanos, CompletableFuture<ClientReply> result) {}
 
   private enum Flush { INSTANCE }
 
@@ -82,6 +86,7 @@ public final class ClientGateway {
     private final String selfPath;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final List<List<Request>> outgoing = new ArrayList<>();
+    private final List<List<ReadRequest>> outgoingReads = new ArrayList<>();
     private boolean flushScheduled;
     private boolean sweeping;
 
@@ -100,6 +105,7 @@ public final class ClientGateway {
         replicas[i] = resolver.resolveActorRef(settings.replicaPaths().get(i));
         addresses[i] = ActorPaths.fromString(settings.replicaPaths().get(i)).address();
         outgoing.add(new ArrayList<>());
+        outgoingReads.add(new ArrayList<>());
       }
       this.selfPath = resolver.toSerializationFormat(ctx.getSelf());
     }
@@ -135,7 +141,12 @@ public final class ClientGateway {
     private void send(Pending p) {
       p.sentAtNanos = System.nanoTime();
       p.resendAtNanos = 0;
-      outgoing.get(p.replica).add(p.ask.request());
+      Request r = p.ask.request();
+      if (p.ask.read()) {
+        outgoingReads.get(p.replica).add(new ReadRequest(r.clientId(), r.seq(), r.command()));
+      } else {
+        outgoing.get(p.replica).add(r);
+      }
       if (!flushScheduled) {
         // Everything asked before this message is handled goes out in the same batch.
         flushScheduled = true;
@@ -147,9 +158,11 @@ public final class ClientGateway {
       flushScheduled = false;
       for (int r = 0; r < n; r++) {
         List<Request> requests = outgoing.get(r);
-        if (!requests.isEmpty()) {
-          replicas[r].tell(new ClientBatch(selfPath, requests, List.of()));
+        List<ReadRequest> reads = outgoingReads.get(r);
+        if (!requests.isEmpty() || !reads.isEmpty()) {
+          replicas[r].tell(new ClientBatch(selfPath, requests, reads));
           outgoing.set(r, new ArrayList<>());
+          outgoingReads.set(r, new ArrayList<>());
         }
       }
       return Behaviors.same();

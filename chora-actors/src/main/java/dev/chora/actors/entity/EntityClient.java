@@ -45,7 +45,8 @@ public final class EntityClient {
     return new EntityRef<>(this, key, entityId);
   }
 
-  <C, R> CompletionStage<R> ask(EntityTypeKey<C, R> key, String entityId, C command, Duration timeout) {
+  <C, R> CompletionStage<R> ask(EntityTypeKey<C, R> key, String entityId, C command, Duration timeout,
+      boolean read) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(new RejectedExecutionException(
@@ -66,7 +67,7 @@ public final class EntityClient {
     }
     long[] used = session;
     CompletableFuture<ClientReply> reply = new CompletableFuture<>();
-    gateway.tell(new ClientGateway.Ask(new Request(session[0], session[1], bytes),
+    gateway.tell(new ClientGateway.Ask(new Request(session[0], session[1], bytes), read,
         System.nanoTime() + timeout.toNanos(), reply));
     CompletableFuture<R> result = new CompletableFuture<>();
     reply.whenComplete((r, error) -> {
@@ -75,7 +76,9 @@ public final class EntityClient {
         result.completeExceptionally(error instanceof TimeoutException ? error
             : new TimeoutException("no reply for the entity command: " + error));
       } else if (r.status() == ClientReply.Status.OK) {
-        used[1]++;
+        if (!read) {
+          used[1]++; // a read uses the session without taking its seq: nothing was ordered
+        }
         idle.offer(used);
         complete(r.result(), result, key.replyClass());
       } else {

@@ -71,9 +71,36 @@ public final class EntityHost implements StateMachine {
         .computeIfAbsent(id, k -> (ReplicatedEntity<Object, Object>) t.factory().apply(id));
   }
 
+  /**
+   * A round-barrier read of one entity. It must change nothing (it runs on one replica only), so
+   * an entity that does not exist yet is not created: a fresh one answers and is thrown away.
+   */
   @Override
   public byte[] query(byte[] query) {
-    throw new IllegalArgumentException("entities are read through the log: send a command");
+    Envelope reply;
+    try {
+      Envelope in = Envelope.decode(query);
+      EntityType<?, ?> type = types.get(in.type());
+      if (type == null) {
+        reply = Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");
+      } else {
+        TreeMap<String, ReplicatedEntity<Object, Object>> ofType = entities.get(in.type());
+        ReplicatedEntity<Object, Object> entity = ofType == null ? null : ofType.get(in.entityId());
+        if (entity == null) {
+          entity = fresh(type, in.entityId());
+        }
+        Object q = serialization.deserialize(in.payload(), in.serializerId(), in.manifest()).get();
+        reply = serialize(entity.query(q));
+      }
+    } catch (RuntimeException e) {
+      reply = Envelope.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    return reply.encode();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ReplicatedEntity<Object, Object> fresh(EntityType<?, ?> type, String id) {
+    return (ReplicatedEntity<Object, Object>) type.factory().apply(id);
   }
 
   @Override

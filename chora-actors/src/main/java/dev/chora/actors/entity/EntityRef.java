@@ -31,6 +31,17 @@ public final class EntityRef<C, R> {
    * {@link java.util.concurrent.RejectedExecutionException} if too many commands are in flight.
    */
   public CompletionStage<R> ask(C command, Duration timeout) {
-    return client.ask(key, entityId, command, timeout);
+    return client.ask(key, entityId, command, timeout, false);
+  }
+
+  /**
+   * A linearizable read, answered by the entity's {@link ReplicatedEntity#query} on one replica
+   * without going through the log: the replica waits until the round after the one it is in
+   * (DESIGN §8's round barrier) is committed and applied, so the answer reflects every command
+   * that completed before the read was sent. Cheaper than {@link #ask} for a read; fails the same
+   * ways, and with {@link EntityCommandFailedException} if the entity answers no reads.
+   */
+  public CompletionStage<R> askRead(C query, Duration timeout) {
+    return client.ask(key, entityId, query, timeout, true);
   }
 }

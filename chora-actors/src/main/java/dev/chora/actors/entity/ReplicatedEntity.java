@@ -9,6 +9,15 @@ public interface ReplicatedEntity<C, R> {
   /** Applies a committed command and returns the reply for the caller. */
   R handle(C command);
 
+  /**
+   * Answers a read ({@link EntityRef#askRead}) without changing anything: it runs on one replica
+   * only, once every command committed before the read arrived has been applied there (a
+   * round-barrier read, linearizable without going through the log). The default refuses reads.
+   */
+  default R query(C query) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " answers no reads: send the query with ask");
+  }
+
   /** The entity's whole state, for snapshots and state transfer. */
   byte[] snapshot();
 

@@ -92,7 +92,7 @@ public final class MixedWorkload implements ClosedLoop.OpSource {
         return new ClosedLoop.Op("put", key, mine, shard.ask(new KvCommand.Put(key, mine), timeout)
             .thenApply(x -> ClosedLoop.Result.ok("previous=" + x.value())));
       } else if (p < 0.40) {
-        return new ClosedLoop.Op("get", key, null, shard.ask(new KvCommand.Get(key), timeout).thenApply(x -> {
+        return new ClosedLoop.Op("get", key, null, shard.askRead(new KvCommand.Get(key), timeout).thenApply(x -> {
           if (x.value() != null) {
             lastSeen.put(key, x.value());
           } else {

@@ -72,6 +72,19 @@ class ReplicatedExamplesTest {
     assertEquals(new KvReply(true, "2"), get(kv.ask(new KvCommand.CompareAndSet("a", "1", "2"), t)));
     assertEquals(new KvReply(true, "2"), get(kv.ask(new KvCommand.Delete("a"), t)));
     assertEquals(new KvReply(false, null), get(kv.ask(new KvCommand.Get("a"), t)));
+    // Round-barrier reads: they see every write completed before them, and change nothing.
+    assertEquals(new KvReply(true, null), get(kv.ask(new KvCommand.Put("r", "v1"), t)));
+    assertEquals(new KvReply(true, "v1"), get(kv.askRead(new KvCommand.Get("r"), t)));
+    assertEquals(new KvReply(true, "v1"), get(kv.ask(new KvCommand.Put("r", "v2"), t)));
+    assertEquals(new KvReply(true, "v2"), get(kv.askRead(new KvCommand.Get("r"), t)));
+    assertEquals(new KvReply(false, null),
+        get(chora.entityRefFor(ExampleEntities.KV, "never-written").askRead(new KvCommand.Get("x"), t)));
+    java.util.concurrent.ExecutionException notARead = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class,
+        () -> kv.askRead(new KvCommand.Put("r", "v3"), t).toCompletableFuture().get(20, TimeUnit.SECONDS));
+    assertTrue(notARead.getCause() instanceof dev.chora.actors.entity.EntityCommandFailedException,
+        String.valueOf(notARead.getCause()));
+    assertEquals(new KvReply(true, "v2"), get(kv.ask(new KvCommand.Get("r"), t)), "the refused read changed nothing");
 
     var bank = chora.entityRefFor(ExampleEntities.BANK, "bank");
     assertTrue(get(bank.ask(new BankCommand.Open("alice", 100), t)).ok());

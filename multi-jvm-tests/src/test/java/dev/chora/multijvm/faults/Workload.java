@@ -154,7 +154,7 @@ final class Workload implements AutoCloseable {
       int dice = random.nextInt(10);
       Long expected = seen.get(key);
       if (dice < 3) {
-        Outcome<KvReply> o = call(() -> kvEntity(key).ask(new KvCommand.Get(key), opTimeout));
+        Outcome<KvReply> o = call(() -> kvEntity(key).askRead(new KvCommand.Get(key), opTimeout));
         Long result = o.reply != null && o.reply.ok() ? Long.valueOf(o.reply.value()) : null;
         history.add(new History.Op(client, "get", key, null, null, o.invokeNs, o.completeNs, o.type,
             "ok".equals(o.type) ? result : null), o.text);
