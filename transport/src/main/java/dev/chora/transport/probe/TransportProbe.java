@@ -149,12 +149,24 @@ public final class TransportProbe {
 
   /**
    * Round-trip figures of one stream, in milliseconds, over the {@code n} replies that came;
-   * {@code lost} round trips got no reply within two seconds.
+   * {@code lost} round trips got no reply within two seconds. {@code others} is the CPU that other
+   * processes of the machine used meanwhile (% of one core; NaN without /proc): on a shared machine
+   * it tells which figures were taken under someone else's load.
    */
-  public record Latency(Setup setup, String stream, int n, int lost, double p50, double p90, double p99, double max) {}
+  public record Latency(Setup setup, String stream, int n, int lost, double p50, double p90, double p99, double max,
+      double others) {
+    Latency withOthers(double o) {
+      return new Latency(setup, stream, n, lost, p50, p90, p99, max, o);
+    }
+  }
 
-  /** Idle CPU in percent of one core; driver is NaN without a shared driver. */
-  public record IdleCpu(Setup setup, double nodeA, double nodeB, double driver, double total, double seconds) {}
+  /**
+   * Idle CPU in percent of one core; driver is NaN without a shared driver. {@code others} as in
+   * {@link Latency}. Under others' load a spinning thread gets less CPU than it would alone, so
+   * these figures are then lower bounds.
+   */
+  public record IdleCpu(Setup setup, double nodeA, double nodeB, double driver, double total, double seconds,
+      double others) {}
 
   public record Report(List<Latency> latencies, List<IdleCpu> idle) {
     /** Two plain-text tables, as printed by the probe and copied into docs/transport.md. */
@@ -164,21 +176,22 @@ public final class TransportProbe {
       for (Latency l : latencies) {
         w = Math.max(w, l.setup().label().length());
       }
-      String fmtL = "%-" + w + "s  %-8s %6s %5s %8s %8s %8s %8s%n";
-      sb.append(String.format(Locale.ROOT, "Round trip of a 64-byte message, sequential (ms):%n"));
-      sb.append(String.format(Locale.ROOT, fmtL, "setup", "stream", "n", "lost", "p50", "p90", "p99", "max"));
+      String fmtL = "%-" + w + "s  %-8s %6s %5s %8s %8s %8s %8s %7s%n";
+      sb.append(String.format(Locale.ROOT, "Round trip of a 64-byte message, sequential (ms);"
+          + " others = CPU of other processes meanwhile, %% of one core:%n"));
+      sb.append(String.format(Locale.ROOT, fmtL, "setup", "stream", "n", "lost", "p50", "p90", "p99", "max", "others"));
       for (Latency l : latencies) {
         sb.append(String.format(Locale.ROOT, fmtL, l.setup().label(), l.stream(), l.n(), l.lost(),
-            ms(l.p50()), ms(l.p90()), ms(l.p99()), ms(l.max())));
+            ms(l.p50()), ms(l.p90()), ms(l.p99()), ms(l.max()), pct(l.others())));
       }
       if (!idle.isEmpty()) {
-        String fmtI = "%-" + w + "s  %8s %8s %8s %8s%n";
+        String fmtI = "%-" + w + "s  %8s %8s %8s %8s %7s%n";
         sb.append(String.format(Locale.ROOT, "%nIdle CPU, %% of one core over %.0f s of no traffic:%n",
             idle.get(0).seconds()));
-        sb.append(String.format(Locale.ROOT, fmtI, "setup", "node A", "node B", "driver", "total"));
+        sb.append(String.format(Locale.ROOT, fmtI, "setup", "node A", "node B", "driver", "total", "others"));
         for (IdleCpu c : idle) {
           sb.append(String.format(Locale.ROOT, fmtI, c.setup().label(), pct(c.nodeA()), pct(c.nodeB()),
-              Double.isNaN(c.driver()) ? "-" : pct(c.driver()), pct(c.total())));
+              Double.isNaN(c.driver()) ? "-" : pct(c.driver()), pct(c.total()), pct(c.others())));
         }
       }
       return sb.toString();
@@ -189,7 +202,7 @@ public final class TransportProbe {
     }
 
     private static String pct(double v) {
-      return String.format(Locale.ROOT, "%.1f", v);
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
   }
 
@@ -284,13 +297,16 @@ public final class TransportProbe {
           String.join(",", o.streams()));
       pong.awaitLogLine("READY", Duration.ofSeconds(120));
       ping.awaitLogLine("READY", Duration.ofSeconds(120));
+      CpuMeter meter = new CpuMeter(pong, ping, driver == null ? null : driver.process());
+      CpuMeter.Sample before = meter.sample();
       out.println(title + ": " + o.warmup() + " warm-up and " + o.roundTrips() + " timed round trips per stream ("
           + String.join(", ", o.streams()) + ")");
       // 50 ms per round trip on average is already a hundred times slower than expected: give up.
       ping.awaitLogLine("MEASURED", Duration.ofSeconds(120 + (long) (o.warmup() + o.roundTrips()) * o.streams().size() / 20));
+      double othersDuringRoundTrips = meter.othersPercentSince(before);
       for (String line : Files.readAllLines(ping.logFile())) {
         if (line.startsWith("RESULT ")) {
-          Latency l = parse(s, line);
+          Latency l = parse(s, line).withOthers(othersDuringRoundTrips);
           latencies.add(l);
           out.printf(Locale.ROOT, "%s: %-8s p50 %.3f ms, p99 %.3f ms%s%n", title, l.stream(), l.p50(), l.p99(),
               l.lost() == 0 ? "" : ", " + l.lost() + " lost");
@@ -302,6 +318,7 @@ public final class TransportProbe {
         double a0 = pong.cpuSeconds();
         double b0 = ping.cpuSeconds();
         double d0 = driver == null ? Double.NaN : driver.cpuSeconds();
+        CpuMeter.Sample idleStart = meter.sample();
         long t0 = System.nanoTime();
         Thread.sleep(o.secondsIdle() * 1000L);
         double a1 = pong.cpuSeconds();
@@ -311,7 +328,7 @@ public final class TransportProbe {
         double a = 100 * (a1 - a0) / secs;
         double b = 100 * (b1 - b0) / secs;
         double d = driver == null ? Double.NaN : 100 * (d1 - d0) / secs;
-        idle.add(new IdleCpu(s, a, b, d, a + b + (driver == null ? 0 : d), secs));
+        idle.add(new IdleCpu(s, a, b, d, a + b + (driver == null ? 0 : d), secs, meter.othersPercentSince(idleStart)));
       }
     } finally {
       stopAll(ping, pong);
@@ -354,15 +371,68 @@ public final class TransportProbe {
     long[] sorted = parts.length < 5 || parts[4].isEmpty() ? new long[0]
         : Arrays.stream(parts[4].split(",")).mapToLong(Long::parseLong).toArray();
     if (sorted.length == 0) {
-      return new Latency(s, stream, 0, lost, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Latency(s, stream, 0, lost, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     return new Latency(s, stream, sorted.length, lost, percentile(sorted, 0.50), percentile(sorted, 0.90),
-        percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+        percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6, Double.NaN);
   }
 
   /** Nearest-rank percentile of sorted nanoseconds, in milliseconds. */
   static double percentile(long[] sorted, double q) {
     int rank = (int) Math.ceil(q * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+  }
+
+  /**
+   * The CPU the rest of the machine uses while the probe measures: all cores' busy time from
+   * /proc/stat minus what the probe's own JVMs used. Figures taken on a shared machine are only
+   * comparable when this is known.
+   */
+  static final class CpuMeter {
+    record Sample(long nanos, long totalJiffies, long idleJiffies, double mine) {}
+
+    private final List<JvmProcess> processes = new ArrayList<>();
+
+    CpuMeter(JvmProcess... ps) {
+      for (JvmProcess p : ps) {
+        if (p != null) {
+          processes.add(p);
+        }
+      }
+    }
+
+    Sample sample() {
+      long total = -1;
+      long idle = -1;
+      try {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) { // user .. steal
+          total += Long.parseLong(f[i]);
+        }
+        idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+      } catch (IOException | RuntimeException e) {
+        // no /proc: figures stay NaN
+      }
+      double mine = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+      for (JvmProcess p : processes) {
+        mine += p.cpuSeconds();
+      }
+      return new Sample(System.nanoTime(), total, idle, mine);
+    }
+
+    /** Other processes' CPU since {@code s0}, in % of one core; NaN when unknown. */
+    double othersPercentSince(Sample s0) {
+      Sample s1 = sample();
+      long total = s1.totalJiffies() - s0.totalJiffies();
+      if (s0.totalJiffies() < 0 || s1.totalJiffies() < 0 || total <= 0) {
+        return Double.NaN;
+      }
+      double seconds = (s1.nanos() - s0.nanos()) / 1e9;
+      double busyCores = (double) (total - (s1.idleJiffies() - s0.idleJiffies())) / total
+          * Runtime.getRuntime().availableProcessors();
+      double mineCores = (s1.mine() - s0.mine()) / seconds;
+      return Math.max(0, 100 * (busyCores - mineCores));
+    }
   }
 }

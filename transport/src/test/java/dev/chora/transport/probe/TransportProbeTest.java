@@ -35,12 +35,14 @@ class TransportProbeTest {
         assertTrue(Double.isFinite(v) && v > 0, l.toString());
       }
       assertTrue(l.p50() <= l.p90() && l.p90() <= l.p99() && l.p99() <= l.max(), l.toString());
+      assertTrue(Double.isFinite(l.others()) && l.others() >= 0, "others' CPU is measured: " + l);
     }
     assertEquals(1, report.idle().size());
     TransportProbe.IdleCpu idle = report.idle().get(0);
     assertTrue(Double.isFinite(idle.nodeA()) && idle.nodeA() >= 0, idle.toString());
     assertTrue(Double.isFinite(idle.nodeB()) && idle.nodeB() >= 0, idle.toString());
     assertTrue(Double.isNaN(idle.driver()), "no driver with tcp");
+    assertTrue(Double.isFinite(idle.others()) && idle.others() >= 0, idle.toString());
     assertTrue(report.table().contains("tcp"), report.table());
     assertTrue(progress.toString(StandardCharsets.UTF_8).contains("[1/1] tcp"), progress.toString(StandardCharsets.UTF_8));
   }
