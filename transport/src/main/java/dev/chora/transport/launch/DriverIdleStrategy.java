@@ -9,10 +9,11 @@ import org.agrona.concurrent.IdleStrategy;
  * {@value #PROPERTY} ({@code maxSpins,maxYields,minParkNanos,maxParkNanos}).
  *
  * <p>Why a class: the stand-alone {@code io.aeron.driver.MediaDriver} names its idle strategies
- * by system property, and its {@code backoff} alias has fixed parameters (parking up to 1 ms,
- * which adds up to a millisecond to every hop after a quiet spell). Aeron instantiates a named
- * class through its no-argument constructor, so the parameters travel as a property.
- * {@link MediaDriverProcess.Idle} holds the measured default.
+ * by system property, and its {@code backoff} alias has fixed parameters. Aeron instantiates a
+ * named class through its no-argument constructor, so the parameters travel as a property. The
+ * measured default ({@link MediaDriverProcess.Idle#DEFAULT}) happens to equal that alias; the
+ * class keeps the other candidates measurable ({@code TransportProbe --driver-idle}) and lets a
+ * deployment with spare cores trade CPU for latency without a code change.
  */
 public final class DriverIdleStrategy implements IdleStrategy {
 

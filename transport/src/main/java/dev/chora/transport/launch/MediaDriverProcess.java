@@ -71,10 +71,13 @@ public final class MediaDriverProcess implements AutoCloseable {
   public record Idle(long maxSpins, long maxYields, long minParkNanos, long maxParkNanos) {
 
     /**
-     * Chosen by measurement with {@code TransportProbe} (docs/transport.md): provisional until
-     * measured.
+     * Aeron's own backoff parameters (10 spins, 20 yields, then parks of 1 µs doubling up to
+     * 1 ms), chosen by measurement with {@code TransportProbe} on two cores (docs/transport.md):
+     * capping the park at 250 µs or 100 µs, or spinning 100 or 4,500 times, never made round trips
+     * faster there, and cost up to three times the driver's idle CPU; under other processes' load
+     * the heavy spinner stalled its own nodes.
      */
-    public static final Idle DEFAULT = new Idle(100, 10, 1_000, 100_000);
+    public static final Idle DEFAULT = new Idle(10, 20, 1_000, 1_000_000);
 
     public Idle {
       if (maxSpins < 0 || maxYields < 0 || minParkNanos < 1 || maxParkNanos < minParkNanos) {
@@ -144,6 +147,12 @@ public final class MediaDriverProcess implements AutoCloseable {
           .systemProperty("aeron.client.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(20)))
           .systemProperty("aeron.image.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(10)))
           .systemProperty("aeron.publication.unblock.timeout", Long.toString(TimeUnit.SECONDS.toNanos(40)))
+          // Log buffers are 3 x 16 MiB per publication and per image (Aeron's default term
+          // length, which the 2 MiB large-message frames need), that is 6 x N x (N-1) x 48 MiB
+          // of /dev/shm (RAM) for N nodes: 1.7 GiB for 3 nodes, 5.6 GiB for 5. Sparse files
+          // only take memory for the pages actually written, at the cost of a page fault the
+          // first time each page is used.
+          .systemProperty("aeron.term.buffer.sparse.file", "true")
           // The driver needs little heap (its buffers are memory-mapped files), and a small
           // serial-collected heap keeps its JVM's own threads and footprint down.
           .jvmOptions("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m")
