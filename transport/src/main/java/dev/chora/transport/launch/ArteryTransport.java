@@ -33,8 +33,9 @@ public final class ArteryTransport {
    * driver it sets only the node's own Aeron polling (Artery's task runner and inbound stream),
    * which is where the node trades idle CPU for the latency of the first message after a pause.
    * Chosen by measurement with {@code TransportProbe} (docs/transport.md): on two cores level 3 was
-   * as fast as Pekko's default 5 and 7 while each node idled at about 9% of a core instead of 12%
-   * to 15%; level 1 (sleeping 1 ms) cut that to 4% but doubled or tripled the round trip.
+   * at least as fast as Pekko's default 5 and as 7, while each idle node used about 9% of a core
+   * instead of 10% to 13%; level 1 (sleeping 1 ms) cut that to 3% but doubled or tripled the round
+   * trip.
    */
   public static final int SHARED_IDLE_CPU_LEVEL = 3;
 

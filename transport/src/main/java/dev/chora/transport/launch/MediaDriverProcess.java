@@ -73,9 +73,9 @@ public final class MediaDriverProcess implements AutoCloseable {
     /**
      * Aeron's own backoff parameters (10 spins, 20 yields, then parks of 1 µs doubling up to
      * 1 ms), chosen by measurement with {@code TransportProbe} on two cores (docs/transport.md):
-     * capping the park at 250 µs or 100 µs, or spinning 100 or 4,500 times, never made round trips
-     * faster there, and cost up to three times the driver's idle CPU; under other processes' load
-     * the heavy spinner stalled its own nodes.
+     * capping the park at 250 µs or 100 µs, or spinning 100 or 4,500 times, gave no clear p50
+     * gain there, a worse p90, and two to sixteen times the driver's idle CPU (6% of a core with
+     * this default); under other processes' load the heavy spinner stalled its own nodes.
      */
     public static final Idle DEFAULT = new Idle(10, 20, 1_000, 1_000_000);
 
