@@ -54,6 +54,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       protocol = ChoraConfig.builder(replicas.size())
           .minRoundIntervalNanos(p.getDuration("min-round-interval").toNanos())
           .roundTimeoutNanos(p.getDuration("round-timeout").toNanos())
+          .roundTimeoutMaxNanos(p.getDuration("round-timeout-max").toNanos())
           .idleRoundIntervalNanos(p.getDuration("idle-round-interval").toNanos())
           .maxRequestBytes(intBytes(p, "max-request-bytes"))
           .maxBatchBytes(intBytes(p, "max-batch-bytes"))

@@ -15,11 +15,17 @@ package dev.chora.actors;
  * @param queuedRequests      requests waiting for this replica's next batch
  * @param commitLatencyP50Ms  median time from proposing a round to its commit, over recent rounds
  * @param commitLatencyP99Ms  99th percentile of the same
+ * @param roundTimeoutMs      the round timeout in use, adapted to peers' lags between
+ *                            protocol.round-timeout and round-timeout-max
+ * @param roundsTimedOut      rounds entered by timeout rather than with every member's message
+ * @param suspicions          view changes started because a member missed suspect-after-rounds rounds
+ * @param stateRequests       state-transfer requests sent (catching up by whole rounds or a snapshot)
  */
 public record ReplicaStatus(int replicaId, String status, long view, int activeSet, long currentRound,
     long commitIndex, long executedRound, long roundsEntered, long violations, long viewChanges,
     long requestsProposed, long requestsExecuted, int queuedRequests, double commitLatencyP50Ms,
-    double commitLatencyP99Ms, long sampledAtNanos) {
+    double commitLatencyP99Ms, double roundTimeoutMs, long roundsTimedOut, long suspicions, long stateRequests,
+    long sampledAtNanos) {
 
   /** Whether replica {@code id} is in this replica's active set. */
   public boolean isActive(int id) {

@@ -63,4 +63,8 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public int getQueuedRequests() { return status.queuedRequests(); }
   @Override public double getCommitLatencyP50Ms() { return status.commitLatencyP50Ms(); }
   @Override public double getCommitLatencyP99Ms() { return status.commitLatencyP99Ms(); }
+  @Override public double getRoundTimeoutMs() { return status.roundTimeoutMs(); }
+  @Override public long getRoundsTimedOut() { return status.roundsTimedOut(); }
+  @Override public long getSuspicions() { return status.suspicions(); }
+  @Override public long getStateRequests() { return status.stateRequests(); }
 }

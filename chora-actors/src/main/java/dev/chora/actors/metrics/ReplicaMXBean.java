@@ -22,4 +22,10 @@ public interface ReplicaMXBean {
   int getQueuedRequests();
   double getCommitLatencyP50Ms();
   double getCommitLatencyP99Ms();
+  /** The round timeout in use, adapted to peers' lags (DESIGN §4). */
+  double getRoundTimeoutMs();
+  long getRoundsTimedOut();
+  /** View changes this replica started because a member stayed silent. */
+  long getSuspicions();
+  long getStateRequests();
 }

@@ -289,7 +289,8 @@ public final class ReplicaActor {
           core.commitIndex(), core.executedRound(), core.stats().roundsEntered(), core.stats().violations(),
           core.stats().viewChangesStarted(), core.stats().requestsProposed(), requestsExecuted.get(),
           core.queuedRequests(), commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99),
-          System.nanoTime());
+          core.roundTimeoutNanos() / 1e6, core.stats().roundsTimedOut(), core.stats().suspicions(),
+          core.stats().stateRequestsSent(), System.nanoTime());
     }
 
     private ActorRef<Object> peer(int id) {

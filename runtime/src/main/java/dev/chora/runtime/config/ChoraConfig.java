@@ -14,6 +14,7 @@ public final class ChoraConfig {
   private final int replicas;
   private final long minRoundIntervalNanos;
   private final long roundTimeoutNanos;
+  private final long roundTimeoutMaxNanos;
   private final long idleRoundIntervalNanos;
   private final int maxBatchBytes;
   private final int maxBatchRequests;
@@ -35,6 +36,7 @@ public final class ChoraConfig {
     this.replicas = b.replicas;
     this.minRoundIntervalNanos = b.minRoundIntervalNanos;
     this.roundTimeoutNanos = b.roundTimeoutNanos;
+    this.roundTimeoutMaxNanos = b.effectiveRoundTimeoutMax();
     this.idleRoundIntervalNanos = b.idleRoundIntervalNanos;
     this.maxBatchBytes = b.maxBatchBytes;
     this.maxBatchRequests = b.maxBatchRequests;
@@ -64,7 +66,14 @@ public final class ChoraConfig {
   /** f + 1: acknowledgements needed to commit a slot. */
   public int quorum() { return faultTolerance() + 1; }
   public long minRoundIntervalNanos() { return minRoundIntervalNanos; }
+  /** The round timeout's floor: where it starts, and the least the loosened round length uses. */
   public long roundTimeoutNanos() { return roundTimeoutNanos; }
+  /**
+   * The most the round timeout adapts up to when peers' messages come late (DESIGN §4); equal to
+   * {@link #roundTimeoutNanos()}, the timeout is fixed. Failure detection takes up to
+   * suspect-after-rounds times this.
+   */
+  public long roundTimeoutMaxNanos() { return roundTimeoutMaxNanos; }
   public long idleRoundIntervalNanos() { return idleRoundIntervalNanos; }
   public int maxBatchBytes() { return maxBatchBytes; }
   public int maxBatchRequests() { return maxBatchRequests; }
@@ -93,6 +102,7 @@ public final class ChoraConfig {
     return "ChoraConfig{replicas=" + replicas
         + ", minRoundInterval=" + minRoundIntervalNanos + "ns"
         + ", roundTimeout=" + roundTimeoutNanos + "ns"
+        + ", roundTimeoutMax=" + roundTimeoutMaxNanos + "ns"
         + ", idleRoundInterval=" + idleRoundIntervalNanos + "ns"
         + ", maxBatchBytes=" + maxBatchBytes
         + ", maxBatchRequests=" + maxBatchRequests
@@ -111,11 +121,16 @@ public final class ChoraConfig {
         + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
   }
 
+  /** round-timeout-max, when not set, is this many times round-timeout. */
+  public static final long DEFAULT_ROUND_TIMEOUT_MAX_FACTOR = 4;
+
   /** Defaults suit a data-centre LAN or one host; see the README for tuning. */
   public static final class Builder {
     private final int replicas;
     private long minRoundIntervalNanos = 0;
     private long roundTimeoutNanos = 5_000_000;
+    /** Unset (-1): see {@link #effectiveRoundTimeoutMax()}. */
+    private long roundTimeoutMaxNanos = -1;
     private long idleRoundIntervalNanos = 10_000_000;
     private int maxBatchBytes = 64 * 1024;
     private int maxBatchRequests = 4096;
@@ -139,6 +154,7 @@ public final class ChoraConfig {
 
     public Builder minRoundIntervalNanos(long v) { this.minRoundIntervalNanos = v; return this; }
     public Builder roundTimeoutNanos(long v) { this.roundTimeoutNanos = v; return this; }
+    public Builder roundTimeoutMaxNanos(long v) { this.roundTimeoutMaxNanos = v; return this; }
     public Builder idleRoundIntervalNanos(long v) { this.idleRoundIntervalNanos = v; return this; }
     public Builder maxBatchBytes(int v) { this.maxBatchBytes = v; return this; }
     public Builder maxBatchRequests(int v) { this.maxBatchRequests = v; return this; }
@@ -156,6 +172,19 @@ public final class ChoraConfig {
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
 
+    /**
+     * Unset, round-timeout-max is {@link #DEFAULT_ROUND_TIMEOUT_MAX_FACTOR} x round-timeout, but no
+     * more than half the view-change timeout (nor less than round-timeout): a view change must be
+     * able to outlast the rounds it replaces.
+     */
+    private long effectiveRoundTimeoutMax() {
+      if (roundTimeoutMaxNanos >= 0) {
+        return roundTimeoutMaxNanos;
+      }
+      return Math.max(roundTimeoutNanos,
+          Math.min(DEFAULT_ROUND_TIMEOUT_MAX_FACTOR * roundTimeoutNanos, viewChangeTimeoutNanos / 2));
+    }
+
     /** @throws InvalidConfigException listing every problem found, each with its fix */
     public ChoraConfig build() {
       List<String> errors = new ArrayList<>();
@@ -171,6 +200,10 @@ public final class ChoraConfig {
       } else if (roundTimeoutNanos <= minRoundIntervalNanos) {
         errors.add("round-timeout (" + roundTimeoutNanos + "ns) must be greater than"
             + " min-round-interval (" + minRoundIntervalNanos + "ns), or every round would time out");
+      }
+      if (effectiveRoundTimeoutMax() < roundTimeoutNanos) {
+        errors.add("round-timeout-max (" + roundTimeoutMaxNanos + "ns) must be >= round-timeout ("
+            + roundTimeoutNanos + "ns); set them equal for a fixed round timeout");
       }
       if (idleRoundIntervalNanos < minRoundIntervalNanos) {
         errors.add("idle-round-interval (" + idleRoundIntervalNanos + "ns) must be >="
@@ -215,6 +248,10 @@ public final class ChoraConfig {
       if (viewChangeTimeoutNanos < 2 * roundTimeoutNanos) {
         errors.add("view-change-timeout (" + viewChangeTimeoutNanos + "ns) must be at least twice round-timeout ("
             + roundTimeoutNanos + "ns): a view change takes several message delays");
+      } else if (viewChangeTimeoutNanos < 2 * effectiveRoundTimeoutMax()) {
+        errors.add("view-change-timeout (" + viewChangeTimeoutNanos + "ns) must be at least twice round-timeout-max ("
+            + effectiveRoundTimeoutMax() + "ns): a view change takes several message delays, which may be"
+            + " as long as the rounds' adapted timeout; raise view-change-timeout or lower round-timeout-max");
       }
       if (maxSnapshotBytes <= 0) {
         errors.add("max-snapshot-bytes = " + maxSnapshotBytes + ": must be > 0");

@@ -56,6 +56,8 @@ public final class ReplicaCore {
 
   /** Idle back-off starts here and doubles up to idle-round-interval. */
   private static final long IDLE_BACKOFF_START_NANOS = 100_000;
+  /** Round timeouts a stall that slot fetches can mend waits before a state transfer is asked. */
+  static final int SLOT_FETCH_PATIENCE = 4;
 
   private final ChoraConfig config;
   private final int self;
@@ -65,6 +67,7 @@ public final class ReplicaCore {
   private final CoreOutput out;
   private final CoreMutation mutation;
   private final CoreStats stats = new CoreStats();
+  private final RoundTimer roundTimer;
 
   // ---- view
   private Status status;
@@ -166,6 +169,7 @@ public final class ReplicaCore {
           + " for a group of " + config.replicas() + " replicas");
     }
     this.config = config;
+    this.roundTimer = new RoundTimer(config.roundTimeoutNanos(), config.roundTimeoutMaxNanos());
     this.self = self;
     this.replicas = config.replicas();
     this.quorum = config.quorum();
@@ -394,6 +398,7 @@ public final class ReplicaCore {
     heardInView(m.from(), m.executedRound());
     acks.merge(m.from(), m.ackVector());
     highestSeen[m.from()] = Math.max(highestSeen[m.from()], m.round());
+    roundTimer.arrived(m.round(), now);
     if (m.round() >= log.limit()) {
       // Beyond the window: the slot is fetched later, but the acks still tell how far the group
       // has committed, which is what sends a lagging replica to catch up by state transfer.
@@ -678,7 +683,7 @@ public final class ReplicaCore {
               Math.max(Math.max(IDLE_BACKOFF_START_NANOS, config.minRoundIntervalNanos()), idlePaceNanos * 2));
       Arrays.fill(consecutiveViolations, 0);
     } else {
-      if (elapsed < config.roundTimeoutNanos()) {
+      if (elapsed < roundTimeout()) {
         return false;
       }
       stats.roundsTimedOut++;
@@ -734,7 +739,7 @@ public final class ReplicaCore {
    */
   private void countViolationsWhileBlocked() {
     if (roundComplete(currentRound)
-        || now - Math.max(enteredAtNanos, lastBlockedViolationNanos) < config.roundTimeoutNanos()) {
+        || now - Math.max(enteredAtNanos, lastBlockedViolationNanos) < roundTimeout()) {
       return;
     }
     lastBlockedViolationNanos = now;
@@ -800,6 +805,7 @@ public final class ReplicaCore {
     currentRound = r;
     enteredAtNanos = now;
     lastSentNanos = now;
+    roundTimer.entered(r, now);
     stats.roundsEntered++;
     PeerMessage message;
     if (isActive(self)) {
@@ -841,13 +847,13 @@ public final class ReplicaCore {
       }
       if (gapSince[j] < 0) {
         gapSince[j] = now;
-        nextFetchAt[j] = now + config.roundTimeoutNanos();
+        nextFetchAt[j] = now + roundTimeout();
         continue;
       }
       if (now < nextFetchAt[j]) {
         continue;
       }
-      nextFetchAt[j] = now + config.roundTimeoutNanos();
+      nextFetchAt[j] = now + roundTimeout();
       long last = Math.min(known, log.limit() - 1);
       if (last <= mine) {
         continue; // beyond the window for now: retried once the window moves
@@ -879,7 +885,7 @@ public final class ReplicaCore {
 
   /** When flow control holds the next round back, acks still have to reach the peers. */
   private void heartbeatIfBlocked() {
-    if (!started || flowControlAllowsNextRound() || now - lastSentNanos < config.roundTimeoutNanos()) {
+    if (!started || flowControlAllowsNextRound() || now - lastSentNanos < roundTimeout()) {
       return;
     }
     lastSentNanos = now;
@@ -895,6 +901,10 @@ public final class ReplicaCore {
    * take longer than the configured timeout (an overloaded host, a replica still starting), views
    * would otherwise be abandoned faster than any can complete. Liveness only; safety never reads it.
    */
+  private long roundTimeout() {
+    return roundTimer.timeoutNanos();
+  }
+
   private long viewChangeTimeout() {
     return config.viewChangeTimeoutNanos() << Math.min(failedViewChanges, MAX_VIEW_CHANGE_BACKOFF_SHIFT);
   }
@@ -1026,7 +1036,7 @@ public final class ReplicaCore {
         everyoneIn = false;
       }
     }
-    if (!everyoneIn && now - quorumOfDoViewChangesAt < config.roundTimeoutNanos()) {
+    if (!everyoneIn && now - quorumOfDoViewChangesAt < roundTimeout()) {
       return;
     }
     List<DoViewChange> used = new ArrayList<>();
@@ -1165,7 +1175,7 @@ public final class ReplicaCore {
     if (now < nextViewRequestAt) {
       return;
     }
-    nextViewRequestAt = now + config.roundTimeoutNanos();
+    nextViewRequestAt = now + roundTimeout();
     out.send(from, new ViewRequest(wanted, self));
   }
 
@@ -1189,13 +1199,13 @@ public final class ReplicaCore {
     }
     if (stalledSince < 0) {
       stalledSince = now;
-      nextStateRequestAt = now + config.roundTimeoutNanos();
+      nextStateRequestAt = now + roundTimeout() * (slotFetchCanHelp() ? SLOT_FETCH_PATIENCE : 1);
       return;
     }
     if (now < nextStateRequestAt) {
       return;
     }
-    nextStateRequestAt = now + config.roundTimeoutNanos();
+    nextStateRequestAt = now + roundTimeout();
     if (incomingSnapshot != null && ++incomingRetries <= 2) {
       // A snapshot transfer whose next chunk did not come (lost, or its source is slow): ask the
       // same source again where it stopped. State machines need not serialise deterministically,
@@ -1207,6 +1217,19 @@ public final class ReplicaCore {
     incomingSnapshotRound = -1;
     incomingOffset = 0;
     sendStateRequest(stateSource(), 0);
+  }
+
+  /**
+   * Whether the stall is a few current-view slots that are late or lost, which
+   * {@link #fetchMissingSlots} asks their holders for, one slot each. A state transfer instead
+   * resends whole rounds, nearly all of them already held: on a busy host, where a slot is often a
+   * round-timeout late, sending one at every such stall costs the sender and the receiver more than
+   * the stall. Rounds from an earlier view (unverified) or outside the window need it at once.
+   */
+  private boolean slotFetchCanHelp() {
+    long next = executedRound + 1;
+    return status == Status.NORMAL && next >= log.base() && next < log.limit() && log.verified(next)
+        && commitIndex - executedRound <= config.maxRoundsInFlight();
   }
 
   private int stateSource() {
@@ -1341,7 +1364,7 @@ public final class ReplicaCore {
     System.arraycopy(m.chunk(), 0, incomingSnapshot, incomingOffset, m.chunk().length);
     incomingOffset += m.chunk().length;
     if (incomingOffset < incomingSnapshot.length) {
-      nextStateRequestAt = now + config.roundTimeoutNanos();
+      nextStateRequestAt = now + roundTimeout();
       sendStateRequest(m.from(), incomingOffset);
       return;
     }
@@ -1391,7 +1414,7 @@ public final class ReplicaCore {
     if (now < nextRecoveryAt) {
       return;
     }
-    nextRecoveryAt = now + config.roundTimeoutNanos();
+    nextRecoveryAt = now + roundTimeout();
     broadcast(new Recovery(-1, self, recoveryNonce, recoveryFence));
   }
 
@@ -1436,7 +1459,7 @@ public final class ReplicaCore {
         deadline = adopting ? Long.MAX_VALUE : viewChangeStartedNanos + viewChangeTimeout();
         if (quorumOfDoViewChangesAt >= 0 && doViewChanges[self] != null
             && (pendingStartView == null || pendingStartView.view() != view)) {
-          deadline = Math.min(deadline, quorumOfDoViewChangesAt + config.roundTimeoutNanos());
+          deadline = Math.min(deadline, quorumOfDoViewChangesAt + roundTimeout());
         }
       }
       case NORMAL -> {
@@ -1444,12 +1467,12 @@ public final class ReplicaCore {
           return now;
         }
         if (flowControlAllowsNextRound()) {
-          deadline = enteredAtNanos + (roundComplete(currentRound) ? pace() : config.roundTimeoutNanos());
+          deadline = enteredAtNanos + (roundComplete(currentRound) ? pace() : roundTimeout());
         } else {
-          deadline = lastSentNanos + config.roundTimeoutNanos();
+          deadline = lastSentNanos + roundTimeout();
           if (!roundComplete(currentRound)) {
             deadline = Math.min(deadline,
-                Math.max(enteredAtNanos, lastBlockedViolationNanos) + config.roundTimeoutNanos());
+                Math.max(enteredAtNanos, lastBlockedViolationNanos) + roundTimeout());
           }
         }
         for (int j = 0; j < replicas; j++) {
@@ -1466,6 +1489,8 @@ public final class ReplicaCore {
   }
 
   public int self() { return self; }
+  /** The round timeout in use: between round-timeout and round-timeout-max, after peers' lags. */
+  public long roundTimeoutNanos() { return roundTimer.timeoutNanos(); }
   public Status status() { return status; }
   public long view() { return view; }
   /** Bit mask of the replicas that propose in the current view. */

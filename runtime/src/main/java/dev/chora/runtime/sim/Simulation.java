@@ -150,7 +150,8 @@ public final class Simulation {
       long length = SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(300));
       schedule(start, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(kind, mask, start, start + length));
     }
-    long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * SimParameters.ROUND_TIMEOUT_NANOS);
+    // A round may last its timeout, which adapts up to round-timeout-max while delays run long.
+    long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * p.config().roundTimeoutMaxNanos());
     while (violation == null) {
       SimEvent e = queue.poll();
       now = e.time;

@@ -36,6 +36,22 @@ class ChoraConfigTest {
   }
 
   @Test
+  void theAdaptiveRoundTimeoutsBoundsAreCheckedAndDefaultedSafely() {
+    InvalidConfigException below = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).roundTimeoutNanos(5_000_000).roundTimeoutMaxNanos(4_000_000).build());
+    assertTrue(below.getMessage().contains("round-timeout-max (4000000ns) must be >= round-timeout"), below.getMessage());
+    InvalidConfigException slowViews = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).roundTimeoutMaxNanos(40_000_000).viewChangeTimeoutNanos(50_000_000).build());
+    assertTrue(slowViews.getMessage().contains("at least twice round-timeout-max"), slowViews.getMessage());
+    // Unset: four times round-timeout, but never more than half the view-change timeout.
+    assertEquals(20_000_000, ChoraConfig.builder(3).build().roundTimeoutMaxNanos());
+    assertEquals(6_000_000, ChoraConfig.builder(3).roundTimeoutNanos(2_000_000).viewChangeTimeoutNanos(12_000_000)
+        .build().roundTimeoutMaxNanos());
+    assertEquals(5_000_000, ChoraConfig.builder(3).roundTimeoutMaxNanos(5_000_000).build().roundTimeoutMaxNanos(),
+        "equal bounds: a fixed timeout");
+  }
+
+  @Test
   void everyProblemIsListedAtOnce() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ChoraConfig.builder(4)
         .roundTimeoutNanos(0).maxRoundsInFlight(0).maxBatchBytes(10).maxRequestBytes(100).build());

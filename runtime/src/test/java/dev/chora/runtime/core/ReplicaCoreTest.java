@@ -353,6 +353,68 @@ class ReplicaCoreTest {
     assertTrue(out.reads.isEmpty());
   }
 
+  /**
+   * Replica 1's round messages come at round entry, replica 2's {@code lagNanos} later, until
+   * {@code silentFrom} (replica 2 then sends nothing). Runs until {@code until} or a view change.
+   */
+  private long silentAt = -1;
+
+  private long driveWithLaggingPeer(long lagNanos, long silentFrom, long until) {
+    java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(a -> a[0]));
+    long t = 0;
+    core.tick(t);
+    long lastRound = 0;
+    while (t < until && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        arrivals.add(new long[] {t, 1, r});
+        if (r < silentFrom) {
+          arrivals.add(new long[] {t + lagNanos, 2, r});
+        } else if (r == silentFrom) {
+          silentAt = t;
+        }
+      }
+      lastRound = core.currentRound();
+      while (!out.snapshotsAsked.isEmpty()) {
+        core.snapshotTaken(out.snapshotsAsked.remove(0), new byte[0]); // lets the log window move
+      }
+      long deadline = core.nextDeadlineNanos();
+      if (!arrivals.isEmpty() && arrivals.peek()[0] <= deadline) {
+        long[] a = arrivals.poll();
+        t = Math.max(t, a[0]);
+        long r = a[2];
+        core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
+      } else {
+        t = Math.max(t, deadline);
+        core.tick(t);
+      }
+    }
+    return t;
+  }
+
+  @Test
+  void theRoundTimeoutStretchesToAPeersSteadyLagAndViolationsStop() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).build(), 0, out);
+    assertEquals(MS, core.roundTimeoutNanos());
+    // Replica 2 is always 1.5 ms late: beyond the 1 ms floor, within the 4 ms ceiling.
+    driveWithLaggingPeer(3 * MS / 2, Long.MAX_VALUE, 2000 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "a steadily late peer is not suspected");
+    assertEquals(3 * MS, core.roundTimeoutNanos(), "twice the lag");
+    long violations = core.stats().violations();
+    assertTrue(violations > 0 && violations < 150, "only while the timeout adapted: " + violations);
+    long rounds = core.currentRound();
+    assertTrue(rounds > 200 && core.commitIndex() >= rounds - 2, "rounds kept going and committing: " + rounds);
+  }
+
+  @Test
+  void aSilentPeerIsSuspectedWithinSuspectAfterRoundsOfTheCeilingEvenAfterTheTimeoutStretched() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertTrue(core.roundTimeoutNanos() <= 4 * MS);
+    assertTrue(silentAt > 0 && end - silentAt <= 150 * 4 * MS,
+        "within suspect-after-rounds x round-timeout-max of its silence: " + (end - silentAt) + " ns");
+  }
+
   @Test
   void aMemberThatFallsSilentWithThePipelineFullIsStillSuspected() {
     core = new ReplicaCore(config().suspectAfterRounds(3).build(), 0, out);
