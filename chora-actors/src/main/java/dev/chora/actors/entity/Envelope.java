@@ -1,11 +1,8 @@
 package dev.chora.actors.entity;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes a command or reply travels as through the log: the entity it is for (commands only)
@@ -16,38 +13,52 @@ record Envelope(String type, String entityId, int serializerId, String manifest,
   /** A reply that says the command failed; {@code manifest} carries the reason. */
   static final int FAILURE = Integer.MIN_VALUE;
 
+  /**
+   * Length-prefixed UTF-8 strings and the payload in one exactly sized array: every replica
+   * decodes every command and encodes its reply, so this stays free of stream wrappers and copies.
+   */
   byte[] encode() {
-    try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
-        DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF(type);
-      out.writeUTF(entityId);
-      out.writeInt(serializerId);
-      out.writeUTF(manifest);
-      out.writeInt(payload.length);
-      out.write(payload);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] t = type.getBytes(StandardCharsets.UTF_8);
+    byte[] e = entityId.getBytes(StandardCharsets.UTF_8);
+    byte[] m = manifest.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(4 * 5 + t.length + e.length + m.length + payload.length);
+    out.putInt(t.length).put(t).putInt(e.length).put(e).putInt(serializerId).putInt(m.length).put(m)
+        .putInt(payload.length).put(payload);
+    return out.array();
   }
 
   static Envelope decode(byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      String type = in.readUTF();
-      String entityId = in.readUTF();
-      int serializerId = in.readInt();
-      String manifest = in.readUTF();
-      int length = in.readInt();
-      if (length < 0 || length > in.available()) {
-        throw new IllegalArgumentException("payload length " + length + " does not fit the " + data.length + " bytes");
+    try {
+      ByteBuffer in = ByteBuffer.wrap(data);
+      String type = string(in);
+      String entityId = string(in);
+      int serializerId = in.getInt();
+      String manifest = string(in);
+      byte[] payload = new byte[length(in, "payload")];
+      in.get(payload);
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException("not an entity envelope: " + in.remaining() + " bytes left over");
       }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
       return new Envelope(type, entityId, serializerId, manifest, payload);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not an entity envelope: " + e.getMessage(), e);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("not an entity envelope: truncated at " + data.length + " bytes", e);
     }
+  }
+
+  private static int length(ByteBuffer in, String what) {
+    int n = in.getInt();
+    if (n < 0 || n > in.remaining()) {
+      throw new IllegalArgumentException("not an entity envelope: " + what + " length " + n + " does not fit the "
+          + in.remaining() + " bytes left");
+    }
+    return n;
+  }
+
+  private static String string(ByteBuffer in) {
+    int n = length(in, "string");
+    String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+    in.position(in.position() + n);
+    return s;
   }
 
   static Envelope failure(String reason) {
