@@ -158,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
         args.add(history.toAbsolutePath().toString());
       }
       try (JvmProcess load = JvmProcess.builder("dev.chora.examples.bench.LoadGenerator").name("load")
-          .jvmOptions("-Xms128m", "-Xmx1g").logFile(work.resolve("load.log")).args(args.toArray(String[]::new))
+          .jvmOptions("-Xms1g", "-Xmx2g").logFile(work.resolve("load.log")).args(args.toArray(String[]::new))
           .start()) {
         followLoad(load, cluster, results, o);
       }

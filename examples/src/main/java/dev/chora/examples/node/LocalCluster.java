@@ -92,7 +92,10 @@ public final class LocalCluster implements AutoCloseable {
     String suffix = starts[i] == 1 ? "" : "-start" + starts[i];
     replicas[i] = JvmProcess.builder("dev.chora.examples.cli.ChoraCli")
         .name("replica-" + i)
-        .jvmOptions("-Xms128m", "-Xmx1g", "-XX:+UseG1GC")
+        // The same heap as the SOFAJRaft baseline's JVMs. A young-GC pause of any replica stalls
+        // the whole lock-step group, so the GC log (pause times) sits beside the node's log.
+        .jvmOptions("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
+            "-Xlog:gc:file=" + workDir.resolve("replica-" + i + suffix + ".gc.log"))
         .logFile(workDir.resolve("replica-" + i + suffix + ".log"))
         .args("node", "--config", conf.toString())
         .start();
