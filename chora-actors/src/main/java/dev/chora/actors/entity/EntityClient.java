@@ -75,14 +75,16 @@ public final class EntityClient {
       if (error != null) {
         result.completeExceptionally(error instanceof TimeoutException ? error
             : new TimeoutException("no reply for the entity command: " + error));
-      } else if (r.status() == ClientReply.Status.OK) {
-        if (!read) {
-          used[1]++; // a read uses the session without taking its seq: nothing was ordered
-        }
-        idle.offer(used);
-        complete(r.result(), result, key.replyClass());
       } else {
-        idle.offer(used); // refused before ordering: the seq is still unused
+        // Every answered command takes its seq, reads and refusals too (the client table accepts
+        // gaps): the gateway may have sent it to two replicas, and a late second answer, matched
+        // by client id and seq, must not be taken for the answer to the session's next command.
+        used[1]++;
+        idle.offer(used);
+        if (r.status() == ClientReply.Status.OK) {
+          complete(r.result(), result, key.replyClass());
+          return;
+        }
         result.completeExceptionally(new IllegalArgumentException(
             "the command is larger than chora.protocol.max-request-bytes (" + bytes.length + " bytes encoded)"));
       }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Not part of CI; run it with
  *
  * <pre>mvn -o -pl multi-jvm-tests test -Dtest=FaultCampaignTest -Dchora.faults.campaign=true
- *     [-Dchora.faults.repeat=3] [-Dchora.faults.failoverRuns=10] [-Dchora.faults.sizes=3,5]</pre>
+ *     [-Dchora.faults.repeat=3] [-Dchora.faults.failoverRuns=10] [-Dchora.faults.sizes=3,5]
+ *     [-Dchora.faults.kinds=one-way-partition,slow-node]</pre>
  *
  * A run that fails is reported with its history and the node logs, and the campaign goes on (on a
  * fresh cluster if the old one cannot be restored); the test fails at the end if any run failed.
@@ -31,6 +32,21 @@ class FaultCampaignTest {
   }
 
   private record Kind(String name, Scenario scenario) {}
+
+  /** The kinds named by chora.faults.kinds (all when unset or empty), to rerun one fault many times. */
+  private static List<Kind> selectedKinds(int n) {
+    String wanted = System.getProperty("chora.faults.kinds", "").trim();
+    if (wanted.isEmpty()) {
+      return kinds(n);
+    }
+    List<String> names = List.of(wanted.split("\\s*,\\s*"));
+    List<Kind> selected = kinds(n).stream().filter(k -> names.contains(k.name())).toList();
+    if (selected.size() != names.size()) {
+      throw new IllegalArgumentException("unknown kind in chora.faults.kinds=" + wanted + "; known: "
+          + kinds(n).stream().map(Kind::name).toList());
+    }
+    return selected;
+  }
 
   private static List<Kind> kinds(int n) {
     List<Integer> minority = n == 3 ? List.of(0) : List.of(0, 1);
@@ -62,7 +78,7 @@ class FaultCampaignTest {
       try {
         long seed = 1;
         for (int r = 1; r <= repeat; r++) {
-          for (Kind k : kinds(n)) {
+          for (Kind k : selectedKinds(n)) {
             String name = k.name() + "-n" + n + "-r" + r;
             try {
               Faults.restore(cluster);

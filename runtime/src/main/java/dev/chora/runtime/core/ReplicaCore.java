@@ -539,7 +539,7 @@ public final class ReplicaCore {
       recoverIfDue();
       return;
     }
-    if (pendingStartView != null && pendingStartView.view() >= view && pendingStartView.firstRound() - 1 < log.limit()
+    if (pendingStartView != null && pendingStartView.view() >= view && fitsInWindow(pendingStartView)
         && (status != Status.RECOVERING || executedRound >= pendingStartView.executedThrough())) {
       installStartView(pendingStartView);
     }
@@ -1096,8 +1096,8 @@ public final class ReplicaCore {
    */
   private void installStartView(StartView m) {
     long decidedThrough = m.firstRound() - 1;
-    if (decidedThrough >= log.limit() || (status == Status.RECOVERING && executedRound < m.executedThrough())) {
-      // The decided rounds lie beyond this replica's window: it is too far behind to hold them.
+    if (!fitsInWindow(m) || (status == Status.RECOVERING && executedRound < m.executedThrough())) {
+      // The view lies beyond this replica's window: it is too far behind to hold it.
       // Catch up by state transfer first (everything up to executedThrough is committed), keeping
       // every round held meanwhile — it may be needed by a later view change — then adopt.
       // A recovering replica, which holds nothing, also waits until it has executed everything
@@ -1154,6 +1154,17 @@ public final class ReplicaCore {
     }
     out.viewChanged(view, status, activeSet);
     enterRound();
+  }
+
+  /**
+   * Whether this replica can hold what adopting the view makes it store: the decided rounds and
+   * its own proposal for the view's first round, entered at once. The decided rounds alone are not
+   * enough: a proposal for a round just past the window would be sent but not kept, and if the
+   * message is lost no one holds the slot — the proposer cannot resend it, and since it keeps
+   * proposing later rounds no one suspects it: the round never completes and the group stalls.
+   */
+  private boolean fitsInWindow(StartView m) {
+    return m.firstRound() < log.limit();
   }
 
   private void refuseWaitingClients() {

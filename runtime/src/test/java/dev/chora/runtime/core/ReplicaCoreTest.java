@@ -10,8 +10,11 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
+import dev.chora.runtime.message.RoundSlots;
 import dev.chora.runtime.message.SlotRequest;
 import dev.chora.runtime.message.SlotTransfer;
+import dev.chora.runtime.message.StartView;
+import dev.chora.runtime.message.StateTransfer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -490,5 +493,49 @@ class ReplicaCoreTest {
     assertEquals(19, core.retainedSlots(), "nothing is truncated before the snapshot exists");
     core.snapshotTaken(4, new byte[] {1});
     assertEquals(7, core.retainedSlots(), "rounds 5 and 6 in full and this replica's round-7 slot are left");
+  }
+
+  /**
+   * A replica adopts a view only once it can keep its own first proposal of it. Found by the
+   * simulator (seed 11316, N = 3): a lagging replica whose window ended just after the decided
+   * rounds adopted the view and proposed its first round one past the window, sending the proposal
+   * without keeping it; the message was lost, no one held the slot, the proposer could not resend
+   * it and, proposing later rounds on time, was never suspected: every replica stayed NORMAL, with
+   * that round never complete, for good.
+   */
+  @Test
+  void aViewIsAdoptedOnlyOnceItsFirstProposalFitsTheWindow() {
+    core.tick(0);
+    long limit = 33; // a window of 32 rounds from round 1
+    Batch[] empty = {Batch.EMPTY, Batch.EMPTY, Batch.EMPTY};
+    // View 4 (coordinator 1): everything up to round 31 executed at replica 1, round 32 decided,
+    // the view's first round 33, just past this replica's window.
+    StartView view4 = new StartView(4, 1, 0b111, limit, limit - 2, 1,
+        List.of(new RoundSlots(limit - 1, 0b111, 4, empty.clone())));
+    out.clear();
+    core.receive(MS, view4);
+    for (RoundMessage m : out.sentOf(RoundMessage.class)) {
+      out.clear();
+      core.receive(MS, new SlotRequest(4, 1, 0, m.round(), m.round()));
+      assertEquals(1, out.sentOf(SlotTransfer.class).size(),
+          "proposed round " + m.round() + " but cannot send its slot again");
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "adoption waits for the window");
+    assertEquals(4, core.view());
+
+    // Caught up by state transfer and a snapshot, it adopts the view and keeps what it proposes.
+    List<RoundSlots> executed = new ArrayList<>();
+    for (long r = 1; r <= limit - 2; r++) {
+      executed.add(new RoundSlots(r, 0b111, RoundSlots.COMMITTED, empty.clone()));
+    }
+    core.receive(2 * MS, StateTransfer.rounds(4, 1, executed));
+    assertEquals(limit - 2, core.executedRound());
+    core.snapshotTaken(28, new byte[] {1});
+    core.tick(3 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, core.status());
+    assertEquals(limit, core.currentRound());
+    out.clear();
+    core.receive(3 * MS, new SlotRequest(4, 1, 0, limit, limit));
+    assertEquals(1, out.sentOf(SlotTransfer.class).size(), "its first proposal of the view is kept");
   }
 }
