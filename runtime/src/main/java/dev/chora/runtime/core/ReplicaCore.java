@@ -88,8 +88,6 @@ public final class ReplicaCore {
   private final long[] nextFetchAt;
   private final int[] fetchAttempts;
   private final int[] consecutiveViolations;
-  /** When each member's last message of the current view arrived (any round, any kind). */
-  private final long[] lastHeardNanos;
   private final int[] onTimeRounds;
   private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
@@ -188,7 +186,6 @@ public final class ReplicaCore {
     this.nextFetchAt = new long[replicas];
     this.fetchAttempts = new int[replicas];
     this.consecutiveViolations = new int[replicas];
-    this.lastHeardNanos = new long[replicas];
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
     this.doViewChanges = new DoViewChange[replicas];
@@ -422,7 +419,6 @@ public final class ReplicaCore {
   }
 
   private void heardInView(int from, long executed) {
-    lastHeardNanos[from] = now;
     adopted |= 1 << from;
     peerExecuted[from] = Math.max(0, executed);
   }
@@ -669,12 +665,8 @@ public final class ReplicaCore {
     }
     if (!started) {
       started = true;
-      Arrays.fill(lastHeardNanos, now);
       enterRound();
       return true;
-    }
-    if (suspectSilentMember()) {
-      return false;
     }
     if (!flowControlAllowsNextRound()) {
       countViolationsWhileBlocked();
@@ -725,21 +717,10 @@ public final class ReplicaCore {
     }
   }
 
-  /**
-   * Starts a view change if an active member missed suspect-after-rounds rounds in a row, or if it
-   * is missing from the current round and nothing at all has come from it for suspect-after-rounds
-   * times the configured round-timeout (the floor, not the adapted timeout). The second rule keeps
-   * failover fast when the loosened round length has stretched the timeout: a dead member is silent,
-   * while a merely late one — what the stretched timeout is for — keeps sending.
-   */
+  /** Starts a view change if an active member has been silent suspect-after-rounds times in a row. */
   private boolean suspectSilentMember() {
-    int held = roundComplete(currentRound) ? everyone : log.heldMask(currentRound);
     for (int j = 0; j < replicas; j++) {
-      if (j == self || !isActive(j)) {
-        continue;
-      }
-      boolean silent = (held & (1 << j)) == 0 && now - lastHeardNanos[j] >= silenceLimit();
-      if (consecutiveViolations[j] >= config.suspectAfterRounds() || silent) {
+      if (j != self && isActive(j) && consecutiveViolations[j] >= config.suspectAfterRounds()) {
         stats.suspicions++;
         startViewChange(view + 1);
         return true;
@@ -764,25 +745,6 @@ public final class ReplicaCore {
     lastBlockedViolationNanos = now;
     recordViolations();
     suspectSilentMember();
-  }
-
-  private long silenceLimit() {
-    return config.suspectAfterRounds() * config.roundTimeoutNanos();
-  }
-
-  /** When the silence rule of {@link #suspectSilentMember} next needs a look, or MAX_VALUE. */
-  private long silenceDeadline() {
-    if (roundComplete(currentRound)) {
-      return Long.MAX_VALUE;
-    }
-    int held = log.heldMask(currentRound);
-    long deadline = Long.MAX_VALUE;
-    for (int j = 0; j < replicas; j++) {
-      if (j != self && isActive(j) && (held & (1 << j)) == 0) {
-        deadline = Math.min(deadline, lastHeardNanos[j] + silenceLimit());
-      }
-    }
-    return deadline;
   }
 
   private boolean roundComplete(long round) {
@@ -1185,7 +1147,6 @@ public final class ReplicaCore {
     lastRoundWithRequests = Math.max(lastRoundWithRequests, decidedThrough);
     currentRound = decidedThrough;
     started = true;
-    Arrays.fill(lastHeardNanos, now); // everyone gets the full silence limit in a new view
     stats.viewsInstalled++;
     inFlight.clear();
     if (!isActive(self)) {
@@ -1530,7 +1491,6 @@ public final class ReplicaCore {
             deadline = Math.min(deadline, nextFetchAt[j]);
           }
         }
-        deadline = Math.min(deadline, silenceDeadline());
       }
     }
     if (stalledSince >= 0) {

@@ -409,15 +409,13 @@ class ReplicaCoreTest {
   }
 
   @Test
-  void aSilentPeerIsSuspectedWithinSuspectAfterRoundsOfTheFloorEvenAfterTheTimeoutStretched() {
+  void aSilentPeerIsSuspectedWithinSuspectAfterRoundsOfTheCeilingEvenAfterTheTimeoutStretched() {
     core = new ReplicaCore(config().suspectAfterRounds(150).build(), 0, out);
     long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
     assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
-    assertEquals(3 * MS, core.roundTimeoutNanos(), "the timeout had stretched to twice the lag");
-    // Its last message (round 399) came 1.5 ms after that round began; silence counts from there.
-    assertTrue(silentAt > 0 && end - silentAt <= 150 * MS + 2 * MS,
-        "within suspect-after-rounds x round-timeout (the floor) of its silence, not of the stretched"
-        + " timeout: " + (end - silentAt) + " ns");
+    assertTrue(core.roundTimeoutNanos() <= 4 * MS);
+    assertTrue(silentAt > 0 && end - silentAt <= 150 * 4 * MS,
+        "within suspect-after-rounds x round-timeout-max of its silence: " + (end - silentAt) + " ns");
   }
 
   @Test
@@ -447,8 +445,7 @@ class ReplicaCoreTest {
     assertEquals(4, core.currentRound(), "no round could be entered");
     assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(),
         "three timeouts of silence from replica 2 suspect it, though no round timed out");
-    // Whichever rule fires first: three violations in a row, or three round-timeouts of silence.
-    assertTrue(core.stats().violations() >= 2 && core.stats().violations() <= 3, "" + core.stats().violations());
+    assertEquals(3, core.stats().violations());
   }
 
   @Test
