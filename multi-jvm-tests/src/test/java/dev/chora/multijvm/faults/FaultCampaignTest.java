@@ -82,7 +82,11 @@ class FaultCampaignTest {
             String name = k.name() + "-n" + n + "-r" + r;
             try {
               Faults.restore(cluster);
-              lines.add(k.scenario().run(cluster, name, seed++).line());
+              Faults.Report rep = k.scenario().run(cluster, name, seed++);
+              lines.add(rep.line());
+              if (rep.serviceStopped()) {
+                failures.add(name + ": commits did not resume after the kill within the window");
+              }
             } catch (Exception | AssertionError e) {
               failures.add(name + ": " + e);
               lines.add(String.format(Locale.ROOT, "%-22s N=%d  FAILED: %s", k.name(), n, firstLine(e)));
@@ -101,6 +105,9 @@ class FaultCampaignTest {
             lines.add(rep.line());
             failovers.add(rep.failoverMs());
             clientFailovers.add(rep.clientFailoverMs());
+            if (rep.serviceStopped()) {
+              failures.add(name + ": commits did not resume after the kill within the window");
+            }
           } catch (Exception | AssertionError e) {
             failures.add(name + ": " + e);
             lines.add(String.format(Locale.ROOT, "%-22s N=%d  FAILED: %s", "kill-one", n, firstLine(e)));

@@ -38,6 +38,19 @@ final class Faults {
           millis(failoverMs), millis(clientFailoverMs),
           Double.isNaN(rejoinMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", rejoinMs), seconds);
     }
+
+    /** Whether a kill was measured and commits never resumed at the survivors within the window. */
+    boolean serviceStopped() {
+      return Double.isInfinite(failoverMs);
+    }
+
+    /** The project's promise: service continues while a minority fails. */
+    void assertServiceContinued() {
+      if (serviceStopped()) {
+        throw new AssertionError(scenario + " (N=" + n + "): commits did not resume at the survivors within the"
+            + " measurement window after the kill, so a minority's failure stopped the service: " + line());
+      }
+    }
   }
 
   /** A duration for the report: "-" when not measured, "none in window" when it never ended. */

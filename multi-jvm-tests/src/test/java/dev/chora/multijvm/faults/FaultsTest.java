@@ -56,7 +56,9 @@ class FaultsTest {
   @Test
   @Order(1)
   void killOneReplicaThenASecondOnceTheFirstRejoined() throws Exception {
-    report(Faults.killOneThenAnother(CLUSTER.get(), "kill-kill", 1, 2, 11));
+    Faults.Report r = Faults.killOneThenAnother(CLUSTER.get(), "kill-kill", 1, 2, 11);
+    report(r);
+    r.assertServiceContinued();
   }
 
   @Test
