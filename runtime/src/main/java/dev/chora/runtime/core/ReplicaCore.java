@@ -895,16 +895,17 @@ public final class ReplicaCore {
 
   // ================================================================ view change
 
+  /** The round timeout in use: the loosened round length (DESIGN §4), see {@link RoundTimer}. */
+  private long roundTimeout() {
+    return roundTimer.timeoutNanos();
+  }
+
   /**
    * The view-change timeout, doubled for each view change in a row that timed out (up to
    * {@link #MAX_VIEW_CHANGE_BACKOFF_SHIFT} doublings), as in Viewstamped Replication: when messages
    * take longer than the configured timeout (an overloaded host, a replica still starting), views
    * would otherwise be abandoned faster than any can complete. Liveness only; safety never reads it.
    */
-  private long roundTimeout() {
-    return roundTimer.timeoutNanos();
-  }
-
   private long viewChangeTimeout() {
     return config.viewChangeTimeoutNanos() << Math.min(failedViewChanges, MAX_VIEW_CHANGE_BACKOFF_SHIFT);
   }
