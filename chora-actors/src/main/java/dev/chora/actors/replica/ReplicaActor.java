@@ -113,6 +113,7 @@ public final class ReplicaActor {
     private long lastDropLogNanos;
     private long viewChangesUnlogged;
     private long lastViewLogNanos;
+    private String loggedViewChangeTimeout;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
     Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
@@ -355,6 +356,11 @@ public final class ReplicaActor {
             + " last line)", core.self(), view, status, Integer.toBinaryString(activeSet), core.currentRound(),
             core.commitIndex(), viewChangesUnlogged);
         viewChangesUnlogged = 0;
+        String timedOut = core.lastViewChangeTimeout();
+        if (timedOut != null && !timedOut.equals(loggedViewChangeTimeout)) {
+          loggedViewChangeTimeout = timedOut; // why views are not completing, at the same pace
+          ctx.getLog().warn("replica {}: {}", core.self(), timedOut);
+        }
       }
     }
 

@@ -123,6 +123,8 @@ public final class ReplicaCore {
   private StartView pendingStartView;
   /** The replica that had executed furthest when this view was decided: first to ask for state. */
   private int preferredSource = -1;
+  /** What the last view change to time out had gathered, for operators (see lastViewChangeTimeout). */
+  private String lastViewChangeTimeout;
 
   // ---- snapshots and state transfer
   private long snapshotRound = FIRST_ROUND - 1;
@@ -554,6 +556,7 @@ public final class ReplicaCore {
       boolean adopting = pendingStartView != null && pendingStartView.view() == view;
       if (!adopting && now - viewChangeStartedNanos >= viewChangeTimeout()) {
         stats.viewChangeTimeouts++;
+        lastViewChangeTimeout = describeViewChange();
         failedViewChanges++;
         startViewChange(view + 1);
       }
@@ -1523,6 +1526,54 @@ public final class ReplicaCore {
   public int consecutiveViolations(int replica) { return consecutiveViolations[replica]; }
   /** This replica's cumulative acknowledgement of {@code proposer}'s slots. */
   public long ownAck(int proposer) { return acks.get(self, proposer); }
+
+  /**
+   * What the last view change that timed out here had gathered when it gave up (null if none has):
+   * which StartViewChange and DoViewChange messages arrived, whether a decision was made or is
+   * waiting to be adopted, and the log window. A view change that keeps timing out between live
+   * replicas means messages are not arriving or a decision cannot be adopted; this says which.
+   */
+  public String lastViewChangeTimeout() { return lastViewChangeTimeout; }
+
+  private String describeViewChange() {
+    int dvcs = 0;
+    for (int k = 0; k < replicas; k++) {
+      if (doViewChanges[k] != null) {
+        dvcs |= 1 << k;
+      }
+    }
+    return "view " + view + " (coordinator " + view % replicas + ") timed out after "
+        + viewChangeTimeout() / 1_000_000 + " ms: StartViewChange from " + members(startViewChanges)
+        + ", DoViewChange " + (sentDoViewChange ? "sent" : "not sent")
+        + (view % replicas == self ? ", DoViewChange from " + members(dvcs)
+            + (quorumOfDoViewChangesAt >= 0 ? " (quorum)" : "") : "")
+        + (pendingStartView == null ? "" : ", StartView of view " + pendingStartView.view()
+            + " waiting (first round " + pendingStartView.firstRound() + ")")
+        + ", inconsistent decisions " + stats.inconsistentViewChanges
+        + "; executed " + executedRound + ", commit index " + commitIndex + ", window [" + log.base() + ", "
+        + log.limit() + "), snapshot " + snapshotRound + (pendingSnapshotRound >= 0 ? " (one pending)" : "")
+        + ", unreachable " + members(unreachableMask());
+  }
+
+  private int unreachableMask() {
+    int mask = 0;
+    for (int k = 0; k < replicas; k++) {
+      if (unreachable[k]) {
+        mask |= 1 << k;
+      }
+    }
+    return mask;
+  }
+
+  private String members(int mask) {
+    StringBuilder b = new StringBuilder("{");
+    for (int k = 0; k < replicas; k++) {
+      if ((mask & (1 << k)) != 0) {
+        b.append(b.length() > 1 ? "," : "").append(k);
+      }
+    }
+    return b.append('}').toString();
+  }
 
   /** What this replica holds of one round, for diagnostics. */
   public String describeRound(long round) {

@@ -78,6 +78,11 @@ class FallbackTest {
     assertEquals(0b101, c.activeSet());
     assertTrue(c.stats().viewChangeTimeouts() > 0);
     assertEquals(5, group.counters[2].total);
+    // What an operator reads about the view change that gave up: who was heard from, who coordinated.
+    String report = c.lastViewChangeTimeout();
+    assertTrue(report.startsWith("view 1 (coordinator 1) timed out"), report);
+    assertTrue(report.contains("StartViewChange from {0,2}"), report);
+    assertTrue(report.contains("DoViewChange sent"), report);
   }
 
   @Test
