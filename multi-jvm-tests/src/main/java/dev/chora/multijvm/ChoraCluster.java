@@ -520,6 +520,14 @@ public final class ChoraCluster implements AutoCloseable {
       }
     }
     if (mediaDriver != null) {
+      try {
+        // A node that died or paused mid-send stalls the others' stream to one node until the
+        // driver unblocks it (MediaDriverProcess.Timeouts): worth knowing when a run stalled.
+        log("aeron media driver: " + mediaDriver.unblockedPublications() + " publication(s) unblocked, "
+            + mediaDriver.clientTimeouts() + " client(s) timed out");
+      } catch (RuntimeException e) {
+        log("aeron media driver counters unreadable: " + e);
+      }
       mediaDriver.close();
     }
     log("cluster stopped; logs in " + logDirectory);

@@ -97,6 +97,7 @@ class FaultCampaignTest {
         }
         List<Double> failovers = new ArrayList<>();
         List<Double> clientFailovers = new ArrayList<>();
+        int stalledByTransport = 0;
         for (int i = 0; i < failoverRuns; i++) {
           String name = "failover-n" + n + "-" + i;
           try {
@@ -105,6 +106,7 @@ class FaultCampaignTest {
             lines.add(rep.line());
             failovers.add(rep.failoverMs());
             clientFailovers.add(rep.clientFailoverMs());
+            stalledByTransport += rep.stalledByTransport() ? 1 : 0;
             if (rep.serviceStopped()) {
               failures.add(name + ": commits did not resume after the kill within the window");
             }
@@ -116,6 +118,9 @@ class FaultCampaignTest {
         }
         lines.add(failoverSummary("FAILOVER (commits resume at the others)", n, failovers));
         lines.add(failoverSummary("failover as the clients saw it", n, clientFailovers));
+        lines.add("kills that landed mid-send (the shared Aeron driver had to unblock a publication, which stalls"
+            + " the others' stream to one node for its unblock timeout; docs/transport.md): " + stalledByTransport
+            + " of " + failoverRuns);
       } finally {
         cluster.close();
       }

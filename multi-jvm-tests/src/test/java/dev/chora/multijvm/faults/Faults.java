@@ -2,6 +2,7 @@ package dev.chora.multijvm.faults;
 
 import dev.chora.multijvm.ChoraCluster;
 import dev.chora.multijvm.ChoraNode;
+import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,15 +29,22 @@ final class Faults {
 
   /** What one scenario run measured. Times in ms, throughput in ok operations per second. */
   record Report(String scenario, int n, Checks.Verdict verdict, double failoverMs, double clientFailoverMs,
-      double rejoinMs,
+      long unblockedPublications, double rejoinMs,
       double okPerSecBefore, double okPerSecDuring, double okPerSecAfter, double seconds) {
 
     String line() {
       return String.format(Locale.ROOT, "%-22s N=%d  %5d ops (%d ok, %d fail, %d unknown)  ok/s before %.0f, during"
-          + " %.0f, after %.0f  failover %s (clients %s)  rejoin %s  %.1f s", scenario, n, verdict.ops(), verdict.ok(),
+          + " %.0f, after %.0f  failover %s (clients %s)%s  rejoin %s  %.1f s", scenario, n, verdict.ops(), verdict.ok(),
           verdict.failed(), verdict.unknown(), okPerSecBefore, okPerSecDuring, okPerSecAfter,
           millis(failoverMs), millis(clientFailoverMs),
+          unblockedPublications == 0 ? "" : " [the victim died mid-send: the shared Aeron driver unblocked "
+              + unblockedPublications + " publication(s)]",
           Double.isNaN(rejoinMs) ? "-" : String.format(Locale.ROOT, "%.0f ms", rejoinMs), seconds);
+    }
+
+    /** Whether the failover waited for the shared driver to unblock a publication the victim left mid-send. */
+    boolean stalledByTransport() {
+      return unblockedPublications > 0;
     }
 
     /** Whether a kill was measured and commits never resumed at the survivors within the window. */
@@ -69,6 +77,7 @@ final class Faults {
     long killNs;
     long afterKillNs;
     double commitFailoverMs = Double.NaN;
+    long unblockedPublications;
     double rejoinMs = Double.NaN;
 
     Run(ChoraCluster cluster, String name, long seed) throws Exception {
@@ -86,16 +95,33 @@ final class Faults {
     /**
      * kill -9 of {@code victim} while the survivors' commit indexes are sampled, for {@code watch};
      * records when commits resumed at the others.
+     *
+     * <p>On aeron-udp, a victim killed in the middle of a send leaves the shared media driver's
+     * publication to one destination blocked, and every other node's traffic to it on that stream
+     * waits until the driver unblocks it (MediaDriverProcess.Timeouts, docs/transport.md). When
+     * commits have not resumed by the end of the watch, the watch goes on until that timeout has
+     * passed, and the report says whether the driver unblocked a publication meanwhile: a stall
+     * that the transport explains is then told apart from one that the protocol would owe.
      */
     void killAndWatch(int victim, long watchMillis) throws InterruptedException {
+      MediaDriverProcess driver = cluster.mediaDriver();
+      long unblockedBefore = driver == null ? 0 : driver.unblockedPublications();
       try (CommitProbe probe = new CommitProbe(cluster, others(cluster, List.of(victim)))) {
         Thread.sleep(300); // samples before the kill: the commit index it had reached
         killNs = System.nanoTime();
         cluster.node(victim).kill();
         Thread.sleep(watchMillis);
+        commitFailoverMs = probe.resumedAfterMillis(killNs, System.nanoTime(), victim);
+        if (driver != null && Double.isInfinite(commitFailoverMs)) {
+          long until = killNs + driver.timeouts().publicationUnblock().plusSeconds(3).toNanos();
+          while (Double.isInfinite(commitFailoverMs) && System.nanoTime() < until) {
+            Thread.sleep(250);
+            commitFailoverMs = probe.resumedAfterMillis(killNs, System.nanoTime(), victim);
+          }
+        }
         afterKillNs = System.nanoTime();
-        commitFailoverMs = probe.resumedAfterMillis(killNs, afterKillNs, victim);
       }
+      unblockedPublications = driver == null ? 0 : driver.unblockedPublications() - unblockedBefore;
     }
 
     void healed() {
@@ -120,7 +146,7 @@ final class Faults {
       long resumedNs = Double.isFinite(commitFailoverMs) ? killNs + (long) (commitFailoverMs * 1e6) : untilNs;
       double failover = killNs == 0 ? Double.NaN : failoverMillis(ops, killNs, untilNs, resumedNs);
       long heal = healNs == 0 ? stopNs : healNs;
-      Report r = new Report(scenario, cluster.size(), v, commitFailoverMs, failover, rejoinMs,
+      Report r = new Report(scenario, cluster.size(), v, commitFailoverMs, failover, unblockedPublications, rejoinMs,
           okPerSec(ops, startNs, faultNs == 0 ? stopNs : faultNs),
           faultNs == 0 ? Double.NaN : okPerSec(ops, faultNs, heal), okPerSec(ops, heal, stopNs),
           (System.nanoTime() - startNs) / 1e9);

@@ -2,7 +2,9 @@ package dev.chora.transport.launch;
 
 import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -18,6 +20,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * One Aeron media driver in its own JVM, shared by every node of this host that uses Artery's
@@ -57,6 +62,43 @@ public final class MediaDriverProcess implements AutoCloseable {
         deleteRecursively(d.directory);
       }
     }, "chora-aeron-dir-cleanup"));
+  }
+
+  /**
+   * How long the driver waits before it declares a silent client dead, and before it unblocks a
+   * publication that a client claimed space in and never completed.
+   *
+   * <p>Why they matter here: the driver shares one network publication among all its clients that
+   * send on the same channel and stream, so every node of this host sending to node X on one of
+   * Artery's streams writes into the same log buffer. A node killed (or paused) in the middle of
+   * writing a message leaves a claim that is never completed, and nothing behind it, from any
+   * node, reaches X until the driver unblocks the publication after {@code publicationUnblock}.
+   * Aeron requires that to exceed {@code clientLiveness}, the time after which a client that
+   * stopped heartbeating (killed, or paused as by a long GC or SIGSTOP) is dropped; a dropped
+   * client that comes back finds its Aeron connection closed, and Artery then terminates its
+   * actor system. So: the longest pause a node survives, against the longest stall a node killed
+   * mid-send can inflict on its neighbours' traffic to one destination.
+   */
+  public record Timeouts(Duration clientLiveness, Duration publicationUnblock) {
+
+    /**
+     * A node survives pauses of up to 10 s (Aeron's own default); a node killed mid-send stalls
+     * the others' stream to one destination for 11 s. Artery's embedded-driver defaults (20 s
+     * and 40 s) made that stall 40 s, which the fault tests met (docs/testing.md, bug 5).
+     */
+    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(11));
+
+    public Timeouts {
+      if (clientLiveness.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("client liveness timeout " + clientLiveness + " is below 1 s: the"
+            + " driver checks clients once a second and Aeron clients heartbeat every 500 ms; raise it");
+      }
+      if (publicationUnblock.compareTo(clientLiveness) <= 0) {
+        throw new IllegalArgumentException("publication unblock timeout " + publicationUnblock + " must exceed the"
+            + " client liveness timeout " + clientLiveness + " (Aeron refuses to start otherwise): a live but"
+            + " paused client may still complete its claim until it is declared dead");
+      }
+    }
   }
 
   /**
@@ -104,16 +146,24 @@ public final class MediaDriverProcess implements AutoCloseable {
   private final JvmProcess process;
   private final Path directory;
   private final Idle idle;
+  private final Timeouts timeouts;
 
-  private MediaDriverProcess(JvmProcess process, Path directory, Idle idle) {
+  private MediaDriverProcess(JvmProcess process, Path directory, Idle idle, Timeouts timeouts) {
     this.process = process;
     this.directory = directory;
     this.idle = idle;
+    this.timeouts = timeouts;
   }
 
-  /** Starts a driver with {@link Idle#DEFAULT}; see {@link #start(Path, Idle)}. */
+  /** Starts a driver with {@link Idle#DEFAULT} and {@link Timeouts#DEFAULT}; see {@link #start(Path, Idle, Timeouts)}. */
   public static MediaDriverProcess start(Path logFile) throws IOException, TimeoutException, InterruptedException {
-    return start(logFile, Idle.DEFAULT);
+    return start(logFile, Idle.DEFAULT, Timeouts.DEFAULT);
+  }
+
+  /** Starts a driver with {@link Timeouts#DEFAULT}; see {@link #start(Path, Idle, Timeouts)}. */
+  public static MediaDriverProcess start(Path logFile, Idle idle)
+      throws IOException, TimeoutException, InterruptedException {
+    return start(logFile, idle, Timeouts.DEFAULT);
   }
 
   /**
@@ -124,7 +174,7 @@ public final class MediaDriverProcess implements AutoCloseable {
    * @throws IllegalStateException if the driver JVM exits during start-up (with its log tail)
    * @throws TimeoutException if it is not ready within 30 seconds (it is then stopped)
    */
-  public static MediaDriverProcess start(Path logFile, Idle idle)
+  public static MediaDriverProcess start(Path logFile, Idle idle, Timeouts timeouts)
       throws IOException, TimeoutException, InterruptedException {
     Path base = baseDirectory();
     sweepStaleDirectories(base);
@@ -141,12 +191,9 @@ public final class MediaDriverProcess implements AutoCloseable {
           .systemProperty("aeron.threading.mode", "SHARED")
           .systemProperty("aeron.shared.idle.strategy", DriverIdleStrategy.class.getName())
           .systemProperty(DriverIdleStrategy.PROPERTY, idle.property())
-          // The timeouts Artery gives its embedded driver (pekko.remote.artery.advanced.aeron.*
-          // defaults), so that moving a node to the shared driver changes no failure behaviour;
-          // in particular a node paused for less than 20 s is not dropped as a dead client.
-          .systemProperty("aeron.client.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(20)))
+          .systemProperty("aeron.client.liveness.timeout", Long.toString(timeouts.clientLiveness().toNanos()))
           .systemProperty("aeron.image.liveness.timeout", Long.toString(TimeUnit.SECONDS.toNanos(10)))
-          .systemProperty("aeron.publication.unblock.timeout", Long.toString(TimeUnit.SECONDS.toNanos(40)))
+          .systemProperty("aeron.publication.unblock.timeout", Long.toString(timeouts.publicationUnblock().toNanos()))
           // Log buffers are 3 x 16 MiB per publication and per image (Aeron's default term
           // length, which the 2 MiB large-message frames need), that is 6 x N x (N-1) x 48 MiB
           // of /dev/shm (RAM) for N nodes: 1.7 GiB for 3 nodes, 5.6 GiB for 5. Sparse files
@@ -161,7 +208,7 @@ public final class MediaDriverProcess implements AutoCloseable {
       deleteRecursively(dir);
       throw e;
     }
-    MediaDriverProcess driver = new MediaDriverProcess(p, dir, idle);
+    MediaDriverProcess driver = new MediaDriverProcess(p, dir, idle, timeouts);
     OPEN.add(driver);
     try {
       driver.awaitReady(READY_TIMEOUT);
@@ -188,6 +235,37 @@ public final class MediaDriverProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Publications the driver has unblocked since it started: each one is a node that died or
+   * paused in the middle of sending (see {@link Timeouts}), whose neighbours' traffic to one
+   * destination stalled for {@link Timeouts#publicationUnblock()} meanwhile.
+   */
+  public long unblockedPublications() {
+    return systemCounter(SystemCounterDescriptor.UNBLOCKED_PUBLICATIONS);
+  }
+
+  /** Clients the driver has dropped because they stopped heartbeating (killed, or paused too long). */
+  public long clientTimeouts() {
+    return systemCounter(SystemCounterDescriptor.CLIENT_TIMEOUTS);
+  }
+
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** A system counter read from the driver's CnC file (which the driver keeps while it lives). */
+  private long systemCounter(SystemCounterDescriptor counter) {
+    MappedByteBuffer cnc = IoUtil.mapExistingFile(directory.resolve(CncFileDescriptor.CNC_FILE).toFile(), "cnc");
+    try {
+      UnsafeBuffer meta = CncFileDescriptor.createMetaDataBuffer(cnc);
+      CountersReader counters = new CountersReader(CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta),
+          CncFileDescriptor.createCountersValuesBuffer(cnc, meta));
+      return counters.getCounterValue(counter.id());
+    } finally {
+      IoUtil.unmap(cnc);
+    }
   }
 
   /** CPU seconds used by the driver JVM so far; see {@link JvmProcess#cpuSeconds()}. */
