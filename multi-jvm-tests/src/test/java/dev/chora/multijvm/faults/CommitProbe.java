@@ -14,7 +14,7 @@ import java.util.List;
  * clock for every process of the host, so it compares with the test JVM's time of the kill.
  */
 final class CommitProbe implements AutoCloseable {
-  private record Sample(long atNanos, long commitIndex, boolean normal, int activeSet) {}
+  private record Sample(int node, long atNanos, long view, long commitIndex, boolean normal, int activeSet) {}
 
   private final List<Sample> samples = new ArrayList<>();
   private final Thread thread;
@@ -24,11 +24,13 @@ final class CommitProbe implements AutoCloseable {
     thread = new Thread(() -> {
       int i = 0;
       while (running) {
-        ChoraNode n = cluster.node(survivors.get(i++ % survivors.size()));
+        int id = survivors.get(i++ % survivors.size());
+        ChoraNode n = cluster.node(id);
         try {
           ReplicaStatus s = n.status();
           synchronized (samples) {
-            samples.add(new Sample(s.sampledAtNanos(), s.commitIndex(), "NORMAL".equals(s.status()), s.activeSet()));
+            samples.add(new Sample(id, s.sampledAtNanos(), s.view(), s.commitIndex(), "NORMAL".equals(s.status()),
+                s.activeSet()));
           }
         } catch (RuntimeException e) {
           // a survivor busy or slow: sample the next one
@@ -72,6 +74,28 @@ final class CommitProbe implements AutoCloseable {
       }
     }
     return Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The survivors' samples from {@code killNanos} for {@code millis}, one line each (ms after the
+   * kill, replica, view, status, active set, commit index): where a failover's time went.
+   */
+  String trace(long killNanos, long millis) {
+    List<Sample> s;
+    synchronized (samples) {
+      s = new ArrayList<>(samples);
+    }
+    s.sort(Comparator.comparingLong(Sample::atNanos));
+    StringBuilder b = new StringBuilder();
+    for (Sample x : s) {
+      double at = (x.atNanos() - killNanos) / 1e6;
+      if (at >= -50 && at <= millis) {
+        b.append(String.format(java.util.Locale.ROOT, "%n  %+8.1f ms  replica %d  view %d %s  active %s  commit %d", at,
+            x.node(), x.view(), x.normal() ? "NORMAL" : "not normal", Integer.toBinaryString(x.activeSet()),
+            x.commitIndex()));
+      }
+    }
+    return b.toString();
   }
 
   /** Samples taken, for the report. */

@@ -120,6 +120,9 @@ final class Faults {
           }
         }
         afterKillNs = System.nanoTime();
+        if (Boolean.getBoolean("chora.faults.trace")) {
+          ChoraCluster.log("after the kill of replica " + victim + ", the survivors:" + probe.trace(killNs, 1_000));
+        }
       }
       unblockedPublications = driver == null ? 0 : driver.unblockedPublications() - unblockedBefore;
     }
