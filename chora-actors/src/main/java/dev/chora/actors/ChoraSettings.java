@@ -67,6 +67,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .maxTransferBytes(intBytes(p, "max-transfer-bytes"))
           .maxClients(p.getInt("max-clients"))
           .suspectAfterRounds(p.getInt("suspect-after-rounds"))
+          .suspectAfterMaxNanos(p.getDuration("suspect-after-max").toNanos())
           .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
           .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
           .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))

@@ -27,6 +27,7 @@ public final class ChoraConfig {
   private final int maxTransferBytes;
   private final int maxClients;
   private final int suspectAfterRounds;
+  private final long suspectAfterMaxNanos;
   private final long viewChangeTimeoutNanos;
   private final int snapshotEveryRounds;
   private final int rejoinAfterRounds;
@@ -49,6 +50,7 @@ public final class ChoraConfig {
     this.maxTransferBytes = b.maxTransferBytes;
     this.maxClients = b.maxClients;
     this.suspectAfterRounds = b.suspectAfterRounds;
+    this.suspectAfterMaxNanos = b.effectiveSuspectAfterMax();
     this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
     this.snapshotEveryRounds = b.snapshotEveryRounds;
     this.rejoinAfterRounds = b.rejoinAfterRounds;
@@ -88,6 +90,14 @@ public final class ChoraConfig {
   public int maxClients() { return maxClients; }
   /** Consecutive rounds an active member may miss before it is suspected and a view change starts. */
   public int suspectAfterRounds() { return suspectAfterRounds; }
+  /**
+   * The longest an active member may stay silent, in violations in a row, before it is suspected,
+   * whatever the adapted round timeout: suspicion comes after suspect-after-rounds violations or
+   * after this much silence, whichever is first. It bounds failure detection when the loosened
+   * round length has stretched the timeout under load. Unset, suspect-after-rounds x
+   * round-timeout-max (the rounds alone decide).
+   */
+  public long suspectAfterMaxNanos() { return suspectAfterMaxNanos; }
   /** A view change that has not completed by then moves on to the next view (next coordinator). */
   public long viewChangeTimeoutNanos() { return viewChangeTimeoutNanos; }
   /** Executed state is snapshotted every this many rounds; the log is truncated below the snapshot. */
@@ -114,7 +124,7 @@ public final class ChoraConfig {
         + ", logWindowRounds=" + logWindowRounds
         + ", maxTransferBytes=" + maxTransferBytes
         + ", maxClients=" + maxClients
-        + ", suspectAfterRounds=" + suspectAfterRounds
+        + ", suspectAfterRounds=" + suspectAfterRounds + ", suspectAfterMaxNanos=" + suspectAfterMaxNanos
         + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
         + ", snapshotEveryRounds=" + snapshotEveryRounds
         + ", rejoinAfterRounds=" + rejoinAfterRounds
@@ -143,6 +153,7 @@ public final class ChoraConfig {
     private int maxTransferBytes = 1024 * 1024;
     private int maxClients = 100_000;
     private int suspectAfterRounds = 10;
+    private long suspectAfterMaxNanos = -1;
     private long viewChangeTimeoutNanos = 50_000_000;
     private int snapshotEveryRounds = 256;
     private int rejoinAfterRounds = 16;
@@ -167,6 +178,7 @@ public final class ChoraConfig {
     public Builder maxTransferBytes(int v) { this.maxTransferBytes = v; return this; }
     public Builder maxClients(int v) { this.maxClients = v; return this; }
     public Builder suspectAfterRounds(int v) { this.suspectAfterRounds = v; return this; }
+    public Builder suspectAfterMaxNanos(long v) { this.suspectAfterMaxNanos = v; return this; }
     public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
     public Builder snapshotEveryRounds(int v) { this.snapshotEveryRounds = v; return this; }
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
@@ -183,6 +195,10 @@ public final class ChoraConfig {
       }
       return Math.max(roundTimeoutNanos,
           Math.min(DEFAULT_ROUND_TIMEOUT_MAX_FACTOR * roundTimeoutNanos, viewChangeTimeoutNanos / 2));
+    }
+
+    private long effectiveSuspectAfterMax() {
+      return suspectAfterMaxNanos >= 0 ? suspectAfterMaxNanos : suspectAfterRounds * effectiveRoundTimeoutMax();
     }
 
     /** @throws InvalidConfigException listing every problem found, each with its fix */
@@ -241,6 +257,11 @@ public final class ChoraConfig {
       }
       if (suspectAfterRounds <= 0) {
         errors.add("suspect-after-rounds = " + suspectAfterRounds + ": must be > 0");
+      }
+      if (suspectAfterMaxNanos >= 0 && suspectAfterMaxNanos < 2 * roundTimeoutNanos) {
+        errors.add("suspect-after-max (" + suspectAfterMaxNanos + "ns) must be at least twice round-timeout ("
+            + roundTimeoutNanos + "ns): suspicion needs two violations in a row at least, so that one late"
+            + " message never excludes a member; raise it, or leave it unset to let suspect-after-rounds decide");
       }
       if (rejoinAfterRounds <= 0) {
         errors.add("rejoin-after-rounds = " + rejoinAfterRounds + ": must be > 0");

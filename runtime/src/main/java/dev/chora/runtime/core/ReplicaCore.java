@@ -88,6 +88,8 @@ public final class ReplicaCore {
   private final long[] nextFetchAt;
   private final int[] fetchAttempts;
   private final int[] consecutiveViolations;
+  /** When each member was last heard from, by any message: a late member is still heard, a dead one not. */
+  private final long[] lastHeardNanos;
   private final int[] onTimeRounds;
   private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
@@ -188,6 +190,7 @@ public final class ReplicaCore {
     this.nextFetchAt = new long[replicas];
     this.fetchAttempts = new int[replicas];
     this.consecutiveViolations = new int[replicas];
+    this.lastHeardNanos = new long[replicas];
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
     this.doViewChanges = new DoViewChange[replicas];
@@ -331,6 +334,7 @@ public final class ReplicaCore {
       drop(DropReason.UNKNOWN_SENDER, message);
       return;
     }
+    lastHeardNanos[from] = now;
     if (message instanceof RoundMessage m) {
       if (acceptViewTraffic(m)) {
         onRound(m);
@@ -720,10 +724,23 @@ public final class ReplicaCore {
     }
   }
 
-  /** Starts a view change if an active member has been silent suspect-after-rounds times in a row. */
+  /**
+   * Starts a view change if an active member has been missing suspect-after-rounds times in a row,
+   * or has been missing twice in a row at least and not heard from at all (no message of any kind)
+   * for suspect-after-max. Under load the loosened round length stretches each timeout, and the
+   * rounds alone would let a dead member go unsuspected for suspect-after-rounds x
+   * round-timeout-max; but a member whose messages come late, however late, is still heard from,
+   * and only the rounds can suspect it — before the timeout has adapted to its lag, its violations
+   * in a row are the timer's doing, not its death.
+   */
   private boolean suspectSilentMember() {
     for (int j = 0; j < replicas; j++) {
-      if (j != self && isActive(j) && consecutiveViolations[j] >= config.suspectAfterRounds()) {
+      if (j == self || !isActive(j)) {
+        continue;
+      }
+      int missed = consecutiveViolations[j];
+      boolean silentTooLong = missed >= 2 && now - lastHeardNanos[j] >= config.suspectAfterMaxNanos();
+      if (missed >= config.suspectAfterRounds() || silentTooLong) {
         stats.suspicions++;
         startViewChange(view + 1);
         return true;

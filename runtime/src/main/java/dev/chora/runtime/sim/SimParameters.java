@@ -39,6 +39,9 @@ public record SimParameters(
 
   public static SimParameters forSeed(long seed, int replicas) {
     SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + replicas);
+    // Drawn from a stream of its own, so that every other parameter of a seed stays what it was.
+    SplittableRandom extra = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + replicas);
+    long suspectAfterMax = extra.nextBoolean() ? -1 : 2 * ROUND_TIMEOUT_NANOS + extra.nextLong(18 * ROUND_TIMEOUT_NANOS);
     int inFlight = 1 + r.nextInt(8);
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
@@ -54,6 +57,7 @@ public record SimParameters(
         .maxRoundsInFlight(inFlight)
         .maxTransferBytes(maxBatch * (1 + r.nextInt(4)))
         .suspectAfterRounds(2 + r.nextInt(4))
+        .suspectAfterMaxNanos(suspectAfterMax)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
         .snapshotEveryRounds(snapshotEvery)
         .logWindowRounds(snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))

@@ -36,6 +36,17 @@ class ChoraConfigTest {
   }
 
   @Test
+  void suspectAfterMaxIsCheckedAndDefaultsToTheRoundsAlone() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).roundTimeoutNanos(5_000_000).suspectAfterMaxNanos(8_000_000).build());
+    assertTrue(e.getMessage().contains("suspect-after-max (8000000ns) must be at least twice round-timeout"),
+        e.getMessage());
+    // Unset: suspect-after-rounds x round-timeout-max, which the rounds reach first anyway.
+    assertEquals(10 * 20_000_000L, ChoraConfig.builder(3).build().suspectAfterMaxNanos());
+    assertEquals(100_000_000L, ChoraConfig.builder(3).suspectAfterMaxNanos(100_000_000).build().suspectAfterMaxNanos());
+  }
+
+  @Test
   void theAdaptiveRoundTimeoutsBoundsAreCheckedAndDefaultedSafely() {
     InvalidConfigException below = assertThrows(InvalidConfigException.class,
         () -> ChoraConfig.builder(3).roundTimeoutNanos(5_000_000).roundTimeoutMaxNanos(4_000_000).build());

@@ -361,6 +361,8 @@ class ReplicaCoreTest {
    * {@code silentFrom} (replica 2 then sends nothing). Runs until {@code until} or a view change.
    */
   private long silentAt = -1;
+  /** When driveWithLaggingPeer last delivered a message from replica 2. */
+  private long lastFromTwo;
 
   private long driveWithLaggingPeer(long lagNanos, long silentFrom, long until) {
     java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(a -> a[0]));
@@ -386,6 +388,9 @@ class ReplicaCoreTest {
         t = Math.max(t, a[0]);
         long r = a[2];
         core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
+        if (a[1] == 2) {
+          lastFromTwo = t;
+        }
       } else {
         t = Math.max(t, deadline);
         core.tick(t);
@@ -416,6 +421,29 @@ class ReplicaCoreTest {
     assertTrue(core.roundTimeoutNanos() <= 4 * MS);
     assertTrue(silentAt > 0 && end - silentAt <= 150 * 4 * MS,
         "within suspect-after-rounds x round-timeout-max of its silence: " + (end - silentAt) + " ns");
+  }
+
+  @Test
+  void suspectAfterMaxBoundsTheSilenceOfADeadMemberWhenTheTimeoutHasStretched() {
+    // 150 rounds of a stretched 3 ms timeout would be 450 ms; suspect-after-max cuts it to 20 ms.
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertEquals(3 * MS, core.roundTimeoutNanos(), "the timeout had stretched to twice the lag");
+    long silence = end - lastFromTwo;
+    assertTrue(silence >= 20 * MS && silence <= 20 * MS + 3 * MS,
+        "suspect-after-max after it was last heard, give or take a round timeout: " + silence + " ns");
+    assertTrue(core.stats().violations() < 150, "long before suspect-after-rounds violations");
+  }
+
+  @Test
+  void oneLateMessageIsNeverEnoughForSuspicionWhateverSuspectAfterMax() {
+    ChoraConfig c = config().suspectAfterRounds(150).suspectAfterMaxNanos(2 * MS).build();
+    core = new ReplicaCore(c, 0, out);
+    // Replica 2 steadily 1.5 ms late: each round it may miss one timeout, never two in a row.
+    driveWithLaggingPeer(3 * MS / 2, Long.MAX_VALUE, 500 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "a late peer that keeps arriving is not suspected");
+    assertEquals(0, core.stats().suspicions());
   }
 
   @Test
