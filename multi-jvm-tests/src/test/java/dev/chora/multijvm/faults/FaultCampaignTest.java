@@ -63,7 +63,8 @@ class FaultCampaignTest {
         new Kind("slow-node", (c, name, seed) -> Faults.slowNode(c, name, 1, Duration.ofSeconds(5), seed)),
         new Kind("restart-state-lost", (c, name, seed) -> Faults.restartStateLost(c, name, 2, seed)),
         new Kind("leave-and-return", (c, name, seed) -> Faults.leaveAndReturn(c, name, n - 1, seed)),
-        new Kind("garbage-datagrams", (c, name, seed) -> Faults.garbageDatagrams(c, name, 0, 3_000, seed)));
+        new Kind("garbage-datagrams", (c, name, seed) -> Faults.garbageDatagrams(c, name, 0, 3_000, seed)),
+        new Kind("stranger-messages", (c, name, seed) -> Faults.strangerMessages(c, name, 0, 600, seed)));
   }
 
   @Test

@@ -1,7 +1,15 @@
 package dev.chora.multijvm.faults;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.chora.runtime.message.AckMessage;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.RoundMessage;
+import dev.chora.runtime.message.StartViewChange;
 import dev.chora.multijvm.ChoraCluster;
 import dev.chora.multijvm.ChoraNode;
+import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -12,6 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The fault scenarios, each under concurrent load with a history, ending with {@link Checks}: used
@@ -367,6 +379,70 @@ final class Faults {
       return run.finish("garbage-datagrams");
     } catch (IOException e) {
       throw new IllegalStateException("sending datagrams", e);
+    }
+  }
+
+  /**
+   * Messages from an actor system that is no member of the cluster, to one replica under load:
+   * Chora frames truncated or overwritten with noise (decoded by the replica's real serializer,
+   * which must refuse them) and well-formed protocol messages from replica ids the group does not
+   * have. The replica must log, drop, and keep serving. (A stranger that forges a valid replica
+   * id is another matter: Chora, like Raft implementations, trusts its network; docs/runtime.md.)
+   */
+  static Report strangerMessages(ChoraCluster c, String name, int victim, int messages, long seed) throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      Config strangerConfig = ConfigFactory.parseString("pekko.actor.provider = remote\n"
+              + "pekko.loglevel = ERROR\n"
+              + "pekko.actor.serializers.chora = \"" + StrangerSerializer.class.getName() + "\"\n"
+              + "pekko.actor.serialization-bindings {\n  \"" + StrangerSerializer.Mangled.class.getName()
+              + "\" = chora\n}\n")
+          .withFallback(ArteryTransport.of(c.transport(), c.mediaDriver() == null ? null : c.mediaDriver().aeronDirectory(),
+              ArteryTransport.freePort(), ArteryTransport.SHARED_IDLE_CPU_LEVEL))
+          .withFallback(ConfigFactory.load()).resolve();
+      ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), "stranger", strangerConfig);
+      try {
+        ActorRef<Object> replica = ActorRefResolver.get(stranger)
+            .resolveActorRef(c.node(victim).address() + "/system/chora-replica");
+        Random random = new Random(seed);
+        int n = c.size();
+        for (int i = 0; i < messages; i++) {
+          int from = n + random.nextInt(100); // no such replica
+          long view = random.nextInt(1_000_000);
+          long round = 1 + random.nextInt(1_000_000);
+          PeerMessage m = switch (i % 3) {
+            case 0 -> new RoundMessage(view, round, from, Batch.EMPTY, new long[n], round - 1);
+            case 1 -> new StartViewChange(view, from);
+            default -> new AckMessage(view, round, from, new long[n], round - 1);
+          };
+          Object sent = switch (i % 4) {
+            case 0 -> m; // well-formed, from an unknown replica id
+            case 1 -> new StrangerSerializer.Mangled(m, random.nextInt(24), Integer.MAX_VALUE, 0);
+            default -> new StrangerSerializer.Mangled(m, Integer.MAX_VALUE, random.nextInt(8), random.nextLong());
+          };
+          replica.tell(sent);
+          if (i % 100 == 0) {
+            sleep(10);
+          }
+        }
+        sleep(1_000);
+      } finally {
+        stranger.terminate();
+        stranger.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      run.healed();
+      sleep(2_000);
+      Report report = run.finish("stranger-messages");
+      // It logged what it dropped: the unknown ids by the replica, the damaged frames by Artery.
+      String log = java.nio.file.Files.readString(c.node(victim).logFile());
+      if (!log.contains("UNKNOWN_SENDER") || !log.contains("MalformedMessageException")) {
+        throw new AssertionError("replica " + victim + " did not log the stranger's messages as dropped ("
+            + (log.contains("UNKNOWN_SENDER") ? "" : "no UNKNOWN_SENDER drop; ")
+            + (log.contains("MalformedMessageException") ? "" : "no MalformedMessageException; ") + "log "
+            + c.node(victim).logFile() + ")");
+      }
+      return report;
     }
   }
 

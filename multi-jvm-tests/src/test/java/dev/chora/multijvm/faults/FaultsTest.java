@@ -78,4 +78,46 @@ class FaultsTest {
   void restartAReplicaWithItsStateLostUnderLoad() throws Exception {
     report(Faults.restartStateLost(CLUSTER.get(), "restart", 1, 14));
   }
+
+  @Test
+  @Order(5)
+  void splitTheOldActiveSetThenHeal() throws Exception {
+    report(Faults.activeSetSplit(CLUSTER.get(), "split", List.of(0), List.of(1), Duration.ofSeconds(4), 15));
+  }
+
+  @Test
+  @Order(6)
+  void cutOneLinkOneWayThenHeal() throws Exception {
+    report(Faults.oneWayPartition(CLUSTER.get(), "one-way", 1, 2, Duration.ofSeconds(5), 16));
+  }
+
+  @Test
+  @Order(7)
+  void flapOneReplicasLinksThenHeal() throws Exception {
+    report(Faults.flappingLinks(CLUSTER.get(), "flapping", 2, Duration.ofSeconds(5), 17));
+  }
+
+  @Test
+  @Order(8)
+  void slowAndLossyLinksToOneReplica() throws Exception {
+    report(Faults.slowNode(CLUSTER.get(), "slow", 1, Duration.ofSeconds(5), 18));
+  }
+
+  @Test
+  @Order(9)
+  void aReplicaLeavesCleanlyAndReturns() throws Exception {
+    report(Faults.leaveAndReturn(CLUSTER.get(), "leave", 2, 19));
+  }
+
+  @Test
+  @Order(10)
+  void garbageDatagramsAtAReplicasAeronPort() throws Exception {
+    report(Faults.garbageDatagrams(CLUSTER.get(), "garbage", 0, 3_000, 20));
+  }
+
+  @Test
+  @Order(11)
+  void malformedMessagesFromAStrangerSystem() throws Exception {
+    report(Faults.strangerMessages(CLUSTER.get(), "stranger", 0, 600, 21));
+  }
 }
