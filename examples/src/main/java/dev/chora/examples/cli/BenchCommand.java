@@ -144,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
     List<LevelResult> results = new ArrayList<>();
     Map<String, Double> idle = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> idleByGroup = new LinkedHashMap<>();
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
@@ -165,11 +166,15 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleSeconds > 0) {
         o.printf("idle: measuring CPU with no load for %d s%n", idleSeconds);
         Map<String, Double> before = cluster.cpuSeconds();
+        Map<String, Map<String, Double>> threadsBefore = cluster.replicaThreadCpuSeconds();
         Thread.sleep(idleSeconds * 1000L);
         Map<String, Double> after = cluster.cpuSeconds();
+        Map<String, Map<String, Double>> threadsAfter = cluster.replicaThreadCpuSeconds();
         for (String p : before.keySet()) {
           idle.put(p, 100 * (after.get(p) - before.get(p)) / idleSeconds);
         }
+        threadsAfter.forEach((p, now) -> idleByGroup.put(p,
+            IdleThreads.percentByGroup(threadsBefore.getOrDefault(p, Map.of()), now, idleSeconds)));
       }
     }
     o.println();
@@ -178,6 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
       StringBuilder b = new StringBuilder("idle CPU (% of a core):");
       idle.forEach((p, v) -> b.append(String.format(Locale.ROOT, "  %s %.1f%%", p, v)));
       o.println(b);
+      o.print(IdleThreads.describe(idleByGroup));
     }
     Path csv = out.resolve("results.csv");
     Path png = out.resolve("throughput-latency.png");
@@ -188,6 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
       StringBuilder b = new StringBuilder("process,idle_cpu_pct\n");
       idle.forEach((p, v) -> b.append(p).append(',').append(String.format(Locale.ROOT, "%.2f", v)).append('\n'));
       Files.writeString(out.resolve("idle.csv"), b.toString());
+      Files.writeString(out.resolve("idle-threads.csv"), IdleThreads.csv(idleByGroup));
     }
     o.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in " + work);
     boolean complete = results.size() == inFlight.size();

@@ -181,6 +181,15 @@ public final class LocalCluster implements AutoCloseable {
     return cpu;
   }
 
+  /** CPU seconds used so far by each replica's threads, by thread name (see JvmProcess#threadCpuSeconds). */
+  public Map<String, Map<String, Double>> replicaThreadCpuSeconds() {
+    Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      cpu.put("replica-" + i, replicas[i] == null ? Map.of() : replicas[i].threadCpuSeconds());
+    }
+    return cpu;
+  }
+
   /** A port free for both TCP and UDP on 127.0.0.1 now. */
   public static int freePort() {
     try {

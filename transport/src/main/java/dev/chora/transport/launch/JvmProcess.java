@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -316,6 +318,33 @@ public final class JvmProcess implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * CPU seconds used so far by each live thread of the process, summed by thread name as the
+   * kernel keeps it (its first 15 characters); empty when it cannot be read. Sampled twice, it says
+   * which threads an idle node's CPU goes to: the application's, the transport's, or the JVM's own
+   * (JIT compilers, GC). Threads that ended between two samples are missing from the second.
+   */
+  public Map<String, Double> threadCpuSeconds() {
+    Map<String, Double> byName = new TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+      for (Path t : ds) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) ClockTicks.PER_SECOND;
+          byName.merge(name, seconds, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while being read
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return process.isAlive() ? byName : Map.of();
   }
 
   /** The exit status, or -1 while the process is alive (143 after SIGTERM, 137 after SIGKILL). */

@@ -79,8 +79,14 @@ class JvmProcessTest {
     p.awaitLogLine("burnt", START);
     double cpu = p.cpuSeconds();
     assertTrue(cpu >= 0.6, "a JVM that burnt 0.7 s of CPU reports " + cpu);
+    java.util.Map<String, Double> threads = p.threadCpuSeconds();
+    double busiest = threads.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    assertTrue(busiest >= 0.6, "the burning thread holds that CPU: " + threads);
+    double sum = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+    assertTrue(sum <= p.cpuSeconds() + 0.05, "threads add up to no more than the process: " + threads);
     p.kill();
     assertTrue(Double.isNaN(p.cpuSeconds()), "gone process has no CPU figure");
+    assertTrue(p.threadCpuSeconds().isEmpty(), "nor any thread figure");
   }
 
   @Test
