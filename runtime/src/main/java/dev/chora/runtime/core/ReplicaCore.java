@@ -90,6 +90,8 @@ public final class ReplicaCore {
   private final int[] consecutiveViolations;
   /** When each member was last heard from, by any message: a late member is still heard, a dead one not. */
   private final long[] lastHeardNanos;
+  /** When the first round of each member's current run of violations began: its message was due then. */
+  private final long[] dueSinceNanos;
   private final int[] onTimeRounds;
   private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
@@ -191,6 +193,7 @@ public final class ReplicaCore {
     this.fetchAttempts = new int[replicas];
     this.consecutiveViolations = new int[replicas];
     this.lastHeardNanos = new long[replicas];
+    this.dueSinceNanos = new long[replicas];
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
     this.doViewChanges = new DoViewChange[replicas];
@@ -717,7 +720,9 @@ public final class ReplicaCore {
       if (!isActive(j) || (held & (1 << j)) != 0) {
         consecutiveViolations[j] = 0;
       } else {
-        consecutiveViolations[j]++;
+        if (consecutiveViolations[j]++ == 0) {
+          dueSinceNanos[j] = enteredAtNanos;
+        }
         stats.violations++;
         out.synchronyViolation(currentRound, j);
       }
@@ -727,7 +732,7 @@ public final class ReplicaCore {
   /**
    * Starts a view change if an active member has been missing suspect-after-rounds times in a row,
    * or has been missing twice in a row at least and not heard from at all (no message of any kind)
-   * for suspect-after-max. Under load the loosened round length stretches each timeout, and the
+   * for suspect-after-max since its first missing message was due. Under load the loosened round length stretches each timeout, and the
    * rounds alone would let a dead member go unsuspected for suspect-after-rounds x
    * round-timeout-max; but a member whose messages come late, however late, is still heard from,
    * and only the rounds can suspect it — before the timeout has adapted to its lag, its violations
@@ -739,7 +744,10 @@ public final class ReplicaCore {
         continue;
       }
       int missed = consecutiveViolations[j];
-      boolean silentTooLong = missed >= 2 && now - lastHeardNanos[j] >= config.suspectAfterMaxNanos();
+      // Silent since it was last heard or since its message was due, whichever is later: the idle
+      // back-off between rounds is no silence (a member has nothing to send then).
+      long silentSince = Math.max(lastHeardNanos[j], dueSinceNanos[j]);
+      boolean silentTooLong = missed >= 2 && now - silentSince >= config.suspectAfterMaxNanos();
       if (missed >= config.suspectAfterRounds() || silentTooLong) {
         stats.suspicions++;
         startViewChange(view + 1);

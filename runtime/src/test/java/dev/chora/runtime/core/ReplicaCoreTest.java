@@ -430,9 +430,12 @@ class ReplicaCoreTest {
     long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
     assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
     assertEquals(3 * MS, core.roundTimeoutNanos(), "the timeout had stretched to twice the lag");
-    long silence = end - lastFromTwo;
+    // Its silence counts from when its round-400 message was due (round 400's start), not from its
+    // last message: the idle back-off before round 400 is no silence.
+    long silence = end - silentAt;
     assertTrue(silence >= 20 * MS && silence <= 20 * MS + 3 * MS,
-        "suspect-after-max after it was last heard, give or take a round timeout: " + silence + " ns");
+        "suspect-after-max after its first missing message was due, give or take a round timeout: " + silence + " ns");
+    assertTrue(silentAt >= lastFromTwo, "round 400 began after replica 2's last message");
     assertTrue(core.stats().violations() < 150, "long before suspect-after-rounds violations");
   }
 
@@ -444,6 +447,47 @@ class ReplicaCoreTest {
     driveWithLaggingPeer(3 * MS / 2, Long.MAX_VALUE, 500 * MS);
     assertEquals(ReplicaCore.Status.NORMAL, core.status(), "a late peer that keeps arriving is not suspected");
     assertEquals(0, core.stats().suspicions());
+  }
+
+  @Test
+  void theIdleGapBeforeARoundIsNotCountedAsSilence() {
+    // Idle rounds 50 ms apart; now and then replica 2 stalls for 10 ms just as a round begins.
+    // Silent for 10 ms since that round was due, it must not be taken for 60 ms silent.
+    core = new ReplicaCore(config().idleRoundIntervalNanos(50 * MS).suspectAfterRounds(150)
+        .suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(a -> a[0]));
+    long t = 0;
+    long lastRound = 0;
+    long stallUntil = -1;
+    int stalls = 0;
+    while (t < 3000 * MS && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        if (r % 20 == 0 && t >= stallUntil) {
+          stallUntil = t + 10 * MS;
+          stalls++;
+        }
+        arrivals.add(new long[] {t, 1, r});
+        arrivals.add(new long[] {Math.max(t, stallUntil), 2, r});
+      }
+      lastRound = core.currentRound();
+      while (!out.snapshotsAsked.isEmpty()) {
+        core.snapshotTaken(out.snapshotsAsked.remove(0), new byte[0]);
+      }
+      long deadline = core.nextDeadlineNanos();
+      if (!arrivals.isEmpty() && arrivals.peek()[0] <= deadline) {
+        long[] a = arrivals.poll();
+        t = Math.max(t, a[0]);
+        long r = a[2];
+        core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
+      } else {
+        t = Math.max(t, deadline);
+        core.tick(t);
+      }
+    }
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "replica 2 was never silent for 20 ms (stall " + stalls + ")");
+    assertEquals(0, core.stats().suspicions());
+    assertTrue(stalls >= 5, "the stalls happened: " + stalls);
+    assertTrue(core.stats().violations() >= 2 * stalls, "each stall cost violations in a row: " + core.stats().violations());
   }
 
   @Test
