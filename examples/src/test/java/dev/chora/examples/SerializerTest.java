@@ -37,6 +37,19 @@ class SerializerTest {
     }
   }
 
+  /** The layout is fixed (replicas of one group must agree): ASCII and other text alike. */
+  @Test
+  void stringsAreLengthPrefixedUtf8() throws Exception {
+    ExamplesSerializer s = new ExamplesSerializer();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new byte[] {0, 0, 0, 2, 'a', 'b', 0, 0, 0, 3, 'x', (byte) 0xC3, (byte) 0xA9},
+        s.toBinary(new KvCommand.Put("ab", "x\u00e9")));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+        s.toBinary(new KvReply(true, null)));
+    String longValue = "v".repeat(1000);
+    assertEquals(new KvReply(true, longValue), s.fromBinary(s.toBinary(new KvReply(true, longValue)), "kv.reply"));
+  }
+
   @Test
   void malformedBytesAreRefused() {
     ExamplesSerializer s = new ExamplesSerializer();

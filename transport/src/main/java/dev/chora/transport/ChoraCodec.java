@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,6 +56,13 @@ public final class ChoraCodec {
     }
   };
 
+  private final Pool<Scratch> scratches = new Pool<>(true, false, POOL_CAPACITY) {
+    @Override
+    protected Scratch create() {
+      return new Scratch(Math.min(RETAINED_BUFFER_BYTES, maxMessageBytes));
+    }
+  };
+
   public ChoraCodec(int maxMessageBytes) {
     if (maxMessageBytes < 16) {
       throw new IllegalArgumentException("max-message-bytes must be at least 16, got " + maxMessageBytes);
@@ -74,6 +82,41 @@ public final class ChoraCodec {
    * @throws MessageTooLargeException if the encoding exceeds max-message-bytes
    */
   public byte[] encode(Object message) {
+    Output out = writeFrame(message);
+    try {
+      return out.toBytes();
+    } finally {
+      release(out);
+    }
+  }
+
+  /**
+   * Writes the encoding of {@code message} into {@code target} at its position, advancing it: the
+   * path Artery takes (see {@link ChoraSerializer}), with no array built per message. The frame
+   * is written into a pooled buffer first and copied in one bulk put, so a message that does not
+   * fit leaves {@code target} untouched.
+   *
+   * @throws IllegalArgumentException as {@link #encode}
+   * @throws MessageTooLargeException if the encoding exceeds max-message-bytes or the space left
+   *     in {@code target}
+   */
+  public void encodeInto(Object message, ByteBuffer target) {
+    Output out = writeFrame(message);
+    try {
+      int length = out.position();
+      if (length > target.remaining()) {
+        throw new MessageTooLargeException(message.getClass().getSimpleName() + " of " + length
+            + " bytes does not fit in the " + target.remaining() + " bytes the transport's frame has left (Artery's "
+            + "maximum-frame-size or maximum-large-frame-size)");
+      }
+      target.put(out.getBuffer(), 0, length);
+    } finally {
+      release(out);
+    }
+  }
+
+  /** The frame of {@code message} in a pooled Output; the caller must {@link #release} it. */
+  private Output writeFrame(Object message) {
     if (message == null) {
       throw new IllegalArgumentException("ChoraCodec cannot encode null");
     }
@@ -91,16 +134,23 @@ public final class ChoraCodec {
       out.writeByte(FORMAT_VERSION);
       out.writeVarInt(id, true);
       kryo.writeObject(out, message);
-      return out.toBytes();
+      return out;
     } catch (KryoBufferOverflowException e) {
+      release(out);
       throw new MessageTooLargeException(message.getClass().getSimpleName()
           + " does not fit in chora.serialization.max-message-bytes = " + maxMessageBytes, e);
+    } catch (RuntimeException | Error e) {
+      release(out);
+      throw e;
     } finally {
       kryos.free(kryo); // Kryo keeps no per-call state after writeObject returns or throws
-      // A buffer grown for one large message is left to the GC rather than kept for ever.
-      if (out.getBuffer().length <= RETAINED_BUFFER_BYTES) {
-        outputs.free(out);
-      }
+    }
+  }
+
+  private void release(Output out) {
+    // A buffer grown for one large message is left to the GC rather than kept for ever.
+    if (out.getBuffer().length <= RETAINED_BUFFER_BYTES) {
+      outputs.free(out);
     }
   }
 
@@ -111,13 +161,10 @@ public final class ChoraCodec {
    *     max-message-bytes; nothing else escapes
    */
   public Object decode(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
+    if (bytes == null) {
       throw new MalformedMessageException("empty message");
     }
-    if (bytes.length > maxMessageBytes) {
-      throw new MalformedMessageException("message of " + bytes.length
-          + " bytes exceeds chora.serialization.max-message-bytes = " + maxMessageBytes);
-    }
+    checkLength(bytes.length);
     Kryo kryo = kryos.obtain();
     Input in = inputs.obtain();
     try {
@@ -129,6 +176,52 @@ public final class ChoraCodec {
       // Safe even after a failure: Kryo resets its per-call state in a finally block and our
       // serializers hold none, so a flood of garbage does not cost a Kryo per message.
       kryos.free(kryo);
+    }
+  }
+
+  /**
+   * The message in {@code source} from its position to its limit, which must be exactly one
+   * frame; the buffer is consumed. Artery hands us its (direct) receive buffer here: the frame is
+   * copied in one bulk get into a pooled scratch array and decoded from there, which costs no
+   * per-message array and keeps the decoding on plain arrays. Every byte array the message holds
+   * is copied out of the scratch, so nothing decoded aliases it.
+   *
+   * @throws MalformedMessageException as {@link #decode(byte[])}
+   */
+  public Object decode(ByteBuffer source) {
+    int length = source.remaining();
+    checkLength(length);
+    Kryo kryo = kryos.obtain();
+    Scratch scratch = scratches.obtain();
+    try {
+      byte[] bytes = scratch.bytes.length >= length ? scratch.bytes : new byte[length];
+      source.get(bytes, 0, length);
+      scratch.input.setBuffer(bytes, 0, length);
+      return readFrame(kryo, scratch.input);
+    } finally {
+      scratch.input.setBuffer(NO_BYTES);
+      scratches.free(scratch);
+      kryos.free(kryo);
+    }
+  }
+
+  private void checkLength(int length) {
+    if (length == 0) {
+      throw new MalformedMessageException("empty message");
+    }
+    if (length > maxMessageBytes) {
+      throw new MalformedMessageException("message of " + length
+          + " bytes exceeds chora.serialization.max-message-bytes = " + maxMessageBytes);
+    }
+  }
+
+  /** A reusable receive array and its Input; frames larger than the array get a one-off array. */
+  private static final class Scratch {
+    final byte[] bytes;
+    final Input input = new Input();
+
+    Scratch(int size) {
+      this.bytes = new byte[size];
     }
   }
 

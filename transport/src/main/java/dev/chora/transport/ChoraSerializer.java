@@ -2,7 +2,9 @@ package dev.chora.transport;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.nio.ByteBuffer;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.serialization.ByteBufferSerializer;
 import org.apache.pekko.serialization.JSerializer;
 
 /**
@@ -12,8 +14,12 @@ import org.apache.pekko.serialization.JSerializer;
  * <p>No manifest is needed: each frame names its class by a stable id (see {@link KryoFactory}).
  * Decoding failures throw {@link MalformedMessageException}, which Pekko remoting logs before
  * dropping the message.
+ *
+ * <p>It is a {@link ByteBufferSerializer}, so Artery writes and reads frames straight in its
+ * envelope buffers: without it, every message sent cost a fresh array (and a copy) and every message
+ * received another one, in Pekko's deserializeByteBuffer.
  */
-public final class ChoraSerializer extends JSerializer {
+public final class ChoraSerializer extends JSerializer implements ByteBufferSerializer {
   /**
    * This serializer's Pekko identifier, reserved for Chora: 0x43484f52, ASCII "CHOR". Pekko keeps
    * 0-40 for itself; changing this number breaks compatibility with running nodes.
@@ -68,5 +74,17 @@ public final class ChoraSerializer extends JSerializer {
   @Override
   public Object fromBinaryJava(byte[] bytes, Class<?> manifest) {
     return codec.decode(bytes);
+  }
+
+  /** Artery's send path: the frame goes into {@code buf} at its position. */
+  @Override
+  public void toBinary(Object o, ByteBuffer buf) {
+    codec.encodeInto(o, buf);
+  }
+
+  /** Artery's receive path: {@code buf} holds exactly the frame (there is no manifest). */
+  @Override
+  public Object fromBinary(ByteBuffer buf, String manifest) {
+    return codec.decode(buf);
   }
 }

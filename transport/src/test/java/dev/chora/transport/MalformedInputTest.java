@@ -22,10 +22,32 @@ class MalformedInputTest {
   private static final int MAX = 16 * 1024 * 1024;
   private final ChoraCodec codec = new ChoraCodec(MAX);
 
-  /** Asserts the bytes are refused cleanly; returns the message. */
+  /**
+   * The bytes as Artery hands them to the serializer: in a direct buffer, after other bytes (its
+   * header) and before others (the frame's slack), with position and limit around the frame.
+   */
+  static java.nio.ByteBuffer inArteryBuffer(byte[] bytes) {
+    // Direct as Artery's are; large ones on the heap, so thousands of prefixes do not churn direct memory.
+    java.nio.ByteBuffer buffer = bytes.length <= 64 * 1024 ? java.nio.ByteBuffer.allocateDirect(bytes.length + 16)
+        : java.nio.ByteBuffer.allocate(bytes.length + 16);
+    buffer.put(new byte[] {9, 9, 9, 9, 9, 9, 9}).put(bytes).put(new byte[] {1, 2, 3});
+    return buffer.limit(7 + bytes.length).position(7);
+  }
+
+  /** Asserts the bytes are refused cleanly, from an array and from a buffer; returns the message. */
   private String assertMalformed(byte[] bytes) {
+    String fromArray = assertMalformed(() -> codec.decode(bytes), bytes);
+    if (bytes == null) {
+      return fromArray; // Artery never hands over a null buffer
+    }
+    String fromBuffer = assertMalformed(() -> codec.decode(inArteryBuffer(bytes)), bytes);
+    assertTrue(fromArray.equals(fromBuffer), "array and buffer paths disagree: " + fromArray + " / " + fromBuffer);
+    return fromArray;
+  }
+
+  private static String assertMalformed(java.util.function.Supplier<Object> decode, byte[] bytes) {
     try {
-      Object decoded = codec.decode(bytes);
+      Object decoded = decode.get();
       fail("decoded " + decoded + " from malformed bytes " + (bytes.length <= 64 ? Arrays.toString(bytes) : ""));
       return null;
     } catch (MalformedMessageException e) {
@@ -47,6 +69,7 @@ class MalformedInputTest {
       throw new AssertionError("expected MalformedMessageException, got " + t, t);
     }
     assertDeepEquals(decoded, codec.decode(codec.encode(decoded)));
+    assertDeepEquals(decoded, codec.decode(inArteryBuffer(bytes)));
     return true;
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
 import dev.chora.runtime.message.RoundSlots;
 import dev.chora.runtime.message.SlotTransfer;
@@ -37,6 +38,44 @@ class RoundTripTest {
     assertDeepEquals(message, decoded);
     // The encoding is canonical: decoding then encoding again gives the same bytes.
     assertArrayEquals(bytes, serializer.toBinary(decoded));
+  }
+
+  /** Artery's path: written into and read from its envelope buffer, after its header. */
+  @ParameterizedTest
+  @MethodSource("samples")
+  void roundTripsThroughAnArteryBuffer(Object message) {
+    byte[] bytes = serializer.toBinary(message);
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(bytes.length + 64);
+    buffer.put(new byte[] {7, 7, 7});
+    serializer.toBinary(message, buffer);
+    assertEquals(3 + bytes.length, buffer.position(), "the frame advances the buffer by its length");
+    byte[] written = new byte[bytes.length];
+    buffer.flip().position(3);
+    buffer.get(written).position(3);
+    assertArrayEquals(bytes, written, "the same frame as toBinary");
+    Object decoded = serializer.fromBinary(buffer, "");
+    assertEquals(buffer.limit(), buffer.position(), "the frame is consumed");
+    assertDeepEquals(message, decoded);
+  }
+
+  @Test
+  void decodedMessagesDoNotShareTheReceiveScratch() {
+    Request first = new Request(1, 1, new byte[] {1, 2, 3, 4});
+    Object decoded = serializer.fromBinary(java.nio.ByteBuffer.wrap(serializer.toBinary(first)), "");
+    // Decoding more frames (on this thread, so from the same pooled scratch) must not change it.
+    for (int i = 0; i < 10; i++) {
+      serializer.fromBinary(java.nio.ByteBuffer.wrap(serializer.toBinary(new Request(9, 9, new byte[] {9, 9, 9, 9}))), "");
+    }
+    assertDeepEquals(first, decoded);
+  }
+
+  @Test
+  void aFrameTooLargeForTheBufferIsRefusedAndLeavesItUntouched() {
+    Request r = new Request(1, 2, new byte[100]);
+    java.nio.ByteBuffer small = java.nio.ByteBuffer.allocate(120).position(30);
+    MessageTooLargeException e = assertThrows(MessageTooLargeException.class, () -> serializer.toBinary(r, small));
+    assertTrue(e.getMessage().contains("90 bytes the transport's frame has left"), e.getMessage());
+    assertEquals(30, small.position());
   }
 
   @Test

@@ -6,7 +6,7 @@ import dev.chora.runtime.message.Request;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +30,14 @@ public final class EntityClient {
   private final Serialization serialization;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final ConcurrentLinkedQueue<long[]> idle = new ConcurrentLinkedQueue<>();
+  /**
+   * Idle sessions, most recently answered on top. Last in, first out on purpose: a session's home
+   * replica is fixed by its client id, so a command issued as another is answered (a closed loop,
+   * a pipeline) reuses that session and goes back to the replica that just answered. With a FIFO
+   * queue each batch of replies from one replica sent the next commands to every replica: one
+   * network message per replica instead of one.
+   */
+  private final ConcurrentLinkedDeque<long[]> idle = new ConcurrentLinkedDeque<>();
   private final AtomicLong nextClientId;
 
   public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight) {
@@ -61,7 +68,7 @@ public final class EntityClient {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
     }
-    long[] session = idle.poll();
+    long[] session = idle.pollFirst();
     if (session == null) {
       session = new long[] {nextClientId.getAndIncrement(), 1};
     }
@@ -80,7 +87,7 @@ public final class EntityClient {
         // gaps): the gateway may have sent it to two replicas, and a late second answer, matched
         // by client id and seq, must not be taken for the answer to the session's next command.
         used[1]++;
-        idle.offer(used);
+        idle.offerFirst(used);
         if (r.status() == ClientReply.Status.OK) {
           complete(r.result(), result, key.replyClass());
           return;

@@ -17,8 +17,25 @@ public final class Codec {
 
   /** Writes values; {@link #toBytes()} at the end. */
   public static final class Writer {
-    private byte[] buf = new byte[64];
+    private byte[] buf;
     private int pos;
+
+    public Writer() {
+      this(64);
+    }
+
+    /**
+     * A writer whose first buffer holds {@code expectedBytes}: sized right, it never grows and
+     * {@link #toBytes()} hands its array over without a copy.
+     */
+    public Writer(int expectedBytes) {
+      this.buf = new byte[Math.max(8, expectedBytes)];
+    }
+
+    /** The bytes {@link #string} takes for {@code s} if it is ASCII (a lower bound otherwise). */
+    public static int stringBytes(String s) {
+      return 4 + (s == null ? 0 : s.length());
+    }
 
     private void ensure(int more) {
       if (pos + more > buf.length) {
@@ -29,6 +46,17 @@ public final class Codec {
     public Writer string(String s) {
       if (s == null) {
         return intValue(-1);
+      }
+      int n = s.length();
+      if (isAscii(s, n)) {
+        // ASCII is its own UTF-8: written in place, without the array getBytes would allocate
+        // (keys and values of every command, reply and snapshot go through here).
+        intValue(n);
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+          buf[pos++] = (byte) s.charAt(i);
+        }
+        return this;
       }
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       intValue(b.length);
@@ -61,8 +89,18 @@ public final class Codec {
       return this;
     }
 
+    private static boolean isAscii(String s, int n) {
+      for (int i = 0; i < n; i++) {
+        if (s.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The bytes written; the writer must not be used afterwards (its array may be handed over). */
     public byte[] toBytes() {
-      return Arrays.copyOf(buf, pos);
+      return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
   }
 

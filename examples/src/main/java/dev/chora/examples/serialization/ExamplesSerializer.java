@@ -57,7 +57,7 @@ public final class ExamplesSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object o) {
-    Codec.Writer w = new Codec.Writer();
+    Codec.Writer w = new Codec.Writer(expectedBytes(o));
     if (o instanceof KvCommand.Put p) {
       w.string(p.key()).string(p.value());
     } else if (o instanceof KvCommand.Get g) {
@@ -86,6 +86,19 @@ public final class ExamplesSerializer extends SerializerWithStringManifest {
       throw new IllegalArgumentException("ExamplesSerializer cannot serialize " + o.getClass().getName());
     }
     return w.toBytes();
+  }
+
+  /**
+   * The encoded size of the hot messages when their strings are ASCII, so their writer is sized
+   * exactly (no growth, no final copy); other messages start from a small buffer and grow.
+   */
+  private static int expectedBytes(Object o) {
+    if (o instanceof KvCommand.Put p) {
+      return Codec.Writer.stringBytes(p.key()) + Codec.Writer.stringBytes(p.value());
+    } else if (o instanceof KvReply r) {
+      return 1 + Codec.Writer.stringBytes(r.value());
+    }
+    return 64;
   }
 
   @Override

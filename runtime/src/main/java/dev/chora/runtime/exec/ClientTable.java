@@ -14,6 +14,8 @@ import java.util.Map;
 public final class ClientTable {
   private final int capacity;
   private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
+  /** A typical reply's size, for sizing snapshot buffers; not part of the replicated state. */
+  private int lastReplyBytes;
 
   public ClientTable(int capacity) {
     this.capacity = capacity;
@@ -43,6 +45,7 @@ public final class ClientTable {
   }
 
   public void record(long clientId, long seq, byte[] reply) {
+    lastReplyBytes = reply.length;
     entries.remove(clientId); // re-insert so iteration order is least-recently-executed first
     entries.put(clientId, new Entry(seq, reply));
     if (entries.size() > capacity) {
@@ -54,6 +57,11 @@ public final class ClientTable {
 
   public int size() {
     return entries.size();
+  }
+
+  /** About what {@link #writeTo} writes (exactly, while the stored replies keep their size). */
+  int estimatedBytes() {
+    return 4 + entries.size() * (20 + lastReplyBytes);
   }
 
   /** Writes every entry, least recently executed first, so that a restore keeps the eviction order. */

@@ -86,10 +86,13 @@ public final class Executor {
    */
   public byte[] snapshot() {
     try {
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      // Taken first so the buffer can start at about the final size: under load snapshots come
+      // several a second, and doubling a buffer up to a megabyte copies it twice over.
+      byte[] state = stateMachine.snapshot();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(
+          clients.estimatedBytes() + state.length + 4);
       java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
       clients.writeTo(out);
-      byte[] state = stateMachine.snapshot();
       out.writeInt(state.length);
       out.write(state);
       out.flush();
