@@ -379,22 +379,32 @@ class ReplicaCoreTest {
         }
       }
       lastRound = core.currentRound();
-      while (!out.snapshotsAsked.isEmpty()) {
-        core.snapshotTaken(out.snapshotsAsked.remove(0), new byte[0]); // lets the log window move
+      t = deliverNextOrTick(arrivals, t);
+    }
+    return t;
+  }
+
+  /**
+   * One step of a driven run: the earliest arrival {time, from, round} due by the core's next
+   * deadline is delivered as an empty round message, else the core ticks at that deadline.
+   * Snapshots asked for are answered at once, so that the log window moves.
+   */
+  private long deliverNextOrTick(java.util.PriorityQueue<long[]> arrivals, long t) {
+    while (!out.snapshotsAsked.isEmpty()) {
+      core.snapshotTaken(out.snapshotsAsked.remove(0), new byte[0]);
+    }
+    long deadline = core.nextDeadlineNanos();
+    if (!arrivals.isEmpty() && arrivals.peek()[0] <= deadline) {
+      long[] a = arrivals.poll();
+      t = Math.max(t, a[0]);
+      long r = a[2];
+      core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
+      if (a[1] == 2) {
+        lastFromTwo = t;
       }
-      long deadline = core.nextDeadlineNanos();
-      if (!arrivals.isEmpty() && arrivals.peek()[0] <= deadline) {
-        long[] a = arrivals.poll();
-        t = Math.max(t, a[0]);
-        long r = a[2];
-        core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
-        if (a[1] == 2) {
-          lastFromTwo = t;
-        }
-      } else {
-        t = Math.max(t, deadline);
-        core.tick(t);
-      }
+    } else {
+      t = Math.max(t, deadline);
+      core.tick(t);
     }
     return t;
   }
@@ -470,19 +480,7 @@ class ReplicaCoreTest {
         arrivals.add(new long[] {Math.max(t, stallUntil), 2, r});
       }
       lastRound = core.currentRound();
-      while (!out.snapshotsAsked.isEmpty()) {
-        core.snapshotTaken(out.snapshotsAsked.remove(0), new byte[0]);
-      }
-      long deadline = core.nextDeadlineNanos();
-      if (!arrivals.isEmpty() && arrivals.peek()[0] <= deadline) {
-        long[] a = arrivals.poll();
-        t = Math.max(t, a[0]);
-        long r = a[2];
-        core.receive(t, round((int) a[1], r, Batch.EMPTY, r - 1, r - 1, r - 1));
-      } else {
-        t = Math.max(t, deadline);
-        core.tick(t);
-      }
+      t = deliverNextOrTick(arrivals, t);
     }
     assertEquals(ReplicaCore.Status.NORMAL, core.status(), "replica 2 was never silent for 20 ms (stall " + stalls + ")");
     assertEquals(0, core.stats().suspicions());
