@@ -732,9 +732,9 @@ public final class ReplicaCore {
   /**
    * Starts a view change if an active member has been missing suspect-after-rounds times in a row,
    * or has been missing twice in a row at least and not heard from at all (no message of any kind)
-   * for suspect-after-max since its first missing message was due. Under load the loosened round length stretches each timeout, and the
-   * rounds alone would let a dead member go unsuspected for suspect-after-rounds x
-   * round-timeout-max; but a member whose messages come late, however late, is still heard from,
+   * for suspect-after-max since its first missing message was due. Under load the loosened round
+   * length stretches each timeout, and the rounds alone would let a dead member go unsuspected for
+   * suspect-after-rounds x round-timeout-max; but a member whose messages come late, however late, is still heard from,
    * and only the rounds can suspect it — before the timeout has adapted to its lag, its violations
    * in a row are the timer's doing, not its death.
    */
