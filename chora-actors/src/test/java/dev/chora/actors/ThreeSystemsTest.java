@@ -85,6 +85,9 @@ class ThreeSystemsTest {
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.suspect-after-rounds = " + (cluster ? 1_000_000 : 3) + "\n"
+        // With the cluster's failure detector under test, the core's own suspicion is off: the
+        // rounds never get there, and silence would take an hour.
+        + "chora.protocol.suspect-after-max = " + (cluster ? "1h" : "100ms") + "\n"
         + "chora.protocol.snapshot-every-rounds = 64\n"
         + "chora.protocol.log-window-rounds = 256\n", ArteryTransport.Kind.AERON_SHARED);
     systems.addAll(group.systems);
