@@ -796,7 +796,7 @@ public final class ReplicaCore {
   private int rejoinCandidate() {
     for (int k = 0; k < replicas; k++) {
       if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= config.rejoinAfterRounds()
-          && peerExecuted[k] + config.maxRoundsInFlight() >= commitIndex) {
+          && caughtUp(k)) {
         return k;
       }
     }
@@ -823,8 +823,37 @@ public final class ReplicaCore {
     return false;
   }
 
+  /** Member {@code k} has executed to within max-rounds-in-flight of this replica's commit index. */
+  private boolean caughtUp(int k) {
+    return peerExecuted[k] + config.maxRoundsInFlight() >= commitIndex;
+  }
+
+  /**
+   * A member outside the active set has caught up and is keeping pace: it is on its way back
+   * (rejoin-after-rounds rounds of it). An idle group then paces its rounds at the round timeout
+   * at most, so that it lets the member back in after that many round timeouts, not that many idle
+   * intervals. Not at full pace: the member acknowledges a round one network hop after it began,
+   * and empty rounds back to back would leave it a round or two behind on every count, never
+   * keeping pace; nor before it has caught up, since they would also move the commit index away
+   * from it faster than it executes.
+   */
+  private boolean rejoinUnderway() {
+    if (!isActive(self)) {
+      return false;
+    }
+    for (int k = 0; k < replicas; k++) {
+      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] > 0 && caughtUp(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private long pace() {
-    return ownWorkPending() || peerAhead() ? config.minRoundIntervalNanos() : idlePaceNanos;
+    if (ownWorkPending() || peerAhead()) {
+      return config.minRoundIntervalNanos();
+    }
+    return rejoinUnderway() ? Math.min(idlePaceNanos, roundTimeout()) : idlePaceNanos;
   }
 
   /** Proposes (an active member) or acknowledges (a member outside the active set) the next round. */

@@ -109,6 +109,46 @@ class FallbackTest {
     assertTrue(group.cores[2].stats().snapshotsInstalled() > 0, "replica 2 caught up from a snapshot");
   }
 
+  /**
+   * An idle group backs its rounds off to idle-round-interval; a member on its way back must not
+   * wait rejoin-after-rounds of those: while it keeps pace, rounds run at the round timeout at most.
+   */
+  @Test
+  void anIdleGroupLetsARestartedReplicaBackAfterRoundTimeoutsNotIdleIntervals() {
+    long idle = 200 * MS;
+    ChoraConfig slowIdle = ChoraConfig.builder(3)
+        .roundTimeoutNanos(MS)
+        .idleRoundIntervalNanos(idle)
+        .suspectAfterRounds(3)
+        .viewChangeTimeoutNanos(10 * MS)
+        .maxRoundsInFlight(4)
+        .snapshotEveryRounds(8)
+        .logWindowRounds(64)
+        .rejoinAfterRounds(16) // the default: the idle back-off would double through most of them
+        .build();
+    TestGroup g = new TestGroup(slowIdle);
+    g.run(10 * MS);
+    g.crash(2);
+    for (int i = 0; i < 10; i++) {
+      g.submit(0, new Request(100, i + 1, new byte[] {1}));
+      g.run(MS);
+    }
+    g.run(2 * idle); // replica 2 is out; the group backs off to the idle interval
+    assertEquals(0b011, g.cores[0].activeSet());
+    long roundsIdle = g.cores[0].currentRound();
+    g.run(idle);
+    assertTrue(g.cores[0].currentRound() - roundsIdle <= 2, "idle: about one round per interval");
+    g.restart(2);
+    long restartedAt = g.now;
+    while (g.cores[0].activeSet() != 0b111 && g.now - restartedAt < 5 * idle) {
+      g.run(MS);
+    }
+    long tookNanos = g.now - restartedAt;
+    assertEquals(0b111, g.cores[0].activeSet(), "replica 2 rejoined");
+    assertTrue(tookNanos < idle, "rejoined in " + tookNanos / MS + " ms, less than one idle interval ("
+        + idle / MS + " ms), not rejoin-after-rounds of them");
+  }
+
   @Test
   void aRecoveringReplicaStaysSilentUntilItHearsFromAQuorum() {
     group.run(5 * MS);
