@@ -111,7 +111,7 @@ public final class Chora implements Extension {
       }
       ChoraSettings.Client c = settings.client();
       gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
-          c.retryAfter(), c.refusedPause(), c.sweepInterval())), "chora-gateway", Props.empty());
+          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes())), "chora-gateway", Props.empty());
     }
     return gateway;
   }

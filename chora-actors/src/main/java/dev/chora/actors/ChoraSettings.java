@@ -22,7 +22,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     ChoraConfig protocol, Client client) {
 
   /** The {@code chora.client} section: how this node's gateway sends requests. */
-  public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, Duration sweepInterval) {}
+  public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, Duration sweepInterval,
+      int maxBatchBytes) {}
 
   /** The path of replica {@code id}'s actor. */
   public String replicaPath(int id) {
@@ -83,8 +84,18 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     Client client = null;
     try {
       Config cc = c.getConfig("client");
+      long batchBytes = cc.getBytes("max-batch-bytes");
       client = new Client(cc.getInt("max-in-flight"), cc.getDuration("retry-after"), cc.getDuration("refused-pause"),
-          cc.getDuration("sweep-interval"));
+          cc.getDuration("sweep-interval"), (int) Math.min(Integer.MAX_VALUE, batchBytes));
+      if (batchBytes < 1024) {
+        problems.add("chora.client.max-batch-bytes = " + batchBytes + ": must be at least 1KiB");
+      }
+      String largeFrame = "pekko.remote.artery.advanced.maximum-large-frame-size";
+      if (root.hasPath(largeFrame) && batchBytes > root.getBytes(largeFrame) / 2) {
+        problems.add("chora.client.max-batch-bytes = " + batchBytes + " exceeds half of " + largeFrame + " = "
+            + root.getBytes(largeFrame) + ": a client batch would not fit Artery's frame with its headers;"
+            + " lower max-batch-bytes or raise the frame size");
+      }
       if (client.maxInFlight() < 1) {
         problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
       }

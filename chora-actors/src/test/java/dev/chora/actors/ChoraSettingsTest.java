@@ -50,4 +50,14 @@ class ChoraSettingsTest {
     assertTrue(e.getMessage().contains("is not an actor-system address"), e.getMessage());
     assertTrue(e.getMessage().contains("round-timeout"), e.getMessage());
   }
+
+  @Test
+  void aClientBatchLimitTheTransportFrameCannotCarryIsRefused() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.client.max-batch-bytes = 4MiB\n"
+        + "pekko.remote.artery.advanced.maximum-large-frame-size = 2MiB"));
+    assertTrue(e.getMessage().contains("max-batch-bytes") && e.getMessage().contains("maximum-large-frame-size"),
+        e.getMessage());
+    assertEquals(256 * 1024, parse(THREE + "chora.replica-id = 0").client().maxBatchBytes());
+  }
 }

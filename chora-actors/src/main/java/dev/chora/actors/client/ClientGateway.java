@@ -28,7 +28,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * The client gateway of one node, as a sharding proxy is: every request this node sends to the
  * Chora group passes through it, whether or not the node runs a replica. It batches: requests
- * arriving while a send is pending go out together, one {@link ClientBatch} per replica, and
+ * arriving while a send is pending go out together, one {@link ClientBatch} per replica of at most
+ * {@code max-batch-bytes} (a larger backlog goes out as several), and
  * replies come back as one {@link ClientReplies} per replica step.
  *
  * <p>Each request goes to a home replica (this node's own replica if it runs one, otherwise one
@@ -54,7 +55,10 @@ public final class ClientGateway {
 
   /** How a gateway behaves; read from {@code chora.client}. */
   public record Settings(int localReplica, List<String> replicaPaths, Duration retryAfter, Duration refusedPause,
-      Duration sweepInterval) {}
+      Duration sweepInterval, int maxBatchBytes) {}
+
+  /** What a request adds to a batch besides its command: client id, seq, length prefix and headroom. */
+  static final int REQUEST_OVERHEAD_BYTES = 32;
 
   public static Behavior<Object> create(Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Running(ctx, timers, settings).behavior()));
@@ -87,6 +91,7 @@ public final class ClientGateway {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final List<List<Request>> outgoing = new ArrayList<>();
     private final List<List<ReadRequest>> outgoingReads = new ArrayList<>();
+    private final int[] outgoingBytes;
     private boolean flushScheduled;
     private boolean sweeping;
 
@@ -100,6 +105,7 @@ public final class ClientGateway {
       this.addresses = new Address[n];
       this.unreachable = new boolean[n];
       this.inactive = new boolean[n];
+      this.outgoingBytes = new int[n];
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
       for (int i = 0; i < n; i++) {
         replicas[i] = resolver.resolveActorRef(settings.replicaPaths().get(i));
@@ -142,6 +148,12 @@ public final class ClientGateway {
       p.sentAtNanos = System.nanoTime();
       p.resendAtNanos = 0;
       Request r = p.ask.request();
+      int bytes = r.command().length + REQUEST_OVERHEAD_BYTES;
+      if (outgoingBytes[p.replica] > 0 && outgoingBytes[p.replica] + bytes > settings.maxBatchBytes()) {
+        // A batch stays well inside the transport's frame, however many large requests are asked at once.
+        flush(p.replica);
+      }
+      outgoingBytes[p.replica] += bytes;
       if (p.ask.read()) {
         outgoingReads.get(p.replica).add(new ReadRequest(r.clientId(), r.seq(), r.command()));
       } else {
@@ -157,15 +169,20 @@ public final class ClientGateway {
     private Behavior<Object> flush() {
       flushScheduled = false;
       for (int r = 0; r < n; r++) {
-        List<Request> requests = outgoing.get(r);
-        List<ReadRequest> reads = outgoingReads.get(r);
-        if (!requests.isEmpty() || !reads.isEmpty()) {
-          replicas[r].tell(new ClientBatch(selfPath, requests, reads));
-          outgoing.set(r, new ArrayList<>());
-          outgoingReads.set(r, new ArrayList<>());
-        }
+        flush(r);
       }
       return Behaviors.same();
+    }
+
+    private void flush(int r) {
+      List<Request> requests = outgoing.get(r);
+      List<ReadRequest> reads = outgoingReads.get(r);
+      if (!requests.isEmpty() || !reads.isEmpty()) {
+        replicas[r].tell(new ClientBatch(selfPath, requests, reads));
+        outgoing.set(r, new ArrayList<>());
+        outgoingReads.set(r, new ArrayList<>());
+      }
+      outgoingBytes[r] = 0;
     }
 
     private Behavior<Object> replies(ClientReplies replies) {
