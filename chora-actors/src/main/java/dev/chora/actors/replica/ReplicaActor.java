@@ -273,7 +273,7 @@ public final class ReplicaActor {
       }
       replies.flush();
       long deadline = core.nextDeadlineNanos();
-      if (deadline < armedDeadline) {
+      if (deadline != armedDeadline) {
         armedDeadline = deadline;
         ticker.arm(deadline);
       }

@@ -7,10 +7,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The replica's clock: tells it {@code tick} at the core's next deadline. Pekko's scheduler runs on
  * a coarse wheel (pekko.scheduler.tick-duration), too coarse for round timeouts of a few
- * milliseconds, so the ticker is a timing loop of its own: one platform thread parked exactly
- * until the armed deadline. An earlier deadline unparks it; a later one is ignored until the
- * armed one has fired, because the core re-arms after every tick. Idle, it costs one wake-up per
- * armed deadline and nothing else.
+ * milliseconds, so the ticker is a timing loop of its own: one platform thread parked until the
+ * armed deadline. Each arm replaces the deadline: an earlier one unparks the thread, a later one
+ * lets it wake at the old time and park again without telling the replica anything. That matters
+ * because a round's deadline moves later as soon as its messages are in (from the round timeout
+ * to the pace of the next round): ticking the replica at the stale deadline would cost an actor
+ * message and a step per round for nothing, under load and idle alike.
  */
 final class RoundTicker implements AutoCloseable {
   private static final long DISARMED = Long.MAX_VALUE;
@@ -25,16 +27,14 @@ final class RoundTicker implements AutoCloseable {
     thread.start();
   }
 
-  /** Ticks the replica at {@code deadlineNanos} (System.nanoTime) or soon after, unless armed earlier. */
+  /**
+   * Ticks the replica at {@code deadlineNanos} (System.nanoTime) or soon after, instead of at the
+   * deadline armed before; {@code Long.MAX_VALUE} disarms.
+   */
   void arm(long deadlineNanos) {
-    long current;
-    do {
-      current = deadline.get();
-      if (current <= deadlineNanos) {
-        return;
-      }
-    } while (!deadline.compareAndSet(current, deadlineNanos));
-    LockSupport.unpark(thread);
+    if (deadlineNanos < deadline.getAndSet(deadlineNanos)) {
+      LockSupport.unpark(thread);
+    }
   }
 
   private void loop(ActorRef<Object> replica, Object tick) {

@@ -59,8 +59,14 @@ public final class BenchCommand implements Callable<Integer> {
   String transport;
 
   @Option(names = "--idle", defaultValue = "0", paramLabel = "SECONDS",
-      description = "after the levels, measure each replica's CPU with no load for this long (default ${DEFAULT-VALUE}: skip)")
+      description = {"after the levels, measure each replica's CPU with no load for this long, beside the same JVMs",
+          "without Chora's replica (chora node --without-replica) over the same window, and print the difference",
+          "(default ${DEFAULT-VALUE}: skip)"})
   int idleSeconds;
+
+  @Option(names = "--idle-settle", defaultValue = "30s", converter = DurationConverter.class,
+      description = "wait this long with no load before each idle measurement, for the JIT and GC to settle (default ${DEFAULT-VALUE})")
+  Duration idleSettle;
 
   @Option(names = "--out", defaultValue = "bench-results", paramLabel = "DIR",
       description = "where results.csv, the chart and the logs go (default ${DEFAULT-VALUE})")
@@ -100,6 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (idleSeconds < 0) {
       problems.add("--idle " + idleSeconds + ": must not be negative");
+    }
+    if (idleSettle.isNegative()) {
+      problems.add("--idle-settle must not be negative");
     }
     if (timeout.isZero() || timeout.isNegative()) {
       problems.add("--timeout must be positive");
@@ -143,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
         keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval));
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
     List<LevelResult> results = new ArrayList<>();
-    Map<String, Double> idle = new LinkedHashMap<>();
-    Map<String, Map<String, Double>> idleByGroup = new LinkedHashMap<>();
+    IdleMeasurement idle = null;
+    IdleMeasurement idleWithout = null;
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
@@ -164,37 +173,34 @@ public final class BenchCommand implements Callable<Integer> {
         followLoad(load, cluster, results, o);
       }
       if (idleSeconds > 0) {
-        o.printf("idle: measuring CPU with no load for %d s%n", idleSeconds);
-        Map<String, Double> before = cluster.cpuSeconds();
-        Map<String, Map<String, Double>> threadsBefore = cluster.replicaThreadCpuSeconds();
-        Thread.sleep(idleSeconds * 1000L);
-        Map<String, Double> after = cluster.cpuSeconds();
-        Map<String, Map<String, Double>> threadsAfter = cluster.replicaThreadCpuSeconds();
-        for (String p : before.keySet()) {
-          idle.put(p, 100 * (after.get(p) - before.get(p)) / idleSeconds);
+        // The baseline runs beside the idle cluster and both are sampled over the same window.
+        try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
+            Transport.parse(transport), protocol, o)) {
+          o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
+          without.startWithoutReplicas();
+          List<IdleMeasurement> m = IdleMeasurement.measure(List.of(cluster, without), idleSettle, idleSeconds, o);
+          idle = m.get(0);
+          idleWithout = m.get(1);
         }
-        threadsAfter.forEach((p, now) -> idleByGroup.put(p,
-            IdleThreads.percentByGroup(threadsBefore.getOrDefault(p, Map.of()), now, idleSeconds)));
       }
     }
     o.println();
     o.print(BenchReport.table(results));
-    if (!idle.isEmpty()) {
-      StringBuilder b = new StringBuilder("idle CPU (% of a core):");
-      idle.forEach((p, v) -> b.append(String.format(Locale.ROOT, "  %s %.1f%%", p, v)));
-      o.println(b);
-      o.print(IdleThreads.describe(idleByGroup));
+    if (idle != null) {
+      o.print(IdleMeasurement.compare(idle, idleWithout));
+      o.print(IdleThreads.describe(idle.byGroup()));
+      if (idleWithout != null) {
+        o.print(IdleThreads.describe(idleWithout.byGroup(), " without a replica"));
+      }
     }
     Path csv = out.resolve("results.csv");
     Path png = out.resolve("throughput-latency.png");
     BenchReport.writeCsv(results, csv);
     BenchReport.writeChart(results, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes
         + "-byte puts", png);
-    if (!idle.isEmpty()) {
-      StringBuilder b = new StringBuilder("process,idle_cpu_pct\n");
-      idle.forEach((p, v) -> b.append(p).append(',').append(String.format(Locale.ROOT, "%.2f", v)).append('\n'));
-      Files.writeString(out.resolve("idle.csv"), b.toString());
-      Files.writeString(out.resolve("idle-threads.csv"), IdleThreads.csv(idleByGroup));
+    if (idle != null) {
+      Files.writeString(out.resolve("idle.csv"), IdleMeasurement.csv(idle, idleWithout));
+      Files.writeString(out.resolve("idle-threads.csv"), IdleThreads.csv(idle.byGroup()));
     }
     o.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in " + work);
     boolean complete = results.size() == inFlight.size();

@@ -45,9 +45,14 @@ final class IdleThreads {
   }
 
   static String describe(Map<String, Map<String, Double>> byProcess) {
+    return describe(byProcess, "");
+  }
+
+  /** One line per process: its groups' shares, each line labelled {@code label} after the process. */
+  static String describe(Map<String, Map<String, Double>> byProcess, String label) {
     StringBuilder b = new StringBuilder();
     byProcess.forEach((p, groups) -> {
-      b.append(String.format(Locale.ROOT, "  %s by threads:", p));
+      b.append(String.format(Locale.ROOT, "  %s%s by threads:", p, label));
       groups.forEach((g, v) -> b.append(String.format(Locale.ROOT, "  %s %.2f%%", g, v)));
       b.append('\n');
     });

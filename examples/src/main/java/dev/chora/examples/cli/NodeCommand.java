@@ -18,9 +18,14 @@ public final class NodeCommand implements Callable<Integer> {
       description = "HOCON node file: chora.replica-id, chora.replicas, node.transport (see the example below)")
   Path config;
 
+  @Option(names = "--without-replica",
+      description = "join the cluster with every transport and cluster setting of the replica but start no Chora"
+          + " replica: the baseline chora bench --idle compares an idle replica's CPU with")
+  boolean withoutReplica;
+
   @Override
   public Integer call() throws Exception {
-    return ReplicaNode.run(NodeConfig.fromFile(config), System.out);
+    return ReplicaNode.run(NodeConfig.fromFile(config), System.out, !withoutReplica);
   }
 
   /** The footer with the example file (picocli formats footer lines with String.format). */

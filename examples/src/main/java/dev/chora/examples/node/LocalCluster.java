@@ -33,6 +33,7 @@ public final class LocalCluster implements AutoCloseable {
   private final JvmProcess[] replicas;
   private final int[] starts;
   private MediaDriverProcess driver;
+  private boolean withReplicas = true;
 
   /**
    * @param extraHocon added to every replica's node file (chora.protocol.* settings, pekko.* tuning)
@@ -67,6 +68,20 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the driver (if shared) and every replica; returns once all report ready. */
   public void start() throws Exception {
+    start(true);
+  }
+
+  /**
+   * Starts the same JVMs with the same settings, but none starts its Chora replica ({@code chora
+   * node --without-replica}); returns once every one is Up in the cluster. What an idle replica
+   * costs above this is what Chora itself costs.
+   */
+  public void startWithoutReplicas() throws Exception {
+    start(false);
+  }
+
+  private void start(boolean replicasOn) throws Exception {
+    this.withReplicas = replicasOn;
     Files.createDirectories(workDir);
     if (transport == Transport.AERON_SHARED) {
       driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"));
@@ -81,7 +96,8 @@ public final class LocalCluster implements AutoCloseable {
       launch(i, false);
     }
     for (int i = 0; i < n; i++) {
-      replicas[i].awaitLogLine("chora node: replica " + i + " ready", READY_TIMEOUT);
+      replicas[i].awaitLogLine(withReplicas ? "chora node: replica " + i + " ready"
+          : "chora node: member " + i + " up without a replica", READY_TIMEOUT);
     }
   }
 
@@ -89,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
     Path conf = workDir.resolve("replica-" + i + ".conf");
     Files.writeString(conf, nodeFile(i, restarted));
     starts[i]++;
-    String suffix = starts[i] == 1 ? "" : "-start" + starts[i];
+    String suffix = (starts[i] == 1 ? "" : "-start" + starts[i]) + (withReplicas ? "" : "-without-replica");
     replicas[i] = JvmProcess.builder("dev.chora.examples.cli.ChoraCli")
         .name("replica-" + i)
         // The same heap as the SOFAJRaft baseline's JVMs. A young-GC pause of any replica stalls
@@ -97,7 +113,8 @@ public final class LocalCluster implements AutoCloseable {
         .jvmOptions("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
             "-Xlog:gc:file=" + workDir.resolve("replica-" + i + suffix + ".gc.log"))
         .logFile(workDir.resolve("replica-" + i + suffix + ".log"))
-        .args("node", "--config", conf.toString())
+        .args(withReplicas ? new String[] {"node", "--config", conf.toString()}
+            : new String[] {"node", "--config", conf.toString(), "--without-replica"})
         .start();
   }
 

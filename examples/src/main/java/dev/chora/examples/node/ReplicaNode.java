@@ -23,6 +23,16 @@ public final class ReplicaNode {
 
   /** Runs until the actor system terminates (SIGTERM); returns the exit code. */
   public static int run(Config config, PrintStream out) throws Exception {
+    return run(config, out, true);
+  }
+
+  /**
+   * As {@link #run(Config, PrintStream)}; with {@code startReplica} false the node joins the
+   * cluster with the replica's every transport and cluster setting but starts no Chora replica,
+   * and reports {@code chora node: member N up without a replica} once Up: the same JVM without
+   * Chora, which is what {@code chora bench --idle} holds an idle replica's CPU against.
+   */
+  public static int run(Config config, PrintStream out, boolean startReplica) throws Exception {
     int id = config.getInt("chora.replica-id");
     NodeConfig.checkPortFree(config);
     dev.chora.examples.cli.ChoraCli.initLogging();
@@ -37,6 +47,14 @@ public final class ReplicaNode {
       out.println("chora node: replica " + id + " stopped");
       out.flush();
     }, "chora-node-stop"));
+    if (!startReplica) {
+      if (awaitUp(system, Duration.ofMinutes(10))) {
+        out.println("chora node: member " + id + " up without a replica at " + system.address());
+        out.flush();
+      }
+      system.getWhenTerminated().toCompletableFuture().get();
+      return 0;
+    }
     Chora chora = Chora.get(system);
     chora.startReplica(ExampleEntities.all());
     out.println("chora node: replica " + id + " starting at " + system.address() + " (restarted = "
@@ -50,6 +68,18 @@ public final class ReplicaNode {
     }
     system.getWhenTerminated().toCompletableFuture().get();
     return 0;
+  }
+
+  /** Polls until this node is Up in the cluster; false if the system terminated first or time ran out. */
+  static boolean awaitUp(ActorSystem<?> system, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && !system.getWhenTerminated().toCompletableFuture().isDone()) {
+      if (Cluster.get(system).selfMember().status() == MemberStatus.up()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   /**
