@@ -22,14 +22,19 @@ class BenchEndToEndTest {
   void aSmallBenchRunsAndWritesItsResults() throws Exception {
     Path history = dir.resolve("history.jsonl");
     CliTest.Run r = CliTest.run("bench", "--transport", "tcp", "--in-flight", "1,4", "--duration", "2s",
-        "--warmup", "1s", "--keys", "100", "--idle", "1", "--out", dir.toString(), "--history", history.toString());
+        "--warmup", "1s", "--keys", "100", "--idle", "1", "--idle-settle", "0s", "--out", dir.toString(), "--history", history.toString());
     assertEquals(0, r.code(), r.err());
     List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
     assertEquals(3, csv.size(), String.join("\n", csv));
     assertTrue(csv.get(1).startsWith("1,") && csv.get(2).startsWith("4,"), String.join("\n", csv));
     assertTrue(csv.get(0).contains("cpu_pct_replica-0") && csv.get(0).contains("cpu_pct_load"), csv.get(0));
     assertTrue(Files.size(dir.resolve("throughput-latency.png")) > 1000);
-    assertTrue(Files.exists(dir.resolve("idle.csv")));
+    List<String> idle = Files.readAllLines(dir.resolve("idle.csv"));
+    assertEquals("process,idle_cpu_pct,without_replica_pct,chora_adds_pct", idle.get(0));
+    assertEquals(4, idle.size(), "a row per replica: " + idle);
+    for (String row : idle.subList(1, idle.size())) {
+      assertTrue(row.matches("replica-\\d,[0-9.]+,[0-9.]+,-?[0-9.]+"), "measured with and without a replica: " + row);
+    }
     List<String> ops = Files.readAllLines(history);
     assertTrue(ops.size() > 10, "history lines: " + ops.size());
     assertTrue(ops.get(0).contains("\"op\":\"put\""), ops.get(0));
