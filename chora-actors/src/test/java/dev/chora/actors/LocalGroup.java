@@ -72,7 +72,21 @@ final class LocalGroup implements AutoCloseable {
       s.terminate();
     }
     for (ActorSystem<Void> s : all) {
-      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // What holds a termination up is only visible while it does: keep every thread's stack.
+        StringBuilder dump = new StringBuilder("actor system " + s.address() + " (" + all.indexOf(s)
+            + " of this group) did not terminate within 30 s; threads:\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+          dump.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+          for (StackTraceElement f : stack) {
+            dump.append("    at ").append(f).append('\n');
+          }
+        });
+        System.err.println(dump);
+        throw e;
+      }
     }
     if (driver != null) {
       driver.close();
