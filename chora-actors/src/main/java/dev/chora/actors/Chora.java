@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,6 +40,8 @@ import org.apache.pekko.serialization.SerializationExtension;
 public final class Chora implements Extension {
   private static final Id ID = new Id();
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
+  /** Within the service-stop phase's own timeout (5 s by default). */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
 
   private final ActorSystem<?> system;
   private final ChoraSettings settings;
@@ -80,6 +84,12 @@ public final class Chora implements Extension {
     replica = system.systemActorOf(
         ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted()),
         settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher"));
+    // A node that shuts down stops its replica first (service-stop, before the cluster leave and
+    // the transport's shutdown): no more rounds go out to peers while Artery closes its streams.
+    ActorRef<Object> stopping = replica;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "chora-stop-replica",
+        () -> AskPattern.<Object, Done>ask(stopping, ReplicaActor.Stop::new, STOP_TIMEOUT, system.scheduler())
+            .exceptionally(e -> Done.getInstance()));
     return replica;
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -69,7 +70,8 @@ final class LocalGroup implements AutoCloseable {
     List<ActorSystem<Void>> all = new ArrayList<>(systems);
     all.addAll(clients);
     for (ActorSystem<Void> s : all) {
-      s.terminate();
+      // As an application stops a node: replicas stop first (service-stop), then the transport.
+      CoordinatedShutdown.get(s).run(CoordinatedShutdown.unknownReason());
     }
     for (ActorSystem<Void> s : all) {
       try {

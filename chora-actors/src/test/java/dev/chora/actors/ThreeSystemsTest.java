@@ -1,6 +1,7 @@
 package dev.chora.actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.actors.replica.ReplicaActor;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -256,6 +259,28 @@ class ThreeSystemsTest {
     ReplicaStatus s = terminateReplica2AndLoadTheOthers();
     assertEquals(0b011, s.activeSet(), "replica 2 left the active set through a view change");
     assertTrue(s.view() >= 1);
+  }
+
+  /**
+   * A node's coordinated shutdown stops its replica in service-stop, so that no rounds go out
+   * while Artery shuts down: in a later phase, just before the actor system terminates, the
+   * replica no longer answers.
+   */
+  @Test
+  void aCoordinatedShutdownStopsTheReplicaBeforeTheNodeGoes() throws Exception {
+    start(3);
+    assertEquals(30, load(3, 10, List.of(0, 1, 2)));
+    ActorSystem<Void> node = systems.get(2);
+    CompletableFuture<Boolean> answeredLate = new CompletableFuture<>();
+    CoordinatedShutdown.get(node).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "test-ask-replica",
+        () -> Chora.get(node).replicaStatus(2).toCompletableFuture()
+            .handle((status, failure) -> {
+              answeredLate.complete(failure == null);
+              return Done.getInstance();
+            }));
+    CoordinatedShutdown.get(node).run(CoordinatedShutdown.unknownReason());
+    assertFalse(answeredLate.get(30, TimeUnit.SECONDS), "the replica still answered after service-stop");
+    node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.ActorPaths;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -63,6 +64,13 @@ public final class ReplicaActor {
   public record Reachability(int replica, boolean reachable) {}
 
   private enum Tick { INSTANCE }
+
+  /**
+   * Stops the replica (its ticker and executor with it) and answers {@code replyTo}: what the
+   * node's coordinated shutdown sends it, so that a node going away stops sending rounds before
+   * its transport shuts down.
+   */
+  public record Stop(ActorRef<Done> replyTo) {}
 
   /** Cluster role every replica member carries; a member with it must be listed in chora.replicas. */
   public static final String ROLE = "chora-replica";
@@ -166,6 +174,10 @@ public final class ReplicaActor {
           .onMessage(ClusterEvent.MemberExited.class, e -> memberReachability(e.member(), false))
           .onMessage(ClusterEvent.MemberUp.class, e -> memberReachability(e.member(), true))
           .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+          .onMessage(Stop.class, m -> {
+            m.replyTo().tell(Done.getInstance());
+            return Behaviors.stopped();
+          })
           .onSignal(PostStop.class, s -> {
             ticker.close();
             mbean.close();
