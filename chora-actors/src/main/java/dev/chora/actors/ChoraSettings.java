@@ -74,6 +74,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))
           .maxSnapshotBytes(intBytes(p, "max-snapshot-bytes"))
           .build();
+      checkFitsFrame(root, "chora.protocol.max-transfer-bytes", protocol.maxTransferBytes(),
+          "a state transfer or a part of a view change", problems);
     } catch (InvalidConfigException e) {
       for (String problem : e.problems()) {
         problems.add("chora.protocol / chora.replicas: " + problem);
@@ -90,12 +92,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       if (batchBytes < 1024) {
         problems.add("chora.client.max-batch-bytes = " + batchBytes + ": must be at least 1KiB");
       }
-      String largeFrame = "pekko.remote.artery.advanced.maximum-large-frame-size";
-      if (root.hasPath(largeFrame) && batchBytes > root.getBytes(largeFrame) / 2) {
-        problems.add("chora.client.max-batch-bytes = " + batchBytes + " exceeds half of " + largeFrame + " = "
-            + root.getBytes(largeFrame) + ": a client batch would not fit Artery's frame with its headers;"
-            + " lower max-batch-bytes or raise the frame size");
-      }
+      checkFitsFrame(root, "chora.client.max-batch-bytes", batchBytes, "a client batch", problems);
       if (client.maxInFlight() < 1) {
         problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
       }
@@ -114,6 +111,21 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     }
     return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), c.getString("replica-actor-name"),
         protocol, client);
+  }
+
+  /**
+   * A message carrying {@code bytes} of requests or rounds must fit Artery's large frame and the
+   * serializer's limit with room to spare: the wire's variable-length integers and headers can
+   * make it larger than the protocol counts, so at most half of each is allowed.
+   */
+  private static void checkFitsFrame(Config root, String setting, long bytes, String what, List<String> problems) {
+    for (String limit : List.of("pekko.remote.artery.advanced.maximum-large-frame-size",
+        "chora.serialization.max-message-bytes")) {
+      if (root.hasPath(limit) && bytes > root.getBytes(limit) / 2) {
+        problems.add(setting + " = " + bytes + " exceeds half of " + limit + " = " + root.getBytes(limit) + ": "
+            + what + " would not fit with its headers; lower " + setting + " or raise " + limit);
+      }
+    }
   }
 
   private static int intBytes(Config p, String path) {

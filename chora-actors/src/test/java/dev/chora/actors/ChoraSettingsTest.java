@@ -60,4 +60,14 @@ class ChoraSettingsTest {
         e.getMessage());
     assertEquals(256 * 1024, parse(THREE + "chora.replica-id = 0").client().maxBatchBytes());
   }
+
+  @Test
+  void aTransferLimitTheTransportFrameCannotCarryIsRefused() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.protocol.max-transfer-bytes = 1536KiB\n"
+        + "pekko.remote.artery.advanced.maximum-large-frame-size = 2MiB"));
+    assertTrue(e.getMessage().contains("chora.protocol.max-transfer-bytes = 1572864 exceeds half of"
+        + " pekko.remote.artery.advanced.maximum-large-frame-size"), e.getMessage());
+    assertEquals(1 << 20, parse(THREE + "chora.replica-id = 0").protocol().maxTransferBytes());
+  }
 }

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unbounded string before registration is checked.
  */
 public final class ChoraCodec {
-  /** Bumped whenever any layout changes; a receiver refuses versions it does not know. */
-  static final byte FORMAT_VERSION = 1;
+  /**
+   * Bumped whenever any layout changes; a receiver refuses versions it does not know. 2: DoViewChange
+   * and StartView carry their part number and count.
+   */
+  static final byte FORMAT_VERSION = 2;
 
   /** Largest buffer an Output keeps when returned to the pool; larger ones are left to the GC. */
   private static final int RETAINED_BUFFER_BYTES = 64 * 1024;

@@ -86,9 +86,11 @@ final class PeerMessageSerializers {
         writeInt(out, m.from());
         writeLong(out, m.lastNormalView());
         writeLong(out, m.executedRound());
+        writeInt(out, m.part());
+        writeInt(out, m.parts());
         Payloads.writeRounds(out, m.rounds(), "DoViewChange.rounds");
       },
-      in -> new DoViewChange(readLong(in), readInt(in), readLong(in), readLong(in),
+      in -> new DoViewChange(readLong(in), readInt(in), readLong(in), readLong(in), readInt(in), readInt(in),
           Payloads.readRounds(in, "DoViewChange.rounds")));
 
   static final WireSerializer<StartView> START_VIEW = new WireSerializer<>(
@@ -99,10 +101,12 @@ final class PeerMessageSerializers {
         writeLong(out, m.firstRound());
         writeLong(out, m.executedThrough());
         writeInt(out, m.executedAt());
+        writeInt(out, m.part());
+        writeInt(out, m.parts());
         Payloads.writeRounds(out, m.decided(), "StartView.decided");
       },
       in -> new StartView(readLong(in), readInt(in), readInt(in), readLong(in), readLong(in), readInt(in),
-          Payloads.readRounds(in, "StartView.decided")));
+          readInt(in), readInt(in), Payloads.readRounds(in, "StartView.decided")));
 
   static final WireSerializer<ViewRequest> VIEW_REQUEST = new WireSerializer<>(
       (out, m) -> {

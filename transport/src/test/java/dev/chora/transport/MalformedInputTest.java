@@ -232,8 +232,10 @@ class MalformedInputTest {
   void wrongVersionTrailingBytesAndEmptyInputAreRejected() {
     byte[] valid = codec.encode(Samples.all().get("ViewRequest"));
     byte[] otherVersion = valid.clone();
-    otherVersion[0] = 2;
-    assertContains(assertMalformed(otherVersion), "unknown wire format version 2");
+    otherVersion[0] = (byte) (ChoraCodec.FORMAT_VERSION - 1); // a node of the previous format
+    assertContains(assertMalformed(otherVersion), "unknown wire format version " + (ChoraCodec.FORMAT_VERSION - 1));
+    otherVersion[0] = (byte) (ChoraCodec.FORMAT_VERSION + 1);
+    assertContains(assertMalformed(otherVersion), "unknown wire format version " + (ChoraCodec.FORMAT_VERSION + 1));
     assertContains(assertMalformed(Arrays.copyOf(valid, valid.length + 1)), "1 trailing bytes");
     assertContains(assertMalformed(new byte[0]), "empty");
     assertContains(assertMalformed(null), "empty");

@@ -88,8 +88,10 @@ final class Samples {
     m.put("DoViewChange committed tag", new DoViewChange(8, 2, 7, 1190,
         rounds(rnd, 1191, 2, RoundSlots.COMMITTED)));
     m.put("DoViewChange no rounds", new DoViewChange(8, 0, 7, 1300, List.of()));
+    m.put("DoViewChange part", new DoViewChange(8, 2, 7, 1190, 2, 3, rounds(rnd, 1203, 6, 7)));
     m.put("StartView", new StartView(8, 3, 0b11011, 1210, 1190, 2, rounds(rnd, 1191, 19, 8)));
     m.put("StartView initial", new StartView(0, 0, 0b11111, 1, 0, 0, List.of()));
+    m.put("StartView part", new StartView(8, 3, 0b11011, 1210, 1190, 2, 1, 2, rounds(rnd, 1201, 9, 8)));
     m.put("ViewRequest", new ViewRequest(8, 4));
     m.put("StateRequest", new StateRequest(8, 4, 900, 850, -1, 0));
     m.put("StateRequest resume", new StateRequest(8, 4, 900, 850, 870, 1 << 20));

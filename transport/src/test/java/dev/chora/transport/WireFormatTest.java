@@ -43,10 +43,10 @@ class WireFormatTest {
   void encodingIsPinned() {
     Batch batch = Batch.of(List.of(new Request(3, 1, new byte[] {(byte) 0xAB, (byte) 0xCD})));
     RoundMessage m = new RoundMessage(2, 10, 1, batch, new long[] {9, -1, 0}, 8);
-    // version 01, id 20 (0x14), view 2 -> zigzag 04, round 10 -> 14, from 1 -> 02, batch: count 1+1 = 02,
+    // version 02, id 20 (0x14), view 2 -> zigzag 04, round 10 -> 14, from 1 -> 02, batch: count 1+1 = 02,
     // request clientId 3 -> 06, seq 1 -> 02, command length 2+1 = 03, abcd; acks 3+1 = 04, 12 01 00;
     // executedRound 8 -> 10.
-    assertEquals("011404140202060203abcd0412010010",
+    assertEquals("021404140202060203abcd0412010010",
         HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(m)));
   }
 }

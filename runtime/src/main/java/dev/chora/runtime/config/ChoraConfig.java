@@ -1,5 +1,6 @@
 package dev.chora.runtime.config;
 
+import dev.chora.runtime.message.RoundSlots;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -277,9 +278,11 @@ public final class ChoraConfig {
       if (maxSnapshotBytes <= 0) {
         errors.add("max-snapshot-bytes = " + maxSnapshotBytes + ": must be > 0");
       }
-      if (maxTransferBytes < maxBatchBytes) {
-        errors.add("max-transfer-bytes (" + maxTransferBytes + ") must be >= max-batch-bytes ("
-            + maxBatchBytes + "), or a full slot could never be resent");
+      long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatchBytes);
+      if (maxTransferBytes < wholeRound) {
+        errors.add("max-transfer-bytes (" + maxTransferBytes + ") must hold a whole round of full batches,"
+            + " replicas x (max-batch-bytes + 8) + 24 = " + wholeRound + ": state transfers and view changes"
+            + " carry rounds whole; raise max-transfer-bytes or lower max-batch-bytes");
       }
       if (maxClients <= 0) {
         errors.add("max-clients = " + maxClients + ": must be > 0");

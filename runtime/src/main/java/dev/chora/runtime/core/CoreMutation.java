@@ -23,5 +23,7 @@ public enum CoreMutation {
   /** A restarted replica, its state lost, starts as if the group were new instead of recovering. */
   RESTART_WITHOUT_RECOVERY,
   /** Commits a slot with f acknowledgements instead of f+1. */
-  COMMIT_WITH_F_ACKS
+  COMMIT_WITH_F_ACKS,
+  /** Sends DoViewChange and StartView whole however large, as before they went in frame-sized parts. */
+  WHOLE_VIEW_CHANGE_MESSAGES
 }

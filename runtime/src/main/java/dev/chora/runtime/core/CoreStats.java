@@ -25,6 +25,7 @@ public final class CoreStats {
   long stateRequestsSent;
   long roundsTransferred;
   long snapshotsInstalled;
+  long viewChangeMessagesInParts;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
@@ -59,6 +60,8 @@ public final class CoreStats {
   /** Committed rounds received through state transfer. */
   public long roundsTransferred() { return roundsTransferred; }
   public long snapshotsInstalled() { return snapshotsInstalled; }
+  /** DoViewChange and StartView messages too large for one frame, sent in several parts. */
+  public long viewChangeMessagesInParts() { return viewChangeMessagesInParts; }
 
   public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
 

@@ -120,6 +120,13 @@ public final class ReplicaCore {
   private long viewChangeStartedNanos;
   private int startViewChanges;
   private DoViewChange[] doViewChanges;
+  /** Parts of each sender's DoViewChange of this view, while some are missing. */
+  private ViewChangeParts.Gathering<DoViewChange>[] doViewChangeParts;
+  /** Parts of a StartView of a view not yet adopted, while some are missing. */
+  private final ViewChangeParts.Gathering<StartView> startViewParts = new ViewChangeParts.Gathering<>(StartView::sameWholeAs);
+  /** lastStartView cut into frame-sized parts, for the replicas that missed it. */
+  private List<StartView> lastStartViewParts;
+  private StartView lastStartViewPartsOf;
   private boolean sentDoViewChange;
   private long quorumOfDoViewChangesAt = -1;
   private long nextViewRequestAt;
@@ -197,6 +204,7 @@ public final class ReplicaCore {
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
     this.doViewChanges = new DoViewChange[replicas];
+    this.doViewChangeParts = newDoViewChangeParts();
     Arrays.fill(gapSince, -1);
     this.idlePaceNanos = config.minRoundIntervalNanos();
     this.recoveryNonce = nonce;
@@ -980,6 +988,7 @@ public final class ReplicaCore {
     viewChangeStartedNanos = now;
     startViewChanges = 1 << self;
     doViewChanges = new DoViewChange[replicas];
+    doViewChangeParts = newDoViewChangeParts();
     sentDoViewChange = false;
     quorumOfDoViewChangesAt = -1;
     stats.viewChangesStarted++;
@@ -1002,7 +1011,7 @@ public final class ReplicaCore {
       startViewChanges |= 1 << m.from();
       maybeSendDoViewChange();
     } else if (m.view() == view && status == Status.NORMAL && lastStartView != null && lastStartView.view() == view) {
-      out.send(m.from(), lastStartView); // it missed the StartView of the view it asks for
+      sendLastStartView(m.from()); // it missed the StartView of the view it asks for
     }
   }
 
@@ -1024,12 +1033,15 @@ public final class ReplicaCore {
     if (coordinator == self) {
       recordDoViewChange(dvc);
     } else {
-      out.send(coordinator, dvc);
+      for (DoViewChange part : inParts(dvc)) {
+        out.send(coordinator, part);
+      }
     }
   }
 
   private void onDoViewChange(DoViewChange m) {
-    if (status == Status.RECOVERING || m.rounds() == null || m.executedRound() < 0) {
+    if (status == Status.RECOVERING || m.rounds() == null || m.executedRound() < 0
+        || !ViewChangeParts.validPart(m.part(), m.parts(), log.capacity()) || (m.parts() > 1 && m.rounds().isEmpty())) {
       if (status != Status.RECOVERING) {
         drop(DropReason.MALFORMED, m);
       }
@@ -1048,11 +1060,23 @@ public final class ReplicaCore {
       return;
     }
     if (status == Status.NORMAL && lastStartView != null && lastStartView.view() == view) {
-      out.send(m.from(), lastStartView); // decided already; it missed the StartView
+      if (m.part() == 0) {
+        sendLastStartView(m.from()); // decided already; it missed the StartView
+      }
       return;
     }
     if (status == Status.VIEW_CHANGE) {
-      recordDoViewChange(m);
+      startViewChanges |= 1 << m.from(); // any part shows its sender has moved to this view
+      DoViewChange whole = m;
+      if (m.parts() > 1) {
+        List<DoViewChange> parts = doViewChangeParts[m.from()].add(m, m.part(), m.parts());
+        if (parts == null) {
+          maybeSendDoViewChange();
+          return;
+        }
+        whole = ViewChangeParts.joinDoViewChange(parts);
+      }
+      recordDoViewChange(whole);
     }
   }
 
@@ -1110,11 +1134,30 @@ public final class ReplicaCore {
       doViewChanges = new DoViewChange[replicas];
       return;
     }
-    broadcast(decision);
+    for (StartView part : inParts(decision)) {
+      broadcast(part);
+    }
     installStartView(decision);
   }
 
-  private void onStartView(StartView m) {
+  private void onStartView(StartView part) {
+    if (part.decided() == null || !ViewChangeParts.validPart(part.part(), part.parts(), log.capacity())
+        || (part.parts() > 1 && part.decided().isEmpty())) {
+      drop(DropReason.MALFORMED, part);
+      return;
+    }
+    StartView m = part;
+    if (part.parts() > 1) {
+      StartView gathering = startViewParts.header();
+      if (part.view() < view || (gathering != null && part.view() < gathering.view())) {
+        return; // a view this replica has left, or older than one it is gathering
+      }
+      List<StartView> parts = startViewParts.add(part, part.part(), part.parts());
+      if (parts == null) {
+        return;
+      }
+      m = ViewChangeParts.joinStartView(parts);
+    }
     if (!validStartView(m)) {
       drop(DropReason.MALFORMED, m);
       return;
@@ -1176,6 +1219,9 @@ public final class ReplicaCore {
       return;
     }
     pendingStartView = null;
+    if (startViewParts.header() != null && startViewParts.header().view() <= m.view()) {
+      startViewParts.clear(); // parts of this view or an older one: of no use any more
+    }
     log.clearAbove(decidedThrough);
     log.unverifyThrough(m.executedThrough());
     for (RoundSlots rs : m.decided()) {
@@ -1225,6 +1271,41 @@ public final class ReplicaCore {
     return m.firstRound() < log.limit();
   }
 
+  /** Sends the StartView of the view this replica is in, in parts that each fit a frame. */
+  private void sendLastStartView(int to) {
+    if (lastStartViewPartsOf != lastStartView) {
+      lastStartViewParts = inParts(lastStartView);
+      lastStartViewPartsOf = lastStartView;
+    }
+    for (StartView part : lastStartViewParts) {
+      out.send(to, part);
+    }
+  }
+
+  private List<DoViewChange> inParts(DoViewChange whole) {
+    return counted(mutation == CoreMutation.WHOLE_VIEW_CHANGE_MESSAGES ? List.of(whole)
+        : ViewChangeParts.split(whole, config.maxTransferBytes()));
+  }
+
+  private List<StartView> inParts(StartView whole) {
+    return counted(mutation == CoreMutation.WHOLE_VIEW_CHANGE_MESSAGES ? List.of(whole)
+        : ViewChangeParts.split(whole, config.maxTransferBytes()));
+  }
+
+  private <M> List<M> counted(List<M> parts) {
+    stats.viewChangeMessagesInParts += parts.size() > 1 ? 1 : 0;
+    return parts;
+  }
+
+  @SuppressWarnings("unchecked")
+  private ViewChangeParts.Gathering<DoViewChange>[] newDoViewChangeParts() {
+    ViewChangeParts.Gathering<DoViewChange>[] parts = new ViewChangeParts.Gathering[replicas];
+    for (int k = 0; k < replicas; k++) {
+      parts[k] = new ViewChangeParts.Gathering<>(DoViewChange::sameWholeAs);
+    }
+    return parts;
+  }
+
   private void refuseWaitingClients() {
     Batch waiting = queue.takeBatch(Integer.MAX_VALUE, Integer.MAX_VALUE);
     for (Request r : waiting.requests()) {
@@ -1250,7 +1331,7 @@ public final class ReplicaCore {
 
   private void onViewRequest(ViewRequest m) {
     if (status == Status.NORMAL && lastStartView != null && lastStartView.view() >= m.view()) {
-      out.send(m.from(), lastStartView);
+      sendLastStartView(m.from());
     }
   }
 
@@ -1500,7 +1581,7 @@ public final class ReplicaCore {
         startViewChange(m.afterView() + 1);
       }
     } else if (status == Status.NORMAL && lastStartView != null && lastStartView.view() > m.afterView()) {
-      out.send(m.from(), lastStartView);
+      sendLastStartView(m.from());
     }
   }
 
@@ -1599,7 +1680,7 @@ public final class ReplicaCore {
     return "view " + view + " (coordinator " + view % replicas + ") timed out after "
         + viewChangeTimeout() / 1_000_000 + " ms: StartViewChange from " + members(startViewChanges)
         + ", DoViewChange " + (sentDoViewChange ? "sent" : "not sent")
-        + (view % replicas == self ? ", DoViewChange from " + members(dvcs)
+        + (view % replicas == self ? ", DoViewChange from " + members(dvcs) + partsGathered()
             + (quorumOfDoViewChangesAt >= 0 ? " (quorum)" : "") : "")
         + (pendingStartView == null ? "" : ", StartView of view " + pendingStartView.view()
             + " waiting (first round " + pendingStartView.firstRound() + ")")
@@ -1607,6 +1688,18 @@ public final class ReplicaCore {
         + "; executed " + executedRound + ", commit index " + commitIndex + ", window [" + log.base() + ", "
         + log.limit() + "), snapshot " + snapshotRound + (pendingSnapshotRound >= 0 ? " (one pending)" : "")
         + ", unreachable " + members(unreachableMask());
+  }
+
+  /** DoViewChange messages of which only some parts arrived, as " (parts of k: held/expected)". */
+  private String partsGathered() {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < replicas; k++) {
+      if (doViewChangeParts[k].header() != null) {
+        b.append(b.length() == 0 ? " (parts of " : ", ").append(k).append(": ")
+            .append(doViewChangeParts[k].held()).append('/').append(doViewChangeParts[k].expected());
+      }
+    }
+    return b.length() == 0 ? "" : b.append(')').toString();
   }
 
   private int unreachableMask() {

@@ -10,4 +10,24 @@ public sealed interface PeerMessage permits RoundMessage, AckMessage, SlotReques
   long view();
 
   int from();
+
+  /**
+   * Bytes of requests, rounds or state the message carries, as the protocol counts them against
+   * max-batch-bytes and max-transfer-bytes. The protocol keeps it at most max-transfer-bytes for
+   * every message (the simulator checks it), which is what keeps every message within one frame.
+   */
+  default long payloadBytes() {
+    return 0;
+  }
+
+  /** The sum of {@link RoundSlots#sizeBytes} over {@code rounds}. */
+  static long roundsBytes(java.util.List<RoundSlots> rounds) {
+    long bytes = 0;
+    if (rounds != null) {
+      for (RoundSlots rs : rounds) {
+        bytes += rs.sizeBytes();
+      }
+    }
+    return bytes;
+  }
 }

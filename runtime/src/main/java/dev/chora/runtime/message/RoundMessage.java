@@ -9,4 +9,10 @@ package dev.chora.runtime.message;
  * between the copies sent to each peer and must not be modified.
  */
 public record RoundMessage(long view, long round, int from, Batch batch, long[] ackVector, long executedRound)
-    implements PeerMessage {}
+    implements PeerMessage {
+
+  @Override
+  public long payloadBytes() {
+    return batch == null ? 0 : batch.sizeBytes();
+  }
+}

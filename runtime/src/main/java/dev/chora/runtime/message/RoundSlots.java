@@ -22,6 +22,16 @@ public record RoundSlots(long round, int proposers, long tag, Batch[] slots) {
     return true;
   }
 
+  /** The largest {@link #sizeBytes} of a round of {@code replicas} slots of at most {@code maxBatchBytes}. */
+  public static long maxSizeBytes(int replicas, int maxBatchBytes) {
+    return 24 + (long) replicas * (maxBatchBytes + 8);
+  }
+
+  /**
+   * The bytes the protocol counts for this round against max-transfer-bytes: its batches plus a
+   * small allowance per slot and per round. The encoding differs by its variable-length integers;
+   * the frame-size checks leave room for a factor of two.
+   */
   public long sizeBytes() {
     long bytes = 24;
     for (Batch b : slots) {

@@ -7,4 +7,16 @@ import java.util.List;
  * answer to a {@link SlotRequest}; at most max-transfer-bytes of batches.
  */
 public record SlotTransfer(long view, int from, int proposer, long firstRound, List<Batch> batches)
-    implements PeerMessage {}
+    implements PeerMessage {
+
+  @Override
+  public long payloadBytes() {
+    long bytes = 0;
+    if (batches != null) {
+      for (Batch b : batches) {
+        bytes += b == null ? 0 : b.sizeBytes();
+      }
+    }
+    return bytes;
+  }
+}

@@ -18,4 +18,9 @@ public record StateTransfer(long view, int from, List<RoundSlots> rounds, long s
   public boolean isSnapshotChunk() {
     return chunk != null;
   }
+
+  @Override
+  public long payloadBytes() {
+    return chunk != null ? chunk.length : PeerMessage.roundsBytes(rounds);
+  }
 }

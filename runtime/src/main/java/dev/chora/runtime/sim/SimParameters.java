@@ -1,6 +1,7 @@
 package dev.chora.runtime.sim;
 
 import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.message.RoundSlots;
 import java.util.SplittableRandom;
 
 /**
@@ -46,6 +47,8 @@ public record SimParameters(
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
     int snapshotEvery = 4 + r.nextInt(60);
+    // One to two and a half whole rounds: view changes often hold more, and go in parts.
+    long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatch);
     ChoraConfig config = ChoraConfig.builder(replicas)
         .minRoundIntervalNanos(r.nextInt(4) == 0 ? r.nextLong(200_000) : 0)
         .roundTimeoutNanos(ROUND_TIMEOUT_NANOS)
@@ -55,7 +58,7 @@ public record SimParameters(
         .maxBatchRequests(1 + r.nextInt(128))
         .maxQueuedRequests(64 + r.nextInt(1024))
         .maxRoundsInFlight(inFlight)
-        .maxTransferBytes(maxBatch * (1 + r.nextInt(4)))
+        .maxTransferBytes((int) (wholeRound + wholeRound * r.nextInt(4) / 2))
         .suspectAfterRounds(2 + r.nextInt(4))
         .suspectAfterMaxNanos(suspectAfterMax)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))

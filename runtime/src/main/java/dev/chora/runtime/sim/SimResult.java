@@ -11,6 +11,8 @@ package dev.chora.runtime.sim;
  * @param crashesInViewChange    crashes injected the moment a replica started a view change
  * @param crashesInStateTransfer crashes injected as a state-transfer message was sent
  * @param oneWayPartitions  mute and deaf episodes
+ * @param viewChangeMessagesInParts DoViewChange and StartView messages sent in several parts (by
+ *                          the replicas' last incarnations)
  * @param violation         the first broken invariant, or null
  */
 public record SimResult(
@@ -35,6 +37,7 @@ public record SimResult(
     long flappingLinks,
     long viewsInstalled,
     long snapshotsInstalled,
+    long viewChangeMessagesInParts,
     SimulationViolation violation) {
 
   public boolean ok() {

@@ -211,7 +211,9 @@ public final class Simulation {
     long violations = 0;
     long recovered = 0;
     long applied = 0;
+    long inParts = 0;
     for (SimReplica r : replicas) {
+      inParts += r.core.stats().viewChangeMessagesInParts();
       violations += r.core.stats().violations();
       recovered += r.core.stats().slotsRecovered();
       applied += r.executor.appliedRequests();
@@ -221,7 +223,7 @@ public final class Simulation {
         crashesInViewChange, crashesInStateTransfer, faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()],
         faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
         faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
-        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, violation);
+        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, inParts, violation);
   }
 
   // ---------------------------------------------------------------- events
@@ -552,6 +554,11 @@ public final class Simulation {
     if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]
         && (message instanceof dev.chora.runtime.message.StateRequest || message instanceof dev.chora.runtime.message.StateTransfer)) {
       System.out.println("t=" + now + " r" + from + " -> r" + to + " " + message);
+    }
+    if (message.payloadBytes() > p.config().maxTransferBytes()) {
+      // Artery drops a message larger than its frame; every message must stay within one.
+      fail(Invariant.BOUNDED_MESSAGE, "replica " + from + " sent " + message.getClass().getSimpleName() + " carrying "
+          + message.payloadBytes() + " bytes, above max-transfer-bytes = " + p.config().maxTransferBytes());
     }
     deliver(from, to, Kind.PEER_MESSAGE, to, from, 0, message);
     if (!healed && (message instanceof dev.chora.runtime.message.StateTransfer)

@@ -2,7 +2,7 @@ package dev.chora.runtime.sim;
 
 /** An invariant the simulator found broken, with what is needed to replay it. */
 public record SimulationViolation(long seed, int replicas, Invariant invariant, long atNanos, String detail) {
-  public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG }
+  public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE }
 
   /** The one command that replays this run exactly. */
   public String replayCommand() {

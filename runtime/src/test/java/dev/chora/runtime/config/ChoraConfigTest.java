@@ -70,6 +70,15 @@ class ChoraConfigTest {
   }
 
   @Test
+  void aTransferMustHoldAWholeRound() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(5).maxBatchBytes(256 * 1024).maxTransferBytes(1 << 20).build());
+    assertTrue(e.getMessage().contains("max-transfer-bytes (1048576) must hold a whole round of full batches,"
+        + " replicas x (max-batch-bytes + 8) + 24 = 1310784"), e.getMessage());
+    assertEquals(1 << 20, ChoraConfig.builder(9).build().maxTransferBytes(), "the defaults hold nine 64 KiB slots");
+  }
+
+  @Test
   void theLogWindowMustHoldTheRoundsInFlight() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> ChoraConfig.builder(3).maxRoundsInFlight(20).logWindowRounds(16).build());

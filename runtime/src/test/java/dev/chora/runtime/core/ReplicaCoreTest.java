@@ -33,7 +33,7 @@ class ReplicaCoreTest {
         .idleRoundIntervalNanos(10 * MS)
         .maxRequestBytes(100)
         .maxBatchBytes(200)
-        .maxTransferBytes(400)
+        .maxTransferBytes(700) // a whole round of three full 200-byte batches, and a little more
         .maxRoundsInFlight(4)
         .snapshotEveryRounds(4)
         .logWindowRounds(32)
@@ -307,20 +307,20 @@ class ReplicaCoreTest {
   @Test
   void slotRequestsAreAnsweredWithHeldSlotsWithinTheTransferLimit() {
     core.tick(0);
-    for (int c = 1; c <= 12; c++) {
+    for (int c = 1; c <= 16; c++) {
       core.submit(0, req(c, 1));
     }
     long t = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       t += MS;
-      core.tick(t); // rounds 2..4 by timeout, each with up to four queued requests
+      core.tick(t); // rounds 2..5 by timeout, each with up to four queued requests
     }
     out.clear();
-    core.receive(t, new SlotRequest(0, 1, 0, 1, 4));
+    core.receive(t, new SlotRequest(0, 1, 0, 1, 5));
     SlotTransfer transfer = out.sentOf(SlotTransfer.class).get(0);
     assertEquals(1, transfer.firstRound());
-    assertTrue(transfer.batches().stream().mapToLong(Batch::sizeBytes).sum() <= 400, "max-transfer-bytes");
-    assertEquals(3, transfer.batches().size(), "round 1's empty batch and two 200-byte batches fill 400 bytes");
+    assertTrue(transfer.batches().stream().mapToLong(Batch::sizeBytes).sum() <= 700, "max-transfer-bytes");
+    assertEquals(4, transfer.batches().size(), "round 1's empty batch and three 200-byte batches fill 700 bytes");
   }
 
   // ------------------------------------------------------------ reads

@@ -31,6 +31,8 @@ class MutationTest {
       "COORDINATOR_PREFERS_LOWER_VIEW, AGREEMENT|LINEARIZABILITY, 3000",
       // Caught at seed 542 since suspect-after-max is drawn per seed (within 500 before).
       "RESTART_WITHOUT_RECOVERY, AGREEMENT|LINEARIZABILITY, 1000",
+      // A view change holding more rounds than max-transfer-bytes carries, sent in one message.
+      "WHOLE_VIEW_CHANGE_MESSAGES, BOUNDED_MESSAGE, 200",
   })
   void brokenCoreIsCaught(CoreMutation mutation, String expectedInvariants, int seedsToTry) {
     SimulationViolation found = null;
