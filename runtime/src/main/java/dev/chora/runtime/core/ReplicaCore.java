@@ -1092,6 +1092,11 @@ public final class ReplicaCore {
     maybeDecide();
   }
 
+  /** Missing rounds in a row when this view change began, and not heard from since it began. */
+  private boolean goneSilent(int k) {
+    return consecutiveViolations[k] >= 2 && lastHeardNanos[k] < viewChangeStartedNanos;
+  }
+
   private int countDoViewChanges() {
     int count = 0;
     for (DoViewChange d : doViewChanges) {
@@ -1104,8 +1109,12 @@ public final class ReplicaCore {
 
   /**
    * The coordinator decides once it holds f+1 DoViewChange messages (its own included) and either
-   * every replica it does not suspect has reported, or a round-timeout has passed since the quorum —
-   * a short wait that lets every live replica into the active set at once.
+   * every replica it still expects has reported, or a round-timeout has passed since the quorum —
+   * a short wait that lets every live replica into the active set at once. It does not expect a
+   * replica the failure detector marks unreachable, nor one that was missing rounds when this view
+   * change began and has not been heard from since: that is the member being replaced, and
+   * waiting for it only adds a round-timeout to every fail-over. Liveness only: which f+1 or more
+   * DoViewChange messages the decision uses never matters for safety.
    */
   private void maybeDecide() {
     if (status != Status.VIEW_CHANGE || view % replicas != self || quorumOfDoViewChangesAt < 0
@@ -1114,7 +1123,7 @@ public final class ReplicaCore {
     }
     boolean everyoneIn = true;
     for (int k = 0; k < replicas; k++) {
-      if (doViewChanges[k] == null && !unreachable[k]) {
+      if (doViewChanges[k] == null && !unreachable[k] && !goneSilent(k)) {
         everyoneIn = false;
       }
     }

@@ -55,6 +55,39 @@ class FallbackTest {
     assertTrue(group.cores[0].stats().suspicions() + group.cores[1].stats().suspicions() > 0);
   }
 
+  /**
+   * The coordinator waits a round-timeout after its quorum for replicas that have not reported,
+   * so that every live one enters the active set at once — but not for the member being replaced:
+   * it was missing rounds when the view change began and has said nothing since.
+   */
+  @Test
+  void theCoordinatorDoesNotWaitForTheMemberBeingReplaced() {
+    TestGroup g = new TestGroup(ChoraConfig.builder(3)
+        .roundTimeoutNanos(5 * MS)
+        .idleRoundIntervalNanos(10 * MS)
+        .suspectAfterRounds(3)
+        .viewChangeTimeoutNanos(50 * MS)
+        .build());
+    g.run(10 * MS);
+    g.crash(2);
+    ReplicaCore zero = g.cores[0];
+    long deadline = g.now + 200 * MS;
+    int seq = 0;
+    while (zero.status() == ReplicaCore.Status.NORMAL && g.now < deadline) {
+      g.submit(0, new Request(7, ++seq, new byte[] {1}));
+      g.step();
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, zero.status(), "replica 2's silence started a view change");
+    long began = g.now;
+    while (zero.status() != ReplicaCore.Status.NORMAL && g.now < deadline) {
+      g.step();
+    }
+    assertEquals(0b011, zero.activeSet());
+    long took = g.now - began;
+    assertTrue(took < 5 * MS, "the view change took " + took / 1000 + " µs: the coordinator waited a round-timeout"
+        + " (5 ms) for the dead replica");
+  }
+
   @Test
   void theFailureDetectorStartsAViewChangeAtOnce() {
     group.run(5 * MS);
