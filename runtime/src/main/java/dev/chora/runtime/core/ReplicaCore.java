@@ -120,6 +120,8 @@ public final class ReplicaCore {
   private long viewChangeStartedNanos;
   private int startViewChanges;
   private DoViewChange[] doViewChanges;
+  /** Replicas this one suspected of being dead and has not heard from since (bit per id). */
+  private int suspected;
   /** Parts of each sender's DoViewChange of this view, while some are missing. */
   private ViewChangeParts.Gathering<DoViewChange>[] doViewChangeParts;
   /** Parts of a StartView of a view not yet adopted, while some are missing. */
@@ -296,7 +298,7 @@ public final class ReplicaCore {
     unreachable[replica] = true;
     onTimeRounds[replica] = 0;
     if (status == Status.NORMAL && isActive(replica)) {
-      startViewChange(view + 1);
+      startViewChange(nextView());
     }
     progress();
   }
@@ -346,6 +348,7 @@ public final class ReplicaCore {
       return;
     }
     lastHeardNanos[from] = now;
+    suspected &= ~(1 << from); // heard from: alive after all
     if (message instanceof RoundMessage m) {
       if (acceptViewTraffic(m)) {
         onRound(m);
@@ -573,7 +576,7 @@ public final class ReplicaCore {
         stats.viewChangeTimeouts++;
         lastViewChangeTimeout = describeViewChange();
         failedViewChanges++;
-        startViewChange(view + 1);
+        startViewChange(nextView());
       }
     }
     catchUpIfStalled();
@@ -714,7 +717,7 @@ public final class ReplicaCore {
     }
     if (isActive(self) && rejoinCandidate() >= 0) {
       stats.rejoins++;
-      startViewChange(view + 1);
+      startViewChange(nextView());
       return false;
     }
     enterRound();
@@ -758,7 +761,8 @@ public final class ReplicaCore {
       boolean silentTooLong = missed >= 2 && now - silentSince >= config.suspectAfterMaxNanos();
       if (missed >= config.suspectAfterRounds() || silentTooLong) {
         stats.suspicions++;
-        startViewChange(view + 1);
+        suspected |= 1 << j;
+        startViewChange(nextView());
         return true;
       }
     }
@@ -973,6 +977,26 @@ public final class ReplicaCore {
    */
   private long viewChangeTimeout() {
     return config.viewChangeTimeoutNanos() << Math.min(failedViewChanges, MAX_VIEW_CHANGE_BACKOFF_SHIFT);
+  }
+
+  /**
+   * The view to move to: the next one, skipping views coordinated by a replica this replica
+   * suspected and has not heard from since, or that the failure detector marks unreachable. A
+   * dead coordinator's view can only time out, which would add a view-change timeout to one
+   * fail-over in N. Any higher view is as safe as the next (views only need to grow), and replicas
+   * that skip differently meet in the highest view any of them started. This replica never skips
+   * its own turn, so the search ends within N views.
+   */
+  private long nextView() {
+    long next = view + 1;
+    while (next % replicas != self && skipsCoordinator((int) (next % replicas))) {
+      next++;
+    }
+    return next;
+  }
+
+  private boolean skipsCoordinator(int c) {
+    return unreachable[c] || (suspected & (1 << c)) != 0;
   }
 
   /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */

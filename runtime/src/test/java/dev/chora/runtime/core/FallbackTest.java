@@ -88,6 +88,35 @@ class FallbackTest {
         + " (5 ms) for the dead replica");
   }
 
+  /**
+   * A view coordinated by a member this replica has just suspected could only time out; the view
+   * change goes straight to the next view instead, and takes a few message delays, not a
+   * view-change timeout.
+   */
+  @Test
+  void aSuspectedMembersTurnAsCoordinatorIsSkipped() {
+    group.run(5 * MS);
+    group.crash(1); // the coordinator of view 1
+    ReplicaCore c = group.cores[0];
+    int seq = 0;
+    long deadline = group.now + 100 * MS;
+    while (c.status() == ReplicaCore.Status.NORMAL && group.now < deadline) {
+      group.submit(0, new Request(7, ++seq, new byte[] {1}));
+      group.step();
+    }
+    long began = group.now;
+    while (c.status() != ReplicaCore.Status.NORMAL && group.now < deadline) {
+      group.step();
+    }
+    assertEquals(2, c.view(), "view 1's coordinator was the suspect: straight to view 2, coordinated by replica 2");
+    assertEquals(0b101, c.activeSet());
+    assertEquals(0, c.stats().viewChangeTimeouts());
+    assertTrue(group.now - began < config().viewChangeTimeoutNanos(),
+        "the view change took " + (group.now - began) / 1000 + " µs, not a view-change timeout");
+    group.run(20 * MS);
+    assertEquals(seq, group.counters[2].total, "every request executed");
+  }
+
   @Test
   void theFailureDetectorStartsAViewChangeAtOnce() {
     group.run(5 * MS);
@@ -100,21 +129,24 @@ class FallbackTest {
   }
 
   @Test
-  void aDeadCoordinatorIsSkippedAfterTheViewChangeTimeout() {
+  void aCoordinatorThatCannotDecideIsSkippedAfterTheViewChangeTimeout() {
     group.run(5 * MS);
-    group.crash(1); // the coordinator of view 1
+    // Replica 1, the coordinator of view 1, is alive but gets no DoViewChange: view 1 can only
+    // time out. The next view's coordinator, replica 2, is the one that died: skipped too.
+    group.drop = m -> m.to() == 1 && m.message() instanceof dev.chora.runtime.message.DoViewChange;
+    group.crash(2);
     load(0, 5);
     group.run(40 * MS);
     ReplicaCore c = group.cores[0];
     assertEquals(ReplicaCore.Status.NORMAL, c.status());
-    assertEquals(2, c.view(), "view 1's coordinator is dead: view 2, coordinated by replica 2");
-    assertEquals(0b101, c.activeSet());
+    assertEquals(3, c.view(), "view 1 timed out, view 2's coordinator is dead: view 3, coordinated by replica 0");
+    assertEquals(0b011, c.activeSet());
     assertTrue(c.stats().viewChangeTimeouts() > 0);
-    assertEquals(5, group.counters[2].total);
+    assertEquals(5, group.counters[1].total);
     // What an operator reads about the view change that gave up: who was heard from, who coordinated.
     String report = c.lastViewChangeTimeout();
     assertTrue(report.startsWith("view 1 (coordinator 1) timed out"), report);
-    assertTrue(report.contains("StartViewChange from {0,2}"), report);
+    assertTrue(report.contains("StartViewChange from {0,1}"), report);
     assertTrue(report.contains("DoViewChange sent"), report);
   }
 

@@ -533,7 +533,8 @@ class ReplicaCoreTest {
       core.tick(deadline - 1);
       assertEquals(v, core.view(), "not before its (backed-off) timeout");
       core.tick(deadline);
-      assertEquals(v + 1, core.view(), "the next view at the timeout");
+      // The next view at the timeout, skipping those the unreachable replica 2 would coordinate.
+      assertEquals((v + 1) % 3 == 2 ? v + 2 : v + 1, core.view(), "the next view at the timeout");
       gaps.add((deadline - started) / MS);
       started = deadline;
     }
