@@ -566,6 +566,11 @@ public final class ReplicaCore {
     do {
       commitAndExecute();
     } while (maybeEnterRound());
+    if (status == Status.NORMAL && started) {
+      // Silence is suspected the moment it reaches suspect-after-max (nextDeadlineNanos asks for
+      // that tick), not at the next round timeout after it: up to a round-timeout sooner.
+      suspectSilentMember();
+    }
     if (status == Status.NORMAL) {
       fetchMissingSlots();
       heartbeatIfBlocked();
@@ -755,10 +760,7 @@ public final class ReplicaCore {
         continue;
       }
       int missed = consecutiveViolations[j];
-      // Silent since it was last heard or since its message was due, whichever is later: the idle
-      // back-off between rounds is no silence (a member has nothing to send then).
-      long silentSince = Math.max(lastHeardNanos[j], dueSinceNanos[j]);
-      boolean silentTooLong = missed >= 2 && now - silentSince >= config.suspectAfterMaxNanos();
+      boolean silentTooLong = missed >= 2 && now - silentSince(j) >= config.suspectAfterMaxNanos();
       if (missed >= config.suspectAfterRounds() || silentTooLong) {
         stats.suspicions++;
         suspected |= 1 << j;
@@ -767,6 +769,14 @@ public final class ReplicaCore {
       }
     }
     return false;
+  }
+
+  /**
+   * Silent since it was last heard or since its message was due, whichever is later: the idle
+   * back-off between rounds is no silence (a member has nothing to send then).
+   */
+  private long silentSince(int j) {
+    return Math.max(lastHeardNanos[j], dueSinceNanos[j]);
   }
 
   /**
@@ -1661,6 +1671,9 @@ public final class ReplicaCore {
         for (int j = 0; j < replicas; j++) {
           if (gapSince[j] >= 0) {
             deadline = Math.min(deadline, nextFetchAt[j]);
+          }
+          if (j != self && isActive(j) && consecutiveViolations[j] >= 2) {
+            deadline = Math.min(deadline, silentSince(j) + config.suspectAfterMaxNanos());
           }
         }
       }
