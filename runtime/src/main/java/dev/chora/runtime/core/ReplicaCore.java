@@ -991,9 +991,10 @@ public final class ReplicaCore {
 
   /**
    * The view to move to: the next one, skipping views coordinated by a replica this replica
-   * suspected and has not heard from since, or that the failure detector marks unreachable. A
-   * dead coordinator's view can only time out, which would add a view-change timeout to one
-   * fail-over in N. Any higher view is as safe as the next (views only need to grow), and replicas
+   * suspected and has not heard from since, has not heard from for suspect-after-max (a replica
+   * that died during a view change is never suspected by the rounds), or that the failure
+   * detector marks unreachable. A dead coordinator's view can only time out, which would add a
+   * view-change timeout to one fail-over in N, and more when views keep failing. Any higher view is as safe as the next (views only need to grow), and replicas
    * that skip differently meet in the highest view any of them started. This replica never skips
    * its own turn, so the search ends within N views.
    */
@@ -1006,7 +1007,8 @@ public final class ReplicaCore {
   }
 
   private boolean skipsCoordinator(int c) {
-    return unreachable[c] || (suspected & (1 << c)) != 0;
+    boolean longSilent = lastHeardNanos[c] != 0 && now - lastHeardNanos[c] >= config.suspectAfterMaxNanos();
+    return unreachable[c] || (suspected & (1 << c)) != 0 || longSilent;
   }
 
   /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */

@@ -541,6 +541,29 @@ class ReplicaCoreTest {
     assertEquals(List.of(10L, 20L, 40L, 80L, 160L, 160L, 160L), gaps);
   }
 
+  /**
+   * A replica that died during a view change is never suspected by the rounds; once it has been
+   * silent for suspect-after-max, views it would coordinate are skipped all the same.
+   */
+  @Test
+  void viewsOfCoordinatorsSilentForSuspectAfterMaxAreSkipped() {
+    ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).suspectAfterMaxNanos(30 * MS).build();
+    core = new ReplicaCore(c, 0, out);
+    core.tick(0);
+    core.receive(MS, round(1, 1, Batch.EMPTY, 0, 0, 0));
+    core.receive(MS, round(2, 1, Batch.EMPTY, 0, 0, 0)); // both peers heard from, then never again
+    core.markUnreachable(2 * MS, 2);
+    assertEquals(1, core.view(), "replica 1 was heard 1 ms ago: its view is tried");
+    List<Long> views = new ArrayList<>();
+    while (core.view() < 12) {
+      core.tick(core.nextDeadlineNanos());
+      views.add(core.view());
+    }
+    // 1 times out at 12 ms (2 unreachable: its view 2 skipped) -> 3; 3 times out at 32 ms, when
+    // replica 1 has been silent 31 ms -> 4 and 5 skipped -> 6, and so on, each its own.
+    assertEquals(List.of(3L, 6L, 9L, 12L), views);
+  }
+
   // ------------------------------------------------------------ the log window
 
   @Test
