@@ -994,7 +994,9 @@ public final class ReplicaCore {
    * suspected and has not heard from since, has not heard from for suspect-after-max (a replica
    * that died during a view change is never suspected by the rounds), or that the failure
    * detector marks unreachable. A dead coordinator's view can only time out, which would add a
-   * view-change timeout to one fail-over in N, and more when views keep failing. Any higher view is as safe as the next (views only need to grow), and replicas
+   * view-change timeout to one fail-over in N, and more when views keep failing. Members outside
+   * the active set are skipped too: one that is rejoining after a restart is usually the slowest
+   * replica (a cold JVM catching up), and its views timed out again and again in the fault tests. Any higher view is as safe as the next (views only need to grow), and replicas
    * that skip differently meet in the highest view any of them started. This replica never skips
    * its own turn, so the search ends within N views.
    */
@@ -1008,7 +1010,7 @@ public final class ReplicaCore {
 
   private boolean skipsCoordinator(int c) {
     boolean longSilent = lastHeardNanos[c] != 0 && now - lastHeardNanos[c] >= config.suspectAfterMaxNanos();
-    return unreachable[c] || (suspected & (1 << c)) != 0 || longSilent;
+    return unreachable[c] || (suspected & (1 << c)) != 0 || longSilent || !isActive(c);
   }
 
   /** Stops normal operation and moves to {@code newView} (DESIGN §6 step 1). */
