@@ -996,9 +996,10 @@ public final class ReplicaCore {
    * detector marks unreachable. A dead coordinator's view can only time out, which would add a
    * view-change timeout to one fail-over in N, and more when views keep failing. Members outside
    * the active set are skipped too: one that is rejoining after a restart is usually the slowest
-   * replica (a cold JVM catching up), and its views timed out again and again in the fault tests. Any higher view is as safe as the next (views only need to grow), and replicas
-   * that skip differently meet in the highest view any of them started. This replica never skips
-   * its own turn, so the search ends within N views.
+   * replica (a cold JVM catching up), and its views timed out again and again in the fault tests.
+   * Any higher view is as safe as the next (views only need to grow), and replicas that skip
+   * differently meet in the highest view any of them started. This replica never skips its own
+   * turn, so the search ends within N views.
    */
   private long nextView() {
     long next = view + 1;
