@@ -20,12 +20,17 @@ package dev.chora.actors;
  * @param roundsTimedOut      rounds entered by timeout rather than with every member's message
  * @param suspicions          view changes started because a member missed suspect-after-rounds rounds
  * @param stateRequests       state-transfer requests sent (catching up by whole rounds or a snapshot)
+ * @param viewChangeTimeouts  view changes that did not complete within view-change-timeout and
+ *                            moved on to a later view (a high rate means messages are slower than
+ *                            the timeout, or a coordinator is unreachable)
+ * @param viewChangeMessagesInParts DoViewChange and StartView messages this replica sent in several
+ *                            parts because they held more than max-transfer-bytes of rounds
  */
 public record ReplicaStatus(int replicaId, String status, long view, int activeSet, long currentRound,
     long commitIndex, long executedRound, long roundsEntered, long violations, long viewChanges,
     long requestsProposed, long requestsExecuted, int queuedRequests, double commitLatencyP50Ms,
     double commitLatencyP99Ms, double roundTimeoutMs, long roundsTimedOut, long suspicions, long stateRequests,
-    long sampledAtNanos) {
+    long viewChangeTimeouts, long viewChangeMessagesInParts, long sampledAtNanos) {
 
   /** Whether replica {@code id} is in this replica's active set. */
   public boolean isActive(int id) {

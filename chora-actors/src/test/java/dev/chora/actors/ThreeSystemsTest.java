@@ -78,7 +78,11 @@ class ThreeSystemsTest {
   }
 
   void start(int n, boolean cluster, boolean keyValue) throws Exception {
-    group = new LocalGroup(n, 0, "pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
+    start(n, cluster, keyValue, "");
+  }
+
+  void start(int n, boolean cluster, boolean keyValue, String extraConfig) throws Exception {
+    group = new LocalGroup(n, 0, extraConfig + "\n" + "pekko.actor.provider = " + (cluster ? "cluster" : "remote") + "\n"
         + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
         + "pekko.cluster.jmx.enabled = off\n"
@@ -137,10 +141,19 @@ class ThreeSystemsTest {
     }
   }
 
+  /** Bytes of each counter command (the counter adds the first byte, 1). */
+  int commandBytes = 1;
+
+  byte[] command() {
+    byte[] c = new byte[commandBytes];
+    c[0] = 1;
+    return c;
+  }
+
   CompletionStage<ClientReply> submit(int replica, long client, long seq) {
     ActorSystem<Void> system = systems.get(replica);
     return AskPattern.ask(replicas.get(replica),
-        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(client, seq, new byte[] {1}), replyTo),
+        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(client, seq, command()), replyTo),
         Duration.ofSeconds(10), system.scheduler());
   }
 
@@ -297,6 +310,42 @@ class ThreeSystemsTest {
     ReplicaStatus s = terminateReplica2AndLoadTheOthers();
     assertEquals(0b011, s.activeSet(),
         "replica 2 left the active set: its own suspicion is off, so the cluster's failure detector did it");
+  }
+
+  /**
+   * A DoViewChange or StartView holding more than max-transfer-bytes of rounds goes in parts
+   * (ViewChangeParts), and the receiver acts only on the whole message. Here the parts cross Artery
+   * between actor systems: batches are capped at 1 KiB and a message between replicas at a little
+   * more than one round of them, and replica 2 is terminated while 30 clients keep replicas 0 and 1
+   * busy, so the rounds the survivors ran ahead while it was silent fill several parts. They must
+   * still agree on one view without replica 2 and apply every request exactly once.
+   */
+  @Test
+  void aViewChangeTooLargeForOneMessageCrossesArteryInParts() throws Exception {
+    commandBytes = 300;
+    // A whole round of full batches is 3 x (1024 + 8) + 24 = 3,120 bytes: the least allowed.
+    start(3, false, false, "chora.protocol.max-request-bytes = 512\n"
+        + "chora.protocol.max-batch-bytes = 1KiB\n"
+        + "chora.protocol.max-transfer-bytes = 3200\n");
+    assertEquals(300, load(30, 10, List.of(0, 1)));
+    CompletableFuture<Integer> busy = CompletableFuture.supplyAsync(() -> {
+      try {
+        return load(30, 40, List.of(0, 1));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);
+    systems.get(2).terminate();
+    systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(1200, busy.get(120, TimeUnit.SECONDS));
+    awaitCounters(1500, 0, 1);
+    ReplicaStatus s0 = Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ReplicaStatus s1 = Chora.get(systems.get(0)).replicaStatus(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(0b011, s0.activeSet(), "replica 2 left the active set through a view change");
+    assertEquals(s0.view(), s1.view(), "both survivors are in the same view");
+    assertTrue(s0.viewChangeMessagesInParts() + s1.viewChangeMessagesInParts() > 0,
+        "some DoViewChange or StartView went in parts: " + s0 + " / " + s1);
   }
 
   /** Terminates replica 2's system, loads replicas 0 and 1, and returns replica 0's state. */

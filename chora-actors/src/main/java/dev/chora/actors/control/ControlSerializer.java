@@ -60,7 +60,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         out.writeUTF(s.status());
         for (long v : new long[] {s.view(), s.activeSet(), s.currentRound(), s.commitIndex(), s.executedRound(),
             s.roundsEntered(), s.violations(), s.viewChanges(), s.requestsProposed(), s.requestsExecuted(),
-            s.queuedRequests(), s.roundsTimedOut(), s.suspicions(), s.stateRequests(), s.sampledAtNanos()}) {
+            s.queuedRequests(), s.roundsTimedOut(), s.suspicions(), s.stateRequests(), s.viewChangeTimeouts(),
+            s.viewChangeMessagesInParts(), s.sampledAtNanos()}) {
           out.writeLong(v);
         }
         out.writeDouble(s.commitLatencyP50Ms());
@@ -108,11 +109,11 @@ public final class ControlSerializer extends SerializerWithStringManifest {
   private static ReplicaStatus readStatus(DataInputStream in) throws IOException {
     int id = in.readInt();
     String status = in.readUTF();
-    long[] v = new long[15];
+    long[] v = new long[17];
     for (int i = 0; i < v.length; i++) {
       v[i] = in.readLong();
     }
     return new ReplicaStatus(id, status, v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-        (int) v[10], in.readDouble(), in.readDouble(), in.readDouble(), v[11], v[12], v[13], v[14]);
+        (int) v[10], in.readDouble(), in.readDouble(), in.readDouble(), v[11], v[12], v[13], v[14], v[15], v[16]);
   }
 }

@@ -67,4 +67,6 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public long getRoundsTimedOut() { return status.roundsTimedOut(); }
   @Override public long getSuspicions() { return status.suspicions(); }
   @Override public long getStateRequests() { return status.stateRequests(); }
+  @Override public long getViewChangeTimeouts() { return status.viewChangeTimeouts(); }
+  @Override public long getViewChangeMessagesInParts() { return status.viewChangeMessagesInParts(); }
 }

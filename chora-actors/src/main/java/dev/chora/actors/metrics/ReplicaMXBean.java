@@ -28,4 +28,8 @@ public interface ReplicaMXBean {
   /** View changes this replica started because a member stayed silent. */
   long getSuspicions();
   long getStateRequests();
+  /** View changes that timed out and moved on to a later view. */
+  long getViewChangeTimeouts();
+  /** DoViewChange and StartView messages sent in several parts (more than max-transfer-bytes of rounds). */
+  long getViewChangeMessagesInParts();
 }

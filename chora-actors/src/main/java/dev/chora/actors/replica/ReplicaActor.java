@@ -303,7 +303,8 @@ public final class ReplicaActor {
           core.stats().viewChangesStarted(), core.stats().requestsProposed(), requestsExecuted.get(),
           core.queuedRequests(), commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99),
           core.roundTimeoutNanos() / 1e6, core.stats().roundsTimedOut(), core.stats().suspicions(),
-          core.stats().stateRequestsSent(), System.nanoTime());
+          core.stats().stateRequestsSent(), core.stats().viewChangeTimeouts(),
+          core.stats().viewChangeMessagesInParts(), System.nanoTime());
     }
 
     private ActorRef<Object> peer(int id) {
