@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChoraCodec {
   /**
    * Bumped whenever any layout changes; a receiver refuses versions it does not know. 2: DoViewChange
-   * and StartView carry their part number and count.
+   * and StartView carry their part number and count. 3: StartViewChange carries its sender's bound
+   * view.
    */
-  static final byte FORMAT_VERSION = 2;
+  static final byte FORMAT_VERSION = 3;
 
   /** Largest buffer an Output keeps when returned to the pool; larger ones are left to the GC. */
   private static final int RETAINED_BUFFER_BYTES = 64 * 1024;

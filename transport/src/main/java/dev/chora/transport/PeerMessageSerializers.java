@@ -77,8 +77,9 @@ final class PeerMessageSerializers {
       (out, m) -> {
         writeLong(out, m.view());
         writeInt(out, m.from());
+        writeLong(out, m.boundView());
       },
-      in -> new StartViewChange(readLong(in), readInt(in)));
+      in -> new StartViewChange(readLong(in), readInt(in), readLong(in)));
 
   static final WireSerializer<DoViewChange> DO_VIEW_CHANGE = new WireSerializer<>(
       (out, m) -> {

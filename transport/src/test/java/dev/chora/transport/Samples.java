@@ -83,7 +83,7 @@ final class Samples {
     m.put("SlotTransfer", new SlotTransfer(7, 4, 4, 1000,
         List.of(batch(rnd, 2, 50), Batch.EMPTY, batch(rnd, 7, 500))));
     m.put("SlotTransfer empty", new SlotTransfer(7, 4, 4, 1000, List.of()));
-    m.put("StartViewChange", new StartViewChange(8, 1));
+    m.put("StartViewChange", new StartViewChange(8, 1, 6));
     m.put("DoViewChange", new DoViewChange(8, 2, 7, 1190, rounds(rnd, 1191, 12, 7)));
     m.put("DoViewChange committed tag", new DoViewChange(8, 2, 7, 1190,
         rounds(rnd, 1191, 2, RoundSlots.COMMITTED)));

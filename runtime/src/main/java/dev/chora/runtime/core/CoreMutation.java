@@ -25,5 +25,9 @@ public enum CoreMutation {
   /** Commits a slot with f acknowledgements instead of f+1. */
   COMMIT_WITH_F_ACKS,
   /** Sends DoViewChange and StartView whole however large, as before they went in frame-sized parts. */
-  WHOLE_VIEW_CHANGE_MESSAGES
+  WHOLE_VIEW_CHANGE_MESSAGES,
+  /** Falls back to an earlier view's StartView even after sending a DoViewChange for a later view. */
+  FALL_BACK_DESPITE_PROMISE,
+  /** Never falls back to an earlier view, so a replica the group answered instead of joining stays out. */
+  NO_FALL_BACK
 }

@@ -26,6 +26,8 @@ public final class CoreStats {
   long roundsTransferred;
   long snapshotsInstalled;
   long viewChangeMessagesInParts;
+  long outsiderViewChangesAnswered;
+  long viewsFallenBackTo;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
@@ -62,6 +64,13 @@ public final class CoreStats {
   public long snapshotsInstalled() { return snapshotsInstalled; }
   /** DoViewChange and StartView messages too large for one frame, sent in several parts. */
   public long viewChangeMessagesInParts() { return viewChangeMessagesInParts; }
+  /**
+   * StartViewChange messages from outside the active set that this replica, normal in a view the
+   * sender could still adopt, answered with that view's StartView instead of joining.
+   */
+  public long outsiderViewChangesAnswered() { return outsiderViewChangesAnswered; }
+  /** Views this replica adopted below the view it was changing to (it had promised nothing there). */
+  public long viewsFallenBackTo() { return viewsFallenBackTo; }
 
   public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
 

@@ -73,6 +73,12 @@ public final class ReplicaCore {
   private Status status;
   private long view;
   private long lastNormalView;
+  /**
+   * The highest view this replica sent (or, as its coordinator, recorded) a DoViewChange for, or
+   * accepted a StartView of: a promise not to take part in any view below it. With lastNormalView it
+   * bounds the views it may still fall back to (see boundView).
+   */
+  private long promisedView = -1;
   private int activeSet;
   private long firstRound = FIRST_ROUND;
   /** Replicas known to have adopted the current view: their view messages count as acks. */
@@ -132,6 +138,8 @@ public final class ReplicaCore {
   private boolean sentDoViewChange;
   private long quorumOfDoViewChangesAt = -1;
   private long nextViewRequestAt;
+  /** When a StartViewChange from each replica outside the active set was last answered (see onStartViewChange). */
+  private final long[] outsiderAnsweredAt;
   /** A StartView adopted as soon as its decided rounds fit in the window (see installStartView). */
   private StartView pendingStartView;
   /** The replica that had executed furthest when this view was decided: first to ask for state. */
@@ -205,6 +213,8 @@ public final class ReplicaCore {
     this.dueSinceNanos = new long[replicas];
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
+    this.outsiderAnsweredAt = new long[replicas];
+    Arrays.fill(outsiderAnsweredAt, Long.MIN_VALUE);
     this.doViewChanges = new DoViewChange[replicas];
     this.doViewChangeParts = newDoViewChangeParts();
     Arrays.fill(gapSince, -1);
@@ -393,8 +403,8 @@ public final class ReplicaCore {
     if (status == Status.RECOVERING) {
       return false;
     }
-    if (m.view() > view || (m.view() == view && status == Status.VIEW_CHANGE)) {
-      requestView(m.view(), m.from());
+    if (m.view() > view || (m.view() == view && status == Status.VIEW_CHANGE) || mayFallBackTo(m.view())) {
+      requestView(m.view(), m.from()); // missed its StartView, or may fall back to it (mayFallBackTo)
     }
     if (m.view() != view || status != Status.NORMAL) {
       drop(DropReason.WRONG_VIEW, m);
@@ -1034,13 +1044,20 @@ public final class ReplicaCore {
     // A pending read's barrier is a round of the old view; a later view may renumber what follows
     // it, so the barrier would no longer cover every write that completed before the read arrived.
     refuseReads();
-    broadcast(new StartViewChange(view, self));
+    broadcast(new StartViewChange(view, self, boundView()));
     out.viewChanged(view, status, activeSet);
     maybeSendDoViewChange();
   }
 
   private void onStartViewChange(StartViewChange m) {
     if (status == Status.RECOVERING) {
+      return;
+    }
+    if (m.boundView() > m.view()) {
+      drop(DropReason.MALFORMED, m);
+      return;
+    }
+    if (m.view() > view && answersInsteadOfJoining(m)) {
       return;
     }
     if (m.view() > view) {
@@ -1054,12 +1071,44 @@ public final class ReplicaCore {
     }
   }
 
+  /**
+   * A replica outside the active set that wants a later view, while this one is normal in a view the
+   * sender can still fall back to (above its bound view), gets this view's StartView instead of a
+   * view change: a group whose members all keep pace has nothing to change. This is the role of
+   * Raft's check-quorum and pre-vote. A replica whose inbound lags seconds behind (an overloaded
+   * host, a long GC pause) suspects everyone, and its StartViewChange of ever later views would
+   * otherwise pull the healthy members into one view change after another. Members' requests are
+   * always followed: only they can tell that the view lost its quorum, and a non-member is never
+   * needed for that (the active set holds f+1). A sender bound to a later view (it has promised a
+   * DoViewChange there) cannot come back, so it is followed too. Answers go at most once per
+   * view-change timeout to each sender. Liveness only: joining or not, no view's decision changes.
+   */
+  private boolean answersInsteadOfJoining(StartViewChange m) {
+    if (status != Status.NORMAL || isActive(m.from()) || lastStartView == null || lastStartView.view() != view
+        || view <= m.boundView()) {
+      return false;
+    }
+    long last = outsiderAnsweredAt[m.from()];
+    if (last == Long.MIN_VALUE || now - last >= config.viewChangeTimeoutNanos()) {
+      outsiderAnsweredAt[m.from()] = now;
+      stats.outsiderViewChangesAnswered++;
+      sendLastStartView(m.from());
+    }
+    return true;
+  }
+
+  /** The highest view this replica is bound to: it may fall back to any StartView above it. */
+  private long boundView() {
+    return Math.max(lastNormalView, promisedView);
+  }
+
   /** With f+1 StartViewChange (its own included), report to the coordinator (DESIGN §6 step 2). */
   private void maybeSendDoViewChange() {
     if (sentDoViewChange || Integer.bitCount(startViewChanges) < quorum) {
       return;
     }
     sentDoViewChange = true;
+    promisedView = Math.max(promisedView, view);
     List<RoundSlots> held = new ArrayList<>();
     for (long r = Math.max(executedRound + 1, log.base()); r < log.limit(); r++) {
       RoundSlots rs = log.copy(r);
@@ -1197,7 +1246,7 @@ public final class ReplicaCore {
     StartView m = part;
     if (part.parts() > 1) {
       StartView gathering = startViewParts.header();
-      if (part.view() < view || (gathering != null && part.view() < gathering.view())) {
+      if ((part.view() < view && !mayFallBackTo(part.view())) || (gathering != null && part.view() < gathering.view())) {
         return; // a view this replica has left, or older than one it is gathering
       }
       List<StartView> parts = startViewParts.add(part, part.part(), part.parts());
@@ -1211,13 +1260,26 @@ public final class ReplicaCore {
       return;
     }
     boolean accept = switch (status) {
-      case VIEW_CHANGE -> m.view() >= view;
+      case VIEW_CHANGE -> m.view() >= view || mayFallBackTo(m.view());
       case NORMAL -> m.view() > view;
       case RECOVERING -> recoveryFence >= 0 && m.view() > recoveryFence;
     };
     if (accept && (pendingStartView == null || m.view() >= pendingStartView.view())) {
       installStartView(m);
     }
+  }
+
+  /**
+   * A replica changing to a view it has promised nothing in (no DoViewChange sent for it or any
+   * view between) may adopt an earlier view it was never normal in, as if it had never started the
+   * change: it is then where a replica that missed the StartViewChange would be. This is how a
+   * lagging replica, whose StartViewChange the healthy group answered with its StartView (see
+   * answersInsteadOfJoining), comes back. Safe for the reason any slow replica is: every
+   * DoViewChange it sent is for a view at most its bound view, below the one it adopts.
+   */
+  private boolean mayFallBackTo(long v) {
+    long bound = mutation == CoreMutation.FALL_BACK_DESPITE_PROMISE ? lastNormalView : boundView();
+    return status == Status.VIEW_CHANGE && v < view && v > bound && mutation != CoreMutation.NO_FALL_BACK;
   }
 
   private boolean validStartView(StartView m) {
@@ -1251,7 +1313,11 @@ public final class ReplicaCore {
       // every round held meanwhile — it may be needed by a later view change — then adopt.
       // A recovering replica, which holds nothing, also waits until it has executed everything
       // up to executedThrough: until then it would be a voter unable to vouch for those rounds.
+      if (m.view() < view) {
+        stats.viewsFallenBackTo++;
+      }
       pendingStartView = m;
+      promisedView = Math.max(promisedView, m.view()); // decided: never fall back below it
       log.unverifyThrough(m.executedThrough()); // held content up to it may be stale: confirm first
       commitIndex = Math.max(commitIndex, m.executedThrough());
       preferredSource = m.executedAt();
@@ -1265,6 +1331,9 @@ public final class ReplicaCore {
         refuseReads();
       }
       return;
+    }
+    if (m.view() < view) {
+      stats.viewsFallenBackTo++;
     }
     pendingStartView = null;
     if (startViewParts.header() != null && startViewParts.header().view() <= m.view()) {

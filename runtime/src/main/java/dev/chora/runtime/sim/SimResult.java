@@ -13,6 +13,9 @@ package dev.chora.runtime.sim;
  * @param oneWayPartitions  mute and deaf episodes
  * @param viewChangeMessagesInParts DoViewChange and StartView messages sent in several parts (by
  *                          the replicas' last incarnations)
+ * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
+ *                          with the current view's StartView instead of joined (last incarnations)
+ * @param viewsFallenBackTo views adopted below the view a replica was changing to (last incarnations)
  * @param violation         the first broken invariant, or null
  */
 public record SimResult(
@@ -38,6 +41,8 @@ public record SimResult(
     long viewsInstalled,
     long snapshotsInstalled,
     long viewChangeMessagesInParts,
+    long outsiderViewChangesAnswered,
+    long viewsFallenBackTo,
     SimulationViolation violation) {
 
   public boolean ok() {

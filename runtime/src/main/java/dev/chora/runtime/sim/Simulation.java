@@ -212,8 +212,12 @@ public final class Simulation {
     long recovered = 0;
     long applied = 0;
     long inParts = 0;
+    long answered = 0;
+    long fellBack = 0;
     for (SimReplica r : replicas) {
       inParts += r.core.stats().viewChangeMessagesInParts();
+      answered += r.core.stats().outsiderViewChangesAnswered();
+      fellBack += r.core.stats().viewsFallenBackTo();
       violations += r.core.stats().violations();
       recovered += r.core.stats().slotsRecovered();
       applied += r.executor.appliedRequests();
@@ -223,7 +227,8 @@ public final class Simulation {
         crashesInViewChange, crashesInStateTransfer, faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()],
         faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
         faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
-        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, inParts, violation);
+        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
+        violation);
   }
 
   // ---------------------------------------------------------------- events

@@ -29,7 +29,8 @@ public final class SimulationCampaign {
       long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
       long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
       long isolations, long oneWayPartitions, long flappingLinks, long viewsInstalled,
-      long snapshotsInstalled, long viewChangeMessagesInParts, long wallNanos, List<SimulationViolation> failures) {
+      long snapshotsInstalled, long viewChangeMessagesInParts, long outsiderViewChangesAnswered,
+      long viewsFallenBackTo, long wallNanos, List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
       return rounds / (wallNanos / 1e9);
@@ -39,12 +40,14 @@ public final class SimulationCampaign {
       return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied;"
               + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost (%d as a view"
               + " change started, %d in a state transfer), %d pauses, %d isolations, %d one-way partitions,"
-              + " %d flapping links; %d views installed (%d view-change messages in parts), %d snapshots installed by state transfer, %d slots"
+              + " %d flapping links; %d views installed (%d view-change messages in parts; %d view changes"
+              + " of replicas outside the active set answered with the view instead of joined, %d views fallen"
+              + " back to), %d snapshots installed by state transfer, %d slots"
               + " recovered; longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
           seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
           crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks,
-          viewsInstalled, viewChangeMessagesInParts, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
+          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
           wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
   }
@@ -84,7 +87,7 @@ public final class SimulationCampaign {
       }
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
       long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
-      long oneWay = 0, flapping = 0, views = 0, snapshots = 0, inParts = 0;
+      long oneWay = 0, flapping = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
@@ -108,6 +111,8 @@ public final class SimulationCampaign {
           views += r.viewsInstalled();
           snapshots += r.snapshotsInstalled();
           inParts += r.viewChangeMessagesInParts();
+          answered += r.outsiderViewChangesAnswered();
+          fellBack += r.viewsFallenBackTo();
           if (!r.ok()) {
             failures.add(r.violation());
           }
@@ -116,7 +121,7 @@ public final class SimulationCampaign {
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
           peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping,
-          views, snapshots, inParts, System.nanoTime() - start, failures);
+          views, snapshots, inParts, answered, fellBack, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

@@ -7,6 +7,8 @@ import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
@@ -14,6 +16,7 @@ import dev.chora.runtime.message.RoundSlots;
 import dev.chora.runtime.message.SlotRequest;
 import dev.chora.runtime.message.SlotTransfer;
 import dev.chora.runtime.message.StartView;
+import dev.chora.runtime.message.StartViewChange;
 import dev.chora.runtime.message.StateTransfer;
 import java.util.ArrayList;
 import java.util.List;
@@ -576,6 +579,95 @@ class ReplicaCoreTest {
     assertEquals(0b011, core.activeSet());
     core.markUnreachable(2 * MS, 1);
     assertEquals(3, core.view(), "view 2 would be replica 2's: straight to view 3, this replica's own");
+  }
+
+  /**
+   * A replica outside the active set whose inbound lags suspects everyone and asks for ever later
+   * views. A healthy member answers with its view's StartView instead of joining (at most once per
+   * view-change timeout), unless the sender has promised a later view (its bound view), from which
+   * it could not come back.
+   */
+  @Test
+  void aViewChangeAskedByAReplicaOutsideTheActiveSetIsAnsweredWithTheView() {
+    ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).build();
+    core = new ReplicaCore(c, 0, out);
+    core.tick(0);
+    core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of())); // view 1: replica 2 outside
+    assertEquals(ReplicaCore.Status.NORMAL, core.status());
+    out.sent.clear();
+    core.receive(2 * MS, new StartViewChange(5, 2, 0));
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "the group keeps its view");
+    assertEquals(1, core.view());
+    List<PeerMessage> toTwo = startViewsTo(2);
+    assertEquals(1, toTwo.size(), "one answer: " + toTwo);
+    assertEquals(1, ((StartView) toTwo.get(0)).view());
+    core.receive(3 * MS, new StartViewChange(6, 2, 0));
+    assertEquals(1, startViewsTo(2).size(), "not again within view-change-timeout");
+    assertEquals(1, core.view());
+    core.receive(13 * MS, new StartViewChange(7, 2, 0));
+    assertEquals(2, startViewsTo(2).size(), "answered again after view-change-timeout");
+    assertEquals(2, core.stats().outsiderViewChangesAnswered());
+    assertEquals(1, core.view());
+  }
+
+  private List<PeerMessage> startViewsTo(int to) {
+    return out.sent.stream().filter(x -> x.to() == to && x.message() instanceof StartView)
+        .map(Recorder.Sent::message).toList();
+  }
+
+  @Test
+  void aReplicaBoundToALaterViewIsFollowedEvenFromOutsideTheActiveSet() {
+    core.tick(0);
+    core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of()));
+    core.receive(2 * MS, new StartViewChange(5, 2, 5)); // it sent a DoViewChange for view 5
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status());
+    assertEquals(5, core.view());
+  }
+
+  @Test
+  void aMemberOfTheActiveSetIsAlwaysFollowed() {
+    core.tick(0);
+    core.receive(MS, new StartViewChange(4, 1, 0));
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status());
+    assertEquals(4, core.view());
+  }
+
+  /**
+   * The lagging replica's side: changing to a view it has promised nothing in, it adopts the
+   * StartView of an earlier view it was never normal in, as a replica that missed its own
+   * StartViewChange would. Once it has sent a DoViewChange it cannot.
+   */
+  @Test
+  void aReplicaThatPromisedNothingFallsBackToAnEarlierView() {
+    ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).build();
+    core = new ReplicaCore(c, 2, out);
+    core.tick(0);
+    core.markUnreachable(MS, 0);
+    while (core.view() < 4) {
+      core.tick(core.nextDeadlineNanos());
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status());
+    long t = core.nextDeadlineNanos() - 1;
+    core.receive(t, new StartView(3, 0, 0b011, 1, 0, 0, List.of()));
+    assertEquals(ReplicaCore.Status.NORMAL, core.status());
+    assertEquals(3, core.view());
+    assertEquals(0b011, core.activeSet());
+    assertEquals(1, core.stats().viewsFallenBackTo());
+  }
+
+  @Test
+  void aReplicaThatSentADoViewChangeNeverFallsBackBelowIt() {
+    ChoraConfig c = config().viewChangeTimeoutNanos(10 * MS).build();
+    core = new ReplicaCore(c, 2, out);
+    core.tick(0);
+    core.receive(MS, new StartViewChange(4, 1, 0)); // joins 4; with its own, f+1: DoViewChange to 1
+    assertTrue(out.sent.stream().anyMatch(x -> x.to() == 1 && x.message() instanceof DoViewChange d && d.view() == 4));
+    core.tick(core.nextDeadlineNanos()); // view 4 times out: view 5, its own
+    assertEquals(5, core.view());
+    core.receive(core.nextDeadlineNanos() - 1, new StartView(3, 0, 0b011, 1, 0, 0, List.of()));
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "bound to view 4: view 3 is refused");
+    assertEquals(5, core.view());
+    assertEquals(0, core.stats().viewsFallenBackTo());
   }
 
   // ------------------------------------------------------------ the log window
