@@ -14,11 +14,13 @@ import java.util.Map;
  * @param timeouts   commands with no reply in time (outcome unknown)
  * @param roundRate  rounds per second entered by the replicas (mean over those reporting)
  * @param violations synchrony violations counted by the replicas during the level (summed)
+ * @param viewChanges view changes the replicas started during the level (summed): a healthy group
+ *                   under steady load starts none
  * @param cpuPercent per process (in start order), CPU time over the level as % of one core; empty
  *                   until the orchestrator fills it
  */
 public record LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
-    double p99Ms, double maxMs, double roundRate, long violations, Map<String, Double> cpuPercent) {
+    double p99Ms, double maxMs, double roundRate, long violations, long viewChanges, Map<String, Double> cpuPercent) {
 
   public double opsPerSecond() {
     return seconds <= 0 ? 0 : ops / seconds;
@@ -26,15 +28,15 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
 
   public LevelResult withCpu(Map<String, Double> cpu) {
     return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations,
-        new LinkedHashMap<>(cpu));
+        viewChanges, new LinkedHashMap<>(cpu));
   }
 
   /** One line, {@code key=value} pairs, as the load generator reports a level to the command line. */
   public String encode() {
     return String.format(Locale.ROOT,
         "in_flight=%d seconds=%.3f ops=%d failures=%d timeouts=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
-            + " round_rate=%.1f violations=%d",
-        inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations);
+            + " round_rate=%.1f violations=%d view_changes=%d",
+        inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations, viewChanges);
   }
 
   /** Parses {@link #encode()}'s output (CPU is filled later). */
@@ -51,7 +53,7 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
           Long.parseLong(f.get("ops")), Long.parseLong(f.get("failures")), Long.parseLong(f.get("timeouts")),
           Double.parseDouble(f.get("p50_ms")), Double.parseDouble(f.get("p99_ms")),
           Double.parseDouble(f.get("max_ms")), Double.parseDouble(f.get("round_rate")),
-          Long.parseLong(f.get("violations")), new LinkedHashMap<>());
+          Long.parseLong(f.get("violations")), Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
     }

@@ -109,6 +109,7 @@ public final class LoadGenerator implements Callable<Integer> {
     double rateSum = 0;
     int rates = 0;
     long violations = 0;
+    long viewChanges = 0;
     for (int i = 0; i < replicas; i++) {
       ReplicaStatus b = before.get(i);
       ReplicaStatus a = after.get(i);
@@ -116,9 +117,11 @@ public final class LoadGenerator implements Callable<Integer> {
         rateSum += (a.roundsEntered() - b.roundsEntered()) / ((a.sampledAtNanos() - b.sampledAtNanos()) / 1e9);
         rates++;
         violations += a.violations() - b.violations();
+        viewChanges += a.viewChanges() - b.viewChanges();
       }
     }
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),
-        h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, violations, new LinkedHashMap<>());
+        h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, violations, viewChanges,
+        new LinkedHashMap<>());
   }
 }
