@@ -25,12 +25,18 @@ package dev.chora.actors;
  *                            the timeout, or a coordinator is unreachable)
  * @param viewChangeMessagesInParts DoViewChange and StartView messages this replica sent in several
  *                            parts because they held more than max-transfer-bytes of rounds
+ * @param outsiderViewChangesAnswered StartViewChange messages from replicas outside the active set
+ *                            answered with this replica's view instead of joined: a replica that
+ *                            hears its peers late (see docs/protocol.md)
+ * @param viewsFallenBackTo   views this replica adopted below the one it was changing to, after
+ *                            the group answered its StartViewChange with its view
  */
 public record ReplicaStatus(int replicaId, String status, long view, int activeSet, long currentRound,
     long commitIndex, long executedRound, long roundsEntered, long violations, long viewChanges,
     long requestsProposed, long requestsExecuted, int queuedRequests, double commitLatencyP50Ms,
     double commitLatencyP99Ms, double roundTimeoutMs, long roundsTimedOut, long suspicions, long stateRequests,
-    long viewChangeTimeouts, long viewChangeMessagesInParts, long sampledAtNanos) {
+    long viewChangeTimeouts, long viewChangeMessagesInParts, long outsiderViewChangesAnswered, long viewsFallenBackTo,
+    long sampledAtNanos) {
 
   /** Whether replica {@code id} is in this replica's active set. */
   public boolean isActive(int id) {

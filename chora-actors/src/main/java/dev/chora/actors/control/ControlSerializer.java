@@ -61,7 +61,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         for (long v : new long[] {s.view(), s.activeSet(), s.currentRound(), s.commitIndex(), s.executedRound(),
             s.roundsEntered(), s.violations(), s.viewChanges(), s.requestsProposed(), s.requestsExecuted(),
             s.queuedRequests(), s.roundsTimedOut(), s.suspicions(), s.stateRequests(), s.viewChangeTimeouts(),
-            s.viewChangeMessagesInParts(), s.sampledAtNanos()}) {
+            s.viewChangeMessagesInParts(), s.outsiderViewChangesAnswered(), s.viewsFallenBackTo(), s.sampledAtNanos()}) {
           out.writeLong(v);
         }
         out.writeDouble(s.commitLatencyP50Ms());
@@ -109,11 +109,12 @@ public final class ControlSerializer extends SerializerWithStringManifest {
   private static ReplicaStatus readStatus(DataInputStream in) throws IOException {
     int id = in.readInt();
     String status = in.readUTF();
-    long[] v = new long[17];
+    long[] v = new long[19];
     for (int i = 0; i < v.length; i++) {
       v[i] = in.readLong();
     }
     return new ReplicaStatus(id, status, v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-        (int) v[10], in.readDouble(), in.readDouble(), in.readDouble(), v[11], v[12], v[13], v[14], v[15], v[16]);
+        (int) v[10], in.readDouble(), in.readDouble(), in.readDouble(), v[11], v[12], v[13], v[14], v[15], v[16], v[17],
+        v[18]);
   }
 }

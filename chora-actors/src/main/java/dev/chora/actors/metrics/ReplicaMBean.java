@@ -69,4 +69,6 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public long getStateRequests() { return status.stateRequests(); }
   @Override public long getViewChangeTimeouts() { return status.viewChangeTimeouts(); }
   @Override public long getViewChangeMessagesInParts() { return status.viewChangeMessagesInParts(); }
+  @Override public long getOutsiderViewChangesAnswered() { return status.outsiderViewChangesAnswered(); }
+  @Override public long getViewsFallenBackTo() { return status.viewsFallenBackTo(); }
 }

@@ -32,4 +32,8 @@ public interface ReplicaMXBean {
   long getViewChangeTimeouts();
   /** DoViewChange and StartView messages sent in several parts (more than max-transfer-bytes of rounds). */
   long getViewChangeMessagesInParts();
+  /** StartViewChange messages from outside the active set answered with this view instead of joined. */
+  long getOutsiderViewChangesAnswered();
+  /** Views adopted below the one this replica was changing to (the group had answered it with its view). */
+  long getViewsFallenBackTo();
 }

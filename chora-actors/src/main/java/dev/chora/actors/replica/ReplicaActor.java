@@ -304,7 +304,8 @@ public final class ReplicaActor {
           core.queuedRequests(), commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99),
           core.roundTimeoutNanos() / 1e6, core.stats().roundsTimedOut(), core.stats().suspicions(),
           core.stats().stateRequestsSent(), core.stats().viewChangeTimeouts(),
-          core.stats().viewChangeMessagesInParts(), System.nanoTime());
+          core.stats().viewChangeMessagesInParts(), core.stats().outsiderViewChangesAnswered(),
+          core.stats().viewsFallenBackTo(), System.nanoTime());
     }
 
     private ActorRef<Object> peer(int id) {

@@ -118,6 +118,13 @@ public final class LoadGenerator implements Callable<Integer> {
         rates++;
         violations += a.violations() - b.violations();
         viewChanges += a.viewChanges() - b.viewChanges();
+        // For the log only: whether a replica fell behind and the others answered it with their
+        // view rather than following it (docs/protocol.md), and how often views timed out.
+        say(String.format(Locale.ROOT, "replica %d in-flight %d: view changes %d, timed out %d, outsiders answered %d,"
+                + " views fallen back to %d", i, inFlight, a.viewChanges() - b.viewChanges(),
+            a.viewChangeTimeouts() - b.viewChangeTimeouts(),
+            a.outsiderViewChangesAnswered() - b.outsiderViewChangesAnswered(),
+            a.viewsFallenBackTo() - b.viewsFallenBackTo()));
       }
     }
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),
