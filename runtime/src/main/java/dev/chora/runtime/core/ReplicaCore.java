@@ -53,6 +53,13 @@ public final class ReplicaCore {
   static final long FIRST_ROUND = 1;
   /** A view-change timeout doubles at most this many times in a row (16 x view-change-timeout). */
   static final int MAX_VIEW_CHANGE_BACKOFF_SHIFT = 4;
+  /**
+   * A member removed from the active set soon after it was added back must keep pace up to
+   * 2^this times rejoin-after-rounds before the next rejoin (see trackRejoins).
+   */
+  static final int MAX_REJOIN_BACKOFF_SHIFT = 4;
+  /** A stint in the active set shorter than this many times the pace its rejoin needed is "soon". */
+  static final int SHORT_STINT_FACTOR = 8;
 
   /** Idle back-off starts here and doubles up to idle-round-interval. */
   private static final long IDLE_BACKOFF_START_NANOS = 100_000;
@@ -99,6 +106,10 @@ public final class ReplicaCore {
   /** When the first round of each member's current run of violations began: its message was due then. */
   private final long[] dueSinceNanos;
   private final int[] onTimeRounds;
+  /** Per member: doublings of rejoin-after-rounds it must keep pace for before it is added back. */
+  private final int[] rejoinBackoff;
+  /** Per member: the first round of the view that last added it back to the active set, or -1. */
+  private final long[] addedBackAtRound;
   private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
   private long enteredAtNanos;
@@ -214,6 +225,9 @@ public final class ReplicaCore {
     this.onTimeRounds = new int[replicas];
     this.unreachable = new boolean[replicas];
     this.outsiderAnsweredAt = new long[replicas];
+    this.rejoinBackoff = new int[replicas];
+    this.addedBackAtRound = new long[replicas];
+    Arrays.fill(addedBackAtRound, -1);
     Arrays.fill(outsiderAnsweredAt, Long.MIN_VALUE);
     this.doViewChanges = new DoViewChange[replicas];
     this.doViewChangeParts = newDoViewChangeParts();
@@ -827,7 +841,7 @@ public final class ReplicaCore {
   /** A member outside the active set that has kept pace and caught up, or -1. */
   private int rejoinCandidate() {
     for (int k = 0; k < replicas; k++) {
-      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= config.rejoinAfterRounds()
+      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= rejoinPaceRounds(k)
           && caughtUp(k)) {
         return k;
       }
@@ -853,6 +867,39 @@ public final class ReplicaCore {
       }
     }
     return false;
+  }
+
+  /**
+   * The rounds member {@code k} must keep pace for, outside the active set and caught up, before
+   * this replica starts the view change that adds it back: rejoin-after-rounds, doubled for each
+   * time in a row it was removed soon after its last rejoin (see trackRejoins).
+   */
+  public long rejoinPaceRounds(int k) {
+    return (long) config.rejoinAfterRounds() << rejoinBackoff[k];
+  }
+
+  /**
+   * Rejoin damping. A member removed soon after it was added back (within SHORT_STINT_FACTOR times
+   * the pace its rejoin needed) was not ready: typically a restarted JVM still warming up, which
+   * keeps pace while the group is quiet, falls behind under load, is suspected, and comes back
+   * again. In the fault tests such a member flapped in and out a dozen times in a few seconds,
+   * and a kill that landed in the churn took 0.3 to 5 s to fail over instead of about 0.1 s. So
+   * its next rejoin needs twice the rounds of keeping pace, up to 2^MAX_REJOIN_BACKOFF_SHIFT times;
+   * a member that stayed longer starts from rejoin-after-rounds again. Each replica follows this
+   * from the views it installs. Liveness only: it decides when a rejoin starts, never what a view
+   * decides.
+   */
+  private void trackRejoins(int before, int after, long firstRound) {
+    for (int k = 0; k < replicas; k++) {
+      int bit = 1 << k;
+      if ((before & bit) == 0 && (after & bit) != 0) {
+        addedBackAtRound[k] = firstRound;
+      } else if ((before & bit) != 0 && (after & bit) == 0) {
+        boolean soon = addedBackAtRound[k] >= 0
+            && firstRound - addedBackAtRound[k] < SHORT_STINT_FACTOR * rejoinPaceRounds(k);
+        rejoinBackoff[k] = soon ? Math.min(rejoinBackoff[k] + 1, MAX_REJOIN_BACKOFF_SHIFT) : 0;
+      }
+    }
   }
 
   /** Member {@code k} has executed to within max-rounds-in-flight of this replica's commit index. */
@@ -1351,6 +1398,9 @@ public final class ReplicaCore {
     failedViewChanges = 0;
     view = m.view();
     lastNormalView = m.view();
+    if (lastStartView != null) {
+      trackRejoins(activeSet, m.activeSet(), m.firstRound()); // not a recovering replica's first view
+    }
     activeSet = m.activeSet();
     firstRound = m.firstRound();
     lastStartView = m;

@@ -670,6 +670,47 @@ class ReplicaCoreTest {
     assertEquals(0, core.stats().viewsFallenBackTo());
   }
 
+  /**
+   * Rejoin damping: a member removed soon after it was added back (a restarted JVM warming up
+   * under load) must keep pace twice as long before the next rejoin, up to 16 times
+   * rejoin-after-rounds; one that stayed in the active set for long starts from the base again.
+   */
+  @Test
+  void aMemberRemovedSoonAfterItsRejoinWaitsTwiceAsLongNextTime() {
+    core = new ReplicaCore(config().rejoinAfterRounds(1).logWindowRounds(128).build(), 0, out);
+    core.tick(0);
+    long v = 0;
+    core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of()));
+    assertEquals(1, core.rejoinPaceRounds(2), "removed, but never added back: no damping");
+    List<Long> paces = new ArrayList<>();
+    for (int flap = 0; flap < 6; flap++) {
+      core.receive(MS, new StartView(++v, 1, 0b111, 1, 0, 1, List.of())); // added back at round 1 ...
+      core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of())); // ... and removed at once
+      paces.add(core.rejoinPaceRounds(2));
+    }
+    assertEquals(List.of(2L, 4L, 8L, 16L, 16L, 16L), paces);
+    assertEquals(1, core.rejoinPaceRounds(1), "the other members are not affected");
+    core.receive(MS, new StartView(++v, 1, 0b111, 1, 0, 1, List.of()));
+    // Removed 127 rounds after its rejoin: less than 8 x 16, still soon.
+    core.receive(MS, new StartView(++v, 1, 0b011, 128, 127, 1, List.of()));
+    assertEquals(16, core.rejoinPaceRounds(2));
+    core.receive(MS, new StartView(++v, 1, 0b111, 128, 127, 1, List.of()));
+    assertEquals(16, core.rejoinPaceRounds(2), "adding back does not change the pace");
+  }
+
+  @Test
+  void aMemberThatStayedLongAfterItsRejoinStartsFromTheBasePaceAgain() {
+    core = new ReplicaCore(config().rejoinAfterRounds(1).logWindowRounds(128).build(), 0, out);
+    core.tick(0);
+    core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of()));
+    core.receive(MS, new StartView(2, 1, 0b111, 1, 0, 1, List.of()));
+    core.receive(MS, new StartView(3, 1, 0b011, 1, 0, 1, List.of()));
+    assertEquals(2, core.rejoinPaceRounds(2));
+    core.receive(MS, new StartView(4, 1, 0b111, 1, 0, 1, List.of()));
+    core.receive(MS, new StartView(5, 1, 0b011, 17, 16, 1, List.of())); // 16 rounds: 8 x its pace of 2
+    assertEquals(1, core.rejoinPaceRounds(2));
+  }
+
   // ------------------------------------------------------------ the log window
 
   @Test
