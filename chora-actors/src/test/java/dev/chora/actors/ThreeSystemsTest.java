@@ -316,9 +316,11 @@ class ThreeSystemsTest {
    * A DoViewChange or StartView holding more than max-transfer-bytes of rounds goes in parts
    * (ViewChangeParts), and the receiver acts only on the whole message. Here the parts cross Artery
    * between actor systems: batches are capped at 1 KiB and a message between replicas at a little
-   * more than one round of them, and replica 2 is terminated while 30 clients keep replicas 0 and 1
-   * busy, so the rounds the survivors ran ahead while it was silent fill several parts. They must
-   * still agree on one view without replica 2 and apply every request exactly once.
+   * more than one round of them, and replica 2 is terminated while 300 clients keep replicas 0 and
+   * 1 busy: their queues stay full (closed-loop clients stop sending once commits stall, so a few
+   * clients would leave the rounds run ahead during the silence nearly empty), and those rounds
+   * fill several parts. The survivors must still agree on one view without replica 2 and apply
+   * every request exactly once.
    */
   @Test
   void aViewChangeTooLargeForOneMessageCrossesArteryInParts() throws Exception {
@@ -330,7 +332,7 @@ class ThreeSystemsTest {
     assertEquals(300, load(30, 10, List.of(0, 1)));
     CompletableFuture<Integer> busy = CompletableFuture.supplyAsync(() -> {
       try {
-        return load(30, 40, List.of(0, 1));
+        return load(300, 4, List.of(0, 1));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
