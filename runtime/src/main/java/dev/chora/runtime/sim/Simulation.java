@@ -641,7 +641,7 @@ public final class Simulation {
 
   private void fail(Invariant invariant, String detail) {
     if (violation == null) {
-      violation = new SimulationViolation(p.seed(), n, invariant, now, detail);
+      violation = new SimulationViolation(p.seed(), n, invariant, now, detail, mutation);
     }
   }
 

@@ -1,17 +1,25 @@
 package dev.chora.runtime.sim;
 
-/** An invariant the simulator found broken, with what is needed to replay it. */
-public record SimulationViolation(long seed, int replicas, Invariant invariant, long atNanos, String detail) {
+import dev.chora.runtime.core.CoreMutation;
+
+/**
+ * An invariant the simulator found broken, with what is needed to replay it: the seed, N, and the
+ * deliberate bug the cores ran with ({@link CoreMutation#NONE} outside the mutation tests).
+ */
+public record SimulationViolation(long seed, int replicas, Invariant invariant, long atNanos, String detail,
+    CoreMutation mutation) {
   public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE }
 
   /** The one command that replays this run exactly. */
   public String replayCommand() {
-    return "mvn -q -pl runtime test -Dtest=SimulationReplayTest -Dchora.sim.replay=" + seed + ":" + replicas;
+    return "mvn -q -pl runtime test -Dtest=SimulationReplayTest -Dchora.sim.replay=" + seed + ":" + replicas
+        + (mutation == CoreMutation.NONE ? "" : " -Dchora.sim.mutation=" + mutation.name());
   }
 
   @Override
   public String toString() {
-    return invariant + " violated in seed " + seed + " (N=" + replicas + ") at t=" + atNanos + "ns: " + detail
+    return invariant + " violated in seed " + seed + " (N=" + replicas + ")"
+        + (mutation == CoreMutation.NONE ? "" : " with mutation " + mutation.name()) + " at t=" + atNanos + "ns: " + detail
         + "\n  replay: " + replayCommand();
   }
 }

@@ -49,6 +49,8 @@ class MutationTest {
         "caught as " + found.invariant() + ", expected " + expectedInvariants + ": " + found);
     assertTrue(found.toString().contains("seed " + found.seed()), found.toString());
     assertTrue(found.replayCommand().contains("-Dchora.sim.replay=" + found.seed() + ":" + found.replicas()));
+    assertTrue(found.replayCommand().endsWith(" -Dchora.sim.mutation=" + mutation.name()),
+        "the printed command replays the mutated run: " + found.replayCommand());
 
     SimulationViolation replayed =
         Simulation.run(SimParameters.forSeed(found.seed(), found.replicas()), mutation).violation();

@@ -3,12 +3,14 @@ package dev.chora.runtime.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.chora.runtime.core.CoreMutation;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Determinism, and the replay of one seed: {@code -Dchora.sim.replay=SEED:N} (the command a
- * failing seed prints) reruns exactly that run and prints what it found.
+ * failing seed prints; with {@code -Dchora.sim.mutation=NAME} for a mutation test's seed) reruns
+ * exactly that run and prints what it found.
  */
 class SimulationReplayTest {
 
@@ -38,8 +40,10 @@ class SimulationReplayTest {
     long seed = Long.parseLong(parts[0].trim());
     int n = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : SimulationCampaign.replicasFor(seed);
     SimParameters p = SimParameters.forSeed(seed, n);
-    System.out.println("replaying seed " + seed + " with N=" + n + ": " + p);
-    SimResult result = Simulation.run(p);
+    CoreMutation mutation = CoreMutation.valueOf(System.getProperty("chora.sim.mutation", "NONE").trim());
+    System.out.println("replaying seed " + seed + " with N=" + n
+        + (mutation == CoreMutation.NONE ? "" : " and mutation " + mutation) + ": " + p);
+    SimResult result = Simulation.run(p, mutation);
     System.out.println(result);
     assertNull(result.violation(), () -> String.valueOf(result.violation()));
   }
