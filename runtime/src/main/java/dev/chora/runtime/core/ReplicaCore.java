@@ -1353,6 +1353,9 @@ public final class ReplicaCore {
    * view change has since replaced.
    */
   private void installStartView(StartView m) {
+    if (m.view() < view) {
+      stats.viewsFallenBackTo++; // see mayFallBackTo; a deferred adoption counts once, when deferred
+    }
     long decidedThrough = m.firstRound() - 1;
     if (!fitsInWindow(m) || (status == Status.RECOVERING && executedRound < m.executedThrough())) {
       // The view lies beyond this replica's window: it is too far behind to hold it.
@@ -1360,9 +1363,6 @@ public final class ReplicaCore {
       // every round held meanwhile — it may be needed by a later view change — then adopt.
       // A recovering replica, which holds nothing, also waits until it has executed everything
       // up to executedThrough: until then it would be a voter unable to vouch for those rounds.
-      if (m.view() < view) {
-        stats.viewsFallenBackTo++;
-      }
       pendingStartView = m;
       promisedView = Math.max(promisedView, m.view()); // decided: never fall back below it
       log.unverifyThrough(m.executedThrough()); // held content up to it may be stale: confirm first
@@ -1378,9 +1378,6 @@ public final class ReplicaCore {
         refuseReads();
       }
       return;
-    }
-    if (m.view() < view) {
-      stats.viewsFallenBackTo++;
     }
     pendingStartView = null;
     if (startViewParts.header() != null && startViewParts.header().view() <= m.view()) {
