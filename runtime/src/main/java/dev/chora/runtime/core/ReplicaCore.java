@@ -54,11 +54,11 @@ public final class ReplicaCore {
   /** A view-change timeout doubles at most this many times in a row (16 x view-change-timeout). */
   static final int MAX_VIEW_CHANGE_BACKOFF_SHIFT = 4;
   /**
-   * A member removed from the active set soon after it was added back must keep pace up to
-   * 2^this times rejoin-after-rounds before the next rejoin (see trackRejoins).
+   * A member removed from the active set soon after it was added back stays out up to 2^this times
+   * rejoin-after-rounds before the next rejoin (see trackRejoins).
    */
   static final int MAX_REJOIN_BACKOFF_SHIFT = 4;
-  /** A stint in the active set shorter than this many times the pace its rejoin needed is "soon". */
+  /** A stint in the active set shorter than this many times the delay its rejoin needed is "soon". */
   static final int SHORT_STINT_FACTOR = 8;
 
   /** Idle back-off starts here and doubles up to idle-round-interval. */
@@ -106,10 +106,12 @@ public final class ReplicaCore {
   /** When the first round of each member's current run of violations began: its message was due then. */
   private final long[] dueSinceNanos;
   private final int[] onTimeRounds;
-  /** Per member: doublings of rejoin-after-rounds it must keep pace for before it is added back. */
+  /** Per member: doublings of rejoin-after-rounds it stays outside the active set before it is added back. */
   private final int[] rejoinBackoff;
   /** Per member: the first round of the view that last added it back to the active set, or -1. */
   private final long[] addedBackAtRound;
+  /** Per member: the first round of the view that last removed it from the active set, or -1. */
+  private final long[] removedAtRound;
   private final boolean[] unreachable;
   private long currentRound = FIRST_ROUND - 1;
   private long enteredAtNanos;
@@ -228,6 +230,8 @@ public final class ReplicaCore {
     this.rejoinBackoff = new int[replicas];
     this.addedBackAtRound = new long[replicas];
     Arrays.fill(addedBackAtRound, -1);
+    this.removedAtRound = new long[replicas];
+    Arrays.fill(removedAtRound, -1);
     Arrays.fill(outsiderAnsweredAt, Long.MIN_VALUE);
     this.doViewChanges = new DoViewChange[replicas];
     this.doViewChangeParts = newDoViewChangeParts();
@@ -838,11 +842,14 @@ public final class ReplicaCore {
     }
   }
 
-  /** A member outside the active set that has kept pace and caught up, or -1. */
+  /**
+   * A member outside the active set that has kept pace for rejoin-after-rounds rounds, has caught up
+   * and has been out for its rejoin delay, or -1.
+   */
   private int rejoinCandidate() {
     for (int k = 0; k < replicas; k++) {
-      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= rejoinPaceRounds(k)
-          && caughtUp(k)) {
+      if (k != self && !isActive(k) && !unreachable[k] && onTimeRounds[k] >= config.rejoinAfterRounds()
+          && outLongEnough(k) && caughtUp(k)) {
         return k;
       }
     }
@@ -870,24 +877,34 @@ public final class ReplicaCore {
   }
 
   /**
-   * The rounds member {@code k} must keep pace for, outside the active set and caught up, before
-   * this replica starts the view change that adds it back: rejoin-after-rounds, doubled for each
-   * time in a row it was removed soon after its last rejoin (see trackRejoins).
+   * The rounds member {@code k} stays outside the active set, counted from the first round of the
+   * view that removed it, before this replica starts the view change that adds it back (it must
+   * also have kept pace for the last rejoin-after-rounds of them): rejoin-after-rounds, doubled for
+   * each time in a row it was removed soon after its last rejoin (see trackRejoins).
    */
-  public long rejoinPaceRounds(int k) {
+  public long rejoinDelayRounds(int k) {
     return (long) config.rejoinAfterRounds() << rejoinBackoff[k];
+  }
+
+  private boolean outLongEnough(int k) {
+    return removedAtRound[k] < 0 || currentRound - removedAtRound[k] >= rejoinDelayRounds(k);
   }
 
   /**
    * Rejoin damping. A member removed soon after it was added back (within SHORT_STINT_FACTOR times
-   * the pace its rejoin needed) was not ready: typically a restarted JVM still warming up, which
+   * the delay its rejoin needed) was not ready: typically a restarted JVM still warming up, which
    * keeps pace while the group is quiet, falls behind under load, is suspected, and comes back
    * again. In the fault tests such a member flapped in and out a dozen times in a few seconds,
    * and a kill that landed in the churn took 0.3 to 5 s to fail over instead of about 0.1 s. So
-   * its next rejoin needs twice the rounds of keeping pace, up to 2^MAX_REJOIN_BACKOFF_SHIFT times;
-   * a member that stayed longer starts from rejoin-after-rounds again. Each replica follows this
-   * from the views it installs. Liveness only: it decides when a rejoin starts, never what a view
-   * decides.
+   * it stays out twice as long before its next rejoin, up to 2^MAX_REJOIN_BACKOFF_SHIFT times
+   * rejoin-after-rounds; a member that stayed longer starts from rejoin-after-rounds again.
+   *
+   * <p>The delay is a hold-off, not a longer run of keeping pace: under load a member outside the
+   * active set acknowledges a round one network hop after it began, and with rounds pipelined it
+   * is now and then two behind, so a run of 256 on-time rounds in a row almost never happens. The
+   * first version asked for such a run, and a member flapping through a one-way link cut stayed out
+   * for good once the link healed (as long as the load lasted). Each replica follows this from the
+   * views it installs. Liveness only: it decides when a rejoin starts, never what a view decides.
    */
   private void trackRejoins(int before, int after, long firstRound) {
     for (int k = 0; k < replicas; k++) {
@@ -896,8 +913,9 @@ public final class ReplicaCore {
         addedBackAtRound[k] = firstRound;
       } else if ((before & bit) != 0 && (after & bit) == 0) {
         boolean soon = addedBackAtRound[k] >= 0
-            && firstRound - addedBackAtRound[k] < SHORT_STINT_FACTOR * rejoinPaceRounds(k);
+            && firstRound - addedBackAtRound[k] < SHORT_STINT_FACTOR * rejoinDelayRounds(k);
         rejoinBackoff[k] = soon ? Math.min(rejoinBackoff[k] + 1, MAX_REJOIN_BACKOFF_SHIFT) : 0;
+        removedAtRound[k] = firstRound;
       }
     }
   }

@@ -681,21 +681,59 @@ class ReplicaCoreTest {
     core.tick(0);
     long v = 0;
     core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of()));
-    assertEquals(1, core.rejoinPaceRounds(2), "removed, but never added back: no damping");
+    assertEquals(1, core.rejoinDelayRounds(2), "removed, but never added back: no damping");
     List<Long> paces = new ArrayList<>();
     for (int flap = 0; flap < 6; flap++) {
       core.receive(MS, new StartView(++v, 1, 0b111, 1, 0, 1, List.of())); // added back at round 1 ...
       core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of())); // ... and removed at once
-      paces.add(core.rejoinPaceRounds(2));
+      paces.add(core.rejoinDelayRounds(2));
     }
     assertEquals(List.of(2L, 4L, 8L, 16L, 16L, 16L), paces);
-    assertEquals(1, core.rejoinPaceRounds(1), "the other members are not affected");
+    assertEquals(1, core.rejoinDelayRounds(1), "the other members are not affected");
     core.receive(MS, new StartView(++v, 1, 0b111, 1, 0, 1, List.of()));
     // Removed 127 rounds after its rejoin: less than 8 x 16, still soon.
     core.receive(MS, new StartView(++v, 1, 0b011, 128, 127, 1, List.of()));
-    assertEquals(16, core.rejoinPaceRounds(2));
+    assertEquals(16, core.rejoinDelayRounds(2));
     core.receive(MS, new StartView(++v, 1, 0b111, 128, 127, 1, List.of()));
-    assertEquals(16, core.rejoinPaceRounds(2), "adding back does not change the pace");
+    assertEquals(16, core.rejoinDelayRounds(2), "adding back does not change the pace");
+  }
+
+  /**
+   * The damped delay is a hold-off, not a longer run of on-time rounds: under load a member outside
+   * the active set is now and then two rounds behind (it acknowledges a round one hop after it
+   * began, and rounds are pipelined), and a run of 16 x rejoin-after-rounds on-time rounds in a row
+   * never came. A member flapping through a one-way link cut then stayed out for good after the
+   * link healed, as long as the load lasted (the CI fault test of 2026-11-28).
+   */
+  @Test
+  void aDampedMemberIsAddedBackAfterItsDelayThoughItIsNowAndThenTwoRoundsBehind() {
+    core = new ReplicaCore(config().rejoinAfterRounds(2).logWindowRounds(128).build(), 0, out);
+    core.tick(0);
+    long v = 0;
+    core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of()));
+    for (int flap = 0; flap < 3; flap++) {
+      core.receive(MS, new StartView(++v, 1, 0b111, 1, 0, 1, List.of()));
+      core.receive(MS, new StartView(++v, 1, 0b011, 1, 0, 1, List.of()));
+    }
+    assertEquals(16, core.rejoinDelayRounds(2), "three quick removals: 2 x 2^3 rounds");
+    long view = core.view();
+    long t = MS;
+    long addedBackAt = -1;
+    for (int i = 0; i < 40 && addedBackAt < 0; i++) {
+      long r = core.currentRound();
+      core.receive(t, new RoundMessage(view, r, 1, Batch.EMPTY, new long[] {r, r, 0}, r - 1));
+      // Every third round replica 2's acknowledgement is two rounds behind.
+      long acked = i % 3 == 2 ? r - 2 : r;
+      core.receive(t, new AckMessage(view, acked, 2, new long[] {acked - 1, acked - 1, 0}, acked - 1));
+      t += MS;
+      core.tick(t);
+      if (core.status() == ReplicaCore.Status.VIEW_CHANGE) {
+        addedBackAt = core.currentRound(); // the last round it entered in the view
+      }
+    }
+    assertEquals(1, core.stats().rejoins(), "replica 2 was added back");
+    assertTrue(addedBackAt >= 1 + 16, "not before its delay of 16 rounds (removed at round 1): at round " + addedBackAt);
+    assertTrue(addedBackAt <= 1 + 16 + 3, "within a round or two of its delay: at round " + addedBackAt);
   }
 
   @Test
@@ -705,10 +743,10 @@ class ReplicaCoreTest {
     core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of()));
     core.receive(MS, new StartView(2, 1, 0b111, 1, 0, 1, List.of()));
     core.receive(MS, new StartView(3, 1, 0b011, 1, 0, 1, List.of()));
-    assertEquals(2, core.rejoinPaceRounds(2));
+    assertEquals(2, core.rejoinDelayRounds(2));
     core.receive(MS, new StartView(4, 1, 0b111, 1, 0, 1, List.of()));
     core.receive(MS, new StartView(5, 1, 0b011, 17, 16, 1, List.of())); // 16 rounds: 8 x its pace of 2
-    assertEquals(1, core.rejoinPaceRounds(2));
+    assertEquals(1, core.rejoinDelayRounds(2));
   }
 
   // ------------------------------------------------------------ the log window
