@@ -114,6 +114,7 @@ public final class ReplicaActor {
     private final AtomicLong requestsExecuted = new AtomicLong();
     private final ReplicaMBean mbean;
     private final Map<String, ActorRef<Object>> gateways = new HashMap<>();
+    private final PeerIncarnations incarnations;
     private List<Object> work = new ArrayList<>();
     private long armedDeadline = Long.MAX_VALUE;
     private long lastPublished;
@@ -128,6 +129,8 @@ public final class ReplicaActor {
         StateMachine stateMachine, boolean restarted) {
       this.ctx = ctx;
       this.peerPaths = peerPaths;
+      this.incarnations = new PeerIncarnations(
+          peerPaths.stream().map(p -> ActorPaths.fromString(p).address()).toList());
       this.peers = new ActorRef[config.replicas()];
       this.peerTransfers = new ActorRef[config.replicas()];
       // Bulky protocol messages arrive through a child on Artery's large-message stream (see send).
@@ -172,7 +175,7 @@ public final class ReplicaActor {
           .onMessage(ClusterEvent.ReachableMember.class, e -> memberReachability(e.member(), true))
           .onMessage(ClusterEvent.MemberRemoved.class, e -> memberReachability(e.member(), false))
           .onMessage(ClusterEvent.MemberExited.class, e -> memberReachability(e.member(), false))
-          .onMessage(ClusterEvent.MemberUp.class, e -> memberReachability(e.member(), true))
+          .onMessage(ClusterEvent.MemberUp.class, e -> memberUp(e.member()))
           .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
           .onMessage(Stop.class, m -> {
             m.replyTo().tell(Done.getInstance());
@@ -248,14 +251,28 @@ public final class ReplicaActor {
           Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
     }
 
+    /** A replica's member up is its current incarnation (see PeerIncarnations), reachable. */
+    private Behavior<Object> memberUp(org.apache.pekko.cluster.Member member) {
+      int replica = incarnations.up(member.address(), member.uniqueAddress().longUid());
+      return replica >= 0 ? step(() -> reachability(replica, true)) : unlisted(member);
+    }
+
     private Behavior<Object> memberReachability(org.apache.pekko.cluster.Member member, boolean reachable) {
       Address address = member.address();
-      for (int id = 0; id < peerPaths.size(); id++) {
-        if (addressOf(id).equals(address)) {
-          int replica = id;
-          return step(() -> reachability(replica, reachable));
+      if (incarnations.idOf(address) >= 0) {
+        int replica = incarnations.current(address, member.uniqueAddress().longUid());
+        if (replica < 0) {
+          ctx.getLog().debug("replica {}: ignored an event about {}, an earlier incarnation of a replica",
+              core.self(), member.uniqueAddress());
+          return Behaviors.same();
         }
+        return step(() -> reachability(replica, reachable));
       }
+      return unlisted(member);
+    }
+
+    private Behavior<Object> unlisted(org.apache.pekko.cluster.Member member) {
+      Address address = member.address();
       if (member.hasRole(ROLE)) {
         // Someone configured a replica that is not in this group's list: it gets no say in the
         // protocol (its messages name an id that is not its own); make the misconfiguration loud.
@@ -271,10 +288,6 @@ public final class ReplicaActor {
       } else {
         core.markUnreachable(System.nanoTime(), replica);
       }
-    }
-
-    private Address addressOf(int id) {
-      return ActorPaths.fromString(peerPaths.get(id)).address();
     }
 
     private Behavior<Object> step(Runnable input) {
