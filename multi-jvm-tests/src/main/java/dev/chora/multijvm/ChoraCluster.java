@@ -632,6 +632,42 @@ public final class ChoraCluster implements AutoCloseable {
   }
 
   /**
+   * {@link #awaitAllActive}, and then no view change for {@code steadyFor}: every live replica stays
+   * NORMAL and active in that one view all along. A replica restarted a few seconds ago is still
+   * warming up (JIT, first collections) on a host it shares, and the group may still change views
+   * around it; a measurement that wants a settled group (the failover series) waits for this.
+   */
+  public Map<Integer, ReplicaStatus> awaitSteady(Duration steadyFor, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<Integer, ReplicaStatus> start = awaitAllActive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      long view = start.values().iterator().next().view();
+      long until = System.nanoTime() + steadyFor.toNanos();
+      Map<Integer, ReplicaStatus> now = start;
+      boolean steady = true;
+      while (steady && System.nanoTime() - until < 0) {
+        sleepMillis(100);
+        try {
+          now = statuses();
+        } catch (RuntimeException e) {
+          steady = false;
+          break;
+        }
+        int mask = start.keySet().stream().mapToInt(id -> 1 << id).reduce(0, (x, y) -> x | y);
+        steady = now.keySet().equals(start.keySet()) && now.values().stream()
+            .allMatch(s -> s.view() == view && "NORMAL".equals(s.status()) && (s.activeSet() & mask) == mask);
+      }
+      if (steady) {
+        return now;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the live replicas did not stay NORMAL and active in one view for " + steadyFor
+            + " within " + timeout + ": " + now + "\n" + logReport());
+      }
+    }
+  }
+
+  /**
    * Waits until every live replica is NORMAL in one view with every live replica active, e.g.
    * after healing a fault.
    */

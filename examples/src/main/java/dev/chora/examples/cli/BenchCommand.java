@@ -54,6 +54,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "chora.protocol.min-round-interval (default ${DEFAULT-VALUE})")
   Duration minRoundInterval;
 
+  @Option(names = "--protocol", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "any other chora.protocol setting for every replica, e.g. --protocol suspect-after-max=50ms"
+          + " (repeatable; reference.conf lists them)")
+  Map<String, String> protocolSettings = new LinkedHashMap<>();
+
   @Option(names = "--transport", defaultValue = "aeron-shared",
       description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
   String transport;
@@ -113,6 +118,13 @@ public final class BenchCommand implements Callable<Integer> {
     if (timeout.isZero() || timeout.isNegative()) {
       problems.add("--timeout must be positive");
     }
+    com.typesafe.config.Config known = com.typesafe.config.ConfigFactory.defaultReference().getConfig("chora.protocol");
+    for (String key : protocolSettings.keySet()) {
+      if (key.isBlank() || key.contains("\"") || !known.hasPath(key)) {
+        problems.add("--protocol " + key + ": no such chora.protocol setting (reference.conf lists them: "
+            + String.join(", ", new java.util.TreeSet<>(known.root().keySet())) + ")");
+      }
+    }
     try {
       Transport.parse(transport);
     } catch (IllegalArgumentException e) {
@@ -134,6 +146,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** --protocol settings as HOCON, quoted so that a value is never read as HOCON syntax. */
+  private String protocolSettings() {
+    StringBuilder h = new StringBuilder();
+    protocolSettings.forEach((k, v) -> h.append("chora.protocol.\"").append(k).append("\" = \"")
+        .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+    return h.toString();
+  }
+
   @Override
   public Integer call() throws Exception {
     validate();
@@ -146,10 +166,12 @@ public final class BenchCommand implements Callable<Integer> {
                 : Duration.ofMillis(50)) + "\n"
         // All JVMs share this machine: a busy moment delays heartbeats everywhere at once, and the
         // resolver must not take that for an unstable cluster and down every member.
-        + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n";
+        + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n"
+        + protocolSettings();
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
-        + " after %s warm-up; round-timeout %s, min-round-interval %s%n", replicas, transport, inFlight, commandBytes,
-        keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval));
+        + " after %s warm-up; round-timeout %s, min-round-interval %s%s%n", replicas, transport, inFlight, commandBytes,
+        keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval),
+        protocolSettings.isEmpty() ? "" : ", " + protocolSettings);
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
     List<LevelResult> results = new ArrayList<>();
     IdleMeasurement idle = null;

@@ -64,6 +64,13 @@ class CliTest {
     r = run("bench", "--round-timeout", "1ms", "--min-round-interval", "2ms", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
+    r = run("bench", "--protocol", "suspect-after-maximum=50ms", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--protocol suspect-after-maximum: no such chora.protocol setting")
+        && r.err().contains("suspect-after-max,"), r.err());
+    r = run("bench", "--protocol", "suspect-after-max=5ms", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("suspect-after-max (5000000ns) must be at least twice round-timeout"), r.err());
     CliException e = assertThrows(CliException.class, () -> dev.chora.examples.node.LocalCluster.checkSettings(3,
         dev.chora.examples.node.Transport.AERON_SHARED, "chora.protocol.view-change-timeout = 1ms\n"));
     assertTrue(e.getMessage().contains("view-change-timeout"), e.getMessage());
