@@ -110,7 +110,11 @@ public final class LocalCluster implements AutoCloseable {
         .name("replica-" + i)
         // The same heap as the SOFAJRaft baseline's JVMs. A young-GC pause of any replica stalls
         // the whole lock-step group, so the GC log (pause times) sits beside the node's log.
-        .jvmOptions("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
+        // MetaspaceSize: by default the JVM collects twice in its first seconds only because
+        // loaded classes passed 20 MiB and then the raised threshold; those pauses (20 to 100 ms
+        // with G1 on two busy cores) fall just after the replica starts, when a restarted one is
+        // rejoining, and can get it suspected again.
+        .jvmOptions("-Xms1g", "-Xmx2g", "-XX:+UseG1GC", "-XX:MetaspaceSize=128m",
             "-Xlog:gc:file=" + workDir.resolve("replica-" + i + suffix + ".gc.log"))
         .logFile(workDir.resolve("replica-" + i + suffix + ".log"))
         .args(withReplicas ? new String[] {"node", "--config", conf.toString()}
