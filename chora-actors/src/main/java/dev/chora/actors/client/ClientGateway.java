@@ -1,5 +1,6 @@
 package dev.chora.actors.client;
 
+import dev.chora.actors.membership.PeerIncarnations;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorPaths;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -82,7 +82,7 @@ public final class ClientGateway {
     private final Settings settings;
     private final int n;
     private final ActorRef<Object>[] replicas;
-    private final Address[] addresses;
+    private final PeerIncarnations incarnations;
     private final boolean[] unreachable;
     /** Outside the active set of the newest view any reply has told of. */
     private final boolean[] inactive;
@@ -102,17 +102,17 @@ public final class ClientGateway {
       this.settings = settings;
       this.n = settings.replicaPaths().size();
       this.replicas = new ActorRef[n];
-      this.addresses = new Address[n];
       this.unreachable = new boolean[n];
       this.inactive = new boolean[n];
       this.outgoingBytes = new int[n];
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
       for (int i = 0; i < n; i++) {
         replicas[i] = resolver.resolveActorRef(settings.replicaPaths().get(i));
-        addresses[i] = ActorPaths.fromString(settings.replicaPaths().get(i)).address();
         outgoing.add(new ArrayList<>());
         outgoingReads.add(new ArrayList<>());
       }
+      this.incarnations = new PeerIncarnations(
+          settings.replicaPaths().stream().map(p -> ActorPaths.fromString(p).address()).toList());
       this.selfPath = resolver.toSerializationFormat(ctx.getSelf());
     }
 
@@ -120,17 +120,27 @@ public final class ClientGateway {
       if ("cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
         Cluster.get(ctx.getSystem()).subscriptions().tell(
             Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
+        // Removed: that incarnation is gone; up: a replica (perhaps restarted) to send requests to again.
         Cluster.get(ctx.getSystem()).subscriptions().tell(
             Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
+        Cluster.get(ctx.getSystem()).subscriptions().tell(
+            Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberUp.class));
       }
       return Behaviors.receive(Object.class)
           .onMessage(Ask.class, this::ask)
           .onMessage(ClientReplies.class, this::replies)
           .onMessageEquals(Flush.INSTANCE, this::flush)
           .onMessageEquals(Sweep.INSTANCE, this::sweep)
-          .onMessage(ClusterEvent.UnreachableMember.class, e -> reachability(e.member().address(), false))
-          .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member().address(), true))
-          .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member().address(), false))
+          .onMessage(ClusterEvent.UnreachableMember.class, e -> reachability(e.member(), false))
+          .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member(), true))
+          .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member(), false))
+          .onMessage(ClusterEvent.MemberUp.class, e -> {
+            int r = incarnations.up(e.member().address(), e.member().uniqueAddress().longUid());
+            if (r >= 0) {
+              unreachable[r] = false;
+            }
+            return Behaviors.same();
+          })
           .build();
     }
 
@@ -248,13 +258,13 @@ public final class ClientGateway {
       }
     }
 
-    private Behavior<Object> reachability(Address address, boolean reachable) {
-      for (int r = 0; r < n; r++) {
-        if (addresses[r].equals(address)) {
-          unreachable[r] = !reachable;
-          if (!reachable) {
-            moveOff(r);
-          }
+    /** Events about an earlier incarnation of a replica say nothing of the one now at its address. */
+    private Behavior<Object> reachability(org.apache.pekko.cluster.Member member, boolean reachable) {
+      int r = incarnations.current(member.address(), member.uniqueAddress().longUid());
+      if (r >= 0) {
+        unreachable[r] = !reachable;
+        if (!reachable) {
+          moveOff(r);
         }
       }
       return Behaviors.same();

@@ -3,6 +3,7 @@ package dev.chora.actors.replica;
 import dev.chora.actors.ReplicaStatus;
 import dev.chora.actors.control.DigestQuery;
 import dev.chora.actors.control.StatusQuery;
+import dev.chora.actors.membership.PeerIncarnations;
 import dev.chora.actors.metrics.CommitLatency;
 import dev.chora.actors.metrics.ReplicaMBean;
 import dev.chora.runtime.config.ChoraConfig;

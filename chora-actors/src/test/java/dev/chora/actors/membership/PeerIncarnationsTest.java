@@ -1,4 +1,4 @@
-package dev.chora.actors.replica;
+package dev.chora.actors.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.chora.actors.replica;
+package dev.chora.actors.membership;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,22 +10,24 @@ import org.apache.pekko.actor.Address;
  * removal) arriving once the new one is up says nothing about the replica that now answers at that
  * address, and taken by address alone it would mark a live, active replica unreachable — and keep
  * it out of the active set until some later event about the new one. So the last member seen up
- * at a replica's address is its incarnation, and events about any other uid are ignored.
+ * at a replica's address is its incarnation, and events about any other uid are ignored. The
+ * replica actor (suspicion and rejoin) and the client gateway (where requests go) both map events
+ * through it.
  */
-final class PeerIncarnations {
+public final class PeerIncarnations {
   private static final long UNKNOWN = 0;
 
   private final List<Address> addresses;
   private final long[] uids;
 
-  PeerIncarnations(List<Address> addresses) {
+  public PeerIncarnations(List<Address> addresses) {
     this.addresses = List.copyOf(addresses);
     this.uids = new long[addresses.size()];
     Arrays.fill(uids, UNKNOWN);
   }
 
   /** The replica id listed at {@code address}, or -1 (a member without a replica, or misconfigured). */
-  int idOf(Address address) {
+  public int idOf(Address address) {
     return addresses.indexOf(address);
   }
 
@@ -33,7 +35,7 @@ final class PeerIncarnations {
    * Member {@code uid} at {@code address} is up: from now on it is that replica's incarnation.
    * Returns the replica id, or -1 if no replica is listed at the address.
    */
-  int up(Address address, long uid) {
+  public int up(Address address, long uid) {
     int id = idOf(address);
     if (id >= 0) {
       uids[id] = uid;
@@ -46,7 +48,7 @@ final class PeerIncarnations {
    * is listed there, or the event is about another incarnation than the last one seen up (before any
    * was seen up, every event counts).
    */
-  int current(Address address, long uid) {
+  public int current(Address address, long uid) {
     int id = idOf(address);
     if (id < 0 || (uids[id] != UNKNOWN && uids[id] != uid)) {
       return -1;
