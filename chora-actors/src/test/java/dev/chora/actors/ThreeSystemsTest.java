@@ -316,8 +316,8 @@ class ThreeSystemsTest {
    * A DoViewChange or StartView holding more than max-transfer-bytes of rounds goes in parts
    * (ViewChangeParts), and the receiver acts only on the whole message. Here the parts cross Artery
    * between actor systems: batches are capped at 1 KiB and a message between replicas at a little
-   * more than one round of them, and replica 2 is terminated while 300 clients keep replicas 0 and
-   * 1 busy: their queues stay full (closed-loop clients stop sending once commits stall, so a few
+   * more than one round of them, and replica 2 is terminated, once replica 0's queue has filled
+   * up, while 300 clients keep replicas 0 and 1 busy: their queues stay full (closed-loop clients stop sending once commits stall, so a few
    * clients would leave the rounds run ahead during the silence nearly empty), and those rounds
    * fill several parts. The survivors must still agree on one view without replica 2 and apply
    * every request exactly once.
@@ -332,16 +332,23 @@ class ThreeSystemsTest {
     assertEquals(300, load(30, 10, List.of(0, 1)));
     CompletableFuture<Integer> busy = CompletableFuture.supplyAsync(() -> {
       try {
-        return load(300, 4, List.of(0, 1));
+        return load(300, 10, List.of(0, 1));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(300);
+    // Terminate replica 2 only once replica 0's queue is full: after a fixed 300 ms (the first
+    // version) a fast machine had run the whole load, and the view change held nothing to split.
+    long queueDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    ReplicaStatus loaded;
+    do {
+      loaded = Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } while (loaded.queuedRequests() < 30 && !busy.isDone() && System.nanoTime() < queueDeadline);
+    assertTrue(loaded.queuedRequests() >= 30, "replica 0's queue filled up before the kill: " + loaded);
     systems.get(2).terminate();
     systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertEquals(1200, busy.get(120, TimeUnit.SECONDS));
-    awaitCounters(1500, 0, 1);
+    assertEquals(3000, busy.get(120, TimeUnit.SECONDS));
+    awaitCounters(3300, 0, 1);
     ReplicaStatus s0 = Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
     ReplicaStatus s1 = Chora.get(systems.get(0)).replicaStatus(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(0b011, s0.activeSet(), "replica 2 left the active set through a view change");
