@@ -176,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<LevelResult> results = new ArrayList<>();
     IdleMeasurement idle = null;
     IdleMeasurement idleWithout = null;
+    String driverTraffic = null;
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
@@ -194,6 +195,9 @@ public final class BenchCommand implements Callable<Integer> {
           .start()) {
         followLoad(load, cluster, results, o);
       }
+      if (cluster.driver() != null) {
+        driverTraffic = "aeron media driver, start to the end of the last level: " + cluster.driver().trafficReport();
+      }
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
         try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
@@ -208,6 +212,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     o.println();
     o.print(BenchReport.table(results));
+    if (driverTraffic != null) {
+      o.println(driverTraffic);
+    }
     if (idle != null) {
       o.print(IdleMeasurement.compare(idle, idleWithout));
       o.print(IdleThreads.describe(idle.byGroup()));

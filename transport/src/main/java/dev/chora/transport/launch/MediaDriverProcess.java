@@ -243,26 +243,49 @@ public final class MediaDriverProcess implements AutoCloseable {
    * destination stalled for {@link Timeouts#publicationUnblock()} meanwhile.
    */
   public long unblockedPublications() {
-    return systemCounter(SystemCounterDescriptor.UNBLOCKED_PUBLICATIONS);
+    return systemCounters(SystemCounterDescriptor.UNBLOCKED_PUBLICATIONS)[0];
   }
 
   /** Clients the driver has dropped because they stopped heartbeating (killed, or paused too long). */
   public long clientTimeouts() {
-    return systemCounter(SystemCounterDescriptor.CLIENT_TIMEOUTS);
+    return systemCounters(SystemCounterDescriptor.CLIENT_TIMEOUTS)[0];
+  }
+
+  /**
+   * Where the driver's traffic waited or was sent again, since it started: one line for a report.
+   * A node whose inbound lags seconds behind the others shows it here if the cause is the
+   * transport (loss repaired by NAK and retransmit, flow control holding senders back, sends the
+   * socket took only in part) rather than the node itself.
+   */
+  public String trafficReport() {
+    long[] v = systemCounters(SystemCounterDescriptor.BYTES_SENT, SystemCounterDescriptor.NAK_MESSAGES_SENT,
+        SystemCounterDescriptor.RETRANSMITS_SENT, SystemCounterDescriptor.RETRANSMITTED_BYTES,
+        SystemCounterDescriptor.LOSS_GAP_FILLS, SystemCounterDescriptor.SENDER_FLOW_CONTROL_LIMITS,
+        SystemCounterDescriptor.FLOW_CONTROL_UNDER_RUNS, SystemCounterDescriptor.FLOW_CONTROL_OVER_RUNS,
+        SystemCounterDescriptor.SHORT_SENDS, SystemCounterDescriptor.UNBLOCKED_PUBLICATIONS,
+        SystemCounterDescriptor.ERRORS);
+    return String.format(java.util.Locale.ROOT, "%d MiB sent, %d NAKs sent, %d retransmits (%d KiB), %d loss gaps"
+        + " filled, %d sender flow-control limits, flow-control under/over runs %d/%d, %d short sends,"
+        + " %d publications unblocked, %d errors", v[0] >> 20, v[1], v[2], v[3] >> 10, v[4], v[5], v[6], v[7], v[8],
+        v[9], v[10]);
   }
 
   public Timeouts timeouts() {
     return timeouts;
   }
 
-  /** A system counter read from the driver's CnC file (which the driver keeps while it lives). */
-  private long systemCounter(SystemCounterDescriptor counter) {
+  /** System counters read from the driver's CnC file (which the driver keeps while it lives). */
+  private long[] systemCounters(SystemCounterDescriptor... wanted) {
     MappedByteBuffer cnc = IoUtil.mapExistingFile(directory.resolve(CncFileDescriptor.CNC_FILE).toFile(), "cnc");
     try {
       UnsafeBuffer meta = CncFileDescriptor.createMetaDataBuffer(cnc);
       CountersReader counters = new CountersReader(CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta),
           CncFileDescriptor.createCountersValuesBuffer(cnc, meta));
-      return counters.getCounterValue(counter.id());
+      long[] values = new long[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        values[i] = counters.getCounterValue(wanted[i].id());
+      }
+      return values;
     } finally {
       IoUtil.unmap(cnc);
     }

@@ -32,6 +32,9 @@ class MediaDriverProcessTest {
       assertEquals(MediaDriverProcess.baseDirectory(), first.getParent());
       assertTrue(Files.exists(first.resolve(CncFileDescriptor.CNC_FILE)));
       assertTrue(a.isAlive() && b.isAlive());
+      String report = a.trafficReport();
+      assertTrue(report.startsWith("0 MiB sent, 0 NAKs sent, 0 retransmits (0 KiB)") && report.endsWith(" 0 errors"),
+          "a fresh driver has sent and lost nothing: " + report);
       assertEquals(MediaDriverProcess.Idle.DEFAULT, a.idle());
       assertTrue(a.cpuSeconds() >= 0);
       List<String> cmd = ProcessHandle.of(a.process().pid()).orElseThrow().info().arguments()
