@@ -81,6 +81,11 @@ class EntitiesTest {
       a.handle(new KvCommand.Put("k" + i, "v" + i + "é"));
       b.handle(new KvCommand.Put("k" + (99 - i), "v" + (99 - i) + "é"));
     }
+    // "Aa" and "BB" have the same hash code: a hash map keeps them in insertion order.
+    a.handle(new KvCommand.Put("Aa", "1"));
+    a.handle(new KvCommand.Put("BB", "2"));
+    b.handle(new KvCommand.Put("BB", "2"));
+    b.handle(new KvCommand.Put("Aa", "1"));
     assertArrayEquals(a.snapshot(), b.snapshot());
     KvEntity c = new KvEntity();
     c.handle(new KvCommand.Put("stale", "gone after restore"));

@@ -2,17 +2,22 @@ package dev.chora.examples.kv;
 
 import dev.chora.actors.entity.ReplicatedEntity;
 import dev.chora.examples.serialization.Codec;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A replicated key-value store: put, get, delete, compare-and-set. One entity holds many keys; an
  * application spreads keys over several entities (shards) to keep snapshots small. Deterministic:
- * a sorted map, so snapshots are the same bytes on every replica.
+ * a snapshot writes its keys sorted, so it is the same bytes on every replica.
  */
 public final class KvEntity implements ReplicatedEntity<KvCommand, KvReply> {
-  private final TreeMap<String, String> data = new TreeMap<>();
+  /**
+   * A hash map, not a sorted one: every command looks a key up, and a profile under load (tcp, 256
+   * in flight, 625 keys per entity) put a sixth of a replica's executor time in the tree's
+   * descent; sorting for the snapshot (every snapshot-every-rounds rounds) costs far less.
+   */
+  private final HashMap<String, String> data = new HashMap<>();
   /** The last snapshot's size: the next one's buffer starts there instead of doubling up to it. */
   private int lastSnapshotBytes = 64;
 
@@ -59,8 +64,10 @@ public final class KvEntity implements ReplicatedEntity<KvCommand, KvReply> {
   @Override
   public byte[] snapshot() {
     Codec.Writer w = new Codec.Writer(lastSnapshotBytes + lastSnapshotBytes / 8).intValue(data.size());
-    for (Map.Entry<String, String> e : data.entrySet()) {
-      w.string(e.getKey()).string(e.getValue());
+    String[] keys = data.keySet().toArray(new String[0]);
+    Arrays.sort(keys);
+    for (String key : keys) {
+      w.string(key).string(data.get(key));
     }
     byte[] bytes = w.toBytes();
     lastSnapshotBytes = bytes.length;
@@ -70,7 +77,7 @@ public final class KvEntity implements ReplicatedEntity<KvCommand, KvReply> {
   @Override
   public void restore(byte[] snapshot) {
     Codec.Reader r = new Codec.Reader(snapshot);
-    TreeMap<String, String> restored = new TreeMap<>();
+    HashMap<String, String> restored = new HashMap<>();
     int n = r.count(8);
     for (int i = 0; i < n; i++) {
       restored.put(r.string(), r.string());
