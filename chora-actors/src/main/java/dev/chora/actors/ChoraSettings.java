@@ -71,6 +71,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .suspectAfterMaxNanos(p.getDuration("suspect-after-max").toNanos())
           .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
           .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
+          .snapshotEveryBytes(p.getBytes("snapshot-every-bytes"))
           .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))
           .maxSnapshotBytes(intBytes(p, "max-snapshot-bytes"))
           .build();

@@ -47,6 +47,7 @@ final class ExecutorActor {
       ReplyRoutes.Sink sink = routes.newSink();
       Executor executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
       long[] executedRound = {0};
+      SlowSnapshots slowSnapshots = new SlowSnapshots();
       return Behaviors.receive(Work.class).onMessage(Work.class, work -> {
         for (Object op : work.ops()) {
           if (op instanceof Execute e) {
@@ -55,8 +56,14 @@ final class ExecutorActor {
           } else if (op instanceof ServeRead r) {
             executor.serveRead(r.read());
           } else if (op instanceof TakeSnapshot t) {
+            long started = System.nanoTime();
+            long cpuStarted = SlowSnapshots.cpuNanos();
+            byte[] state = executor.snapshot();
+            long ended = System.nanoTime();
+            slowSnapshots.taken(ctx.getLog(), self, t.round(), state.length, ended - started,
+                cpuStarted < 0 ? -1 : SlowSnapshots.cpuNanos() - cpuStarted, ended);
             // Handed back as a message: an output of the core must not call into it.
-            replica.tell(new SnapshotTaken(t.round(), executor.snapshot()));
+            replica.tell(new SnapshotTaken(t.round(), state));
           } else if (op instanceof InstallSnapshot i) {
             executor.restore(i.snapshot());
             executedRound[0] = i.round();

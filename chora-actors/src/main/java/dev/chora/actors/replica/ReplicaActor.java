@@ -124,6 +124,7 @@ public final class ReplicaActor {
     private long viewChangesUnlogged;
     private long lastViewLogNanos;
     private String loggedViewChangeTimeout;
+    private long loggedSuspicions;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
     Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
@@ -384,6 +385,13 @@ public final class ReplicaActor {
             + " last line)", core.self(), view, status, Integer.toBinaryString(activeSet), core.currentRound(),
             core.commitIndex(), viewChangesUnlogged);
         viewChangesUnlogged = 0;
+        long suspicions = core.stats().suspicions();
+        if (suspicions != loggedSuspicions) {
+          // Why the group left a view with every member perhaps alive: the timing that gave way.
+          ctx.getLog().warn("replica {}: {} [{} suspicions since the last report]", core.self(),
+              core.lastSuspicion(), suspicions - loggedSuspicions);
+          loggedSuspicions = suspicions;
+        }
         String timedOut = core.lastViewChangeTimeout();
         if (timedOut != null && !timedOut.equals(loggedViewChangeTimeout)) {
           loggedViewChangeTimeout = timedOut; // why views are not completing, at the same pace

@@ -31,6 +31,7 @@ public final class ChoraConfig {
   private final long suspectAfterMaxNanos;
   private final long viewChangeTimeoutNanos;
   private final int snapshotEveryRounds;
+  private final long snapshotEveryBytes;
   private final int rejoinAfterRounds;
   private final int maxSnapshotBytes;
 
@@ -54,6 +55,7 @@ public final class ChoraConfig {
     this.suspectAfterMaxNanos = b.effectiveSuspectAfterMax();
     this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
     this.snapshotEveryRounds = b.snapshotEveryRounds;
+    this.snapshotEveryBytes = b.snapshotEveryBytes;
     this.rejoinAfterRounds = b.rejoinAfterRounds;
     this.maxSnapshotBytes = b.maxSnapshotBytes;
   }
@@ -103,6 +105,11 @@ public final class ChoraConfig {
   public long viewChangeTimeoutNanos() { return viewChangeTimeoutNanos; }
   /** Executed state is snapshotted every this many rounds; the log is truncated below the snapshot. */
   public int snapshotEveryRounds() { return snapshotEveryRounds; }
+  /**
+   * ... or sooner, once the batches executed since the last snapshot hold this many bytes: the log
+   * kept in memory between snapshots stays about this size, however heavy the load.
+   */
+  public long snapshotEveryBytes() { return snapshotEveryBytes; }
   /** Consecutive on-time rounds after which a member outside the active set is added back. */
   public int rejoinAfterRounds() { return rejoinAfterRounds; }
   /** The largest snapshot this replica accepts in a state transfer. */
@@ -128,6 +135,7 @@ public final class ChoraConfig {
         + ", suspectAfterRounds=" + suspectAfterRounds + ", suspectAfterMaxNanos=" + suspectAfterMaxNanos
         + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
         + ", snapshotEveryRounds=" + snapshotEveryRounds
+        + ", snapshotEveryBytes=" + snapshotEveryBytes
         + ", rejoinAfterRounds=" + rejoinAfterRounds
         + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
   }
@@ -157,6 +165,7 @@ public final class ChoraConfig {
     private long suspectAfterMaxNanos = -1;
     private long viewChangeTimeoutNanos = 50_000_000;
     private int snapshotEveryRounds = 256;
+    private long snapshotEveryBytes = 32L * 1024 * 1024;
     private int rejoinAfterRounds = 16;
     private int maxSnapshotBytes = 1 << 30;
 
@@ -182,6 +191,7 @@ public final class ChoraConfig {
     public Builder suspectAfterMaxNanos(long v) { this.suspectAfterMaxNanos = v; return this; }
     public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
     public Builder snapshotEveryRounds(int v) { this.snapshotEveryRounds = v; return this; }
+    public Builder snapshotEveryBytes(long v) { this.snapshotEveryBytes = v; return this; }
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
 
@@ -248,6 +258,10 @@ public final class ChoraConfig {
       }
       if (snapshotEveryRounds <= 0) {
         errors.add("snapshot-every-rounds = " + snapshotEveryRounds + ": must be > 0");
+      }
+      if (snapshotEveryBytes < maxBatchBytes) {
+        errors.add("snapshot-every-bytes (" + snapshotEveryBytes + ") must be at least max-batch-bytes ("
+            + maxBatchBytes + "): below it every round could take a snapshot of the whole state");
       }
       long minWindow = (long) snapshotEveryRounds + 4L * maxRoundsInFlight + 4;
       if (logWindowRounds < minWindow) {

@@ -159,6 +159,8 @@ public final class ReplicaCore {
   private int preferredSource = -1;
   /** What the last view change to time out had gathered, for operators (see lastViewChangeTimeout). */
   private String lastViewChangeTimeout;
+  /** Why this replica last suspected a member, for operators (see lastSuspicion). */
+  private String lastSuspicion;
 
   // ---- snapshots and state transfer
   private long snapshotRound = FIRST_ROUND - 1;
@@ -166,6 +168,8 @@ public final class ReplicaCore {
   private long previousSnapshotRound = -1;
   private byte[] previousSnapshot;
   private boolean appliedSinceSnapshot;
+  /** Bytes of the batches executed since the last snapshot was asked for (snapshot-every-bytes). */
+  private long bytesSinceSnapshot;
   private long pendingSnapshotRound = -1;
   private long stalledSince = -1;
   private long nextStateRequestAt;
@@ -326,6 +330,9 @@ public final class ReplicaCore {
     unreachable[replica] = true;
     onTimeRounds[replica] = 0;
     if (status == Status.NORMAL && isActive(replica)) {
+      stats.suspicions++;
+      lastSuspicion = "suspected replica " + replica + " in view " + view + " at round " + currentRound
+          + ": the failure detector marked it unreachable";
       startViewChange(nextView());
     }
     progress();
@@ -665,6 +672,7 @@ public final class ReplicaCore {
         }
         if (!b.isEmpty()) {
           appliedSinceSnapshot = true;
+          bytesSinceSnapshot += b.sizeBytes();
         }
         out.execute(r, j, b);
       }
@@ -672,7 +680,12 @@ public final class ReplicaCore {
       progressed = true;
       out.executedThrough(r);
       serveReadsUpTo(Math.min(executedRound, committedInView));
-      if (r % config.snapshotEveryRounds() == 0) {
+      // Every snapshot-every-rounds rounds (the same rounds on every replica), or sooner once the
+      // log since the last snapshot holds snapshot-every-bytes: the rounds bound the log's length,
+      // the bytes its memory under heavy batches. A snapshot costs in proportion to the state, so
+      // with a large state and light batches it is taken no more often than the rounds ask.
+      if (r % config.snapshotEveryRounds() == 0 || bytesSinceSnapshot >= config.snapshotEveryBytes()) {
+        bytesSinceSnapshot = 0;
         if (!appliedSinceSnapshot && snapshot != null && pendingSnapshotRound < 0) {
           keepSnapshot(r, snapshot); // nothing applied since: the same state under a later round
         } else {
@@ -791,12 +804,22 @@ public final class ReplicaCore {
       boolean silentTooLong = missed >= 2 && now - silentSince(j) >= config.suspectAfterMaxNanos();
       if (missed >= config.suspectAfterRounds() || silentTooLong) {
         stats.suspicions++;
+        lastSuspicion = describeSuspicion(j, missed, missed < config.suspectAfterRounds());
         suspected |= 1 << j;
         startViewChange(nextView());
         return true;
       }
     }
     return false;
+  }
+
+  private String describeSuspicion(int j, int missed, boolean bySilence) {
+    long heardAgo = lastHeardNanos[j] == 0 ? -1 : (now - lastHeardNanos[j]) / 1_000_000;
+    return "suspected replica " + j + " in view " + view + " at round " + currentRound + ": "
+        + (bySilence ? "silent for " + (now - silentSince(j)) / 1_000_000 + " ms (suspect-after-max)"
+            : "missing from " + missed + " rounds in a row (suspect-after-rounds)")
+        + "; last heard " + (heardAgo < 0 ? "never" : heardAgo + " ms ago") + ", round timeout "
+        + roundTimeout() / 1_000 + " us, executed round " + executedRound;
   }
 
   /**
@@ -1714,6 +1737,7 @@ public final class ReplicaCore {
     commitIndex = Math.max(commitIndex, round);
     keepSnapshot(round, state);
     appliedSinceSnapshot = false;
+    bytesSinceSnapshot = 0;
     pendingSnapshotRound = -1;
     log.truncateThrough(round);
     advanceOwnAcks();
@@ -1854,6 +1878,13 @@ public final class ReplicaCore {
    * replicas means messages are not arriving or a decision cannot be adopted; this says which.
    */
   public String lastViewChangeTimeout() { return lastViewChangeTimeout; }
+
+  /**
+   * Why this replica last suspected a member (null if it never has): which member, whether by
+   * rounds missed in a row or by silence, how long ago it was last heard and the round timeout in
+   * use. A group that changes views with every member alive reads here which timing gave way.
+   */
+  public String lastSuspicion() { return lastSuspicion; }
 
   private String describeViewChange() {
     int dvcs = 0;

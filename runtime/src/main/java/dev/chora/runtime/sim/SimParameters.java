@@ -47,6 +47,9 @@ public record SimParameters(
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
     int snapshotEvery = 4 + r.nextInt(60);
+    // Half the seeds also snapshot by bytes, a few batches' worth: snapshots then come at rounds
+    // that differ from replica to replica (a transferred snapshot restarts the count).
+    long snapshotEveryBytes = extra.nextBoolean() ? Long.MAX_VALUE : maxBatch * (1L + extra.nextInt(16));
     // One to two and a half whole rounds: view changes often hold more, and go in parts.
     long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatch);
     ChoraConfig config = ChoraConfig.builder(replicas)
@@ -63,6 +66,7 @@ public record SimParameters(
         .suspectAfterMaxNanos(suspectAfterMax)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
         .snapshotEveryRounds(snapshotEvery)
+        .snapshotEveryBytes(snapshotEveryBytes)
         .logWindowRounds(snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
         .rejoinAfterRounds(4 + r.nextInt(24))
         .build();

@@ -86,6 +86,15 @@ class ChoraConfigTest {
   }
 
   @Test
+  void snapshotsByBytesMustNotComeEveryRound() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).maxBatchBytes(64 * 1024).snapshotEveryBytes(1024).build());
+    assertTrue(e.getMessage().contains("snapshot-every-bytes (1024) must be at least max-batch-bytes (65536)"),
+        e.getMessage());
+    assertEquals(32L << 20, ChoraConfig.builder(3).build().snapshotEveryBytes());
+  }
+
+  @Test
   void replicaIdOutsideTheGroupIsRejected() {
     ChoraConfig c = ChoraConfig.builder(3).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,6 +1,7 @@
 package dev.chora.runtime.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.runtime.config.ChoraConfig;
@@ -450,6 +451,25 @@ class ReplicaCoreTest {
     assertEquals(20 * MS, silence, "suspect-after-max after its first missing message was due");
     assertTrue(silentAt >= lastFromTwo, "round 400 began after replica 2's last message");
     assertTrue(core.stats().violations() < 150, "long before suspect-after-rounds violations");
+    assertTrue(core.lastSuspicion().startsWith("suspected replica 2 in view 0 at round ")
+        && core.lastSuspicion().contains(": silent for 20 ms (suspect-after-max)"), core.lastSuspicion());
+  }
+
+  @Test
+  void theLastSuspicionSaysWhoAndWhyForOperators() {
+    core = new ReplicaCore(config().suspectAfterRounds(6).suspectAfterMaxNanos(10_000 * MS).build(), 0, out);
+    assertNull(core.lastSuspicion(), "no suspicion yet");
+    driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertTrue(core.lastSuspicion().contains("suspected replica 2")
+        && core.lastSuspicion().contains("missing from 6 rounds in a row (suspect-after-rounds)"), core.lastSuspicion());
+
+    ReplicaCore other = new ReplicaCore(config().build(), 0, out);
+    other.tick(0);
+    other.markUnreachable(MS, 1);
+    assertEquals(1, other.stats().suspicions());
+    assertTrue(other.lastSuspicion().contains("suspected replica 1 in view 0")
+        && other.lastSuspicion().endsWith("the failure detector marked it unreachable"), other.lastSuspicion());
   }
 
   @Test
@@ -772,6 +792,28 @@ class ReplicaCoreTest {
     assertEquals(19, core.retainedSlots(), "nothing is truncated before the snapshot exists");
     core.snapshotTaken(4, new byte[] {1});
     assertEquals(7, core.retainedSlots(), "rounds 5 and 6 in full and this replica's round-7 slot are left");
+  }
+
+  @Test
+  void aSnapshotIsAlsoTakenOnceTheExecutedBatchesHoldSnapshotEveryBytes() {
+    core = new ReplicaCore(config().snapshotEveryRounds(16).logWindowRounds(40).snapshotEveryBytes(200).build(), 0, out);
+    core.tick(0);
+    long t = 0;
+    long seq = 0;
+    while (core.executedRound() < 12) {
+      long r = core.currentRound();
+      // Replica 1 proposes one 50-byte request a round: 200 bytes every four rounds.
+      core.receive(t, round(1, r, batch(req(1, ++seq)), r - 1, r, r - 1));
+      core.receive(t, round(2, r, Batch.EMPTY, r - 1, r - 1, r));
+      if (core.currentRound() == r) {
+        t = Math.max(t, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    assertEquals(List.of(4L, 8L, 12L), out.snapshotsAsked.subList(0, 3),
+        "every 200 bytes, long before every 16 rounds");
+    core.snapshotTaken(8, new byte[] {1});
+    assertTrue(core.retainedSlots() < 3 * (core.currentRound() - 4), "the log below round 8 is truncated");
   }
 
   /**
