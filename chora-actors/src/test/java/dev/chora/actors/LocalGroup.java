@@ -21,6 +21,8 @@ final class LocalGroup implements AutoCloseable {
   final List<ActorSystem<Void>> systems = new ArrayList<>();
   /** Nodes after the replicas: cluster members without a replica (replica-id -1). */
   final List<ActorSystem<Void>> clients = new ArrayList<>();
+  /** Every replica node's configuration, for {@link #restart}. */
+  private final List<Config> replicaConfigs = new ArrayList<>();
   private MediaDriverProcess driver;
 
   /** @param extraConfig HOCON added to every node's configuration (before the defaults) */
@@ -54,6 +56,9 @@ final class LocalGroup implements AutoCloseable {
             .withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", c);
         (i < n ? systems : clients).add(system);
+        if (i < n) {
+          replicaConfigs.add(c);
+        }
       }
     } catch (RuntimeException | Error e) {
       close();
@@ -63,6 +68,21 @@ final class LocalGroup implements AutoCloseable {
 
   ActorSystem<Void> get(int i) {
     return systems.get(i);
+  }
+
+  /**
+   * Replica {@code i}'s node started again at the same address, as a restarted process is: a new
+   * incarnation (a new actor-system uid) with {@code chora.restarted = true}. The old system must
+   * have terminated.
+   */
+  ActorSystem<Void> restart(int i) {
+    if (!systems.get(i).getWhenTerminated().toCompletableFuture().isDone()) {
+      throw new IllegalStateException("replica " + i + "'s node is still running");
+    }
+    ActorSystem<Void> again = ActorSystem.create(Behaviors.empty(), "chora",
+        ConfigFactory.parseString("chora.restarted = true").withFallback(replicaConfigs.get(i)));
+    systems.set(i, again);
+    return again;
   }
 
   @Override

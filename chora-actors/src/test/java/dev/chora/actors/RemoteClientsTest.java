@@ -167,6 +167,30 @@ class RemoteClientsTest {
     awaitStatus(0, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b101);
   }
 
+  /**
+   * A restarted replica is a new cluster member at the old address. The late removal of its old
+   * incarnation must not leave the client node's gateway taking the new one for unreachable: before
+   * the gateway mapped cluster events by incarnation, it never sent that replica a request again.
+   */
+  @Test
+  void theGatewaySendsToARestartedReplicaAgain() throws Exception {
+    start();
+    load(6, 10, "before-");
+    group.systems.get(1).terminate();
+    group.systems.get(1).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    load(6, 10, "while-down-");
+    ActorSystem<Void> again = group.restart(1);
+    Chora.get(again).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
+    awaitStatus(1, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b111);
+    long before = awaitStatus(1, st -> true).requestsProposed();
+    // Sessions are homed by id over the replicas, so some of these belong to replica 1.
+    load(12, 20, "after-");
+    ReplicaStatus after = awaitStatus(1, st -> true);
+    assertTrue(after.requestsProposed() - before >= 20,
+        "replica 1 proposes its share of the client node's requests again: " + before + " -> " + after);
+    awaitSameDigest(0, 1, 2);
+  }
+
   @Test
   void aNodeClaimingAnotherReplicasIdFailsFast() throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n");
