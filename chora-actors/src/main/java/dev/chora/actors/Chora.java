@@ -77,6 +77,8 @@ public final class Chora implements Extension {
       throw new IllegalStateException("replica " + settings.replicaId() + " runs already on this actor system");
     }
     checkOwnAddress();
+    checkDispatcher("chora.replica-dispatcher");
+    checkDispatcher("chora.executor-dispatcher");
     List<String> paths = new ArrayList<>();
     for (int i = 0; i < settings.replicas().size(); i++) {
       paths.add(settings.replicaPath(i));
@@ -145,6 +147,25 @@ public final class Chora implements Extension {
   }
 
   /** A node whose own address is not its id's entry would send under another replica's name. */
+  /**
+   * A dispatcher that cannot be created fails here, naming its setting. Found otherwise only when
+   * the replica spawns its executor: that system actor stops with a stack trace in the log, and the
+   * node runs on without a replica, never ready.
+   */
+  private void checkDispatcher(String path) {
+    try {
+      system.dispatchers().lookup(DispatcherSelector.fromConfig(path));
+    } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new InvalidConfigException(List.of(path + ": the dispatcher cannot be created (" + cause.getMessage()
+          + "); make it a dispatcher's configuration (as in chora-actors' reference.conf: type = PinnedDispatcher,"
+          + " executor = \"thread-pool-executor\") or the path of a dispatcher that is configured"));
+    }
+  }
+
   private void checkOwnAddress() {
     String own = system.address().toString();
     String listed = settings.replicas().get(settings.replicaId());

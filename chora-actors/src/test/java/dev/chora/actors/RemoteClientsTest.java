@@ -192,6 +192,27 @@ class RemoteClientsTest {
   }
 
   @Test
+  void aReplicaWhoseDispatcherCannotBeCreatedFailsFast() throws Exception {
+    group = new LocalGroup(3, "pekko.actor.provider = remote\n");
+    // Replica 0's node, started again at its own address with an executor dispatcher that is not there.
+    ActorSystem<Void> node = group.systems.get(0);
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(
+        "chora.executor-dispatcher = \"no-such-dispatcher\"").withFallback(node.settings().config());
+    node.terminate();
+    node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ActorSystem<Void> wrong = ActorSystem.create(Behaviors.empty(), "chora", c);
+    try {
+      Exception e = assertThrows(dev.chora.runtime.config.InvalidConfigException.class,
+          () -> Chora.get(wrong).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter))));
+      assertTrue(e.getMessage().contains("chora.executor-dispatcher: the dispatcher cannot be created")
+          && e.getMessage().contains("no-such-dispatcher"), e.getMessage());
+    } finally {
+      wrong.terminate();
+      wrong.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aNodeClaimingAnotherReplicasIdFailsFast() throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n");
     // Node 2 claims id 0: its address is not the one listed for id 0.
