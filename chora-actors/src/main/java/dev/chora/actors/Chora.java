@@ -146,7 +146,6 @@ public final class Chora implements Extension {
     return ActorRefResolver.get(system).resolveActorRef(settings.replicaPath(replicaId));
   }
 
-  /** A node whose own address is not its id's entry would send under another replica's name. */
   /**
    * A dispatcher that cannot be created fails here, naming its setting. Found otherwise only when
    * the replica spawns its executor: that system actor stops with a stack trace in the log, and the
@@ -166,6 +165,7 @@ public final class Chora implements Extension {
     }
   }
 
+  /** A node whose own address is not its id's entry would send under another replica's name. */
   private void checkOwnAddress() {
     String own = system.address().toString();
     String listed = settings.replicas().get(settings.replicaId());
