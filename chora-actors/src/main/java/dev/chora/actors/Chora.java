@@ -76,9 +76,9 @@ public final class Chora implements Extension {
     if (replica != null) {
       throw new IllegalStateException("replica " + settings.replicaId() + " runs already on this actor system");
     }
-    checkOwnAddress();
     checkDispatcher("chora.replica-dispatcher");
     checkDispatcher("chora.executor-dispatcher");
+    checkOwnAddress();
     List<String> paths = new ArrayList<>();
     for (int i = 0; i < settings.replicas().size(); i++) {
       paths.add(settings.replicaPath(i));

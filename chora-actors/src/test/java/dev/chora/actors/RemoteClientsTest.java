@@ -202,12 +202,11 @@ class RemoteClientsTest {
   @Test
   void aReplicaWhoseDispatcherCannotBeCreatedFailsFast() throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n");
-    // Replica 0's node, started again at its own address with an executor dispatcher that is not there.
-    ActorSystem<Void> node = group.systems.get(0);
+    // Replica 0's configuration with an executor dispatcher that is not there, on a port of its own
+    // (the dispatchers are checked before the node's address).
     com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(
-        "chora.executor-dispatcher = \"no-such-dispatcher\"").withFallback(node.settings().config());
-    node.terminate();
-    node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        "chora.executor-dispatcher = \"no-such-dispatcher\"\npekko.remote.artery.canonical.port = 0")
+        .withFallback(group.systems.get(0).settings().config());
     ActorSystem<Void> wrong = ActorSystem.create(Behaviors.empty(), "chora", c);
     try {
       Exception e = assertThrows(dev.chora.runtime.config.InvalidConfigException.class,
