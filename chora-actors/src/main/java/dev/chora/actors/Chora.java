@@ -97,9 +97,11 @@ public final class Chora implements Extension {
 
   /**
    * Starts this node's replica hosting the given replicated entity types: many entities of many
-   * types share the one Chora log. Every replica must declare the same types.
+   * types share the one Chora log. Every replica must declare the same types. The list's element
+   * type is a wildcard so that a list inferred from types of different commands, as Scala's
+   * {@code java.util.List.of(a, b)} or {@code Seq(a, b).asJava} infers one, is taken as it is.
    */
-  public synchronized ActorRef<Object> startReplica(List<EntityType<?, ?>> entityTypes) {
+  public synchronized ActorRef<Object> startReplica(List<? extends EntityType<?, ?>> entityTypes) {
     return startReplica(new EntityHost(SerializationExtension.get(system), entityTypes));
   }
 

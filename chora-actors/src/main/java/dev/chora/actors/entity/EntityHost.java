@@ -48,7 +48,7 @@ public final class EntityHost implements StateMachine {
     }
   };
 
-  public EntityHost(Serialization serialization, List<EntityType<?, ?>> entityTypes) {
+  public EntityHost(Serialization serialization, List<? extends EntityType<?, ?>> entityTypes) {
     this.serialization = serialization;
     for (EntityType<?, ?> t : entityTypes) {
       if (types.put(t.key().name(), t) != null) {

@@ -5,8 +5,12 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 
-/** A replicated entity type, declared once: its key and how to create an entity for an id. */
-public record EntityType<C, R>(EntityTypeKey<C, R> key, Function<String, ReplicatedEntity<C, R>> factory) {
+/**
+ * A replicated entity type, declared once: its key and how to create an entity for an id. The
+ * factory may return any subtype of {@link ReplicatedEntity}, so that a lambda returning the
+ * entity's own class is taken as it is (Scala infers {@code String => Ledger} for one).
+ */
+public record EntityType<C, R>(EntityTypeKey<C, R> key, Function<String, ? extends ReplicatedEntity<C, R>> factory) {
   public EntityType {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(factory, "factory");
@@ -25,7 +29,8 @@ public record EntityType<C, R>(EntityTypeKey<C, R> key, Function<String, Replica
     return new EntityType<>(key, id -> new BehaviorEntity<>(id, factory));
   }
 
-  public static <C, R> EntityType<C, R> of(EntityTypeKey<C, R> key, Function<String, ReplicatedEntity<C, R>> factory) {
+  public static <C, R> EntityType<C, R> of(EntityTypeKey<C, R> key,
+      Function<String, ? extends ReplicatedEntity<C, R>> factory) {
     return new EntityType<>(key, factory);
   }
 }
