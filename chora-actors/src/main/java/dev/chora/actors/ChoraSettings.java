@@ -72,6 +72,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
           .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
           .snapshotEveryBytes(p.getBytes("snapshot-every-bytes"))
+          .maxLogBytes(p.getBytes("max-log-bytes"))
           .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))
           .maxSnapshotBytes(intBytes(p, "max-snapshot-bytes"))
           .build();

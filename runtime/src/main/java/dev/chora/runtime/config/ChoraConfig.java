@@ -32,6 +32,7 @@ public final class ChoraConfig {
   private final long viewChangeTimeoutNanos;
   private final int snapshotEveryRounds;
   private final long snapshotEveryBytes;
+  private final long maxLogBytes;
   private final int rejoinAfterRounds;
   private final int maxSnapshotBytes;
 
@@ -56,6 +57,7 @@ public final class ChoraConfig {
     this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
     this.snapshotEveryRounds = b.snapshotEveryRounds;
     this.snapshotEveryBytes = b.snapshotEveryBytes;
+    this.maxLogBytes = b.maxLogBytes;
     this.rejoinAfterRounds = b.rejoinAfterRounds;
     this.maxSnapshotBytes = b.maxSnapshotBytes;
   }
@@ -110,6 +112,13 @@ public final class ChoraConfig {
    * kept in memory between snapshots stays about this size, however heavy the load.
    */
   public long snapshotEveryBytes() { return snapshotEveryBytes; }
+  /**
+   * The most request bytes the log holds: past it this replica proposes no new round, and a
+   * replica outside the active set stores no more of its peers' slots (it fetches them later), so
+   * the log's memory stays bounded when execution or snapshots fall behind, however long the
+   * window in rounds.
+   */
+  public long maxLogBytes() { return maxLogBytes; }
   /** Consecutive on-time rounds after which a member outside the active set is added back. */
   public int rejoinAfterRounds() { return rejoinAfterRounds; }
   /** The largest snapshot this replica accepts in a state transfer. */
@@ -136,6 +145,7 @@ public final class ChoraConfig {
         + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
         + ", snapshotEveryRounds=" + snapshotEveryRounds
         + ", snapshotEveryBytes=" + snapshotEveryBytes
+        + ", maxLogBytes=" + maxLogBytes
         + ", rejoinAfterRounds=" + rejoinAfterRounds
         + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
   }
@@ -158,14 +168,15 @@ public final class ChoraConfig {
     private long maxQueuedBytes = 64L * 1024 * 1024;
     private int maxPendingReads = 100_000;
     private int maxRoundsInFlight = 8;
-    private int logWindowRounds = 512;
+    private int logWindowRounds = 8192;
     private int maxTransferBytes = 1024 * 1024;
     private int maxClients = 100_000;
     private int suspectAfterRounds = 10;
     private long suspectAfterMaxNanos = -1;
     private long viewChangeTimeoutNanos = 50_000_000;
-    private int snapshotEveryRounds = 256;
+    private int snapshotEveryRounds = 4096;
     private long snapshotEveryBytes = 32L * 1024 * 1024;
+    private long maxLogBytes = 96L * 1024 * 1024;
     private int rejoinAfterRounds = 16;
     private int maxSnapshotBytes = 1 << 30;
 
@@ -192,6 +203,7 @@ public final class ChoraConfig {
     public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
     public Builder snapshotEveryRounds(int v) { this.snapshotEveryRounds = v; return this; }
     public Builder snapshotEveryBytes(long v) { this.snapshotEveryBytes = v; return this; }
+    public Builder maxLogBytes(long v) { this.maxLogBytes = v; return this; }
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
 
@@ -262,6 +274,12 @@ public final class ChoraConfig {
       if (snapshotEveryBytes < maxBatchBytes) {
         errors.add("snapshot-every-bytes (" + snapshotEveryBytes + ") must be at least max-batch-bytes ("
             + maxBatchBytes + "): below it every round could take a snapshot of the whole state");
+      }
+      if (maxLogBytes / 2 < snapshotEveryBytes) {
+        errors.add("max-log-bytes (" + maxLogBytes + ") must be at least twice snapshot-every-bytes ("
+            + snapshotEveryBytes + "): the log holds what was executed since the last snapshot while the"
+            + " next one is taken, and rounds stop at max-log-bytes; raise max-log-bytes or lower"
+            + " snapshot-every-bytes");
       }
       long minWindow = (long) snapshotEveryRounds + 4L * maxRoundsInFlight + 4;
       if (logWindowRounds < minWindow) {

@@ -28,6 +28,8 @@ public final class CoreStats {
   long viewChangeMessagesInParts;
   long outsiderViewChangesAnswered;
   long viewsFallenBackTo;
+  long roundsHeldAtMaxLogBytes;
+  long slotsDroppedAtMaxLogBytes;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
@@ -71,6 +73,10 @@ public final class CoreStats {
   public long outsiderViewChangesAnswered() { return outsiderViewChangesAnswered; }
   /** Views this replica adopted below the view it was changing to (it had promised nothing there). */
   public long viewsFallenBackTo() { return viewsFallenBackTo; }
+  /** Times this replica stopped proposing because its log held max-log-bytes (counted once per stop). */
+  public long roundsHeldAtMaxLogBytes() { return roundsHeldAtMaxLogBytes; }
+  /** Peers' slots not stored, outside the active set, because the log held max-log-bytes. */
+  public long slotsDroppedAtMaxLogBytes() { return slotsDroppedAtMaxLogBytes; }
 
   public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
 

@@ -170,6 +170,8 @@ public final class ReplicaCore {
   private boolean appliedSinceSnapshot;
   /** Bytes of the batches executed since the last snapshot was asked for (snapshot-every-bytes). */
   private long bytesSinceSnapshot;
+  /** Held back by max-log-bytes since the last time flow control let a round go (for the stats). */
+  private boolean heldAtMaxLogBytes;
   private long pendingSnapshotRound = -1;
   private long stalledSince = -1;
   private long nextStateRequestAt;
@@ -454,9 +456,17 @@ public final class ReplicaCore {
     acks.merge(m.from(), m.ackVector());
     highestSeen[m.from()] = Math.max(highestSeen[m.from()], m.round());
     roundTimer.arrived(m.round(), now);
-    if (m.round() >= log.limit()) {
+    boolean atMaxLogBytes = !isActive(self) && log.heldBytes() >= config.maxLogBytes();
+    if (m.round() >= log.limit() || atMaxLogBytes) {
       // Beyond the window: the slot is fetched later, but the acks still tell how far the group
-      // has committed, which is what sends a lagging replica to catch up by state transfer.
+      // has committed, which is what sends a lagging replica to catch up by state transfer. A
+      // replica outside the active set whose log holds max-log-bytes is in the same place: the
+      // group runs on without it, so only the bytes bound its log. An active replica needs no
+      // such rule: it proposes no round past the bound, and its peers cannot complete a round
+      // without its slot, so they run at most max-rounds-in-flight rounds ahead of it.
+      if (atMaxLogBytes) {
+        stats.slotsDroppedAtMaxLogBytes++;
+      }
       drop(DropReason.OUT_OF_WINDOW, m);
       return;
     }
@@ -879,9 +889,25 @@ public final class ReplicaCore {
     return -1;
   }
 
+  /**
+   * The pipeline's bound (max-rounds-in-flight past the commit index) and the log's: its window in
+   * rounds, and max-log-bytes of requests, reached only when execution or a snapshot has fallen
+   * behind, since snapshots come every snapshot-every-bytes executed (at most half of it).
+   */
   private boolean flowControlAllowsNextRound() {
     long next = currentRound + 1;
-    return next <= commitIndex + config.maxRoundsInFlight() && next < log.limit();
+    if (next > commitIndex + config.maxRoundsInFlight() || next >= log.limit()) {
+      return false;
+    }
+    if (log.heldBytes() >= config.maxLogBytes()) {
+      if (!heldAtMaxLogBytes) {
+        heldAtMaxLogBytes = true;
+        stats.roundsHeldAtMaxLogBytes++;
+      }
+      return false;
+    }
+    heldAtMaxLogBytes = false;
+    return true;
   }
 
   /** Work of this replica's own that needs rounds at full pace rather than the idle back-off. */
@@ -1866,6 +1892,8 @@ public final class ReplicaCore {
   public CoreStats stats() { return stats; }
   /** Slots currently retained in the log window. */
   public long retainedSlots() { return log.heldSlots(); }
+  /** The requests' bytes of the slots the log holds now (bounded by max-log-bytes). */
+  public long retainedBytes() { return log.heldBytes(); }
   /** Consecutive rounds in which {@code replica} was missing at the round timeout. */
   public int consecutiveViolations(int replica) { return consecutiveViolations[replica]; }
   /** This replica's cumulative acknowledgement of {@code proposer}'s slots. */

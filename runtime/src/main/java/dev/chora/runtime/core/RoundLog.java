@@ -2,13 +2,13 @@ package dev.chora.runtime.core;
 
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.RoundSlots;
-import java.util.Arrays;
 
 /**
  * The slots of a window of consecutive rounds, {@code base .. base + capacity - 1}, in a ring. Each
  * round also records its proposer set (the active set of the view that ran it), so a round is
  * complete when every proposer's slot is held. Rounds below the window have been executed and are
- * covered by a snapshot; rounds above it cannot be stored yet. Fixed memory.
+ * covered by a snapshot; rounds above it cannot be stored yet. The ring's own memory is fixed;
+ * the batches it holds are counted ({@link #heldBytes()}) so that the core can bound them too.
  */
 final class RoundLog {
   private final int replicas;
@@ -20,6 +20,8 @@ final class RoundLog {
   private final long[] tags;
   private final boolean[] verified;
   private long base = 1;
+  /** The requests' bytes of every slot held in the window. */
+  private long heldBytes;
 
   RoundLog(int replicas, int minCapacity) {
     this.replicas = replicas;
@@ -33,6 +35,9 @@ final class RoundLog {
   }
 
   long base() { return base; }
+
+  /** The requests' bytes of every slot held in the window (what {@code max-log-bytes} bounds). */
+  long heldBytes() { return heldBytes; }
 
   int capacity() { return capacity; }
 
@@ -115,6 +120,7 @@ final class RoundLog {
     }
     slots[i][proposer] = batch;
     held[i] |= 1 << proposer;
+    heldBytes += batch.sizeBytes();
     return true;
   }
 
@@ -124,8 +130,7 @@ final class RoundLog {
       return false;
     }
     int i = index(round.round());
-    Arrays.fill(slots[i], null);
-    held[i] = 0;
+    forgetSlots(i);
     proposers[i] = round.proposers();
     tags[i] = tag;
     verified[i] = true;
@@ -133,6 +138,7 @@ final class RoundLog {
       if ((round.proposers() & (1 << j)) != 0 && round.slots()[j] != null) {
         slots[i][j] = round.slots()[j];
         held[i] |= 1 << j;
+        heldBytes += slots[i][j].sizeBytes();
       }
     }
     return true;
@@ -148,11 +154,21 @@ final class RoundLog {
   }
 
   private void clear(int i) {
-    Arrays.fill(slots[i], null);
-    held[i] = 0;
+    forgetSlots(i);
     proposers[i] = 0;
     tags[i] = 0;
     verified[i] = false;
+  }
+
+  private void forgetSlots(int i) {
+    Batch[] round = slots[i];
+    for (int j = 0; j < replicas; j++) {
+      if (round[j] != null) {
+        heldBytes -= round[j].sizeBytes();
+        round[j] = null;
+      }
+    }
+    held[i] = 0;
   }
 
   /** Forgets every round above {@code round} (an uncommitted suffix replaced by a view change). */

@@ -49,7 +49,11 @@ public record SimParameters(
     int snapshotEvery = 4 + r.nextInt(60);
     // Half the seeds also snapshot by bytes, a few batches' worth: snapshots then come at rounds
     // that differ from replica to replica (a transferred snapshot restarts the count).
-    long snapshotEveryBytes = extra.nextBoolean() ? Long.MAX_VALUE : maxBatch * (1L + extra.nextInt(16));
+    // Those seeds also bound the log's bytes at two to five times that (two is the least allowed),
+    // so that rounds stop at the bound, and replicas outside the active set drop slots at it, often.
+    boolean byBytes = extra.nextBoolean();
+    long snapshotEveryBytes = byBytes ? maxBatch * (1L + extra.nextInt(16)) : Long.MAX_VALUE / 2;
+    long maxLogBytes = byBytes ? snapshotEveryBytes * (2 + extra.nextInt(4)) : Long.MAX_VALUE;
     // One to two and a half whole rounds: view changes often hold more, and go in parts.
     long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatch);
     ChoraConfig config = ChoraConfig.builder(replicas)
@@ -67,6 +71,7 @@ public record SimParameters(
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
         .snapshotEveryRounds(snapshotEvery)
         .snapshotEveryBytes(snapshotEveryBytes)
+        .maxLogBytes(maxLogBytes)
         .logWindowRounds(snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
         .rejoinAfterRounds(4 + r.nextInt(24))
         .build();

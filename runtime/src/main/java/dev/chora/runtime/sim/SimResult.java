@@ -16,6 +16,9 @@ package dev.chora.runtime.sim;
  * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
  *                          with the current view's StartView instead of joined (last incarnations)
  * @param viewsFallenBackTo views adopted below the view a replica was changing to (last incarnations)
+ * @param roundsHeldAtMaxLogBytes times a replica stopped proposing at max-log-bytes (last incarnations)
+ * @param slotsDroppedAtMaxLogBytes peers' slots a replica outside the active set did not store at
+ *                          max-log-bytes (last incarnations)
  * @param violation         the first broken invariant, or null
  */
 public record SimResult(
@@ -43,6 +46,8 @@ public record SimResult(
     long viewChangeMessagesInParts,
     long outsiderViewChangesAnswered,
     long viewsFallenBackTo,
+    long roundsHeldAtMaxLogBytes,
+    long slotsDroppedAtMaxLogBytes,
     SimulationViolation violation) {
 
   public boolean ok() {

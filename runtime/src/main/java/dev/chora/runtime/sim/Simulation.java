@@ -59,6 +59,12 @@ public final class Simulation {
    * those in flight (peers run at most max-rounds-in-flight rounds beyond the commit index).
    */
   private final long caughtUpBound;
+  /**
+   * An active replica's log holds at most max-log-bytes, plus what arrives while it stands at the
+   * bound: its own last batch and its peers' slots of the rounds they run ahead of it (at most
+   * max-rounds-in-flight), and one transfer.
+   */
+  private final long activeBytesBound;
   private final List<KvOp> history = new ArrayList<>();
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
@@ -97,6 +103,10 @@ public final class Simulation {
     this.safety = new SafetyChecker(n);
     this.retainedBound = (long) n * Integer.highestOneBit(Math.max(2, p.config().logWindowRounds() - 1)) * 2;
     this.caughtUpBound = (long) n * (p.config().snapshotEveryRounds() + p.config().maxRoundsInFlight() + 2);
+    long slack = (long) n * (p.config().maxRoundsInFlight() + 2) * p.config().maxBatchBytes()
+        + p.config().maxTransferBytes();
+    this.activeBytesBound = p.config().maxLogBytes() > Long.MAX_VALUE - slack ? Long.MAX_VALUE
+        : p.config().maxLogBytes() + slack;
     this.linkDrop = new double[n][n];
     this.linkDelay = new long[n][n];
     this.blocked = new boolean[n][n];
@@ -173,6 +183,13 @@ public final class Simulation {
             fail(Invariant.BOUNDED_LOG, "replica " + r.id + " retains " + retained + " slots, above the bound of "
                 + retainedBound + " (N x log-window-rounds)");
           }
+          boolean active = !r.crashed && r.core.status() == ReplicaCore.Status.NORMAL
+              && (r.core.activeSet() & (1 << r.id)) != 0;
+          if (active && r.core.retainedBytes() > activeBytesBound) {
+            fail(Invariant.BOUNDED_LOG, "replica " + r.id + " is active and its log holds " + r.core.retainedBytes()
+                + " bytes, above max-log-bytes plus (max-rounds-in-flight + 2) x N batches and one transfer = "
+                + activeBytesBound + "; " + replicaStates());
+          }
           boolean caughtUp = !r.crashed && r.pausedUntil <= now && r.core.status() == ReplicaCore.Status.NORMAL
               && r.core.executedRound() >= groupCommit && !r.core.snapshotPending();
           if (caughtUp && retained > caughtUpBound) {
@@ -214,7 +231,11 @@ public final class Simulation {
     long inParts = 0;
     long answered = 0;
     long fellBack = 0;
+    long heldAtBytes = 0;
+    long droppedAtBytes = 0;
     for (SimReplica r : replicas) {
+      heldAtBytes += r.core.stats().roundsHeldAtMaxLogBytes();
+      droppedAtBytes += r.core.stats().slotsDroppedAtMaxLogBytes();
       inParts += r.core.stats().viewChangeMessagesInParts();
       answered += r.core.stats().outsiderViewChangesAnswered();
       fellBack += r.core.stats().viewsFallenBackTo();
@@ -228,7 +249,7 @@ public final class Simulation {
         faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
         faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
         faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
-        violation);
+        heldAtBytes, droppedAtBytes, violation);
   }
 
   // ---------------------------------------------------------------- events

@@ -30,7 +30,8 @@ public final class SimulationCampaign {
       long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
       long isolations, long oneWayPartitions, long flappingLinks, long viewsInstalled,
       long snapshotsInstalled, long viewChangeMessagesInParts, long outsiderViewChangesAnswered,
-      long viewsFallenBackTo, long wallNanos, List<SimulationViolation> failures) {
+      long viewsFallenBackTo, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes, long wallNanos,
+      List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
       return rounds / (wallNanos / 1e9);
@@ -43,11 +44,13 @@ public final class SimulationCampaign {
               + " %d flapping links; %d views installed (%d view-change messages in parts; %d view changes"
               + " of replicas outside the active set answered with the view instead of joined, %d views fallen"
               + " back to), %d snapshots installed by state transfer, %d slots"
-              + " recovered; longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
+              + " recovered; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
+              + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
           seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
           crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks,
-          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo, snapshotsInstalled, slotsRecovered, maxRecoveryRounds, peakRetainedSlots,
+          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo, snapshotsInstalled,
+          slotsRecovered, roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes, maxRecoveryRounds, peakRetainedSlots,
           wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
   }
@@ -88,6 +91,7 @@ public final class SimulationCampaign {
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
       long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
       long oneWay = 0, flapping = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
+      long heldAtBytes = 0, droppedAtBytes = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
@@ -113,6 +117,8 @@ public final class SimulationCampaign {
           inParts += r.viewChangeMessagesInParts();
           answered += r.outsiderViewChangesAnswered();
           fellBack += r.viewsFallenBackTo();
+          heldAtBytes += r.roundsHeldAtMaxLogBytes();
+          droppedAtBytes += r.slotsDroppedAtMaxLogBytes();
           if (!r.ok()) {
             failures.add(r.violation());
           }
@@ -121,7 +127,7 @@ public final class SimulationCampaign {
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
           peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping,
-          views, snapshots, inParts, answered, fellBack, System.nanoTime() - start, failures);
+          views, snapshots, inParts, answered, fellBack, heldAtBytes, droppedAtBytes, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

@@ -95,6 +95,19 @@ class ChoraConfigTest {
   }
 
   @Test
+  void theLogsBytesBoundMustHoldTwoSnapshotIntervals() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).snapshotEveryBytes(32L << 20).maxLogBytes(48L << 20).build());
+    assertTrue(e.getMessage().contains("max-log-bytes (50331648) must be at least twice snapshot-every-bytes"
+        + " (33554432)"), e.getMessage());
+    assertTrue(e.getMessage().contains("raise max-log-bytes or lower snapshot-every-bytes"), e.getMessage());
+    ChoraConfig defaults = ChoraConfig.builder(3).build();
+    assertEquals(96L << 20, defaults.maxLogBytes());
+    assertEquals(4096, defaults.snapshotEveryRounds());
+    assertEquals(8192, defaults.logWindowRounds());
+  }
+
+  @Test
   void replicaIdOutsideTheGroupIsRejected() {
     ChoraConfig c = ChoraConfig.builder(3).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -817,6 +817,64 @@ class ReplicaCoreTest {
   }
 
   /**
+   * max-log-bytes bounds the log's memory when snapshots fall behind, however long the window:
+   * at the bound this replica proposes no new round, and once a snapshot lets it truncate the
+   * log it goes on.
+   */
+  @Test
+  void roundsStopAtMaxLogBytesUntilASnapshotTruncatesTheLog() {
+    core = new ReplicaCore(config().snapshotEveryRounds(16).logWindowRounds(40).snapshotEveryBytes(200)
+        .maxLogBytes(400).build(), 0, out);
+    core.tick(0);
+    long t = 0;
+    long seq = 0;
+    long highest = 0;
+    for (int step = 0; step < 200; step++) {
+      long r = core.currentRound();
+      highest = Math.max(highest, r);
+      // Replica 1 proposes one 50-byte request a round; no snapshot asked for is ever taken.
+      core.receive(t, round(1, r, batch(req(1, ++seq)), r - 1, r, r - 1));
+      core.receive(t, round(2, r, Batch.EMPTY, r - 1, r - 1, r));
+      if (core.currentRound() == r) {
+        t = Math.max(t + 1, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    assertTrue(highest < 16, "rounds stopped at the bound, well inside the window: round " + highest);
+    assertTrue(core.retainedBytes() >= 400 && core.retainedBytes() <= 450,
+        "the log holds the bound and at most one more slot: " + core.retainedBytes());
+    assertEquals(List.of(4L), out.snapshotsAsked, "a snapshot was asked for at 200 bytes, and not yet taken");
+    core.snapshotTaken(4, new byte[] {1});
+    assertTrue(core.retainedBytes() < 400, "truncated through round 4: " + core.retainedBytes());
+    t += 100 * MS;
+    core.tick(t);
+    assertEquals(highest + 1, core.currentRound(), "the next round goes ahead");
+  }
+
+  /**
+   * A replica outside the active set does not slow the group, so nothing else bounds what its
+   * peers send it: at max-log-bytes it stores no more of their slots (dropped as beyond its
+   * window, to be fetched once it has caught up).
+   */
+  @Test
+  void aReplicaOutsideTheActiveSetStoresNoMoreSlotsAtMaxLogBytes() {
+    core = new ReplicaCore(config().snapshotEveryRounds(16).logWindowRounds(40).snapshotEveryBytes(200)
+        .maxLogBytes(400).build(), 2, out);
+    core.tick(0);
+    core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of())); // view 1: this replica outside
+    assertEquals(0b011, core.activeSet());
+    out.clear();
+    long seq = 0;
+    for (long r = 1; r <= 20; r++) {
+      core.receive(2 * MS, new RoundMessage(1, r, 0, batch(req(1, ++seq)), new long[] {r, r - 1, 0}, 0));
+      core.receive(2 * MS, new RoundMessage(1, r, 1, batch(req(2, ++seq)), new long[] {r - 1, r, 0}, 0));
+      assertTrue(core.retainedBytes() <= 450, "round " + r + ": the log holds " + core.retainedBytes());
+    }
+    assertTrue(out.drops.contains(DropReason.OUT_OF_WINDOW), "slots past the bound were dropped: " + out.drops);
+    assertTrue(core.retainedBytes() >= 400, "up to the bound: " + core.retainedBytes());
+  }
+
+  /**
    * A replica adopts a view only once it can keep its own first proposal of it. Found by the
    * simulator (seed 11316, N = 3): a lagging replica whose window ended just after the decided
    * rounds adopted the view and proposed its first round one past the window, sending the proposal

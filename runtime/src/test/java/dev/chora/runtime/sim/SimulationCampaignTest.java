@@ -38,6 +38,9 @@ class SimulationCampaignTest {
         "view changes and state transfers happened: " + summary.describe());
     assertTrue(summary.viewChangeMessagesInParts() > 0,
         "view changes held more than one message carries, and went in parts: " + summary.describe());
+    assertTrue(summary.roundsHeldAtMaxLogBytes() > 0 && summary.slotsDroppedAtMaxLogBytes() > 0,
+        "logs reached max-log-bytes: rounds were held back there, and replicas outside the active set dropped"
+            + " slots there: " + summary.describe());
     assertTrue(summary.outsiderViewChangesAnswered() > 0 && summary.viewsFallenBackTo() > 0,
         "replicas outside the active set asked for view changes, were answered with the view, and fell back to it: "
             + summary.describe());
