@@ -54,6 +54,11 @@ public record SimParameters(
     boolean byBytes = extra.nextBoolean();
     long snapshotEveryBytes = byBytes ? maxBatch * (1L + extra.nextInt(16)) : Long.MAX_VALUE / 2;
     long maxLogBytes = byBytes ? snapshotEveryBytes * (2 + extra.nextInt(4)) : Long.MAX_VALUE;
+    // One seed in eight keeps hundreds of rounds between snapshots and a window twice that, as a
+    // deployment with rare snapshots would: lagging replicas then catch up by fetching rounds far
+    // more often than by snapshot (a 4096-round window once left a replica out over aeron-udp).
+    boolean longWindow = extra.nextInt(8) == 0;
+    int longSnapshotEvery = 256 + extra.nextInt(1024);
     // One to two and a half whole rounds: view changes often hold more, and go in parts.
     long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatch);
     ChoraConfig config = ChoraConfig.builder(replicas)
@@ -69,10 +74,10 @@ public record SimParameters(
         .suspectAfterRounds(2 + r.nextInt(4))
         .suspectAfterMaxNanos(suspectAfterMax)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
-        .snapshotEveryRounds(snapshotEvery)
+        .snapshotEveryRounds(longWindow ? longSnapshotEvery : snapshotEvery)
         .snapshotEveryBytes(snapshotEveryBytes)
         .maxLogBytes(maxLogBytes)
-        .logWindowRounds(snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
+        .logWindowRounds(longWindow ? 2 * longSnapshotEvery : snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
         .rejoinAfterRounds(4 + r.nextInt(24))
         .build();
     boolean calm = r.nextInt(10) == 0; // some runs with no faults at all, the common case
