@@ -804,17 +804,29 @@ public final class ReplicaCore {
    * suspect-after-rounds x round-timeout-max; but a member whose messages come late, however late, is still heard from,
    * and only the rounds can suspect it — before the timeout has adapted to its lag, its violations
    * in a row are the timer's doing, not its death.
+   *
+   * <p>A replica outside the active set suspects by silence only. The group does not wait for it,
+   * so a member it misses round after round while still hearing from it is not late: it is itself
+   * behind (its inbound lags, its window is full, it fell back to the group's view thousands of
+   * rounds after the group). Its view change would then only cost it more rounds, as its peers'
+   * messages in the view it left are dropped: over aeron-udp one such replica cycled for minutes
+   * between falling back to the group's view and suspecting the active members again. Nor is its
+   * suspicion needed: the active set holds f+1, so a member's failure is seen by the other
+   * members, whose StartViewChange it joins; and a member it has not heard from at all for
+   * suspect-after-max is still suspected, as nextDeadlineNanos schedules.
    */
   private boolean suspectSilentMember() {
+    boolean bySilenceOnly = !isActive(self);
     for (int j = 0; j < replicas; j++) {
       if (j == self || !isActive(j)) {
         continue;
       }
       int missed = consecutiveViolations[j];
       boolean silentTooLong = missed >= 2 && now - silentSince(j) >= config.suspectAfterMaxNanos();
-      if (missed >= config.suspectAfterRounds() || silentTooLong) {
+      boolean byRounds = missed >= config.suspectAfterRounds() && !bySilenceOnly;
+      if (byRounds || silentTooLong) {
         stats.suspicions++;
-        lastSuspicion = describeSuspicion(j, missed, missed < config.suspectAfterRounds());
+        lastSuspicion = describeSuspicion(j, missed, !byRounds);
         suspected |= 1 << j;
         startViewChange(nextView());
         return true;

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
  * Everything one simulated run varies, drawn from its seed so that a seed names a run exactly:
  * group size and protocol settings, client load, and the fault mix of the faulty phase.
  *
+ * @param lagEpisodes      episodes of one replica's inbound running tens of round timeouts late
  * @param faultRounds      the faulty phase lasts until some replica reaches this round
  * @param livenessRounds   after faults stop, every request must complete within this many rounds
  */
@@ -30,6 +31,7 @@ public record SimParameters(
     long lateDelayMaxNanos,
     int linkFaults,
     int faultEpisodes,
+    int lagEpisodes,
     double crashOnViewChange,
     double crashOnStateTransfer,
     int faultRounds,
@@ -81,6 +83,8 @@ public record SimParameters(
         .rejoinAfterRounds(4 + r.nextInt(24))
         .build();
     boolean calm = r.nextInt(10) == 0; // some runs with no faults at all, the common case
+    // One seed in four has a replica whose inbound lags tens of round timeouts for a while.
+    int lagEpisodes = !calm && extra.nextInt(4) == 0 ? 1 + extra.nextInt(2) : 0;
     int faultRounds = 1000 + r.nextInt(2000);
     int opsPerClient = 40 + r.nextInt(120);
     // Spread each client's operations over about the faulty phase, so that some are in flight
@@ -105,6 +109,7 @@ public record SimParameters(
         ROUND_TIMEOUT_NANOS * (2 + r.nextInt(20)),
         calm ? 0 : r.nextInt(6),
         calm ? 0 : r.nextInt(8),
+        lagEpisodes,
         calm ? 0 : r.nextDouble() * 0.01,
         calm ? 0 : r.nextDouble() * 0.005,
         faultRounds,

@@ -11,6 +11,7 @@ package dev.chora.runtime.sim;
  * @param crashesInViewChange    crashes injected the moment a replica started a view change
  * @param crashesInStateTransfer crashes injected as a state-transfer message was sent
  * @param oneWayPartitions  mute and deaf episodes
+ * @param lags              episodes of a replica's inbound running tens of round timeouts late
  * @param viewChangeMessagesInParts DoViewChange and StartView messages sent in several parts (by
  *                          the replicas' last incarnations)
  * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
@@ -41,6 +42,7 @@ public record SimResult(
     long isolations,
     long oneWayPartitions,
     long flappingLinks,
+    long lags,
     long viewsInstalled,
     long snapshotsInstalled,
     long viewChangeMessagesInParts,

@@ -69,6 +69,8 @@ public final class Simulation {
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
   private final long[][] linkDelay;
+  /** Per replica: the delay of every message to it while a LAG episode lasts. */
+  private final long[] inboundLag;
   private final boolean[][] blocked;
   private final CoreMutation mutation;
   private final List<FaultEpisode> activeEpisodes = new ArrayList<>();
@@ -109,6 +111,7 @@ public final class Simulation {
         : p.config().maxLogBytes() + slack;
     this.linkDrop = new double[n][n];
     this.linkDelay = new long[n][n];
+    this.inboundLag = new long[n];
     this.blocked = new boolean[n][n];
     this.mutation = mutation;
     this.replicas = new SimReplica[n];
@@ -147,7 +150,7 @@ public final class Simulation {
       schedule(start, Kind.LINK_FAULT, to, from, 0, null);
       schedule(start + length, Kind.LINK_HEAL, to, from, 0, null);
     }
-    FaultEpisode.Kind[] kinds = FaultEpisode.Kind.values();
+    FaultEpisode.Kind[] kinds = FaultEpisode.DRAWN;
     int f = p.config().faultTolerance();
     for (int i = 0; i < p.faultEpisodes(); i++) {
       FaultEpisode.Kind kind = kinds[rng.nextInt(kinds.length)];
@@ -159,6 +162,15 @@ public final class Simulation {
       long start = rng.nextLong(p.faultRounds() * 400_000L);
       long length = SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(300));
       schedule(start, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(kind, mask, start, start + length));
+    }
+    // Drawn from a stream of their own, so that a seed without them runs as it did before them.
+    java.util.SplittableRandom lagDraws = new java.util.SplittableRandom(p.seed() * 0x94D049BB133111EBL + n);
+    for (int i = 0; i < p.lagEpisodes(); i++) {
+      long start = lagDraws.nextLong(p.faultRounds() * 400_000L);
+      long length = SimParameters.ROUND_TIMEOUT_NANOS * (100 + lagDraws.nextInt(900));
+      long lag = SimParameters.ROUND_TIMEOUT_NANOS * (5 + lagDraws.nextInt(96));
+      schedule(start, Kind.FAULT_START, 0, 0, 0,
+          new FaultEpisode(FaultEpisode.Kind.LAG, 1 << lagDraws.nextInt(n), start, start + length, lag));
     }
     // A round may last its timeout, which adapts up to round-timeout-max while delays run long.
     long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * p.config().roundTimeoutMaxNanos());
@@ -248,7 +260,7 @@ public final class Simulation {
         crashesInViewChange, crashesInStateTransfer, faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()],
         faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
         faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
-        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
+        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], faultsByKind[FaultEpisode.Kind.LAG.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
         heldAtBytes, droppedAtBytes, violation);
   }
 
@@ -404,6 +416,7 @@ public final class Simulation {
       case ISOLATE, FLAP -> block(episode.replicas(), true, true, true);
       case MUTE -> block(episode.replicas(), true, false, true);
       case DEAFEN -> block(episode.replicas(), false, true, true);
+      case LAG -> forEach(episode.replicas(), i -> inboundLag[i] = episode.lagNanos());
     }
     if (episode.kind() == FaultEpisode.Kind.FLAP) {
       schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), Kind.FLAP, 0, 0, 0, episode);
@@ -437,6 +450,7 @@ public final class Simulation {
       case ISOLATE, FLAP -> block(episode.replicas(), true, true, false);
       case MUTE -> block(episode.replicas(), true, false, false);
       case DEAFEN -> block(episode.replicas(), false, true, false);
+      case LAG -> forEach(episode.replicas(), i -> inboundLag[i] = 0);
     }
   }
 
@@ -545,6 +559,9 @@ public final class Simulation {
       }
       if (from >= 0 && to >= 0) {
         d += linkDelay[from][to];
+      }
+      if (to >= 0) {
+        d += inboundLag[to];
       }
     }
     return d;

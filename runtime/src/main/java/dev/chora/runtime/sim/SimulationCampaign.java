@@ -28,7 +28,7 @@ public final class SimulationCampaign {
   public record Summary(long seeds, long rounds, long events, long operations, long appliedRequests,
       long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
       long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
-      long isolations, long oneWayPartitions, long flappingLinks, long viewsInstalled,
+      long isolations, long oneWayPartitions, long flappingLinks, long lags, long viewsInstalled,
       long snapshotsInstalled, long viewChangeMessagesInParts, long outsiderViewChangesAnswered,
       long viewsFallenBackTo, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes, long wallNanos,
       List<SimulationViolation> failures) {
@@ -41,14 +41,14 @@ public final class SimulationCampaign {
       return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied;"
               + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost (%d as a view"
               + " change started, %d in a state transfer), %d pauses, %d isolations, %d one-way partitions,"
-              + " %d flapping links; %d views installed (%d view-change messages in parts; %d view changes"
+              + " %d flapping links, %d lagging replicas; %d views installed (%d view-change messages in parts; %d view changes"
               + " of replicas outside the active set answered with the view instead of joined, %d views fallen"
               + " back to), %d snapshots installed by state transfer, %d slots"
               + " recovered; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
           seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
-          crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks,
+          crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks, lags,
           viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo, snapshotsInstalled,
           slotsRecovered, roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes, maxRecoveryRounds, peakRetainedSlots,
           wallNanos / 1e9, roundsPerSecond(), failures.size());
@@ -90,7 +90,7 @@ public final class SimulationCampaign {
       }
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
       long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
-      long oneWay = 0, flapping = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
+      long oneWay = 0, flapping = 0, lags = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
       long heldAtBytes = 0, droppedAtBytes = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
@@ -112,6 +112,7 @@ public final class SimulationCampaign {
           isolations += r.isolations();
           oneWay += r.oneWayPartitions();
           flapping += r.flappingLinks();
+          lags += r.lags();
           views += r.viewsInstalled();
           snapshots += r.snapshotsInstalled();
           inParts += r.viewChangeMessagesInParts();
@@ -126,7 +127,7 @@ public final class SimulationCampaign {
       }
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
-          peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping,
+          peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping, lags,
           views, snapshots, inParts, answered, fellBack, heldAtBytes, droppedAtBytes, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);

@@ -630,6 +630,51 @@ class ReplicaCoreTest {
     assertEquals(1, core.view());
   }
 
+  /**
+   * A replica outside the active set that misses its peers' rounds while it hears from them is
+   * behind, not watching a failure: it must not start a view change over them (over aeron-udp one
+   * such replica cycled for minutes between the group's view and view changes of its own, dropping
+   * the group's rounds meanwhile). A member it does not hear from at all is still suspected, after
+   * suspect-after-max, and the core never asks for a tick it then lets pass (no busy loop).
+   */
+  @Test
+  void aReplicaOutsideTheActiveSetSuspectsOnlyMembersItNoLongerHearsFrom() {
+    ChoraConfig c = config().suspectAfterRounds(5).suspectAfterMaxNanos(20 * MS).build();
+    core = new ReplicaCore(c, 2, out);
+    core.tick(0);
+    core.receive(MS, new StartView(1, 1, 0b011, 1, 0, 1, List.of())); // view 1: this replica outside
+    assertEquals(0b011, core.activeSet());
+    // The group is ahead: its members' acks keep coming, their slots of this replica's rounds do not.
+    long t = MS;
+    long nextAck = t;
+    while (t < 300 * MS) {
+      if (t >= nextAck) {
+        core.receive(t, new AckMessage(1, 3, 0, new long[] {0, 0, 0}, 0));
+        core.receive(t, new AckMessage(1, 3, 1, new long[] {0, 0, 0}, 0));
+        nextAck = t + MS / 2;
+      }
+      long deadline = core.nextDeadlineNanos();
+      assertTrue(deadline > t || deadline == nextAck, "a tick it will act on, not one it lets pass: " + deadline + " at " + t);
+      t = Math.max(t + 1, Math.min(deadline, nextAck));
+      core.tick(t);
+    }
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "no view change: " + core.lastSuspicion());
+    assertEquals(1, core.view());
+    assertEquals(0, core.stats().suspicions());
+    assertTrue(core.stats().violations() >= 2 * 5, "the members were missing from its rounds: " + core.stats().violations());
+    // Now the members fall silent: after suspect-after-max the replica suspects one of them.
+    long silentFrom = t;
+    for (int i = 0; i < 100 && core.status() == ReplicaCore.Status.NORMAL; i++) {
+      long deadline = core.nextDeadlineNanos();
+      assertTrue(deadline > t, "the next tick is ahead: " + deadline + " at " + t);
+      t = deadline;
+      core.tick(t);
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "a silent member is suspected");
+    assertTrue(t - silentFrom <= 20 * MS + 2 * MS, "within suspect-after-max of the silence: " + (t - silentFrom) + " ns");
+    assertTrue(core.lastSuspicion().contains("(suspect-after-max)"), core.lastSuspicion());
+  }
+
   private List<PeerMessage> startViewsTo(int to) {
     return out.sent.stream().filter(x -> x.to() == to && x.message() instanceof StartView)
         .map(Recorder.Sent::message).toList();

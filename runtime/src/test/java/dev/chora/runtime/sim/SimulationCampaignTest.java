@@ -32,7 +32,7 @@ class SimulationCampaignTest {
         "the campaign injected network faults: " + summary.describe());
     assertTrue(summary.crashes() > 0 && summary.crashesInViewChange() > 0 && summary.crashesInStateTransfer() > 0
             && summary.pauses() > 0 && summary.isolations() > 0 && summary.oneWayPartitions() > 0
-            && summary.flappingLinks() > 0,
+            && summary.flappingLinks() > 0 && summary.lags() > 0,
         "every kind of replica fault was injected: " + summary.describe());
     assertTrue(summary.viewsInstalled() > seeds && summary.snapshotsInstalled() > 0,
         "view changes and state transfers happened: " + summary.describe());
