@@ -168,13 +168,13 @@ public final class ChoraConfig {
     private long maxQueuedBytes = 64L * 1024 * 1024;
     private int maxPendingReads = 100_000;
     private int maxRoundsInFlight = 8;
-    private int logWindowRounds = 512;
+    private int logWindowRounds = 8192;
     private int maxTransferBytes = 1024 * 1024;
     private int maxClients = 100_000;
     private int suspectAfterRounds = 10;
     private long suspectAfterMaxNanos = -1;
     private long viewChangeTimeoutNanos = 50_000_000;
-    private int snapshotEveryRounds = 256;
+    private int snapshotEveryRounds = 4096;
     private long snapshotEveryBytes = 32L * 1024 * 1024;
     private long maxLogBytes = 96L * 1024 * 1024;
     private int rejoinAfterRounds = 16;

@@ -103,8 +103,8 @@ class ChoraConfigTest {
     assertTrue(e.getMessage().contains("raise max-log-bytes or lower snapshot-every-bytes"), e.getMessage());
     ChoraConfig defaults = ChoraConfig.builder(3).build();
     assertEquals(96L << 20, defaults.maxLogBytes());
-    assertEquals(256, defaults.snapshotEveryRounds());
-    assertEquals(512, defaults.logWindowRounds());
+    assertEquals(4096, defaults.snapshotEveryRounds());
+    assertEquals(8192, defaults.logWindowRounds());
   }
 
   @Test
