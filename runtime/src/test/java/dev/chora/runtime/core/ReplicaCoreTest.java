@@ -654,7 +654,7 @@ class ReplicaCoreTest {
         nextAck = t + MS / 2;
       }
       long deadline = core.nextDeadlineNanos();
-      assertTrue(deadline > t || deadline == nextAck, "a tick it will act on, not one it lets pass: " + deadline + " at " + t);
+      assertTrue(deadline > t, "a tick it will act on, not one it lets pass: " + deadline + " at " + t);
       t = Math.max(t + 1, Math.min(deadline, nextAck));
       core.tick(t);
     }
