@@ -1,5 +1,6 @@
 package dev.chora.multijvm;
 
+import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -268,7 +269,7 @@ public final class ChoraCluster implements AutoCloseable {
 
     // The test JVM's actor system forms the cluster; every replica joins it, so a restarted
     // replica (even replica 0) always finds a seed.
-    system = ActorSystem.create(Behaviors.empty(), "chora", testConfig(testPort));
+    system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(testConfig(testPort)));
     log("test JVM joined as " + system.address() + "; starting " + n + " replica JVMs over "
         + settings.transport.label() + ", logs in " + logDirectory);
     long deadline = System.nanoTime() + settings.startTimeout.toNanos();

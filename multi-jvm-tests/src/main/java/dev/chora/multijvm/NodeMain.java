@@ -1,5 +1,6 @@
 package dev.chora.multijvm;
 
+import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.chora.actors.Chora;
@@ -94,7 +95,7 @@ public final class NodeMain {
     List<EntityType<?, ?>> types = setup.entityTypes();
     log("node " + index + " (pid " + ProcessHandle.current().pid() + ") starting, restarted = "
         + config.getBoolean("chora.restarted"));
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(config));
     NodeMain node = new NodeMain(index, system, types, control);
     control.start(node::handle);
     control.closedFuture().thenRun(() -> {

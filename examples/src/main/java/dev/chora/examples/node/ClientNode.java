@@ -1,5 +1,6 @@
 package dev.chora.examples.node;
 
+import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.Config;
 import dev.chora.actors.Chora;
 import dev.chora.actors.ReplicaStatus;
@@ -20,7 +21,7 @@ public final class ClientNode {
   /** Starts the actor system and returns once it is Up in the cluster. */
   public static ActorSystem<Void> start(Config config, Duration timeout) throws Exception {
     NodeConfig.checkPortFree(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, EmbeddedDriverDirectory.ownDirectory(config));
     long deadline = System.nanoTime() + timeout.toNanos();
     while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {

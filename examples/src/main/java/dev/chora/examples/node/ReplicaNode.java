@@ -1,5 +1,6 @@
 package dev.chora.examples.node;
 
+import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.Config;
 import dev.chora.actors.Chora;
 import dev.chora.actors.ReplicaStatus;
@@ -36,7 +37,7 @@ public final class ReplicaNode {
     int id = config.getInt("chora.replica-id");
     NodeConfig.checkPortFree(config);
     dev.chora.examples.cli.ChoraCli.initLogging();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, EmbeddedDriverDirectory.ownDirectory(config));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       system.terminate();
       try {

@@ -1,5 +1,6 @@
 package dev.chora.transport.probe;
 
+import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class ProbeNode {
   private ProbeNode() {}
 
   public static void main(String[] args) throws Exception {
-    ActorSystem system = ActorSystem.create("probe", ConfigFactory.load());
+    ActorSystem system = ActorSystem.create("probe", EmbeddedDriverDirectory.ownDirectory(ConfigFactory.load()));
     ExtendedActorSystem ext = (ExtendedActorSystem) system;
     if (args[0].equals("pong")) {
       system.actorOf(Props.create(Echo.class), "pong");

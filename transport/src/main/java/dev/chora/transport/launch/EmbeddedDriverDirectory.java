@@ -1,0 +1,31 @@
+package dev.chora.transport.launch;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import io.aeron.CommonContext;
+import java.util.UUID;
+
+/**
+ * Where a node's embedded media driver lives. With {@code aeron-dir} empty, Pekko puts each
+ * node's driver in a directory of its own under Aeron's default one ({@code /dev/shm/aeron-<user>})
+ * and deletes it at shutdown, but not the default directory it created above it, so every run
+ * left an empty directory behind. A node given a unique directory beside the default one instead
+ * leaves nothing: Pekko deletes that directory itself ({@code delete-aeron-dir}). Decided in the
+ * node's own JVM, so that two nodes can never share one.
+ */
+public final class EmbeddedDriverDirectory {
+  private static final String AERON = "pekko.remote.artery.advanced.aeron.";
+
+  private EmbeddedDriverDirectory() {}
+
+  /** {@code config} with a directory of this JVM's own for an embedded driver in Pekko's default place; otherwise as it was. */
+  public static Config ownDirectory(Config config) {
+    boolean embeddedInDefaultPlace = "aeron-udp".equals(config.getString("pekko.remote.artery.transport"))
+        && config.getBoolean(AERON + "embedded-media-driver") && config.getString(AERON + "aeron-dir").isEmpty();
+    if (!embeddedInDefaultPlace) {
+      return config;
+    }
+    String dir = CommonContext.getAeronDirectoryName() + "-" + UUID.randomUUID();
+    return config.withValue(AERON + "aeron-dir", ConfigValueFactory.fromAnyRef(dir));
+  }
+}
