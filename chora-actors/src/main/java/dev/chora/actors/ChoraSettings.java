@@ -69,6 +69,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .maxClients(p.getInt("max-clients"))
           .suspectAfterRounds(p.getInt("suspect-after-rounds"))
           .suspectAfterMaxNanos(p.getDuration("suspect-after-max").toNanos())
+          .warmUpNanos(p.getDuration("warm-up").toNanos())
+          .warmUpSuspicionFactor(p.getInt("warm-up-suspicion-factor"))
           .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
           .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
           .snapshotEveryBytes(p.getBytes("snapshot-every-bytes"))

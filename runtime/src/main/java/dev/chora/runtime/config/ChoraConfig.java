@@ -29,6 +29,8 @@ public final class ChoraConfig {
   private final int maxClients;
   private final int suspectAfterRounds;
   private final long suspectAfterMaxNanos;
+  private final long warmUpNanos;
+  private final int warmUpSuspicionFactor;
   private final long viewChangeTimeoutNanos;
   private final int snapshotEveryRounds;
   private final long snapshotEveryBytes;
@@ -54,6 +56,8 @@ public final class ChoraConfig {
     this.maxClients = b.maxClients;
     this.suspectAfterRounds = b.suspectAfterRounds;
     this.suspectAfterMaxNanos = b.effectiveSuspectAfterMax();
+    this.warmUpNanos = b.warmUpNanos;
+    this.warmUpSuspicionFactor = b.warmUpSuspicionFactor;
     this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
     this.snapshotEveryRounds = b.snapshotEveryRounds;
     this.snapshotEveryBytes = b.snapshotEveryBytes;
@@ -103,6 +107,15 @@ public final class ChoraConfig {
    * round-timeout-max (the rounds alone decide).
    */
   public long suspectAfterMaxNanos() { return suspectAfterMaxNanos; }
+  /**
+   * How long after a replica's first input it counts as warming up: its suspect-after-rounds and
+   * suspect-after-max are then {@link #warmUpSuspicionFactor()} times longer, so that a young
+   * JVM's compilation and collection pauses, and those of a whole group that has just started, do
+   * not cost view changes. 0: no warm-up.
+   */
+  public long warmUpNanos() { return warmUpNanos; }
+  /** What both suspicion thresholds are multiplied by while a replica warms up; 1 changes nothing. */
+  public int warmUpSuspicionFactor() { return warmUpSuspicionFactor; }
   /** A view change that has not completed by then moves on to the next view (next coordinator). */
   public long viewChangeTimeoutNanos() { return viewChangeTimeoutNanos; }
   /** Executed state is snapshotted every this many rounds; the log is truncated below the snapshot. */
@@ -142,6 +155,7 @@ public final class ChoraConfig {
         + ", maxTransferBytes=" + maxTransferBytes
         + ", maxClients=" + maxClients
         + ", suspectAfterRounds=" + suspectAfterRounds + ", suspectAfterMaxNanos=" + suspectAfterMaxNanos
+        + ", warmUp=" + warmUpNanos + "ns, warmUpSuspicionFactor=" + warmUpSuspicionFactor
         + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
         + ", snapshotEveryRounds=" + snapshotEveryRounds
         + ", snapshotEveryBytes=" + snapshotEveryBytes
@@ -149,6 +163,11 @@ public final class ChoraConfig {
         + ", rejoinAfterRounds=" + rejoinAfterRounds
         + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
   }
+
+  /** The longest warm-up accepted: longer is a mistake in units, not a wish. */
+  public static final long MAX_WARM_UP_NANOS = 86_400_000_000_000L;
+  /** The largest warm-up suspicion factor accepted. */
+  public static final int MAX_WARM_UP_SUSPICION_FACTOR = 16;
 
   /** round-timeout-max, when not set, is this many times round-timeout. */
   public static final long DEFAULT_ROUND_TIMEOUT_MAX_FACTOR = 4;
@@ -173,6 +192,8 @@ public final class ChoraConfig {
     private int maxClients = 100_000;
     private int suspectAfterRounds = 10;
     private long suspectAfterMaxNanos = -1;
+    private long warmUpNanos = 0;
+    private int warmUpSuspicionFactor = 2;
     private long viewChangeTimeoutNanos = 50_000_000;
     private int snapshotEveryRounds = 4096;
     private long snapshotEveryBytes = 32L * 1024 * 1024;
@@ -200,6 +221,8 @@ public final class ChoraConfig {
     public Builder maxClients(int v) { this.maxClients = v; return this; }
     public Builder suspectAfterRounds(int v) { this.suspectAfterRounds = v; return this; }
     public Builder suspectAfterMaxNanos(long v) { this.suspectAfterMaxNanos = v; return this; }
+    public Builder warmUpNanos(long v) { this.warmUpNanos = v; return this; }
+    public Builder warmUpSuspicionFactor(int v) { this.warmUpSuspicionFactor = v; return this; }
     public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
     public Builder snapshotEveryRounds(int v) { this.snapshotEveryRounds = v; return this; }
     public Builder snapshotEveryBytes(long v) { this.snapshotEveryBytes = v; return this; }
@@ -295,6 +318,15 @@ public final class ChoraConfig {
         errors.add("suspect-after-max (" + suspectAfterMaxNanos + "ns) must be at least twice round-timeout ("
             + roundTimeoutNanos + "ns): suspicion needs two violations in a row at least, so that one late"
             + " message never excludes a member; raise it, or leave it unset to let suspect-after-rounds decide");
+      }
+      if (warmUpNanos < 0 || warmUpNanos > MAX_WARM_UP_NANOS) {
+        errors.add("warm-up = " + warmUpNanos + "ns: must be between 0 (no warm-up) and a day; it is how"
+            + " long after its start a replica suspects its peers more slowly, typically a minute");
+      }
+      if (warmUpSuspicionFactor < 1 || warmUpSuspicionFactor > MAX_WARM_UP_SUSPICION_FACTOR) {
+        errors.add("warm-up-suspicion-factor = " + warmUpSuspicionFactor + ": must be between 1 and "
+            + MAX_WARM_UP_SUSPICION_FACTOR + "; it multiplies suspect-after-rounds and suspect-after-max while a"
+            + " replica warms up (1: no effect)");
       }
       if (rejoinAfterRounds <= 0) {
         errors.add("rejoin-after-rounds = " + rejoinAfterRounds + ": must be > 0");

@@ -16,6 +16,7 @@ public final class CoreStats {
   long slotsRecovered;
   long heartbeatsSent;
   long suspicions;
+  long suspicionsWhileWarmingUp;
   long rejoins;
   long viewChangesStarted;
   long viewChangeTimeouts;
@@ -48,6 +49,8 @@ public final class CoreStats {
   public long heartbeatsSent() { return heartbeatsSent; }
   /** View changes started because an active member missed suspect-after-rounds rounds in a row. */
   public long suspicions() { return suspicions; }
+  /** Of the suspicions, those raised while this replica was warming up (longer thresholds). */
+  public long suspicionsWhileWarmingUp() { return suspicionsWhileWarmingUp; }
   /** View changes started to add a caught-up member back to the active set. */
   public long rejoins() { return rejoins; }
   public long viewChangesStarted() { return viewChangesStarted; }

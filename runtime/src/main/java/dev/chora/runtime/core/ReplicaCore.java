@@ -128,6 +128,11 @@ public final class ReplicaCore {
   private int failedViewChanges;
   private boolean started;
   private long now;
+  /**
+   * When this replica took its first input: its warm-up (ChoraConfig.warmUpNanos) counts from
+   * here. Set by the first input; until then, Long.MIN_VALUE.
+   */
+  private long bornNanos = Long.MIN_VALUE;
 
   // ---- clients
   private final RequestQueue queue;
@@ -260,15 +265,22 @@ public final class ReplicaCore {
 
   // ================================================================ inputs
 
+  private void advanceTo(long nowNanos) {
+    now = nowNanos;
+    if (bornNanos == Long.MIN_VALUE) {
+      bornNanos = nowNanos;
+    }
+  }
+
   /** Time passes: enters rounds that are due, retries what was lost, times out view changes. */
   public void tick(long nowNanos) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     progress();
   }
 
   /** A client request arrives at this replica. It is proposed in a coming round or refused. */
   public void submit(long nowNanos, Request request) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     if (request.sizeBytes() > config.maxRequestBytes()) {
       stats.tooLarge++;
       out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.REQUEST_TOO_LARGE));
@@ -305,7 +317,7 @@ public final class ReplicaCore {
    * status can give the guarantee; others answer NOT_ACTIVE.
    */
   public void read(long nowNanos, ReadRequest read) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     if (status != Status.NORMAL || !isActive(self)) {
       out.reply(ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.NOT_ACTIVE));
       return;
@@ -325,7 +337,7 @@ public final class ReplicaCore {
 
   /** The failure detector (Pekko Cluster) says {@code replica} is unreachable: suspect it now. */
   public void markUnreachable(long nowNanos, int replica) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     if (replica < 0 || replica >= replicas || replica == self) {
       return;
     }
@@ -342,7 +354,7 @@ public final class ReplicaCore {
 
   /** The failure detector says {@code replica} is reachable again: it may rejoin once caught up. */
   public void markReachable(long nowNanos, int replica) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     if (replica >= 0 && replica < replicas) {
       unreachable[replica] = false;
     }
@@ -375,7 +387,7 @@ public final class ReplicaCore {
 
   /** A message from a peer. Invalid messages are dropped and counted; nothing is thrown. */
   public void receive(long nowNanos, PeerMessage message) {
-    now = nowNanos;
+    advanceTo(nowNanos);
     if (message == null) {
       return;
     }
@@ -822,10 +834,13 @@ public final class ReplicaCore {
         continue;
       }
       int missed = consecutiveViolations[j];
-      boolean silentTooLong = missed >= 2 && now - silentSince(j) >= config.suspectAfterMaxNanos();
-      boolean byRounds = missed >= config.suspectAfterRounds() && !bySilenceOnly;
+      boolean silentTooLong = missed >= 2 && now >= silenceSuspectedAt(j);
+      boolean byRounds = missed >= suspectAfterRounds() && !bySilenceOnly;
       if (byRounds || silentTooLong) {
         stats.suspicions++;
+        if (warmingUp()) {
+          stats.suspicionsWhileWarmingUp++;
+        }
         lastSuspicion = describeSuspicion(j, missed, !byRounds);
         suspected |= 1 << j;
         startViewChange(nextView());
@@ -840,6 +855,7 @@ public final class ReplicaCore {
     return "suspected replica " + j + " in view " + view + " at round " + currentRound + ": "
         + (bySilence ? "silent for " + (now - silentSince(j)) / 1_000_000 + " ms (suspect-after-max)"
             : "missing from " + missed + " rounds in a row (suspect-after-rounds)")
+        + (warmingUp() ? ", thresholds x" + config.warmUpSuspicionFactor() + " while warming up" : "")
         + "; last heard " + (heardAgo < 0 ? "never" : heardAgo + " ms ago") + ", round timeout "
         + roundTimeout() / 1_000 + " us, executed round " + executedRound;
   }
@@ -850,6 +866,40 @@ public final class ReplicaCore {
    */
   private long silentSince(int j) {
     return Math.max(lastHeardNanos[j], dueSinceNanos[j]);
+  }
+
+  /**
+   * While this replica is young (warm-up since its first input), both suspicion thresholds are
+   * warm-up-suspicion-factor times longer. A young JVM pauses to compile, collect and page in for
+   * as long as a short suspect-after-max, and so, in a group that has just started, do all of
+   * them: those pauses are not deaths, and each suspicion of one costs the group a view change.
+   * Liveness only: suspicion decides when a view change starts, never what it decides.
+   */
+  private boolean warmingUp() {
+    return now - bornNanos < config.warmUpNanos();
+  }
+
+  private int suspectAfterRounds() {
+    return warmingUp() ? config.suspectAfterRounds() * config.warmUpSuspicionFactor() : config.suspectAfterRounds();
+  }
+
+  private long suspectAfterMax() {
+    return warmingUp() ? config.suspectAfterMaxNanos() * config.warmUpSuspicionFactor() : config.suspectAfterMaxNanos();
+  }
+
+  /**
+   * When member j's current silence reaches the suspect-after-max that holds at that moment: the
+   * longer one if that comes while warming up, else the ordinary one, or the end of the warm-up if
+   * the ordinary one has passed by then. suspectSilentMember and nextDeadlineNanos agree on it, so
+   * the tick that asks for a suspicion finds it due.
+   */
+  private long silenceSuspectedAt(int j) {
+    long ordinary = silentSince(j) + config.suspectAfterMaxNanos();
+    long warmUpEnds = bornNanos + config.warmUpNanos();
+    if (ordinary >= warmUpEnds) {
+      return ordinary;
+    }
+    return Math.min(silentSince(j) + config.suspectAfterMaxNanos() * config.warmUpSuspicionFactor(), warmUpEnds);
   }
 
   /**
@@ -1146,7 +1196,7 @@ public final class ReplicaCore {
   }
 
   private boolean skipsCoordinator(int c) {
-    boolean longSilent = lastHeardNanos[c] != 0 && now - lastHeardNanos[c] >= config.suspectAfterMaxNanos();
+    boolean longSilent = lastHeardNanos[c] != 0 && now - lastHeardNanos[c] >= suspectAfterMax();
     return unreachable[c] || (suspected & (1 << c)) != 0 || longSilent || !isActive(c);
   }
 
@@ -1874,7 +1924,7 @@ public final class ReplicaCore {
             deadline = Math.min(deadline, nextFetchAt[j]);
           }
           if (j != self && isActive(j) && consecutiveViolations[j] >= 2) {
-            deadline = Math.min(deadline, silentSince(j) + config.suspectAfterMaxNanos());
+            deadline = Math.min(deadline, silenceSuspectedAt(j));
           }
         }
       }

@@ -45,6 +45,13 @@ public record SimParameters(
     // Drawn from a stream of its own, so that every other parameter of a seed stays what it was.
     SplittableRandom extra = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + replicas);
     long suspectAfterMax = extra.nextBoolean() ? -1 : 2 * ROUND_TIMEOUT_NANOS + extra.nextLong(18 * ROUND_TIMEOUT_NANOS);
+    // Half the seeds give every replica a warm-up (from its start, a restart's too) of up to 3,000
+    // round timeouts, about the faulty phase, with suspicion 2 to 4 times slower meanwhile: warm-ups
+    // then end while faults go on, at different times at different replicas. A stream of its own.
+    SplittableRandom warm = new SplittableRandom(seed * 0x165667B19E3779F9L + replicas);
+    boolean warmsUp = warm.nextBoolean();
+    long warmUp = warmsUp ? ROUND_TIMEOUT_NANOS * (1 + warm.nextInt(3000)) : 0;
+    int warmUpFactor = warmsUp ? 2 + warm.nextInt(3) : 2;
     int inFlight = 1 + r.nextInt(8);
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
@@ -75,6 +82,8 @@ public record SimParameters(
         .maxTransferBytes((int) (wholeRound + wholeRound * r.nextInt(4) / 2))
         .suspectAfterRounds(2 + r.nextInt(4))
         .suspectAfterMaxNanos(suspectAfterMax)
+        .warmUpNanos(warmUp)
+        .warmUpSuspicionFactor(warmUpFactor)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))
         .snapshotEveryRounds(longWindow ? longSnapshotEvery : snapshotEvery)
         .snapshotEveryBytes(snapshotEveryBytes)

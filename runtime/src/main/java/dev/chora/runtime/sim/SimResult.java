@@ -16,6 +16,7 @@ package dev.chora.runtime.sim;
  *                          the replicas' last incarnations)
  * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
  *                          with the current view's StartView instead of joined (last incarnations)
+ * @param suspicionsWhileWarmingUp suspicions raised by a replica still in its warm-up (last incarnations)
  * @param viewsFallenBackTo views adopted below the view a replica was changing to (last incarnations)
  * @param roundsHeldAtMaxLogBytes times a replica stopped proposing at max-log-bytes (last incarnations)
  * @param slotsDroppedAtMaxLogBytes peers' slots a replica outside the active set did not store at
@@ -48,6 +49,7 @@ public record SimResult(
     long viewChangeMessagesInParts,
     long outsiderViewChangesAnswered,
     long viewsFallenBackTo,
+    long suspicionsWhileWarmingUp,
     long roundsHeldAtMaxLogBytes,
     long slotsDroppedAtMaxLogBytes,
     SimulationViolation violation) {

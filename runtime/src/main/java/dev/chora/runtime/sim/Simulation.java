@@ -243,6 +243,7 @@ public final class Simulation {
     long inParts = 0;
     long answered = 0;
     long fellBack = 0;
+    long warmingSuspicions = 0;
     long heldAtBytes = 0;
     long droppedAtBytes = 0;
     for (SimReplica r : replicas) {
@@ -251,6 +252,7 @@ public final class Simulation {
       inParts += r.core.stats().viewChangeMessagesInParts();
       answered += r.core.stats().outsiderViewChangesAnswered();
       fellBack += r.core.stats().viewsFallenBackTo();
+      warmingSuspicions += r.core.stats().suspicionsWhileWarmingUp();
       violations += r.core.stats().violations();
       recovered += r.core.stats().slotsRecovered();
       applied += r.executor.appliedRequests();
@@ -261,7 +263,7 @@ public final class Simulation {
         faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
         faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
         faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], faultsByKind[FaultEpisode.Kind.LAG.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
-        heldAtBytes, droppedAtBytes, violation);
+        warmingSuspicions, heldAtBytes, droppedAtBytes, violation);
   }
 
   // ---------------------------------------------------------------- events

@@ -30,7 +30,7 @@ public final class SimulationCampaign {
       long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
       long isolations, long oneWayPartitions, long flappingLinks, long lags, long viewsInstalled,
       long snapshotsInstalled, long viewChangeMessagesInParts, long outsiderViewChangesAnswered,
-      long viewsFallenBackTo, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes, long wallNanos,
+      long viewsFallenBackTo, long suspicionsWhileWarmingUp, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes, long wallNanos,
       List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
@@ -43,13 +43,14 @@ public final class SimulationCampaign {
               + " change started, %d in a state transfer), %d pauses, %d isolations, %d one-way partitions,"
               + " %d flapping links, %d lagging replicas; %d views installed (%d view-change messages in parts; %d view changes"
               + " of replicas outside the active set answered with the view instead of joined, %d views fallen"
-              + " back to), %d snapshots installed by state transfer, %d slots"
+              + " back to; %d suspicions by replicas warming up), %d snapshots installed by state transfer, %d slots"
               + " recovered; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
           seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
           crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks, lags,
-          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo, snapshotsInstalled,
+          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo,
+          suspicionsWhileWarmingUp, snapshotsInstalled,
           slotsRecovered, roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes, maxRecoveryRounds, peakRetainedSlots,
           wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
@@ -91,6 +92,7 @@ public final class SimulationCampaign {
       long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
       long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
       long oneWay = 0, flapping = 0, lags = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
+      long warmingSuspicions = 0;
       long heldAtBytes = 0, droppedAtBytes = 0;
       long maxRecovery = 0, peakRetained = 0;
       List<SimulationViolation> failures = new ArrayList<>();
@@ -118,6 +120,7 @@ public final class SimulationCampaign {
           inParts += r.viewChangeMessagesInParts();
           answered += r.outsiderViewChangesAnswered();
           fellBack += r.viewsFallenBackTo();
+          warmingSuspicions += r.suspicionsWhileWarmingUp();
           heldAtBytes += r.roundsHeldAtMaxLogBytes();
           droppedAtBytes += r.slotsDroppedAtMaxLogBytes();
           if (!r.ok()) {
@@ -128,7 +131,7 @@ public final class SimulationCampaign {
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
       return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
           peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping, lags,
-          views, snapshots, inParts, answered, fellBack, heldAtBytes, droppedAtBytes, System.nanoTime() - start, failures);
+          views, snapshots, inParts, answered, fellBack, warmingSuspicions, heldAtBytes, droppedAtBytes, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

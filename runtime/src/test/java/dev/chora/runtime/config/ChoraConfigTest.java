@@ -47,6 +47,24 @@ class ChoraConfigTest {
   }
 
   @Test
+  void theWarmUpIsOffByDefaultAndItsBoundsAreChecked() {
+    ChoraConfig d = ChoraConfig.builder(3).build();
+    assertEquals(0, d.warmUpNanos());
+    assertEquals(2, d.warmUpSuspicionFactor());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).warmUpNanos(-1).warmUpSuspicionFactor(0).build());
+    assertTrue(e.getMessage().contains("warm-up = -1ns: must be between 0 (no warm-up) and a day"), e.getMessage());
+    assertTrue(e.getMessage().contains("warm-up-suspicion-factor = 0: must be between 1 and 16"), e.getMessage());
+    e = assertThrows(InvalidConfigException.class,
+        () -> ChoraConfig.builder(3).warmUpNanos(ChoraConfig.MAX_WARM_UP_NANOS + 1).warmUpSuspicionFactor(17).build());
+    assertTrue(e.getMessage().contains("must be between 0 (no warm-up) and a day"), e.getMessage());
+    assertTrue(e.getMessage().contains("warm-up-suspicion-factor = 17"), e.getMessage());
+    ChoraConfig c = ChoraConfig.builder(3).warmUpNanos(60_000_000_000L).warmUpSuspicionFactor(3).build();
+    assertEquals(60_000_000_000L, c.warmUpNanos());
+    assertEquals(3, c.warmUpSuspicionFactor());
+  }
+
+  @Test
   void theAdaptiveRoundTimeoutsBoundsAreCheckedAndDefaultedSafely() {
     InvalidConfigException below = assertThrows(InvalidConfigException.class,
         () -> ChoraConfig.builder(3).roundTimeoutNanos(5_000_000).roundTimeoutMaxNanos(4_000_000).build());

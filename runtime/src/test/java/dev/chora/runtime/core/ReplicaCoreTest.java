@@ -1,6 +1,7 @@
 package dev.chora.runtime.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class ReplicaCoreTest {
         .suspectAfterRounds(100); // normal-operation tests: peers that stay silent are not suspected
   }
 
-  final Recorder out = new Recorder();
+  Recorder out = new Recorder();
   ReplicaCore core = new ReplicaCore(config().build(), 0, out);
 
   static Request req(long client, long seq) {
@@ -453,6 +454,59 @@ class ReplicaCoreTest {
     assertTrue(core.stats().violations() < 150, "long before suspect-after-rounds violations");
     assertTrue(core.lastSuspicion().startsWith("suspected replica 2 in view 0 at round ")
         && core.lastSuspicion().contains(": silent for 20 ms (suspect-after-max)"), core.lastSuspicion());
+  }
+
+  /** While warming up, a silence must last warm-up-suspicion-factor x suspect-after-max. */
+  @Test
+  void whileWarmingUpASilentMemberIsSuspectedAfterTheLongerSuspectAfterMax() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .warmUpNanos(100_000 * MS).warmUpSuspicionFactor(3).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertEquals(60 * MS, end - silentAt, "3 x suspect-after-max after its first missing message was due");
+    assertTrue(core.lastSuspicion().contains(": silent for 60 ms (suspect-after-max), thresholds x3 while warming up"),
+        core.lastSuspicion());
+  }
+
+  @Test
+  void whileWarmingUpAMemberMustMissMoreRoundsToBeSuspected() {
+    core = new ReplicaCore(config().suspectAfterRounds(6).suspectAfterMaxNanos(10_000 * MS)
+        .warmUpNanos(100_000 * MS).warmUpSuspicionFactor(2).build(), 0, out);
+    driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertTrue(core.lastSuspicion().contains("missing from 12 rounds in a row (suspect-after-rounds)"),
+        core.lastSuspicion());
+  }
+
+  @Test
+  void pastItsWarmUpAReplicaSuspectsAfterTheOrdinaryThresholds() {
+    // The warm-up counts from the replica's first input (its tick at 0) and ends long before round 400.
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .warmUpNanos(100 * MS).warmUpSuspicionFactor(3).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertTrue(silentAt > 100 * MS, "the silence began after the warm-up: " + silentAt);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertEquals(20 * MS, end - silentAt, "suspect-after-max after its first missing message was due");
+    assertFalse(core.lastSuspicion().contains("warming up"), core.lastSuspicion());
+  }
+
+  /**
+   * A silence that began during the warm-up and has outlasted the ordinary suspect-after-max
+   * when the warm-up ends is suspected right then: the core asks for a tick at that moment.
+   */
+  @Test
+  void aSilenceThatOutlastsTheOrdinaryThresholdIsSuspectedWhenTheWarmUpEnds() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    long silenceBegins = silentAt; // the same run, deterministic: replica 2's silence begins here
+    // Warm-up ends 30 ms into that silence: past the ordinary 20 ms, before the warming 40 ms.
+    out = new Recorder();
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .warmUpNanos(silenceBegins + 30 * MS).warmUpSuspicionFactor(2).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(silenceBegins, silentAt);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertEquals(30 * MS, end - silentAt, "suspected the moment the warm-up ended");
   }
 
   @Test

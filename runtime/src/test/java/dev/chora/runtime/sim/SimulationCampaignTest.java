@@ -36,6 +36,8 @@ class SimulationCampaignTest {
         "every kind of replica fault was injected: " + summary.describe());
     assertTrue(summary.viewsInstalled() > seeds && summary.snapshotsInstalled() > 0,
         "view changes and state transfers happened: " + summary.describe());
+    assertTrue(summary.suspicionsWhileWarmingUp() > 0,
+        "replicas suspected peers while still warming up (longer thresholds): " + summary.describe());
     assertTrue(summary.viewChangeMessagesInParts() > 0,
         "view changes held more than one message carries, and went in parts: " + summary.describe());
     assertTrue(summary.roundsHeldAtMaxLogBytes() > 0 && summary.slotsDroppedAtMaxLogBytes() > 0,
