@@ -27,6 +27,19 @@ class ChoraSettingsTest {
   }
 
   @Test
+  void suspicionDefaultsToFiftyMillisecondsAfterAMinuteOfWarmUp() {
+    ChoraSettings s = parse(THREE + "chora.replica-id = 0");
+    assertEquals(50_000_000, s.protocol().suspectAfterMaxNanos());
+    assertEquals(60_000_000_000L, s.protocol().warmUpNanos());
+    assertEquals(2, s.protocol().warmUpSuspicionFactor());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.protocol.warm-up = 2d\nchora.protocol.warm-up-suspicion-factor = 0"));
+    assertTrue(e.getMessage().contains("chora.protocol / chora.replicas: warm-up = 172800000000000ns: must be between"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("warm-up-suspicion-factor = 0"), e.getMessage());
+  }
+
+  @Test
   void anEvenReplicaCountIsRefused() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
         "chora.replicas = [\"pekko://chora@127.0.0.1:1\", \"pekko://chora@127.0.0.1:2\"]\nchora.replica-id = 0"));
