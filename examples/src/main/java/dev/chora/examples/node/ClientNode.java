@@ -65,4 +65,33 @@ public final class ClientNode {
     }
     return result;
   }
+
+  /**
+   * After {@code victim} was killed at {@code killedNanos}: how long until a survivor was NORMAL
+   * in a view without it, or -1 if none was within {@code timeout}. Only the survivors are asked
+   * (the victim never answers), as fast as they answer, so the figure is the fail-over itself to
+   * within a status round trip, not the period of a progress line.
+   */
+  public static long nanosUntilRemoved(ActorSystem<?> system, int n, int victim, long killedNanos, Duration timeout) {
+    long deadline = killedNanos + timeout.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (i != victim) {
+          asks.add(Chora.get(system).replicaStatus(i).toCompletableFuture());
+        }
+      }
+      for (CompletableFuture<ReplicaStatus> a : asks) {
+        try {
+          ReplicaStatus s = a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if ("NORMAL".equals(s.status()) && !s.isActive(victim)) {
+            return System.nanoTime() - killedNanos;
+          }
+        } catch (Exception e) {
+          // a survivor that does not answer in time is asked again in the next pass
+        }
+      }
+    }
+    return -1;
+  }
 }

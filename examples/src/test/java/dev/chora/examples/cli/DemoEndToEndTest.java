@@ -3,9 +3,13 @@ package dev.chora.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +24,26 @@ class DemoEndToEndTest {
   @Test
   void aShortDemoPassesItsCheck() throws Exception {
     Path history = dir.resolve("history.jsonl");
-    CliTest.Run r = CliTest.run("demo", "--transport", "tcp", "--duration", "12s", "--clients", "4",
-        "--round-timeout", "10ms", "--logs", dir.resolve("logs").toString(), "--history", history.toString());
+    // The demo prints its events and summary on System.out (progress lines rewritten in place).
+    PrintStream original = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    CliTest.Run r;
+    try {
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      r = CliTest.run("demo", "--transport", "tcp", "--duration", "12s", "--clients", "4",
+          "--round-timeout", "10ms", "--logs", dir.resolve("logs").toString(), "--history", history.toString());
+    } finally {
+      System.setOut(original);
+    }
+    String out = printed.toString(StandardCharsets.UTF_8);
+    original.print(out);
     assertEquals(0, r.code(), "the demo's check failed: " + r.err() + " (logs in " + dir + ")");
     List<String> ops = Files.readAllLines(history);
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"transfer\"")), "transfers in the history");
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"cas\"")), "compare-and-sets in the history");
     assertTrue(Files.exists(dir.resolve("logs/replica-2-start2.log")), "replica 2 was restarted");
+    assertTrue(Pattern.compile("replica 2 killed .*; removed by a view change \\d+ ms later").matcher(out).find(),
+        "the summary gives the fail-over, measured: " + out);
     assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
         "every JVM the demo started has stopped");
   }
