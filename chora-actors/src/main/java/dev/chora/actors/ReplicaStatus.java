@@ -30,13 +30,16 @@ package dev.chora.actors;
  *                            hears its peers late (see docs/protocol.md)
  * @param viewsFallenBackTo   views this replica adopted below the one it was changing to, after
  *                            the group answered its StartViewChange with its view
+ * @param warmingUp           within protocol.warm-up of this replica's start: its suspicion
+ *                            thresholds are warm-up-suspicion-factor times longer, and so is a
+ *                            fail-over that it has to notice
  */
 public record ReplicaStatus(int replicaId, String status, long view, int activeSet, long currentRound,
     long commitIndex, long executedRound, long roundsEntered, long violations, long viewChanges,
     long requestsProposed, long requestsExecuted, int queuedRequests, double commitLatencyP50Ms,
     double commitLatencyP99Ms, double roundTimeoutMs, long roundsTimedOut, long suspicions, long stateRequests,
     long viewChangeTimeouts, long viewChangeMessagesInParts, long outsiderViewChangesAnswered, long viewsFallenBackTo,
-    long sampledAtNanos) {
+    boolean warmingUp, long sampledAtNanos) {
 
   /** Whether replica {@code id} is in this replica's active set. */
   public boolean isActive(int id) {

@@ -67,6 +67,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         out.writeDouble(s.commitLatencyP50Ms());
         out.writeDouble(s.commitLatencyP99Ms());
         out.writeDouble(s.roundTimeoutMs());
+        out.writeBoolean(s.warmingUp());
       } else if (o instanceof StateDigest d) {
         out.writeInt(d.replicaId());
         out.writeLong(d.executedRound());
@@ -113,8 +114,11 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     for (int i = 0; i < v.length; i++) {
       v[i] = in.readLong();
     }
+    double p50 = in.readDouble();
+    double p99 = in.readDouble();
+    double roundTimeout = in.readDouble();
+    boolean warmingUp = in.readBoolean();
     return new ReplicaStatus(id, status, v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-        (int) v[10], in.readDouble(), in.readDouble(), in.readDouble(), v[11], v[12], v[13], v[14], v[15], v[16], v[17],
-        v[18]);
+        (int) v[10], p50, p99, roundTimeout, v[11], v[12], v[13], v[14], v[15], v[16], v[17], warmingUp, v[18]);
   }
 }

@@ -71,4 +71,5 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public long getViewChangeMessagesInParts() { return status.viewChangeMessagesInParts(); }
   @Override public long getOutsiderViewChangesAnswered() { return status.outsiderViewChangesAnswered(); }
   @Override public long getViewsFallenBackTo() { return status.viewsFallenBackTo(); }
+  @Override public boolean isWarmingUp() { return status.warmingUp(); }
 }

@@ -36,4 +36,6 @@ public interface ReplicaMXBean {
   long getOutsiderViewChangesAnswered();
   /** Views adopted below the one this replica was changing to (the group had answered it with its view). */
   long getViewsFallenBackTo();
+  /** Within protocol.warm-up of the replica's start: suspicion thresholds warm-up-suspicion-factor times longer. */
+  boolean isWarmingUp();
 }

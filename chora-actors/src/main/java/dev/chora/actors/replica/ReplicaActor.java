@@ -320,7 +320,7 @@ public final class ReplicaActor {
           core.roundTimeoutNanos() / 1e6, core.stats().roundsTimedOut(), core.stats().suspicions(),
           core.stats().stateRequestsSent(), core.stats().viewChangeTimeouts(),
           core.stats().viewChangeMessagesInParts(), core.stats().outsiderViewChangesAnswered(),
-          core.stats().viewsFallenBackTo(), System.nanoTime());
+          core.stats().viewsFallenBackTo(), core.isWarmingUp(), System.nanoTime());
     }
 
     private ActorRef<Object> peer(int id) {

@@ -879,6 +879,11 @@ public final class ReplicaCore {
     return now - bornNanos < config.warmUpNanos();
   }
 
+  /** Whether, at its last input, this replica was still warming up (see warmingUp). */
+  public boolean isWarmingUp() {
+    return bornNanos != Long.MIN_VALUE && warmingUp();
+  }
+
   private int suspectAfterRounds() {
     return warmingUp() ? config.suspectAfterRounds() * config.warmUpSuspicionFactor() : config.suspectAfterRounds();
   }

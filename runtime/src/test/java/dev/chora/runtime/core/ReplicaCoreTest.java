@@ -479,6 +479,21 @@ class ReplicaCoreTest {
   }
 
   @Test
+  void theWarmUpCountsFromTheFirstInputAndIsReported() {
+    core = new ReplicaCore(config().warmUpNanos(100 * MS).build(), 0, out);
+    assertFalse(core.isWarmingUp(), "no input yet");
+    core.tick(7 * MS);
+    assertTrue(core.isWarmingUp());
+    core.tick(106 * MS);
+    assertTrue(core.isWarmingUp(), "99 ms after its first input");
+    core.tick(107 * MS);
+    assertFalse(core.isWarmingUp(), "100 ms after it");
+    ReplicaCore none = new ReplicaCore(config().build(), 0, out);
+    none.tick(0);
+    assertFalse(none.isWarmingUp(), "no warm-up by default in ChoraConfig");
+  }
+
+  @Test
   void pastItsWarmUpAReplicaSuspectsAfterTheOrdinaryThresholds() {
     // The warm-up counts from the replica's first input (its tick at 0) and ends long before round 400.
     core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
