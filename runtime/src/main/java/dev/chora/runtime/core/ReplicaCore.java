@@ -901,7 +901,7 @@ public final class ReplicaCore {
   private long silenceSuspectedAt(int j) {
     long ordinary = silentSince(j) + config.suspectAfterMaxNanos();
     long warmUpEnds = bornNanos + config.warmUpNanos();
-    if (ordinary >= warmUpEnds) {
+    if (ordinary - warmUpEnds >= 0) { // as nanoTime is compared: by difference
       return ordinary;
     }
     return Math.min(silentSince(j) + config.suspectAfterMaxNanos() * config.warmUpSuspicionFactor(), warmUpEnds);
