@@ -829,13 +829,14 @@ public final class ReplicaCore {
    */
   private boolean suspectSilentMember() {
     boolean bySilenceOnly = !isActive(self);
+    int suspectAfterRounds = suspectAfterRounds();
     for (int j = 0; j < replicas; j++) {
       if (j == self || !isActive(j)) {
         continue;
       }
       int missed = consecutiveViolations[j];
       boolean silentTooLong = missed >= 2 && now >= silenceSuspectedAt(j);
-      boolean byRounds = missed >= suspectAfterRounds() && !bySilenceOnly;
+      boolean byRounds = missed >= suspectAfterRounds && !bySilenceOnly;
       if (byRounds || silentTooLong) {
         stats.suspicions++;
         if (warmingUp()) {
@@ -899,12 +900,13 @@ public final class ReplicaCore {
    * the tick that asks for a suspicion finds it due.
    */
   private long silenceSuspectedAt(int j) {
-    long ordinary = silentSince(j) + config.suspectAfterMaxNanos();
+    long since = silentSince(j);
+    long ordinary = since + config.suspectAfterMaxNanos();
     long warmUpEnds = bornNanos + config.warmUpNanos();
     if (ordinary - warmUpEnds >= 0) { // as nanoTime is compared: by difference
       return ordinary;
     }
-    return Math.min(silentSince(j) + config.suspectAfterMaxNanos() * config.warmUpSuspicionFactor(), warmUpEnds);
+    return Math.min(since + config.suspectAfterMaxNanos() * config.warmUpSuspicionFactor(), warmUpEnds);
   }
 
   /**
