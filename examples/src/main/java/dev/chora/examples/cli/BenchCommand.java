@@ -59,6 +59,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " (repeatable; reference.conf lists them)")
   Map<String, String> protocolSettings = new LinkedHashMap<>();
 
+  @Option(names = "--pekko", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "a Pekko setting for every JVM of the run (replicas and load), without the pekko. prefix, e.g."
+          + " --pekko remote.artery.advanced.aeron.idle-cpu-level=2 (repeatable; Pekko's reference.conf lists them)")
+  Map<String, String> pekkoSettings = new LinkedHashMap<>();
+
   @Option(names = "--transport", defaultValue = "aeron-shared",
       description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
   String transport;
@@ -125,6 +130,19 @@ public final class BenchCommand implements Callable<Integer> {
             + String.join(", ", new java.util.TreeSet<>(known.root().keySet())) + ")");
       }
     }
+    com.typesafe.config.Config pekko = com.typesafe.config.ConfigFactory.defaultReference().getConfig("pekko");
+    for (Map.Entry<String, String> e : pekkoSettings.entrySet()) {
+      String key = e.getKey();
+      if (key.isBlank() || key.contains("\"") || !pekko.hasPathOrNull(key)) {
+        problems.add("--pekko " + key + ": no such Pekko setting (give the path below pekko., as in Pekko's"
+            + " reference.conf, e.g. remote.artery.advanced.aeron.idle-cpu-level)");
+      } else {
+        String wrong = wrongType(pekko.getValue(key).valueType(), e.getValue());
+        if (wrong != null) {
+          problems.add("--pekko " + key + "=" + e.getValue() + ": " + wrong);
+        }
+      }
+    }
     try {
       Transport.parse(transport);
     } catch (IllegalArgumentException e) {
@@ -146,11 +164,38 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** --protocol settings as HOCON, quoted so that a value is never read as HOCON syntax. */
+  /** Why {@code value} cannot stand where Pekko's reference.conf has a value of {@code type}, or null. */
+  private static String wrongType(com.typesafe.config.ConfigValueType type, String value) {
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseMap(Map.of("v", value));
+    try {
+      switch (type) {
+        case NUMBER -> c.getDouble("v");
+        case BOOLEAN -> c.getBoolean("v");
+        case LIST, OBJECT -> {
+          return "a " + type.name().toLowerCase(Locale.ROOT) + " setting; set it in a node file instead";
+        }
+        default -> { }
+      }
+      return null;
+    } catch (com.typesafe.config.ConfigException.WrongType ex) {
+      return "Pekko expects a " + type.name().toLowerCase(Locale.ROOT) + " here";
+    }
+  }
+
+  /** --protocol and --pekko settings as HOCON, quoted so that a value is never read as HOCON syntax. */
   private String protocolSettings() {
+    return hocon("chora.protocol", protocolSettings) + hocon("pekko", pekkoSettings);
+  }
+
+  private static String hocon(String prefix, Map<String, String> settings) {
     StringBuilder h = new StringBuilder();
-    protocolSettings.forEach((k, v) -> h.append("chora.protocol.\"").append(k).append("\" = \"")
-        .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+    settings.forEach((k, v) -> {
+      h.append(prefix);
+      for (String part : k.split("\\.", -1)) {
+        h.append(".\"").append(part).append('"');
+      }
+      h.append(" = \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+    });
     return h.toString();
   }
 
@@ -171,7 +216,8 @@ public final class BenchCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
         + " after %s warm-up; round-timeout %s, min-round-interval %s%s%n", replicas, transport, inFlight, commandBytes,
         keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval),
-        protocolSettings.isEmpty() ? "" : ", " + protocolSettings);
+        (protocolSettings.isEmpty() ? "" : ", " + protocolSettings)
+            + (pekkoSettings.isEmpty() ? "" : ", pekko " + pekkoSettings));
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
     List<LevelResult> results = new ArrayList<>();
     IdleMeasurement idle = null;

@@ -71,6 +71,11 @@ class CliTest {
     r = run("bench", "--protocol", "suspect-after-max=5ms", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("suspect-after-max (5000000ns) must be at least twice round-timeout"), r.err());
+    r = run("bench", "--pekko", "remote.artery.advanced.aeron.idle-cpu-levl=2", "--pekko",
+        "remote.artery.advanced.aeron.idle-cpu-level=busy", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--pekko remote.artery.advanced.aeron.idle-cpu-levl: no such Pekko setting")
+        && r.err().contains("idle-cpu-level=busy: Pekko expects a number here"), r.err());
     CliException e = assertThrows(CliException.class, () -> dev.chora.examples.node.LocalCluster.checkSettings(3,
         dev.chora.examples.node.Transport.AERON_SHARED, "chora.protocol.view-change-timeout = 1ms\n"));
     assertTrue(e.getMessage().contains("view-change-timeout"), e.getMessage());
