@@ -24,7 +24,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.serialization.SerializationExtension;
 
@@ -42,6 +41,7 @@ public final class Chora implements Extension {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
   /** Within the service-stop phase's own timeout (5 s by default). */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
+  private static final String CLIENT_DISPATCHER = "chora.client-dispatcher";
 
   private final ActorSystem<?> system;
   private final ChoraSettings settings;
@@ -124,8 +124,10 @@ public final class Chora implements Extension {
         paths.add(settings.replicaPath(i));
       }
       ChoraSettings.Client c = settings.client();
+      checkDispatcher(CLIENT_DISPATCHER);
       gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
-          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes())), "chora-gateway", Props.empty());
+          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes())), "chora-gateway",
+          DispatcherSelector.fromConfig(CLIENT_DISPATCHER));
     }
     return gateway;
   }
@@ -150,8 +152,8 @@ public final class Chora implements Extension {
 
   /**
    * A dispatcher that cannot be created fails here, naming its setting. Found otherwise only when
-   * the replica spawns its executor: that system actor stops with a stack trace in the log, and the
-   * node runs on without a replica, never ready.
+   * the actor is spawned: for the executor, that system actor stops with a stack trace in the log,
+   * and the node runs on without a replica, never ready.
    */
   private void checkDispatcher(String path) {
     try {
@@ -162,8 +164,9 @@ public final class Chora implements Extension {
         cause = cause.getCause();
       }
       throw new InvalidConfigException(List.of(path + ": the dispatcher cannot be created (" + cause.getMessage()
-          + "); make it a dispatcher's configuration (as in chora-actors' reference.conf: type = PinnedDispatcher,"
-          + " executor = \"thread-pool-executor\") or the path of a dispatcher that is configured"));
+          + "); make it a dispatcher's configuration (type and executor, as chora-actors' reference.conf has for"
+          + " chora.replica-dispatcher) or the path of a dispatcher that is configured, e.g."
+          + " \"pekko.actor.default-dispatcher\""));
     }
   }
 

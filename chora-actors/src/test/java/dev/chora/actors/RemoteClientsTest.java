@@ -72,6 +72,10 @@ class RemoteClientsTest {
         + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
         + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
         + "}\n"
+        // Every gateway on a dispatcher of its own (one thread), so that the test can see it used.
+        + "chora-test-gateway-dispatcher { type = Dispatcher, executor = \"thread-pool-executor\",\n"
+        + "  thread-pool-executor.fixed-pool-size = 1 }\n"
+        + "chora.client-dispatcher = \"chora-test-gateway-dispatcher\"\n"
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.snapshot-every-rounds = 64\n"
@@ -153,6 +157,9 @@ class RemoteClientsTest {
     Set<ObjectName> beans = ManagementFactory.getPlatformMBeanServer()
         .queryNames(new ObjectName("dev.chora:type=Replica,*"), null);
     assertEquals(3, beans.size(), beans.toString());
+    // The client node's gateway ran on the dispatcher chora.client-dispatcher names.
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().contains("chora-test-gateway-dispatcher")), "no thread of the gateway's dispatcher");
   }
 
   @Test
@@ -212,6 +219,24 @@ class RemoteClientsTest {
       Exception e = assertThrows(dev.chora.runtime.config.InvalidConfigException.class,
           () -> Chora.get(wrong).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter))));
       assertTrue(e.getMessage().contains("chora.executor-dispatcher: the dispatcher cannot be created")
+          && e.getMessage().contains("no-such-dispatcher"), e.getMessage());
+    } finally {
+      wrong.terminate();
+      wrong.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aGatewayWhoseDispatcherCannotBeCreatedFailsFast() throws Exception {
+    ActorSystem<Void> wrong = ActorSystem.create(Behaviors.empty(), "chora", com.typesafe.config.ConfigFactory
+        .parseString("chora.client-dispatcher = \"no-such-dispatcher\"\n"
+            + "chora.replicas = [\"pekko://chora@127.0.0.1:25901\", \"pekko://chora@127.0.0.1:25902\","
+            + " \"pekko://chora@127.0.0.1:25903\"]\n")
+        .withFallback(com.typesafe.config.ConfigFactory.load()));
+    try {
+      Exception e = assertThrows(dev.chora.runtime.config.InvalidConfigException.class,
+          () -> Chora.get(wrong).entityRefFor(COUNTER, "x"));
+      assertTrue(e.getMessage().contains("chora.client-dispatcher: the dispatcher cannot be created")
           && e.getMessage().contains("no-such-dispatcher"), e.getMessage());
     } finally {
       wrong.terminate();

@@ -130,6 +130,7 @@ public final class LocalCluster implements AutoCloseable {
     b.append("chora.restarted = ").append(restarted).append('\n');
     b.append(transportFile());
     b.append(SHARED_HOST_THREADS);
+    b.append(CLIENT_ON_TRANSPORT_THREAD);
     b.append(HOST_TRANSPORT_THREADS);
     b.append(extraHocon).append('\n');
     return b.toString();
@@ -148,6 +149,14 @@ public final class LocalCluster implements AutoCloseable {
    */
   static final String SHARED_HOST_THREADS = "chora.replica-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n"
       + "chora.executor-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n";
+
+  /**
+   * In every JVM of a local cluster the client gateway runs on Artery's dispatcher too: the
+   * replicas' replies reach it on the thread that decoded them, and its batches leave from the
+   * thread that encodes them, where on Pekko's default dispatcher each was a wake-up of another
+   * thread (docs/performance.md, 2026-11-28 21:30).
+   */
+  static final String CLIENT_ON_TRANSPORT_THREAD = "chora.client-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n";
 
   /**
    * Fewer thread hand-offs per message in every JVM of a local cluster (replicas and client
@@ -180,6 +189,7 @@ public final class LocalCluster implements AutoCloseable {
         + "node.hostname = \"" + HOST + "\"\n"
         + "node.port = " + port + "\n"
         + transportFile()
+        + CLIENT_ON_TRANSPORT_THREAD
         + HOST_TRANSPORT_THREADS
         + extraHocon + "\n";
   }
