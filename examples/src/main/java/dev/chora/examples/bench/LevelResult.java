@@ -13,6 +13,9 @@ import java.util.Map;
  * @param failures   commands refused (by the node or the entity)
  * @param timeouts   commands with no reply in time (outcome unknown)
  * @param roundRate  rounds per second entered by the replicas (mean over those reporting)
+ * @param commitP50Ms the replicas' median time from proposing a round to its commit, at the level's
+ *                   end (mean over those reporting): what of {@code p50Ms} the group itself takes,
+ *                   the rest being the client's hops, the wait for the next round and execution
  * @param violations synchrony violations counted by the replicas during the level (summed)
  * @param viewChanges view changes the replicas started during the level (summed): a healthy group
  *                   under steady load starts none
@@ -20,23 +23,25 @@ import java.util.Map;
  *                   until the orchestrator fills it
  */
 public record LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
-    double p99Ms, double maxMs, double roundRate, long violations, long viewChanges, Map<String, Double> cpuPercent) {
+    double p99Ms, double maxMs, double roundRate, double commitP50Ms, long violations, long viewChanges,
+    Map<String, Double> cpuPercent) {
 
   public double opsPerSecond() {
     return seconds <= 0 ? 0 : ops / seconds;
   }
 
   public LevelResult withCpu(Map<String, Double> cpu) {
-    return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations,
-        viewChanges, new LinkedHashMap<>(cpu));
+    return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms,
+        violations, viewChanges, new LinkedHashMap<>(cpu));
   }
 
   /** One line, {@code key=value} pairs, as the load generator reports a level to the command line. */
   public String encode() {
     return String.format(Locale.ROOT,
         "in_flight=%d seconds=%.3f ops=%d failures=%d timeouts=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
-            + " round_rate=%.1f violations=%d view_changes=%d",
-        inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, violations, viewChanges);
+            + " round_rate=%.1f commit_p50_ms=%.3f violations=%d view_changes=%d",
+        inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms, violations,
+        viewChanges);
   }
 
   /** Parses {@link #encode()}'s output (CPU is filled later). */
@@ -53,7 +58,7 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
           Long.parseLong(f.get("ops")), Long.parseLong(f.get("failures")), Long.parseLong(f.get("timeouts")),
           Double.parseDouble(f.get("p50_ms")), Double.parseDouble(f.get("p99_ms")),
           Double.parseDouble(f.get("max_ms")), Double.parseDouble(f.get("round_rate")),
-          Long.parseLong(f.get("violations")), Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
+          Double.parseDouble(f.get("commit_p50_ms")), Long.parseLong(f.get("violations")), Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
     }

@@ -90,6 +90,10 @@ public final class LoadGenerator implements Callable<Integer> {
         break;
       }
       Thread.sleep(Math.min(1000, Math.max(1, (end - now) / 1_000_000)));
+      java.util.Optional<String> stopped = ClientNode.whyStopped(system);
+      if (stopped.isPresent()) {
+        throw new IllegalStateException("the load generator stops: " + stopped.get());
+      }
       long t = System.nanoTime();
       if (t - lastTick >= 900_000_000L) {
         long ops = loop.ok();
@@ -107,6 +111,7 @@ public final class LoadGenerator implements Callable<Integer> {
     loop.stopAndDrain(timeoutMs + 2_000);
     LatencyHistogram h = loop.level();
     double rateSum = 0;
+    double commitSum = 0;
     int rates = 0;
     long violations = 0;
     long viewChanges = 0;
@@ -115,6 +120,7 @@ public final class LoadGenerator implements Callable<Integer> {
       ReplicaStatus a = after.get(i);
       if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos() && a.roundsEntered() >= b.roundsEntered()) {
         rateSum += (a.roundsEntered() - b.roundsEntered()) / ((a.sampledAtNanos() - b.sampledAtNanos()) / 1e9);
+        commitSum += a.commitLatencyP50Ms();
         rates++;
         violations += a.violations() - b.violations();
         viewChanges += a.viewChanges() - b.viewChanges();
@@ -128,7 +134,7 @@ public final class LoadGenerator implements Callable<Integer> {
       }
     }
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),
-        h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, violations, viewChanges,
-        new LinkedHashMap<>());
+        h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, rates == 0 ? 0 : commitSum / rates,
+        violations, viewChanges, new LinkedHashMap<>());
   }
 }

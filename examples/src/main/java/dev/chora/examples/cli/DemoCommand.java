@@ -160,6 +160,13 @@ public final class DemoCommand implements Callable<Integer> {
       event(MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
       try {
         return run(cluster, system, workload, writer);
+      } catch (Exception e) {
+        java.util.Optional<String> stopped = ClientNode.whyStopped(system);
+        if (stopped.isPresent()) {
+          throw new IllegalStateException(String.format(Locale.ROOT, "%s (%.0f s into the demo). The replicas'"
+              + " logs are in %s", stopped.get(), (System.nanoTime() - t0) / 1e9, work), e);
+        }
+        throw e;
       } finally {
         // Before the cluster closes: this node uses its media driver.
         system.terminate();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -31,6 +32,35 @@ public final class ClientNode {
       Thread.sleep(50);
     }
     return system;
+  }
+
+  /**
+   * Why this node's actor system is shutting down or has shut down, said for a user, or empty
+   * while it runs. Once Pekko shuts a node down, every ask fails with its scheduler's "cannot
+   * enqueue after timer shutdown", which says nothing of the cause.
+   */
+  public static java.util.Optional<String> whyStopped(ActorSystem<?> system) {
+    java.util.Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(system).getShutdownReason();
+    if (reason.isEmpty() && !system.whenTerminated().isCompleted()) {
+      return java.util.Optional.empty();
+    }
+    CoordinatedShutdown.Reason r = reason.orElse(CoordinatedShutdown.unknownReason());
+    String why;
+    if (r == CoordinatedShutdown.clusterDowningReason()) {
+      why = "the cluster downed it: the other members found it unreachable for longer than"
+          + " pekko.cluster.failure-detector.acceptable-heartbeat-pause, which on one machine means that this JVM"
+          + " or the whole machine stalled (long GC pauses, CPU starvation by other processes)";
+    } else if (r == CoordinatedShutdown.clusterLeavingReason()) {
+      why = "it left the cluster";
+    } else if (r == CoordinatedShutdown.actorSystemTerminateReason()) {
+      why = "its actor system was terminated (ActorSystem.terminate)";
+    } else if (r == CoordinatedShutdown.jvmExitReason()) {
+      why = "the JVM is exiting (a signal such as Ctrl-C, or System.exit)";
+    } else {
+      why = "reason: " + r;
+    }
+    return java.util.Optional.of("this JVM's cluster node (" + system.address() + ") was shut down by Pekko, so it"
+        + " can send no more requests; " + why);
   }
 
   /** Waits until every replica reports NORMAL. */

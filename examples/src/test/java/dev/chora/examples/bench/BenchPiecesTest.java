@@ -46,7 +46,7 @@ class BenchPiecesTest {
 
   @Test
   void levelResultEncodesAndDecodes() {
-    LevelResult r = new LevelResult(16, 10.0, 12345, 2, 1, 1.5, 7.25, 30.0, 812.5, 4, 2, new LinkedHashMap<>());
+    LevelResult r = new LevelResult(16, 10.0, 12345, 2, 1, 1.5, 7.25, 30.0, 812.5, 0.875, 4, 2, new LinkedHashMap<>());
     LevelResult back = LevelResult.decode(r.encode());
     assertEquals(r, back);
     assertEquals(1234.5, back.opsPerSecond(), 1e-9);
@@ -58,8 +58,8 @@ class BenchPiecesTest {
     cpu.put("replica-0", 55.0);
     cpu.put("load", 20.0);
     List<LevelResult> levels = List.of(
-        new LevelResult(1, 10, 2000, 0, 0, 0.5, 1.1, 3, 900, 0, 0, cpu),
-        new LevelResult(16, 10, 20000, 0, 0, 0.8, 2.5, 9, 1200, 3, 1, cpu));
+        new LevelResult(1, 10, 2000, 0, 0, 0.5, 1.1, 3, 900, 0.25, 0, 0, cpu),
+        new LevelResult(16, 10, 20000, 0, 0, 0.8, 2.5, 9, 1200, 0.5, 3, 1, cpu));
     String table = BenchReport.table(levels);
     assertTrue(table.contains("in-flight") && table.contains("views") && table.contains("cpu replica-0")
         && table.contains("2000"), table);
@@ -69,6 +69,8 @@ class BenchPiecesTest {
     assertTrue(lines.get(0).startsWith("in_flight,ops_per_s,p50_ms,p99_ms,"), lines.get(0));
     assertTrue(lines.get(0).endsWith(",cpu_pct_replica-0,cpu_pct_load"), lines.get(0));
     assertTrue(lines.get(2).startsWith("16,2000.0,0.800,2.500,9.000,1200.0,3,1,0,0,"), lines.get(2));
+    assertTrue(lines.get(0).contains(",ops,commit_p50_ms,") && lines.get(2).contains(",20000,0.500,"), lines.get(2));
+    assertTrue(table.contains("commit ms") && table.contains("0.50"), table);
     assertEquals(3, lines.size());
     Path png = dir.resolve("chart.png");
     BenchReport.writeChart(levels, "test", png);
