@@ -58,7 +58,8 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
           Long.parseLong(f.get("ops")), Long.parseLong(f.get("failures")), Long.parseLong(f.get("timeouts")),
           Double.parseDouble(f.get("p50_ms")), Double.parseDouble(f.get("p99_ms")),
           Double.parseDouble(f.get("max_ms")), Double.parseDouble(f.get("round_rate")),
-          Double.parseDouble(f.get("commit_p50_ms")), Long.parseLong(f.get("violations")), Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
+          Double.parseDouble(f.get("commit_p50_ms")), Long.parseLong(f.get("violations")),
+          Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
     }

@@ -237,6 +237,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
       Thread.sleep(Math.max(1, Math.min(1000, (tick + 1_000_000_000L - now) / 1_000_000)));
+      if (ClientNode.whyStopped(system).isPresent()) {
+        // Its asks fail from now on; call() reports why.
+        throw new IllegalStateException("this JVM's cluster node stopped");
+      }
       now = System.nanoTime();
       if (!killed && now >= killAt) {
         cluster.kill(kill);
