@@ -47,7 +47,8 @@ public final class Chora implements Extension {
   private final ChoraSettings settings;
   private ActorRef<Object> replica;
   private ActorRef<Object> gateway;
-  private EntityClient entities;
+  private volatile EntityClient entities;
+  private volatile boolean gatewayStopped;
 
   private Chora(ActorSystem<?> system) {
     this.system = system;
@@ -111,7 +112,11 @@ public final class Chora implements Extension {
    */
   public synchronized <C, R> EntityRef<C, R> entityRefFor(EntityTypeKey<C, R> key, String entityId) {
     if (entities == null) {
-      entities = new EntityClient(system, gateway(), settings.client().maxInFlight());
+      entities = new EntityClient(system, gateway(), settings.client().maxInFlight(),
+          settings.protocol().maxRequestBytes());
+      if (gatewayStopped) {
+        entities.gatewayStopped();
+      }
     }
     return entities.entityRefFor(key, entityId);
   }
@@ -126,10 +131,19 @@ public final class Chora implements Extension {
       ChoraSettings.Client c = settings.client();
       checkDispatcher(CLIENT_DISPATCHER);
       gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
-          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes())), "chora-gateway",
+          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(), c.maxInFlight(),
+          this::gatewayStopped)), "chora-gateway",
           DispatcherSelector.fromConfig(CLIENT_DISPATCHER));
     }
     return gateway;
+  }
+
+  private void gatewayStopped() {
+    gatewayStopped = true;
+    EntityClient client = entities;
+    if (client != null) {
+      client.gatewayStopped();
+    }
   }
 
   /** The status of replica {@code replicaId}, asked over the network if it runs elsewhere. */

@@ -49,6 +49,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       problems.add("chora.replica-id = " + id + ": must be -1 (no replica here) or a replica id 0.."
           + (replicas.size() - 1) + " of chora.replicas");
     }
+    checkLargeMessageDestinations(root, c.getString("replica-actor-name"), problems);
     ChoraConfig protocol = null;
     try {
       Config p = c.getConfig("protocol");
@@ -100,6 +101,10 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       if (client.maxInFlight() < 1) {
         problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
       }
+      if (client.refusedPause().isNegative() || client.refusedPause().isZero()) {
+        problems.add("chora.client.refused-pause = " + client.refusedPause() + ": must be positive (a refused"
+            + " request is resent after it), e.g. 5ms");
+      }
       if (client.sweepInterval().toMillis() < 1) {
         problems.add("chora.client.sweep-interval = " + client.sweepInterval() + ": must be at least 1ms");
       }
@@ -115,6 +120,27 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     }
     return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), c.getString("replica-actor-name"),
         protocol, client);
+  }
+
+  /**
+   * The replica's traffic goes on Artery's large-message stream because its path is listed there
+   * (chora-transport's reference.conf lists the default name): a renamed replica must be listed
+   * under its new name, or its transfers, larger than the ordinary stream's frame, are dropped and
+   * recovery never completes.
+   */
+  private static void checkLargeMessageDestinations(Config root, String actorName, List<String> problems) {
+    String key = "pekko.remote.artery.large-message-destinations";
+    if (!root.hasPath(key)) {
+      return;
+    }
+    List<String> listed = root.getStringList(key);
+    for (String path : List.of("/system/" + actorName, "/system/" + actorName + "/transfer")) {
+      if (!listed.contains(path)) {
+        problems.add(key + " does not list \"" + path + "\" (chora.replica-actor-name = \"" + actorName + "\"):"
+            + " the replica's transfers would go on the ordinary stream and be dropped when larger than its"
+            + " frame; add it, e.g. " + key + " += \"" + path + "\"");
+      }
+    }
   }
 
   /**

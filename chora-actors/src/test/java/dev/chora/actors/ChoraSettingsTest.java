@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** A misconfigured node fails at start with every problem named and how to fix it. */
 class ChoraSettingsTest {
   static ChoraSettings parse(String hocon) {
-    return ChoraSettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()));
+    return ChoraSettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()).resolve());
   }
 
   static final String THREE = "chora.replicas = [\"pekko://chora@127.0.0.1:25520\", "
@@ -82,5 +82,25 @@ class ChoraSettingsTest {
     assertTrue(e.getMessage().contains("chora.protocol.max-transfer-bytes = 1572864 exceeds half of"
         + " pekko.remote.artery.advanced.maximum-large-frame-size"), e.getMessage());
     assertEquals(1 << 20, parse(THREE + "chora.replica-id = 0").protocol().maxTransferBytes());
+  }
+
+  /** A renamed replica must keep its traffic on Artery's large-message stream, or its transfers are dropped. */
+  @Test
+  void aRenamedReplicaMustBeListedAsALargeMessageDestination() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> parse(THREE + "chora.replica-id = 0\nchora.replica-actor-name = r"));
+    assertTrue(e.getMessage().contains("large-message-destinations does not list \"/system/r\""), e.getMessage());
+    assertTrue(e.getMessage().contains("\"/system/r/transfer\""), e.getMessage());
+    ChoraSettings s = parse(THREE + "chora.replica-id = 0\nchora.replica-actor-name = r\n"
+        + "pekko.remote.artery.large-message-destinations += \"/system/r\"\n"
+        + "pekko.remote.artery.large-message-destinations += \"/system/r/transfer\"");
+    assertEquals("pekko://chora@127.0.0.1:25520/system/r", s.replicaPath(0));
+  }
+
+  @Test
+  void aRefusedPauseMustBePositive() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> parse(THREE + "chora.replica-id = 0\nchora.client.refused-pause = 0ms"));
+    assertTrue(e.getMessage().contains("chora.client.refused-pause = PT0S: must be positive"), e.getMessage());
   }
 }

@@ -105,6 +105,7 @@ final class ClientMessageSerializers {
       case OVERLOADED -> 2;
       case REQUEST_TOO_LARGE -> 3;
       case NOT_ACTIVE -> 4;
+      case REPLY_TOO_LARGE -> 5;
     };
   }
 
@@ -115,6 +116,7 @@ final class ClientMessageSerializers {
       case 2 -> ClientReply.Status.OVERLOADED;
       case 3 -> ClientReply.Status.REQUEST_TOO_LARGE;
       case 4 -> ClientReply.Status.NOT_ACTIVE;
+      case 5 -> ClientReply.Status.REPLY_TOO_LARGE;
       default -> throw new MalformedMessageException("ClientReply.status: unknown code " + code);
     };
   }

@@ -78,6 +78,7 @@ final class Payloads {
       writeCount(out, -1);
       return;
     }
+    Wire.checkReplicas(slots.length, "RoundSlots.slots");
     writeCount(out, slots.length);
     for (Batch b : slots) {
       writeBatch(out, b);

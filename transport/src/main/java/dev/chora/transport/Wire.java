@@ -98,11 +98,13 @@ final class Wire {
     return length == 0 ? NO_BYTES : in.readBytes(length);
   }
 
+  /** Per-replica vectors: refused past {@link #MAX_REPLICAS} here, as the receiver would refuse them. */
   static void writeLongs(Output out, long[] values) {
     if (values == null) {
       writeCount(out, -1);
       return;
     }
+    checkReplicas(values.length, "a per-replica vector");
     writeCount(out, values.length);
     for (long v : values) {
       writeLong(out, v);
@@ -110,6 +112,14 @@ final class Wire {
   }
 
   /** A nullable long array of at most {@code cap} elements (each takes at least one byte). */
+  /** A frame every receiver would drop is not sent: the sender hears why instead. */
+  static void checkReplicas(int length, String what) {
+    if (length > MAX_REPLICAS) {
+      throw new IllegalArgumentException(what + " of " + length + " entries: the wire carries at most "
+          + MAX_REPLICAS + " replicas");
+    }
+  }
+
   static long[] readLongs(Input in, String what, int cap) {
     int length = readCount(in, what, 1, cap);
     if (length < 0) {

@@ -213,7 +213,10 @@ class MalformedInputTest {
       Wire.writeLong(out, 1);
       Wire.writeLong(out, 2);
       Wire.writeInt(out, 0);
-      Wire.writeLongs(out, new long[33]);
+      Wire.writeCount(out, 33); // as a forged sender would write it: Wire.writeLongs refuses
+      for (int i = 0; i < 33; i++) {
+        Wire.writeLong(out, 0);
+      }
       Wire.writeLong(out, 0);
     });
     assertContains(assertMalformed(overCap), "AckMessage.ackVector: length 33 exceeds the cap of 32");

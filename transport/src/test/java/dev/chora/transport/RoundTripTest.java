@@ -119,6 +119,17 @@ class RoundTripTest {
     assertTrue(e.getMessage().contains("SlotTransfer.batches[1] is null"), e.getMessage());
   }
 
+  /** What every receiver would drop as malformed is refused at the sender, saying why. */
+  @Test
+  void perReplicaVectorsLongerThanTheWireAllowsAreRefusedAtTheSender() {
+    RoundMessage m = new RoundMessage(1, 2, 0, Batch.EMPTY, new long[33], 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serializer.toBinary(m));
+    assertTrue(e.getMessage().contains("at most 32 replicas"), e.getMessage());
+    RoundSlots rs = new RoundSlots(5, 0, 2, new Batch[33]);
+    assertThrows(IllegalArgumentException.class, () -> serializer.toBinary(rs));
+    serializer.toBinary(new RoundMessage(1, 2, 0, Batch.EMPTY, new long[32], 0));
+  }
+
   @Test
   void unregisteredClassOnWriteNamesTheClassAndTheFix() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -13,11 +13,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorPaths;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -45,7 +47,7 @@ public final class ClientGateway {
 
   /**
    * Sends {@code request} (as a round-barrier read if {@code read}); {@code result} completes with
-   * an OK or REQUEST_TOO_LARGE reply, or fails on timeout.
+   * an OK, REQUEST_TOO_LARGE or REPLY_TOO_LARGE reply, or fails on timeout.
    */
   public record Ask(Request request, boolean read, long deadlineNanos, CompletableFuture<ClientReply> result) {}
 
@@ -53,9 +55,15 @@ public final class ClientGateway {
 
   private enum Sweep { INSTANCE }
 
-  /** How a gateway behaves; read from {@code chora.client}. */
+  /**
+   * How a gateway behaves; read from {@code chora.client}.
+   *
+   * @param maxPending asks waiting for their answer at most ({@code chora.client.max-in-flight});
+   *                   past it an ask fails at once with a {@link RejectedExecutionException}
+   * @param onStop     run when the gateway stops, after every waiting ask has failed
+   */
   public record Settings(int localReplica, List<String> replicaPaths, Duration retryAfter, Duration refusedPause,
-      Duration sweepInterval, int maxBatchBytes) {}
+      Duration sweepInterval, int maxBatchBytes, int maxPending, Runnable onStop) {}
 
   /** What a request adds to a batch besides its command: client id, seq, length prefix and headroom. */
   static final int REQUEST_OVERHEAD_BYTES = 32;
@@ -134,6 +142,16 @@ public final class ClientGateway {
           .onMessage(ClusterEvent.UnreachableMember.class, e -> reachability(e.member(), false))
           .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member(), true))
           .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member(), false))
+          .onSignal(PostStop.class, signal -> {
+            IllegalStateException stopped = new IllegalStateException("the Chora client gateway of this node has"
+                + " stopped (its actor system is shutting down): the command may or may not have been applied");
+            for (Pending p : pending.values()) {
+              p.ask.result().completeExceptionally(stopped);
+            }
+            pending.clear();
+            settings.onStop().run();
+            return Behaviors.same();
+          })
           .onMessage(ClusterEvent.MemberUp.class, e -> {
             int r = incarnations.up(e.member().address(), e.member().uniqueAddress().longUid());
             if (r >= 0) {
@@ -146,6 +164,19 @@ public final class ClientGateway {
 
     private Behavior<Object> ask(Ask ask) {
       long clientId = ask.request().clientId();
+      Pending earlier = pending.get(clientId);
+      if (earlier != null) {
+        // Exactly-once allows one request at a time per client id; replacing the earlier one
+        // would leave its caller waiting for ever.
+        ask.result().completeExceptionally(new IllegalStateException("client id " + clientId + " has request seq "
+            + earlier.ask.request().seq() + " waiting: send one request at a time per client id"));
+        return Behaviors.same();
+      }
+      if (pending.size() >= settings.maxPending()) {
+        ask.result().completeExceptionally(new RejectedExecutionException(settings.maxPending()
+            + " requests are waiting in this node's gateway (chora.client.max-in-flight): retry later"));
+        return Behaviors.same();
+      }
       int home = settings.localReplica() >= 0 ? settings.localReplica() : (int) Math.floorMod(clientId, (long) n);
       Pending p = new Pending(ask, nextReachable(home - 1));
       pending.put(clientId, p);
@@ -213,7 +244,7 @@ public final class ClientGateway {
           continue; // an answer to an earlier attempt, already settled
         }
         switch (reply.status()) {
-          case OK, REQUEST_TOO_LARGE -> {
+          case OK, REQUEST_TOO_LARGE, REPLY_TOO_LARGE -> {
             pending.remove(reply.clientId());
             p.ask.result().complete(reply);
           }

@@ -4,8 +4,11 @@ import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,25 +42,64 @@ public final class EntityClient {
    */
   private final ConcurrentLinkedDeque<long[]> idle = new ConcurrentLinkedDeque<>();
   private final AtomicLong nextClientId;
+  private final int maxRequestBytes;
+  /**
+   * The answer each session waits for, so that they all fail at once when the gateway stops: an
+   * ask still in the gateway's mailbox then would otherwise never complete.
+   */
+  private final Map<Long, CompletableFuture<ClientReply>> waiting = new ConcurrentHashMap<>();
+  private volatile boolean gatewayStopped;
 
-  public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight) {
+  /**
+   * @param maxInFlight     commands waiting for their answer at most; past it, asks fail at once
+   * @param maxRequestBytes the replicas' {@code chora.protocol.max-request-bytes}: a larger command
+   *                        fails here, before it is sent
+   */
+  public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight, int maxRequestBytes) {
     this.gateway = gateway;
     this.serialization = SerializationExtension.get(system);
     this.maxInFlight = maxInFlight;
+    this.maxRequestBytes = maxRequestBytes;
     // Client ids from a random 63-bit start: nodes and restarts do not reuse each other's ids.
     this.nextClientId = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE >> 1));
   }
 
+  /** @throws IllegalArgumentException if the entity id is longer than 16,384 characters */
   public <C, R> EntityRef<C, R> entityRefFor(EntityTypeKey<C, R> key, String entityId) {
+    Objects.requireNonNull(entityId, "entityId");
+    if (entityId.length() > Envelope.MAX_NAME_CHARS) {
+      throw new IllegalArgumentException("the entity id has " + entityId.length() + " characters; at most "
+          + Envelope.MAX_NAME_CHARS + " are allowed");
+    }
     return new EntityRef<>(this, key, entityId);
+  }
+
+  /**
+   * The gateway has stopped (its actor system is shutting down): every waiting command fails, and
+   * so does every later one.
+   */
+  public void gatewayStopped() {
+    gatewayStopped = true;
+    for (CompletableFuture<ClientReply> reply : waiting.values()) {
+      reply.completeExceptionally(stoppedError());
+    }
   }
 
   <C, R> CompletionStage<R> ask(EntityTypeKey<C, R> key, String entityId, C command, Duration timeout,
       boolean read) {
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
-      return CompletableFuture.failedFuture(new RejectedExecutionException(
-          maxInFlight + " entity commands are in flight on this node (chora.client.max-in-flight): retry later"));
+    long timeoutNanos;
+    try {
+      timeoutNanos = timeout.toNanos();
+    } catch (NullPointerException | ArithmeticException e) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "the ask's timeout must be a positive duration below 292 years, not " + timeout));
+    }
+    if (timeoutNanos <= 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "the ask's timeout must be positive, not " + timeout));
+    }
+    if (gatewayStopped) {
+      return CompletableFuture.failedFuture(stoppedError());
     }
     byte[] bytes;
     try {
@@ -65,38 +107,67 @@ public final class EntityClient {
       bytes = new Envelope(key.name(), entityId, s.identifier(), Serializers.manifestFor(s, command),
           s.toBinary(command)).encode();
     } catch (RuntimeException e) {
-      inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
+    }
+    if (Request.HEADER_BYTES + bytes.length > maxRequestBytes) {
+      return CompletableFuture.failedFuture(tooLarge(bytes.length));
+    }
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(new RejectedExecutionException(
+          maxInFlight + " entity commands are in flight on this node (chora.client.max-in-flight): retry later"));
     }
     long[] session = idle.pollFirst();
     if (session == null) {
       session = new long[] {nextClientId.getAndIncrement(), 1};
     }
     long[] used = session;
+    long clientId = session[0];
     CompletableFuture<ClientReply> reply = new CompletableFuture<>();
-    gateway.tell(new ClientGateway.Ask(new Request(session[0], session[1], bytes), read,
-        System.nanoTime() + timeout.toNanos(), reply));
     CompletableFuture<R> result = new CompletableFuture<>();
     reply.whenComplete((r, error) -> {
+      waiting.remove(clientId);
       inFlight.decrementAndGet();
       if (error != null) {
-        result.completeExceptionally(error instanceof TimeoutException ? error
-            : new TimeoutException("no reply for the entity command: " + error));
-      } else {
-        // Every answered command takes its seq, reads and refusals too (the client table accepts
-        // gaps): the gateway may have sent it to two replicas, and a late second answer, matched
-        // by client id and seq, must not be taken for the answer to the session's next command.
-        used[1]++;
-        idle.offerFirst(used);
-        if (r.status() == ClientReply.Status.OK) {
-          complete(r.result(), result, key.replyClass());
-          return;
-        }
-        result.completeExceptionally(new IllegalArgumentException(
-            "the command is larger than chora.protocol.max-request-bytes (" + bytes.length + " bytes encoded)"));
+        result.completeExceptionally(error instanceof TimeoutException || error instanceof IllegalStateException
+            ? error : new TimeoutException("no reply for the entity command: " + error));
+        return;
+      }
+      // Every answered command takes its seq, reads and refusals too (the client table accepts
+      // gaps): the gateway may have sent it to two replicas, and a late second answer, matched
+      // by client id and seq, must not be taken for the answer to the session's next command.
+      used[1]++;
+      idle.offerFirst(used);
+      switch (r.status()) {
+        case OK -> complete(r.result(), result, key.replyClass());
+        case REPLY_TOO_LARGE -> result.completeExceptionally(new IllegalStateException("the command was applied,"
+            + " but its reply is larger than a transport frame (pekko.remote.artery.advanced.maximum-frame-size)"
+            + " and cannot be delivered: keep the entity's replies smaller"));
+        case REQUEST_TOO_LARGE -> result.completeExceptionally(tooLarge(bytes.length));
+        // The gateway resends these itself and never completes an ask with them.
+        case NOT_ACTIVE, OVERLOADED -> result.completeExceptionally(
+            new IllegalStateException("the gateway passed on a " + r.status() + " reply, which it should have retried"));
       }
     });
+    waiting.put(clientId, reply);
+    gateway.tell(new ClientGateway.Ask(new Request(clientId, session[1], bytes), read,
+        System.nanoTime() + timeoutNanos, reply));
+    if (gatewayStopped) {
+      // Stopped while this ask was on its way: it may sit in a mailbox that will not be read.
+      reply.completeExceptionally(stoppedError());
+    }
     return result;
+  }
+
+  private IllegalArgumentException tooLarge(int encodedBytes) {
+    return new IllegalArgumentException("the command is larger than chora.protocol.max-request-bytes ("
+        + encodedBytes + " bytes encoded, " + maxRequestBytes + " allowed with the request's header): send"
+        + " smaller commands or raise the setting on every replica");
+  }
+
+  private static IllegalStateException stoppedError() {
+    return new IllegalStateException("the Chora client gateway of this node has stopped (its actor system is"
+        + " shutting down): the command may or may not have been applied");
   }
 
   private <R> void complete(byte[] replyBytes, CompletableFuture<R> result, Class<R> replyClass) {

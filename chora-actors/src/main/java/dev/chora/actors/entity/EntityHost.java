@@ -62,6 +62,11 @@ public final class EntityHost implements StateMachine {
     Envelope reply;
     try {
       Envelope in = Envelope.decode(command);
+      if (in.entityId().length() > Envelope.MAX_NAME_CHARS) {
+        // Refused before it exists: a snapshot could not hold its id, and every snapshot would fail.
+        return Envelope.failure("the entity id has " + in.entityId().length() + " characters; at most "
+            + Envelope.MAX_NAME_CHARS + " are allowed").encode();
+      }
       ReplicatedEntity<Object, Object> entity = entity(in.type(), in.entityId());
       if (entity == null) {
         reply = Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");

@@ -25,10 +25,21 @@ public final class EntityRef<C, R> {
 
   /**
    * Sends {@code command}; the stage completes with the entity's reply once the command is
-   * committed and applied — exactly once, however often it had to be retried — or fails with a
-   * {@link java.util.concurrent.TimeoutException} after {@code timeout} (the command may then
-   * still be applied), with {@link EntityCommandFailedException} if the entity threw, or with
-   * {@link java.util.concurrent.RejectedExecutionException} if too many commands are in flight.
+   * committed and applied — exactly once, however often it had to be retried — or fails with
+   * <ul>
+   *   <li>{@link java.util.concurrent.TimeoutException} after {@code timeout} (the command may then
+   *       still be applied);
+   *   <li>{@link EntityCommandFailedException} if the entity threw;
+   *   <li>{@link java.util.concurrent.RejectedExecutionException} if {@code chora.client.max-in-flight}
+   *       commands are in flight on this node;
+   *   <li>{@link IllegalArgumentException} if the command is larger than
+   *       {@code chora.protocol.max-request-bytes} (it is not sent), the timeout is not positive, or
+   *       the command has no serializer;
+   *   <li>{@link IllegalStateException} if the reply was too large for the transport (the command
+   *       was applied) or this node's gateway has stopped (the node is shutting down);
+   *   <li>the reply's deserialization error, or a {@link ClassCastException} if the reply is not
+   *       of the key's reply class.
+   * </ul>
    */
   public CompletionStage<R> ask(C command, Duration timeout) {
     return client.ask(key, entityId, command, timeout, false);

@@ -14,6 +14,10 @@ public record EntityTypeKey<C, R>(String name, Class<C> commandClass, Class<R> r
     if (name.isBlank()) {
       throw new IllegalArgumentException("an entity type key needs a non-blank name");
     }
+    if (name.length() > Envelope.MAX_NAME_CHARS) {
+      throw new IllegalArgumentException("an entity type's name may have at most " + Envelope.MAX_NAME_CHARS
+          + " characters, not " + name.length());
+    }
   }
 
   public static <C, R> EntityTypeKey<C, R> create(String name, Class<C> commandClass, Class<R> replyClass) {

@@ -10,6 +10,12 @@ import java.nio.charset.StandardCharsets;
  * keep whatever serializer they registered for their types.
  */
 record Envelope(String type, String entityId, int serializerId, String manifest, byte[] payload) {
+  /**
+   * The longest entity id or type name: snapshots write them as {@code DataOutput.writeUTF}, whose
+   * limit is 65,535 bytes, and a character takes at most three.
+   */
+  static final int MAX_NAME_CHARS = 16 * 1024;
+
   /** A reply that says the command failed; {@code manifest} carries the reason. */
   static final int FAILURE = Integer.MIN_VALUE;
 

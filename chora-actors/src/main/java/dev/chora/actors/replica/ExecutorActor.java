@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -43,39 +44,82 @@ final class ExecutorActor {
 
   static Behavior<Work> create(int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
       ActorRef<Object> replica, AtomicLong requestsExecuted) {
-    return Behaviors.setup(ctx -> {
-      ReplyRoutes.Sink sink = routes.newSink();
-      Executor executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
-      long[] executedRound = {0};
-      SlowSnapshots slowSnapshots = new SlowSnapshots();
+    return Behaviors.setup(ctx -> new Running(ctx, self, stateMachine, maxClients, routes, replica, requestsExecuted)
+        .behavior());
+  }
+
+  private static final class Running {
+    private final ActorContext<Work> ctx;
+    private final int self;
+    private final ActorRef<Object> replica;
+    private final AtomicLong requestsExecuted;
+    private final ReplyRoutes.Sink sink;
+    private final Executor executor;
+    private final SlowSnapshots slowSnapshots = new SlowSnapshots();
+    private long executedRound;
+
+    Running(ActorContext<Work> ctx, int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
+        ActorRef<Object> replica, AtomicLong requestsExecuted) {
+      this.ctx = ctx;
+      this.self = self;
+      this.replica = replica;
+      this.requestsExecuted = requestsExecuted;
+      this.sink = routes.newSink();
+      this.executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
+    }
+
+    Behavior<Work> behavior() {
       return Behaviors.receive(Work.class).onMessage(Work.class, work -> {
         for (Object op : work.ops()) {
-          if (op instanceof Execute e) {
-            executor.execute(e.round(), e.proposer(), e.batch());
-            executedRound[0] = e.round();
-          } else if (op instanceof ServeRead r) {
-            executor.serveRead(r.read());
-          } else if (op instanceof TakeSnapshot t) {
-            long started = System.nanoTime();
-            long cpuStarted = SlowSnapshots.cpuNanos();
-            byte[] state = executor.snapshot();
-            long ended = System.nanoTime();
-            slowSnapshots.taken(ctx.getLog(), self, t.round(), state.length, ended - started,
-                cpuStarted < 0 ? -1 : SlowSnapshots.cpuNanos() - cpuStarted, ended);
-            // Handed back as a message: an output of the core must not call into it.
-            replica.tell(new SnapshotTaken(t.round(), state));
-          } else if (op instanceof InstallSnapshot i) {
-            executor.restore(i.snapshot());
-            executedRound[0] = i.round();
-          } else if (op instanceof Digest d) {
-            d.replyTo().tell(new StateDigest(d.replicaId(), executedRound[0], sha256(executor.snapshot())));
+          try {
+            apply(op);
+          } catch (RuntimeException e) {
+            // The replica watches this actor: the failure stops it, loudly, instead of leaving a
+            // replica that votes while nothing executes.
+            throw new StateMachineFailedException(describe(op), e);
           }
         }
         requestsExecuted.set(executor.appliedRequests());
         sink.flush();
         return Behaviors.same();
       }).build();
-    });
+    }
+
+    private void apply(Object op) {
+      if (op instanceof Execute e) {
+        executor.execute(e.round(), e.proposer(), e.batch());
+        executedRound = e.round();
+      } else if (op instanceof ServeRead r) {
+        executor.serveRead(r.read());
+      } else if (op instanceof TakeSnapshot t) {
+        long started = System.nanoTime();
+        long cpuStarted = SlowSnapshots.cpuNanos();
+        byte[] state = executor.snapshot();
+        long ended = System.nanoTime();
+        slowSnapshots.taken(ctx.getLog(), self, t.round(), state.length, ended - started,
+            cpuStarted < 0 ? -1 : SlowSnapshots.cpuNanos() - cpuStarted, ended);
+        // Handed back as a message: an output of the core must not call into it.
+        replica.tell(new SnapshotTaken(t.round(), state));
+      } else if (op instanceof InstallSnapshot i) {
+        executor.restore(i.snapshot());
+        executedRound = i.round();
+      } else if (op instanceof Digest d) {
+        d.replyTo().tell(new StateDigest(d.replicaId(), executedRound, sha256(executor.snapshot())));
+      }
+    }
+  }
+
+  private static String describe(Object op) {
+    if (op instanceof Execute e) {
+      return "applying round " + e.round() + ", replica " + e.proposer() + "'s slot";
+    } else if (op instanceof ServeRead r) {
+      return "answering a read of client " + r.read().clientId();
+    } else if (op instanceof TakeSnapshot t) {
+      return "taking the snapshot of round " + t.round();
+    } else if (op instanceof InstallSnapshot i) {
+      return "installing the snapshot of round " + i.round();
+    }
+    return "computing the state's digest";
   }
 
   private static String sha256(byte[] bytes) {

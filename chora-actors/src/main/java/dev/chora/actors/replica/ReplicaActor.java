@@ -33,6 +33,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -140,11 +141,15 @@ public final class ReplicaActor {
         ctx.getSelf().tell(m);
         return Behaviors.same();
       }).build(), TRANSFER_CHILD);
-      this.routes = new ReplyRoutes(config.maxClients());
+      this.routes = new ReplyRoutes(config.maxClients(), (int) Math.min(Integer.MAX_VALUE,
+          ctx.getSystem().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size")));
       this.replies = routes.newSink();
       this.executor = ctx.spawn(
           ExecutorActor.create(self, stateMachine, config.maxClients(), routes, ctx.getSelf(), requestsExecuted),
           "executor", DispatcherSelector.fromConfig("chora.executor-dispatcher"));
+      // Unwatched, a failed executor would stop alone and this replica would go on voting while
+      // nothing executes (no replies, no snapshots, a log growing to its limit).
+      ctx.watch(executor);
       this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf(), Tick.INSTANCE);
       this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
@@ -183,6 +188,10 @@ public final class ReplicaActor {
             m.replyTo().tell(Done.getInstance());
             return Behaviors.stopped();
           })
+          .onSignal(ChildFailed.class, s -> {
+            ctx.getLog().error("replica {}: {}", core.self(), s.getCause().getMessage(), s.getCause());
+            return Behaviors.stopped();
+          })
           .onSignal(PostStop.class, s -> {
             ticker.close();
             mbean.close();
@@ -212,19 +221,21 @@ public final class ReplicaActor {
     }
 
     private void submit(Request request, ReplyRoutes.Route route) {
-      if (!routes.put(request.clientId(), route)) {
+      long now = System.nanoTime();
+      if (!routes.put(request.clientId(), request.seq(), route, now)) {
         route(route, ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.OVERLOADED));
         return;
       }
-      core.submit(System.nanoTime(), request);
+      core.submit(now, request);
     }
 
     private void read(ReadRequest read, ReplyRoutes.Route route) {
-      if (!routes.put(read.clientId(), route)) {
+      long now = System.nanoTime();
+      if (!routes.put(read.clientId(), read.seq(), route, now)) {
         route(route, ClientReply.refused(read.clientId(), read.seq(), ClientReply.Status.OVERLOADED));
         return;
       }
-      core.read(System.nanoTime(), read);
+      core.read(now, read);
     }
 
     /** A refusal that never entered the routes table. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -16,27 +17,63 @@ import org.apache.pekko.actor.typed.ActorRef;
  * so a client node gets one {@link ClientReplies} per replica step, not one message per request.
  *
  * <p>Bounded: one entry per client session waiting here; a client that retries overwrites its
- * entry, and an answered client's entry is removed.
+ * entry, an answered client's entry is removed, and a full table forgets entries older than
+ * {@link #STALE_ROUTE_NANOS} before it refuses a new client.
+ *
+ * <p>Replies go on Artery's ordinary stream, whose frames are at most {@code maximum-frame-size}:
+ * a gateway's replies of one step are sent as several {@link ClientReplies} when they would not
+ * fit in one, and a single reply that can never fit is answered with
+ * {@link ClientReply.Status#REPLY_TOO_LARGE} instead of being dropped by the transport.
  */
 final class ReplyRoutes {
   /** A route: a gateway (replies batched) or a single requester (one ClientReply). */
   record Route(ActorRef<Object> gateway, ActorRef<ClientReply> single) {}
 
-  private final Map<Long, Route> routes = new ConcurrentHashMap<>();
+  /** Who waits for the answer to which request of a client, since when. */
+  private record Waiting(Route route, long seq, long sinceNanos) {}
+
+  /**
+   * A full table forgets routes older than this (at most once a second): their gateways have long
+   * since resent elsewhere, so such a route only holds a place a new client needs.
+   */
+  static final long STALE_ROUTE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** What a reply adds to a message besides its result: client id, seq, status, length prefix. */
+  static final int REPLY_OVERHEAD_BYTES = 32;
+
+  private final Map<Long, Waiting> routes = new ConcurrentHashMap<>();
+  private long lastStaleSweepNanos;
   private final int capacity;
+  /** The most bytes of replies one message carries: a frame less the envelope's headroom. */
+  private final int maxMessageBytes;
   /** The replica's view and active set, packed (view << 32 | activeSet), for every ClientReplies. */
   private volatile long viewAndActiveSet;
 
-  ReplyRoutes(int capacity) {
+  /** @param frameBytes the transport's largest frame for these replies ({@code maximum-frame-size}) */
+  ReplyRoutes(int capacity, int frameBytes) {
     this.capacity = capacity;
+    this.maxMessageBytes = frameBytes - ENVELOPE_HEADROOM_BYTES;
   }
 
-  /** False when full: the caller refuses the request with OVERLOADED instead of routing it. */
-  boolean put(long clientId, Route route) {
+  /** Artery's envelope (recipient and sender paths, manifest) and ClientReplies' own header. */
+  static final int ENVELOPE_HEADROOM_BYTES = 4096;
+
+  /**
+   * Records who waits for request {@code seq} of {@code clientId}. False when full: the caller
+   * refuses the request with OVERLOADED instead of routing it. One thread (the replica's) puts.
+   */
+  boolean put(long clientId, long seq, Route route, long nowNanos) {
     if (routes.size() >= capacity && !routes.containsKey(clientId)) {
-      return false;
+      if (nowNanos - lastStaleSweepNanos < TimeUnit.SECONDS.toNanos(1)) {
+        return false;
+      }
+      lastStaleSweepNanos = nowNanos;
+      routes.values().removeIf(w -> nowNanos - w.sinceNanos() > STALE_ROUTE_NANOS);
+      if (routes.size() >= capacity) {
+        return false;
+      }
     }
-    routes.put(clientId, route);
+    routes.put(clientId, new Waiting(route, seq, nowNanos));
     return true;
   }
 
@@ -48,6 +85,10 @@ final class ReplyRoutes {
   ClientReplies replies(List<ClientReply> replies) {
     long packed = viewAndActiveSet;
     return new ClientReplies(packed >>> 32, (int) packed, replies);
+  }
+
+  private static int bytes(ClientReply reply) {
+    return (reply.result() == null ? 0 : reply.result().length) + REPLY_OVERHEAD_BYTES;
   }
 
   int size() {
@@ -62,11 +103,17 @@ final class ReplyRoutes {
   final class Sink {
     private final Map<ActorRef<Object>, List<ClientReply>> pending = new HashMap<>();
 
-    void reply(ClientReply reply) {
-      Route route = routes.remove(reply.clientId());
-      if (route == null) {
-        return; // nobody waits here (answered already, or the client went elsewhere)
+    void reply(ClientReply answer) {
+      Waiting waiting = routes.get(answer.clientId());
+      if (waiting == null || waiting.seq() != answer.seq() || !routes.remove(answer.clientId(), waiting)) {
+        // Nobody waits here for this answer: answered already, the client went elsewhere, or it
+        // has moved on to a later request, whose route must stay.
+        return;
       }
+      Route route = waiting.route();
+      ClientReply reply = bytes(answer) > maxMessageBytes
+          ? ClientReply.refused(answer.clientId(), answer.seq(), ClientReply.Status.REPLY_TOO_LARGE)
+          : answer;
       if (route.single() != null) {
         route.single().tell(reply);
       } else {
@@ -79,7 +126,19 @@ final class ReplyRoutes {
         return;
       }
       for (Map.Entry<ActorRef<Object>, List<ClientReply>> e : pending.entrySet()) {
-        e.getKey().tell(replies(e.getValue()));
+        List<ClientReply> all = e.getValue();
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < all.size(); i++) {
+          int b = bytes(all.get(i));
+          if (bytes + b > maxMessageBytes) {
+            e.getKey().tell(replies(all.subList(from, i)));
+            from = i;
+            bytes = 0;
+          }
+          bytes += b;
+        }
+        e.getKey().tell(replies(from == 0 ? all : all.subList(from, all.size())));
       }
       pending.clear();
     }

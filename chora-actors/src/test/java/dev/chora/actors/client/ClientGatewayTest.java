@@ -1,6 +1,8 @@
 package dev.chora.actors.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.runtime.message.ClientBatch;
@@ -12,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -41,8 +45,7 @@ class ClientGatewayTest {
     List<String> paths = new ArrayList<>();
     replicas.forEach(r -> paths.add(resolver.toSerializationFormat(r.getRef())));
     int maxBatchBytes = 64 * 1024;
-    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(0, paths,
-        Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofSeconds(1), maxBatchBytes)));
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(settings(paths, maxBatchBytes, 1_000, () -> {})));
 
     int commands = 100;
     int commandBytes = 10_000;
@@ -68,5 +71,84 @@ class ClientGatewayTest {
     assertTrue(batches >= commands * (commandBytes + ClientGateway.REQUEST_OVERHEAD_BYTES) / maxBatchBytes,
         batches + " batches");
     replicas.get(1).expectNoMessage(Duration.ofMillis(50));
+  }
+
+  static ClientGateway.Settings settings(List<String> paths, int maxBatchBytes, int maxPending, Runnable onStop) {
+    return new ClientGateway.Settings(0, paths, Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofSeconds(1),
+        maxBatchBytes, maxPending, onStop);
+  }
+
+  private static List<String> probePaths(int n) {
+    ActorRefResolver resolver = ActorRefResolver.get(KIT.system());
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      paths.add(resolver.toSerializationFormat(KIT.<Object>createTestProbe().getRef()));
+    }
+    return paths;
+  }
+
+  private static ClientGateway.Ask ask(long clientId, long seq) {
+    return new ClientGateway.Ask(new Request(clientId, seq, new byte[8]), false,
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(30), new CompletableFuture<>());
+  }
+
+  /** A stopping gateway fails every ask still waiting, and says so, instead of leaving callers hanging. */
+  @Test
+  void aStoppedGatewayFailsEveryWaitingAskAndRunsOnStop() throws Exception {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    TestProbe<Object> replica = KIT.createTestProbe();
+    List<String> paths = List.of(ActorRefResolver.get(KIT.system()).toSerializationFormat(replica.getRef()));
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(settings(paths, 64 * 1024, 100,
+        () -> stopped.complete(null))));
+    List<ClientGateway.Ask> asks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      asks.add(ask(2_000 + i, 1));
+      gateway.tell(asks.get(i));
+    }
+    int sent = 0;
+    while (sent < asks.size()) {
+      sent += replica.expectMessageClass(ClientBatch.class).requests().size(); // in the gateway's hands
+    }
+    KIT.stop(gateway, Duration.ofSeconds(5));
+    stopped.get(5, TimeUnit.SECONDS);
+    for (ClientGateway.Ask a : asks) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> a.result().get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("stopped"),
+          "why: " + e.getCause());
+    }
+  }
+
+  /** One request at a time per client id: a second one is refused, and the first still waits for its answer. */
+  @Test
+  void aSecondAskOfTheSameClientIdIsRefusedWhileTheFirstWaits() throws Exception {
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(settings(probePaths(3), 64 * 1024, 100, () -> {})));
+    ClientGateway.Ask first = ask(3_000, 1);
+    ClientGateway.Ask second = ask(3_000, 2);
+    gateway.tell(first);
+    gateway.tell(second);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> second.result().get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("one request at a time per client id"), "why: " + e.getCause());
+    assertFalse(first.result().isDone(), "the first ask still waits for its answer");
+    KIT.stop(gateway, Duration.ofSeconds(5));
+  }
+
+  /** Past max-in-flight waiting asks the gateway answers at once with an overload error, buffering nothing more. */
+  @Test
+  void askBeyondMaxPendingAreRejectedAtOnce() throws Exception {
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(settings(probePaths(3), 64 * 1024, 4, () -> {})));
+    List<ClientGateway.Ask> asks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      asks.add(ask(4_000 + i, 1));
+      gateway.tell(asks.get(i));
+    }
+    for (int i = 4; i < 6; i++) {
+      int k = i;
+      ExecutionException e = assertThrows(ExecutionException.class, () -> asks.get(k).result().get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof RejectedExecutionException, "ask " + k + ": " + e.getCause());
+    }
+    for (int i = 0; i < 4; i++) {
+      assertFalse(asks.get(i).result().isDone(), "ask " + i + " is in flight");
+    }
+    KIT.stop(gateway, Duration.ofSeconds(5));
   }
 }

@@ -1,11 +1,14 @@
 package dev.chora.actors.entity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -33,7 +36,7 @@ class EntityClientTest {
   @Test
   void theCommandAfterAReadOnTheSameSessionHasANewSeq() throws Exception {
     TestProbe<Object> gateway = KIT.createTestProbe();
-    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8);
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
 
     var read = client.ask(KEY, "e", "get a", Duration.ofSeconds(5), true).toCompletableFuture();
     ClientGateway.Ask first = gateway.expectMessageClass(ClientGateway.Ask.class);
@@ -45,6 +48,73 @@ class EntityClientTest {
     assertEquals(first.request().clientId(), second.request().clientId(), "the session is reused");
     assertTrue(second.request().seq() > first.request().seq(),
         "a late copy of the read's reply would be taken for the put's: seq " + second.request().seq());
+  }
+
+  /** A command the replicas would refuse fails before it is sent, saying which setting it exceeds. */
+  @Test
+  void aCommandOverMaxRequestBytesFailsAtOnceAndIsNotSent() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 1024);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> client.ask(KEY, "e", "x".repeat(2000),
+        Duration.ofSeconds(5), false).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage().contains("chora.protocol.max-request-bytes"), "why: " + e.getCause());
+    gateway.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  /** A timeout that cannot be used fails the ask and takes no in-flight permit for good. */
+  @Test
+  void badTimeoutsFailTheAskWithoutLeakingPermits() throws Exception {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 2, 16 * 1024);
+    for (Duration bad : new Duration[] {null, Duration.ZERO, Duration.ofSeconds(-1), ChronoUnit.FOREVER.getDuration()}) {
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> client.ask(KEY, "e", "put", bad, false).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IllegalArgumentException, bad + ": " + e.getCause());
+    }
+    client.ask(KEY, "e", "put a", Duration.ofSeconds(5), false);
+    client.ask(KEY, "e", "put b", Duration.ofSeconds(5), false);
+    gateway.expectMessageClass(ClientGateway.Ask.class);
+    gateway.expectMessageClass(ClientGateway.Ask.class);
+  }
+
+  /** When the gateway stops, waiting commands and every later one fail, instead of waiting for ever. */
+  @Test
+  void aStoppedGatewayFailsWaitingAndLaterCommands() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
+    var waiting = client.ask(KEY, "e", "put a", Duration.ofSeconds(30), false).toCompletableFuture();
+    gateway.expectMessageClass(ClientGateway.Ask.class);
+    client.gatewayStopped();
+    for (var f : java.util.List.of(waiting,
+        client.ask(KEY, "e", "put b", Duration.ofSeconds(30), false).toCompletableFuture())) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("stopped"),
+          "why: " + e.getCause());
+    }
+  }
+
+  /** An id no snapshot could hold is refused when the handle is made. */
+  @Test
+  void anEntityIdTooLongForASnapshotIsRefused() {
+    EntityClient client = new EntityClient(KIT.system(), KIT.createTestProbe().getRef(), 8, 16 * 1024);
+    client.entityRefFor(KEY, "x".repeat(Envelope.MAX_NAME_CHARS));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> client.entityRefFor(KEY, "x".repeat(Envelope.MAX_NAME_CHARS + 1)));
+    assertTrue(e.getMessage().contains("at most 16384"), e.getMessage());
+  }
+
+  /** A reply the transport cannot carry is reported as such: the command was applied. */
+  @Test
+  void aReplyTooLargeIsReportedAsApplied() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
+    var f = client.ask(KEY, "e", "get all", Duration.ofSeconds(5), false).toCompletableFuture();
+    ClientGateway.Ask a = gateway.expectMessageClass(ClientGateway.Ask.class);
+    a.result().complete(ClientReply.refused(a.request().clientId(), a.request().seq(),
+        ClientReply.Status.REPLY_TOO_LARGE));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("was applied"), "why: " + e.getCause());
   }
 
   private static byte[] reply(String value) {

@@ -3,7 +3,8 @@ package dev.chora.runtime.message;
 /**
  * The answer to a client's request or read. {@code result} is the state machine's reply when
  * {@code status} is {@link Status#OK}; otherwise it is empty and the status says why the request
- * was refused (nothing was executed for a refused request).
+ * was refused (nothing was executed for a refused request) or, for {@link Status#REPLY_TOO_LARGE},
+ * why its reply cannot be delivered.
  */
 public record ClientReply(long clientId, long seq, Status status, byte[] result) {
   private static final byte[] NONE = new byte[0];
@@ -19,7 +20,13 @@ public record ClientReply(long clientId, long seq, Status status, byte[] result)
      * This replica cannot take the request now: it is outside the active set, recovering, or in
      * a view change. Nothing was executed; retry at another replica.
      */
-    NOT_ACTIVE
+    NOT_ACTIVE,
+    /**
+     * The request was executed, but its reply is larger than one transport frame can carry, so it
+     * can never be delivered (a retry gets the same answer). The state machine must keep replies
+     * below the frame size ({@code pekko.remote.artery.advanced.maximum-frame-size}).
+     */
+    REPLY_TOO_LARGE
   }
 
   public static ClientReply ok(long clientId, long seq, byte[] result) {

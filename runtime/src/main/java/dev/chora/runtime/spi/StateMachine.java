@@ -6,6 +6,13 @@ package dev.chora.runtime.spi;
  * between replicas, no iteration over unordered hash structures whose order leaks into results.
  *
  * <p>Called from one thread at a time (the executor's); implementations need no locking.
+ *
+ * <p>No method may throw. A command the state machine refuses gets a reply that says so (an error
+ * code of the application's own). An exception stops the replica (with the error logged): it is
+ * the same on every replica that applies the command, so a deterministic bug stops the group
+ * rather than let it vote on while nothing executes. Replies must fit one transport frame
+ * ({@code pekko.remote.artery.advanced.maximum-frame-size}); a larger one is answered with
+ * {@code REPLY_TOO_LARGE}.
  */
 public interface StateMachine {
   /** Applies a committed command and returns the reply for the client that sent it. */

@@ -4,13 +4,17 @@ import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import io.aeron.driver.status.SystemCounterDescriptor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -341,6 +345,18 @@ public final class MediaDriverProcess implements AutoCloseable {
     }
   }
 
+  /** Whether a driver has written the CnC file's version, which it does last, once the file is ready. */
+  static boolean cncInitialised(Path cnc) throws IOException {
+    try (FileChannel channel = FileChannel.open(cnc, StandardOpenOption.READ)) {
+      if (channel.size() < CncFileDescriptor.META_DATA_LENGTH) {
+        return false;
+      }
+      ByteBuffer version = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      channel.read(version, CncFileDescriptor.cncVersionOffset(0));
+      return version.flip().remaining() == Integer.BYTES && version.getInt() != 0;
+    }
+  }
+
   /** /dev/shm when present: Aeron's log buffers are mapped files, best kept in memory. */
   static Path baseDirectory() {
     Path shm = Path.of("/dev/shm");
@@ -366,11 +382,14 @@ public final class MediaDriverProcess implements AutoCloseable {
     Instant staleBefore = Instant.now().minus(STALE_AFTER);
     for (Path d : candidates) {
       try {
-        boolean hasCnc = Files.exists(d.resolve(CncFileDescriptor.CNC_FILE));
-        boolean stale = hasCnc
+        Path cnc = d.resolve(CncFileDescriptor.CNC_FILE);
+        boolean hasCnc = Files.exists(cnc);
+        // An uninitialised CnC file (a driver stopped during its start) is judged by its age alone:
+        // Aeron's liveness check would wait for it to be initialised for the whole timeout.
+        boolean stale = hasCnc && cncInitialised(cnc)
             ? !isActive(d.toFile(), STALE_AFTER.toMillis())
-                && Files.getLastModifiedTime(d.resolve(CncFileDescriptor.CNC_FILE)).toInstant().isBefore(staleBefore)
-            : Files.getLastModifiedTime(d).toInstant().isBefore(staleBefore);
+                && Files.getLastModifiedTime(cnc).toInstant().isBefore(staleBefore)
+            : Files.getLastModifiedTime(hasCnc ? cnc : d).toInstant().isBefore(staleBefore);
         if (stale) {
           deleteRecursively(d);
         }

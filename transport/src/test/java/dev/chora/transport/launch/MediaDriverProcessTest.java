@@ -75,4 +75,26 @@ class MediaDriverProcessTest {
     assertTrue(Files.exists(young), "a fresh directory may be a driver still starting");
     assertTrue(Files.exists(foreign), "only our own prefix is touched");
   }
+
+  /**
+   * A driver stopped during its start leaves a CnC file whose version was never written; Aeron's
+   * liveness check waits for it for the whole timeout, so the sweep must judge it by age at once.
+   */
+  @Test
+  void anUninitialisedCncFileIsJudgedByAgeWithoutWaiting() throws Exception {
+    Path old = Files.createDirectory(dir.resolve(MediaDriverProcess.DIRECTORY_PREFIX + "halted"));
+    Path oldCnc = Files.write(old.resolve(CncFileDescriptor.CNC_FILE), new byte[CncFileDescriptor.META_DATA_LENGTH * 2]);
+    Files.setLastModifiedTime(oldCnc, FileTime.from(Instant.now().minusSeconds(3600)));
+    assertFalse(MediaDriverProcess.cncInitialised(oldCnc), "its version was never written");
+    Path young = Files.createDirectory(dir.resolve(MediaDriverProcess.DIRECTORY_PREFIX + "starting"));
+    Files.write(young.resolve(CncFileDescriptor.CNC_FILE), new byte[16]);
+
+    long started = System.nanoTime();
+    MediaDriverProcess.sweepStaleDirectories(dir);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+    assertTrue(tookMs < 5_000, "the sweep took " + tookMs + " ms");
+    assertFalse(Files.exists(old), "an old, never initialised driver directory goes");
+    assertTrue(Files.exists(young), "a young one may be a driver still starting");
+  }
 }

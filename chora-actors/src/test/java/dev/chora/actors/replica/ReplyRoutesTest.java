@@ -1,0 +1,123 @@
+package dev.chora.actors.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.runtime.message.ClientReplies;
+import dev.chora.runtime.message.ClientReply;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Replies leave in messages that fit the transport's frame, or say why they cannot. */
+class ReplyRoutesTest {
+  static final ActorTestKit KIT = ActorTestKit.create();
+  static final int FRAME = 32 * 1024;
+
+  @AfterAll
+  static void stop() {
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void oneStepsRepliesToAGatewayAreSplitIntoMessagesThatFitAFrame() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
+    ReplyRoutes.Sink sink = routes.newSink();
+    int clients = 40;
+    for (long c = 1; c <= clients; c++) {
+      routes.put(c, 1, new ReplyRoutes.Route(gateway.getRef(), null), 0);
+      sink.reply(ClientReply.ok(c, 1, new byte[3_000]));
+    }
+    sink.flush();
+
+    Set<Long> answered = new HashSet<>();
+    int messages = 0;
+    while (answered.size() < clients) {
+      ClientReplies m = gateway.expectMessageClass(ClientReplies.class, Duration.ofSeconds(5));
+      messages++;
+      int bytes = 0;
+      for (ClientReply r : m.replies()) {
+        assertEquals(ClientReply.Status.OK, r.status());
+        assertTrue(answered.add(r.clientId()), "client " + r.clientId() + " answered once");
+        bytes += r.result().length + ReplyRoutes.REPLY_OVERHEAD_BYTES;
+      }
+      assertTrue(bytes <= FRAME - ReplyRoutes.ENVELOPE_HEADROOM_BYTES, "message " + messages + ": " + bytes + " bytes");
+    }
+    assertTrue(messages >= clients * 3_000 / FRAME, messages + " messages");
+    gateway.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(0, routes.size(), "every answered route is removed");
+  }
+
+  @Test
+  void aReplyThatCanNeverFitAFrameIsAnsweredReplyTooLarge() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReply> single = KIT.createTestProbe();
+    ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
+    ReplyRoutes.Sink sink = routes.newSink();
+    routes.put(1, 5, new ReplyRoutes.Route(gateway.getRef(), null), 0);
+    routes.put(2, 6, new ReplyRoutes.Route(null, single.getRef()), 0);
+    routes.put(3, 7, new ReplyRoutes.Route(gateway.getRef(), null), 0);
+    sink.reply(ClientReply.ok(1, 5, new byte[FRAME]));
+    sink.reply(ClientReply.ok(2, 6, new byte[FRAME]));
+    sink.reply(ClientReply.ok(3, 7, new byte[10]));
+    sink.flush();
+
+    ClientReplies m = gateway.expectMessageClass(ClientReplies.class);
+    assertEquals(2, m.replies().size());
+    assertEquals(ClientReply.refused(1, 5, ClientReply.Status.REPLY_TOO_LARGE).status(), m.replies().get(0).status());
+    assertEquals(5, m.replies().get(0).seq());
+    assertEquals(ClientReply.Status.OK, m.replies().get(1).status());
+    ClientReply r = single.receiveMessage();
+    assertEquals(ClientReply.Status.REPLY_TOO_LARGE, r.status());
+    assertEquals(6, r.seq());
+  }
+
+  /** A late answer to a client's earlier request must not take the route of the request it waits for now. */
+  @Test
+  void aLateAnswerLeavesTheRouteOfTheClientsNextRequest() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
+    ReplyRoutes.Sink sink = routes.newSink();
+    ReplyRoutes.Route route = new ReplyRoutes.Route(gateway.getRef(), null);
+    routes.put(9, 1, route, 0);
+    routes.put(9, 2, route, 0); // the client was answered elsewhere and sent its next request here
+    sink.reply(ClientReply.ok(9, 1, new byte[1]));
+    sink.flush();
+    gateway.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(1, routes.size(), "the route of seq 2 stays");
+    sink.reply(ClientReply.ok(9, 2, new byte[1]));
+    sink.flush();
+    assertEquals(2, gateway.expectMessageClass(ClientReplies.class).replies().get(0).seq());
+    assertEquals(0, routes.size());
+  }
+
+  /** A full table refuses new clients, but first forgets routes nobody can still be waiting on. */
+  @Test
+  void aFullTableForgetsStaleRoutesBeforeRefusingANewClient() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    ReplyRoutes routes = new ReplyRoutes(2, FRAME);
+    ReplyRoutes.Route route = new ReplyRoutes.Route(gateway.getRef(), null);
+    long s = ReplyRoutes.STALE_ROUTE_NANOS;
+    long t0 = 5_000_000_000L;
+    assertTrue(routes.put(1, 1, route, t0));
+    assertTrue(routes.put(2, 1, route, t0));
+    assertFalse(routes.put(3, 1, route, t0 + s), "full, and no route is older than the limit yet");
+    assertFalse(routes.put(3, 1, route, t0 + s + 2), "full; the next sweep waits a second");
+    assertTrue(routes.put(1, 2, route, t0 + 2 * s), "a waiting client's next request always finds its place");
+    assertTrue(routes.put(3, 1, route, t0 + 2 * s + 1), "client 2's route is stale now and is forgotten");
+    assertEquals(2, routes.size());
+    ReplyRoutes.Sink sink = routes.newSink();
+    sink.reply(ClientReply.ok(2, 1, new byte[1]));
+    sink.reply(ClientReply.ok(1, 2, new byte[1]));
+    sink.flush();
+    ClientReplies m = gateway.expectMessageClass(ClientReplies.class);
+    assertEquals(1, m.replies().size(), "only client 1, still routed, is answered");
+    assertEquals(1, m.replies().get(0).clientId());
+  }
+}
