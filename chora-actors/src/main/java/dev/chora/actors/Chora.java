@@ -85,7 +85,8 @@ public final class Chora implements Extension {
       paths.add(settings.replicaPath(i));
     }
     replica = system.systemActorOf(
-        ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted()),
+        ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted(),
+            settings.firstStartCheck()),
         settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher"));
     // A node that shuts down stops its replica first (service-stop, before the cluster leave and
     // the transport's shutdown): no more rounds go out to peers while Artery closes its streams.

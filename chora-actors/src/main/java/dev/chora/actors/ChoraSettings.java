@@ -17,9 +17,11 @@ import java.util.Set;
  * @param replicaId  this node's replica id, or -1 if it runs no replica
  * @param replicas   the actor-system address of every replica, in id order
  * @param restarted  false only for the group's very first start
+ * @param firstStartCheck how long a replica claiming the first start waits for its peers' word on
+ *                   whether the group has a history (zero: it does not ask)
  */
-public record ChoraSettings(int replicaId, List<String> replicas, boolean restarted, String actorName,
-    ChoraConfig protocol, Client client) {
+public record ChoraSettings(int replicaId, List<String> replicas, boolean restarted, Duration firstStartCheck,
+    String actorName, ChoraConfig protocol, Client client) {
 
   /** The {@code chora.client} section: how this node's gateway sends requests. */
   public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, Duration sweepInterval,
@@ -115,11 +117,21 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     } catch (ConfigException e) {
       problems.add(e.getMessage());
     }
+    Duration firstStartCheck = null;
+    try {
+      firstStartCheck = c.getDuration("first-start-check-timeout");
+      if (firstStartCheck.isNegative() || firstStartCheck.compareTo(Duration.ofMinutes(10)) > 0) {
+        problems.add("chora.first-start-check-timeout = " + firstStartCheck + ": must be between 0s (no check) and"
+            + " 10 minutes; a few seconds covers replicas started together");
+      }
+    } catch (ConfigException e) {
+      problems.add(e.getMessage());
+    }
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
-    return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), c.getString("replica-actor-name"),
-        protocol, client);
+    return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), firstStartCheck,
+        c.getString("replica-actor-name"), protocol, client);
   }
 
   /**

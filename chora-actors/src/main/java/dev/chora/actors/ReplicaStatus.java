@@ -5,7 +5,8 @@ package dev.chora.actors;
  * commit latency. Counters only grow, so a reader derives rates (round rate, violation rate,
  * requests per round) from two samples and their {@link #sampledAtNanos} (the replica's clock).
  *
- * @param status              NORMAL, VIEW_CHANGE or RECOVERING
+ * @param status              NORMAL, VIEW_CHANGE or RECOVERING; STARTING while a replica that claims the
+ *                            group's first start asks its peers whether the group has a history
  * @param activeSet           bit i set when replica i is in the active set of {@code view}
  * @param roundsEntered       rounds this replica has proposed in
  * @param violations          synchrony violations seen (a round missing a member's message)
@@ -40,6 +41,12 @@ public record ReplicaStatus(int replicaId, String status, long view, int activeS
     double commitLatencyP99Ms, double roundTimeoutMs, long roundsTimedOut, long suspicions, long stateRequests,
     long viewChangeTimeouts, long viewChangeMessagesInParts, long outsiderViewChangesAnswered, long viewsFallenBackTo,
     boolean warmingUp, long sampledAtNanos) {
+
+  /** A replica not yet running the protocol (status {@code status}): no view, no rounds, no history. */
+  public static ReplicaStatus starting(int replicaId, String status) {
+    return new ReplicaStatus(replicaId, status, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        false, System.nanoTime());
+  }
 
   /** Whether replica {@code id} is in this replica's active set. */
   public boolean isActive(int id) {

@@ -103,4 +103,14 @@ class ChoraSettingsTest {
         () -> parse(THREE + "chora.replica-id = 0\nchora.client.refused-pause = 0ms"));
     assertTrue(e.getMessage().contains("chora.client.refused-pause = PT0S: must be positive"), e.getMessage());
   }
+
+  @Test
+  void theFirstStartCheckDefaultsToTwoSecondsAndIsBounded() {
+    assertEquals(java.time.Duration.ofSeconds(2), parse(THREE + "chora.replica-id = 0").firstStartCheck());
+    assertEquals(java.time.Duration.ZERO,
+        parse(THREE + "chora.replica-id = 0\nchora.first-start-check-timeout = 0s").firstStartCheck());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> parse(THREE + "chora.replica-id = 0\nchora.first-start-check-timeout = -1s"));
+    assertTrue(e.getMessage().contains("chora.first-start-check-timeout = PT-1S: must be between 0s"), e.getMessage());
+  }
 }

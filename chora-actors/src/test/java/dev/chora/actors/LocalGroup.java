@@ -76,11 +76,16 @@ final class LocalGroup implements AutoCloseable {
    * have terminated.
    */
   ActorSystem<Void> restart(int i) {
+    return restart(i, "chora.restarted = true");
+  }
+
+  /** As {@link #restart(int)}, with {@code config} on top of the node's configuration. */
+  ActorSystem<Void> restart(int i, String config) {
     if (!systems.get(i).getWhenTerminated().toCompletableFuture().isDone()) {
       throw new IllegalStateException("replica " + i + "'s node is still running");
     }
     ActorSystem<Void> again = ActorSystem.create(Behaviors.empty(), "chora",
-        ConfigFactory.parseString("chora.restarted = true").withFallback(replicaConfigs.get(i)));
+        ConfigFactory.parseString(config).withFallback(replicaConfigs.get(i)));
     systems.set(i, again);
     return again;
   }

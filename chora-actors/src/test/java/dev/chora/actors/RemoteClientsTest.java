@@ -206,6 +206,27 @@ class RemoteClientsTest {
     awaitSameDigest(0, 1, 2);
   }
 
+  /**
+   * A supervisor that restarts a replica with its first-start configuration (chora.restarted =
+   * false) must not make it vote with an empty state: it finds that the group has a history, and
+   * recovers as a restarted replica does (FirstStartCheckTest covers the decision; this, the whole
+   * way back to the group's state).
+   */
+  @Test
+  void aRestartedReplicaThatClaimsTheFirstStartRecoversInstead() throws Exception {
+    start();
+    load(6, 10, "before-");
+    group.systems.get(1).terminate();
+    group.systems.get(1).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    load(6, 10, "while-down-");
+    ActorSystem<Void> again = group.restart(1, "chora.restarted = false");
+    Chora.get(again).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
+    ReplicaStatus s = awaitStatus(1, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b111);
+    assertTrue(s.stateRequests() > 0, "replica 1 caught up by state transfer: " + s);
+    load(6, 5, "after-");
+    awaitSameDigest(0, 1, 2);
+  }
+
   @Test
   void aReplicaWhoseDispatcherCannotBeCreatedFailsFast() throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n");

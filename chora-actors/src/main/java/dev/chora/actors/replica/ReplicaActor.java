@@ -92,14 +92,19 @@ public final class ReplicaActor {
    *                  included), e.g. {@code pekko://chora@127.0.0.1:25520/system/chora-replica}
    * @param restarted false only for the very first start of the group; a restarted replica has
    *                  lost its state and must recover before it votes
+   * @param firstStartCheck with {@code restarted} false, how long to wait for the peers' answer to
+   *                  whether the group has a history ({@link FirstStartCheck}); zero skips the check
    */
   public static Behavior<Object> create(ChoraConfig config, int self, List<String> peerPaths,
-      StateMachine stateMachine, boolean restarted) {
+      StateMachine stateMachine, boolean restarted, java.time.Duration firstStartCheck) {
     if (peerPaths.size() != config.replicas()) {
       throw new IllegalArgumentException("replica " + self + ": " + peerPaths.size() + " peer paths given for a group of "
           + config.replicas() + " replicas; list one actor path per replica id, in id order");
     }
-    return Behaviors.setup(ctx -> new Running(ctx, config, self, peerPaths, stateMachine, restarted).behavior());
+    return Behaviors.setup(ctx -> restarted || firstStartCheck.isZero()
+        ? new Running(ctx, config, self, peerPaths, stateMachine, restarted).behavior()
+        : FirstStartCheck.create(ctx, self, peerPaths, firstStartCheck,
+            recovering -> new Running(ctx, config, self, peerPaths, stateMachine, recovering).behavior()));
   }
 
   private static final class Running implements CoreOutput {
