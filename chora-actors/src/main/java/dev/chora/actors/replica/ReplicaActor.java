@@ -136,6 +136,8 @@ public final class ReplicaActor {
     Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
         StateMachine stateMachine, boolean restarted) {
       this.ctx = ctx;
+      // Named here: inside the first-start check's wrappers Pekko would name the log after ActorCell.
+      ctx.setLoggerName(Running.class);
       this.peerPaths = peerPaths;
       this.incarnations = new PeerIncarnations(
           peerPaths.stream().map(p -> ActorPaths.fromString(p).address()).toList());
