@@ -51,6 +51,12 @@ public final class ClientGateway {
    */
   public record Ask(Request request, boolean read, long deadlineNanos, CompletableFuture<ClientReply> result) {}
 
+  /** What an ask fails with once the gateway has stopped, here and in the entity client. */
+  public static IllegalStateException stoppedError() {
+    return new IllegalStateException("the Chora client gateway of this node has stopped (its actor system is"
+        + " shutting down): the command may or may not have been applied");
+  }
+
   private enum Flush { INSTANCE }
 
   private enum Sweep { INSTANCE }
@@ -143,8 +149,7 @@ public final class ClientGateway {
           .onMessage(ClusterEvent.ReachableMember.class, e -> reachability(e.member(), true))
           .onMessage(ClusterEvent.MemberRemoved.class, e -> reachability(e.member(), false))
           .onSignal(PostStop.class, signal -> {
-            IllegalStateException stopped = new IllegalStateException("the Chora client gateway of this node has"
-                + " stopped (its actor system is shutting down): the command may or may not have been applied");
+            IllegalStateException stopped = stoppedError();
             for (Pending p : pending.values()) {
               p.ask.result().completeExceptionally(stopped);
             }

@@ -81,7 +81,7 @@ public final class EntityClient {
   public void gatewayStopped() {
     gatewayStopped = true;
     for (CompletableFuture<ClientReply> reply : waiting.values()) {
-      reply.completeExceptionally(stoppedError());
+      reply.completeExceptionally(ClientGateway.stoppedError());
     }
   }
 
@@ -99,7 +99,7 @@ public final class EntityClient {
           "the ask's timeout must be positive, not " + timeout));
     }
     if (gatewayStopped) {
-      return CompletableFuture.failedFuture(stoppedError());
+      return CompletableFuture.failedFuture(ClientGateway.stoppedError());
     }
     byte[] bytes;
     try {
@@ -154,7 +154,7 @@ public final class EntityClient {
         System.nanoTime() + timeoutNanos, reply));
     if (gatewayStopped) {
       // Stopped while this ask was on its way: it may sit in a mailbox that will not be read.
-      reply.completeExceptionally(stoppedError());
+      reply.completeExceptionally(ClientGateway.stoppedError());
     }
     return result;
   }
@@ -163,11 +163,6 @@ public final class EntityClient {
     return new IllegalArgumentException("the command is larger than chora.protocol.max-request-bytes ("
         + encodedBytes + " bytes encoded, " + maxRequestBytes + " allowed with the request's header): send"
         + " smaller commands or raise the setting on every replica");
-  }
-
-  private static IllegalStateException stoppedError() {
-    return new IllegalStateException("the Chora client gateway of this node has stopped (its actor system is"
-        + " shutting down): the command may or may not have been applied");
   }
 
   private <R> void complete(byte[] replyBytes, CompletableFuture<R> result, Class<R> replyClass) {

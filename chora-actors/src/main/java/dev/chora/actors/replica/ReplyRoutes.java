@@ -41,6 +41,9 @@ final class ReplyRoutes {
   /** What a reply adds to a message besides its result: client id, seq, status, length prefix. */
   static final int REPLY_OVERHEAD_BYTES = 32;
 
+  /** Artery's envelope (recipient and sender paths, manifest) and ClientReplies' own header. */
+  static final int ENVELOPE_HEADROOM_BYTES = 4096;
+
   private final Map<Long, Waiting> routes = new ConcurrentHashMap<>();
   private long lastStaleSweepNanos;
   private final int capacity;
@@ -54,9 +57,6 @@ final class ReplyRoutes {
     this.capacity = capacity;
     this.maxMessageBytes = frameBytes - ENVELOPE_HEADROOM_BYTES;
   }
-
-  /** Artery's envelope (recipient and sender paths, manifest) and ClientReplies' own header. */
-  static final int ENVELOPE_HEADROOM_BYTES = 4096;
 
   /**
    * Records who waits for request {@code seq} of {@code clientId}. False when full: the caller
