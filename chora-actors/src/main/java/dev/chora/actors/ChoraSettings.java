@@ -38,9 +38,10 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     List<String> replicas = c.getStringList("replicas");
     Set<String> seen = new HashSet<>();
     for (String address : replicas) {
-      if (!address.matches("pekko://[^@/]+@[^:/]+:\\d+")) {
-        problems.add("chora.replicas: \"" + address + "\" is not an actor-system address like"
-            + " pekko://chora@10.0.0.1:25520");
+      try {
+        ReplicaAddress.parse(address);
+      } catch (IllegalArgumentException e) {
+        problems.add("chora.replicas: " + e.getMessage());
       }
       if (!seen.add(address)) {
         problems.add("chora.replicas lists " + address + " twice: every replica id needs its own address");
@@ -54,35 +55,38 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     checkLargeMessageDestinations(root, c.getString("replica-actor-name"), problems);
     ChoraConfig protocol = null;
     try {
-      Config p = c.getConfig("protocol");
-      protocol = ChoraConfig.builder(replicas.size())
-          .minRoundIntervalNanos(p.getDuration("min-round-interval").toNanos())
-          .roundTimeoutNanos(p.getDuration("round-timeout").toNanos())
-          .roundTimeoutMaxNanos(p.getDuration("round-timeout-max").toNanos())
-          .idleRoundIntervalNanos(p.getDuration("idle-round-interval").toNanos())
-          .maxRequestBytes(intBytes(p, "max-request-bytes"))
-          .maxBatchBytes(intBytes(p, "max-batch-bytes"))
-          .maxBatchRequests(p.getInt("max-batch-requests"))
-          .maxQueuedRequests(p.getInt("max-queued-requests"))
-          .maxQueuedBytes(p.getBytes("max-queued-bytes"))
-          .maxPendingReads(p.getInt("max-pending-reads"))
-          .maxRoundsInFlight(p.getInt("max-rounds-in-flight"))
-          .logWindowRounds(p.getInt("log-window-rounds"))
-          .maxTransferBytes(intBytes(p, "max-transfer-bytes"))
-          .maxClients(p.getInt("max-clients"))
-          .suspectAfterRounds(p.getInt("suspect-after-rounds"))
-          .suspectAfterMaxNanos(p.getDuration("suspect-after-max").toNanos())
-          .warmUpNanos(p.getDuration("warm-up").toNanos())
-          .warmUpSuspicionFactor(p.getInt("warm-up-suspicion-factor"))
-          .viewChangeTimeoutNanos(p.getDuration("view-change-timeout").toNanos())
-          .snapshotEveryRounds(p.getInt("snapshot-every-rounds"))
-          .snapshotEveryBytes(p.getBytes("snapshot-every-bytes"))
-          .maxLogBytes(p.getBytes("max-log-bytes"))
-          .rejoinAfterRounds(p.getInt("rejoin-after-rounds"))
-          .maxSnapshotBytes(intBytes(p, "max-snapshot-bytes"))
-          .build();
-      checkFitsFrame(root, "chora.protocol.max-transfer-bytes", protocol.maxTransferBytes(),
-          "a state transfer or a part of a view change", problems);
+      Section p = new Section(c.getConfig("protocol"), "chora.protocol", problems);
+      ChoraConfig.Builder builder = ChoraConfig.builder(replicas.size())
+          .minRoundIntervalNanos(p.nanos("min-round-interval"))
+          .roundTimeoutNanos(p.nanos("round-timeout"))
+          .roundTimeoutMaxNanos(p.nanos("round-timeout-max"))
+          .idleRoundIntervalNanos(p.nanos("idle-round-interval"))
+          .maxRequestBytes(p.intBytes("max-request-bytes"))
+          .maxBatchBytes(p.intBytes("max-batch-bytes"))
+          .maxBatchRequests(p.integer("max-batch-requests"))
+          .maxQueuedRequests(p.integer("max-queued-requests"))
+          .maxQueuedBytes(p.bytes("max-queued-bytes"))
+          .maxPendingReads(p.integer("max-pending-reads"))
+          .maxRoundsInFlight(p.integer("max-rounds-in-flight"))
+          .logWindowRounds(p.integer("log-window-rounds"))
+          .maxTransferBytes(p.intBytes("max-transfer-bytes"))
+          .maxClients(p.integer("max-clients"))
+          .suspectAfterRounds(p.integer("suspect-after-rounds"))
+          .suspectAfterMaxNanos(p.nanos("suspect-after-max"))
+          .warmUpNanos(p.nanos("warm-up"))
+          .warmUpSuspicionFactor(p.integer("warm-up-suspicion-factor"))
+          .viewChangeTimeoutNanos(p.nanos("view-change-timeout"))
+          .snapshotEveryRounds(p.integer("snapshot-every-rounds"))
+          .snapshotEveryBytes(p.bytes("snapshot-every-bytes"))
+          .maxLogBytes(p.bytes("max-log-bytes"))
+          .rejoinAfterRounds(p.integer("rejoin-after-rounds"))
+          .maxSnapshotBytes(p.intBytes("max-snapshot-bytes"));
+      // Values that could not be read stand in as zeros: checking them would only add noise.
+      if (!p.failed()) {
+        protocol = builder.build();
+        checkFitsFrame(root, "chora.protocol.max-transfer-bytes", protocol.maxTransferBytes(),
+            "a state transfer or a part of a view change", problems);
+      }
     } catch (InvalidConfigException e) {
       for (String problem : e.problems()) {
         problems.add("chora.protocol / chora.replicas: " + problem);
@@ -92,27 +96,12 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     }
     Client client = null;
     try {
-      Config cc = c.getConfig("client");
-      long batchBytes = cc.getBytes("max-batch-bytes");
-      client = new Client(cc.getInt("max-in-flight"), cc.getDuration("retry-after"), cc.getDuration("refused-pause"),
-          cc.getDuration("sweep-interval"), (int) Math.min(Integer.MAX_VALUE, batchBytes));
-      if (batchBytes < 1024) {
-        problems.add("chora.client.max-batch-bytes = " + batchBytes + ": must be at least 1KiB");
-      }
-      checkFitsFrame(root, "chora.client.max-batch-bytes", batchBytes, "a client batch", problems);
-      if (client.maxInFlight() < 1) {
-        problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
-      }
-      if (client.refusedPause().isNegative() || client.refusedPause().isZero()) {
-        problems.add("chora.client.refused-pause = " + client.refusedPause() + ": must be positive (a refused"
-            + " request is resent after it), e.g. 5ms");
-      }
-      if (client.sweepInterval().toMillis() < 1) {
-        problems.add("chora.client.sweep-interval = " + client.sweepInterval() + ": must be at least 1ms");
-      }
-      if (client.retryAfter().compareTo(client.sweepInterval()) < 0) {
-        problems.add("chora.client.retry-after = " + client.retryAfter() + " is shorter than chora.client.sweep-interval = "
-            + client.sweepInterval() + ": unanswered requests are checked only once per sweep; raise retry-after");
+      Section cc = new Section(c.getConfig("client"), "chora.client", problems);
+      long batchBytes = cc.bytes("max-batch-bytes");
+      client = new Client(cc.integer("max-in-flight"), cc.duration("retry-after"), cc.duration("refused-pause"),
+          cc.duration("sweep-interval"), (int) Math.min(Integer.MAX_VALUE, batchBytes));
+      if (!cc.failed()) {
+        checkClient(root, client, batchBytes, problems);
       }
     } catch (ConfigException e) {
       problems.add(e.getMessage());
@@ -132,6 +121,27 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     }
     return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), firstStartCheck,
         c.getString("replica-actor-name"), protocol, client);
+  }
+
+  private static void checkClient(Config root, Client client, long batchBytes, List<String> problems) {
+    if (batchBytes < 1024) {
+      problems.add("chora.client.max-batch-bytes = " + batchBytes + ": must be at least 1KiB");
+    }
+    checkFitsFrame(root, "chora.client.max-batch-bytes", batchBytes, "a client batch", problems);
+    if (client.maxInFlight() < 1) {
+      problems.add("chora.client.max-in-flight = " + client.maxInFlight() + ": must be at least 1");
+    }
+    if (client.refusedPause().isNegative() || client.refusedPause().isZero()) {
+      problems.add("chora.client.refused-pause = " + client.refusedPause() + ": must be positive (a refused"
+          + " request is resent after it), e.g. 5ms");
+    }
+    if (client.sweepInterval().toMillis() < 1) {
+      problems.add("chora.client.sweep-interval = " + client.sweepInterval() + ": must be at least 1ms");
+    }
+    if (client.retryAfter().compareTo(client.sweepInterval()) < 0) {
+      problems.add("chora.client.retry-after = " + client.retryAfter() + " is shorter than chora.client.sweep-interval = "
+          + client.sweepInterval() + ": unanswered requests are checked only once per sweep; raise retry-after");
+    }
   }
 
   /**
@@ -170,11 +180,67 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     }
   }
 
-  private static int intBytes(Config p, String path) {
-    long bytes = p.getBytes(path);
-    if (bytes > Integer.MAX_VALUE) {
-      throw new ConfigException.BadValue(p.origin(), path, "at most 2 GiB");
+  /**
+   * One section of the configuration, read value by value: a value of the wrong type or form is
+   * listed with the others and read as zero, so that a start names every such value at once.
+   */
+  private static final class Section {
+    private final Config config;
+    private final String prefix;
+    private final List<String> problems;
+    private boolean failed;
+
+    Section(Config config, String prefix, List<String> problems) {
+      this.config = config;
+      this.prefix = prefix;
+      this.problems = problems;
     }
-    return (int) bytes;
+
+    boolean failed() {
+      return failed;
+    }
+
+    Duration duration(String key) {
+      try {
+        return config.getDuration(key);
+      } catch (ConfigException e) {
+        return failed(e, Duration.ZERO);
+      }
+    }
+
+    long nanos(String key) {
+      return duration(key).toNanos();
+    }
+
+    int integer(String key) {
+      try {
+        return config.getInt(key);
+      } catch (ConfigException e) {
+        return failed(e, 0);
+      }
+    }
+
+    long bytes(String key) {
+      try {
+        return config.getBytes(key);
+      } catch (ConfigException e) {
+        return failed(e, 0L);
+      }
+    }
+
+    int intBytes(String key) {
+      long bytes = bytes(key);
+      if (bytes > Integer.MAX_VALUE) {
+        return failed(new ConfigException.BadValue(config.origin(), key, "at most 2 GiB"), 0);
+      }
+      return (int) bytes;
+    }
+
+    private <T> T failed(ConfigException e, T standIn) {
+      failed = true;
+      problems.add(prefix + ": " + e.getMessage());
+      return standIn;
+    }
   }
+
 }

@@ -65,6 +65,32 @@ class ChoraSettingsTest {
   }
 
   @Test
+  void everyValueOfTheWrongKindIsNamedInOneStart() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.protocol.round-timeout = soon\nchora.protocol.max-clients = many\n"
+        + "chora.protocol.max-transfer-bytes = 3GiB\nchora.client.retry-after = later\n"
+        + "chora.client.max-in-flight = lots\n"));
+    String m = e.getMessage();
+    for (String named : new String[] {"chora.protocol: ", "round-timeout", "max-clients", "max-transfer-bytes",
+        "at most 2 GiB", "chora.client: ", "retry-after", "max-in-flight"}) {
+      assertTrue(m.contains(named), named + " in: " + m);
+    }
+    assertEquals(5, e.problems().size(), "one line per unreadable value, no checks of stand-in zeros: " + m);
+  }
+
+  @Test
+  void ipv6AddressesAreReadInBracketsAndRefusedWithoutWithTheFix() {
+    ChoraSettings s = parse("chora.replicas = [\"pekko://chora@[::1]:25520\", \"pekko://chora@[fd00::2]:25520\","
+        + " \"pekko://chora@[fe80::1%eth0]:25520\"]\nchora.replica-id = 0");
+    assertEquals("pekko://chora@[fd00::2]:25520/system/chora-replica", s.replicaPath(1));
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
+        "chora.replicas = [\"pekko://chora@::1:25520\", \"pekko://chora@[::1]:2\", \"pekko://chora@[::1]:3\"]\n"
+            + "chora.replica-id = 0"));
+    assertTrue(e.getMessage().contains("write an IPv6 address in brackets, as in pekko://chora@[::1]:25520"),
+        e.getMessage());
+  }
+
+  @Test
   void aClientBatchLimitTheTransportFrameCannotCarryIsRefused() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
         + "chora.replica-id = 0\nchora.client.max-batch-bytes = 4MiB\n"

@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * N actor systems in this JVM on 127.0.0.1, each configured as replica i of one group, everything
+ * N actor systems in this JVM on 127.0.0.1 (or another local address), each configured as replica i of one group, everything
  * from configuration as an application would, plus optional nodes without a replica;
  * {@link #close()} terminates them all (and the shared Aeron driver, if one was started).
  */
@@ -32,6 +32,15 @@ final class LocalGroup implements AutoCloseable {
 
   /** {@code n} replicas and {@code clientNodes} nodes without one, on the given transport. */
   LocalGroup(int n, int clientNodes, String extraConfig, ArteryTransport.Kind transport) throws Exception {
+    this(n, clientNodes, extraConfig, transport, ArteryTransport.HOST);
+  }
+
+  /**
+   * As {@link #LocalGroup(int, int, String, ArteryTransport.Kind)}, every node at {@code host}
+   * instead of 127.0.0.1: an IPv6 address goes in brackets, as in {@code "[::1]"}.
+   */
+  LocalGroup(int n, int clientNodes, String extraConfig, ArteryTransport.Kind transport, String host)
+      throws Exception {
     if (transport == ArteryTransport.Kind.AERON_SHARED) {
       driver = MediaDriverProcess.start(Files.createTempDirectory("chora-test-driver").resolve("driver.log"));
     }
@@ -40,13 +49,16 @@ final class LocalGroup implements AutoCloseable {
     for (int i = 0; i < n + clientNodes; i++) {
       ports.add(ArteryTransport.freePort());
       if (i < n) {
-        addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@127.0.0.1:").append(ports.get(i)).append('"');
+        addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@").append(host).append(':').append(ports.get(i))
+            .append('"');
       }
     }
     try {
       for (int i = 0; i < n + clientNodes; i++) {
         Config c = ConfigFactory.parseString(extraConfig + "\n"
-            + "pekko.cluster.seed-nodes = [\"pekko://chora@127.0.0.1:" + ports.get(0) + "\"]\n"
+            + "pekko.cluster.seed-nodes = [\"pekko://chora@" + host + ":" + ports.get(0) + "\"]\n"
+            + "pekko.remote.artery.canonical.hostname = \"" + host + "\"\n"
+            + "pekko.remote.artery.bind.hostname = \"" + host + "\"\n"
             + "pekko.loglevel = WARNING\n"
             + "chora.replica-id = " + (i < n ? i : -1) + "\n"
             + "pekko.cluster.roles = [" + (i < n ? "chora-replica" : "client") + "]\n"

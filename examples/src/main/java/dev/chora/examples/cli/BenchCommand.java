@@ -5,6 +5,7 @@ import dev.chora.examples.bench.LevelResult;
 import dev.chora.examples.node.LocalCluster;
 import dev.chora.examples.node.Transport;
 import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -68,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
   String transport;
 
+  @Option(names = "--driver-mtu", defaultValue = "65504", paramLabel = "BYTES",
+      description = "the shared media driver's MTU (aeron-shared only): 65504, the largest, since every JVM is on"
+          + " 127.0.0.1; 1408 is Aeron's default, for comparison (default ${DEFAULT-VALUE})")
+  String driverMtu;
+
   @Option(names = "--idle", defaultValue = "0", paramLabel = "SECONDS",
       description = {"after the levels, measure each replica's CPU with no load for this long, beside the same JVMs",
           "without Chora's replica (chora node --without-replica) over the same window, and print the difference",
@@ -113,6 +119,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
+    }
+    try {
+      MediaDriverProcess.Mtu.parse(driverMtu);
+    } catch (IllegalArgumentException e) {
+      problems.add("--driver-mtu: " + e.getMessage());
     }
     if (idleSeconds < 0) {
       problems.add("--idle " + idleSeconds + ": must not be negative");
@@ -223,7 +234,8 @@ public final class BenchCommand implements Callable<Integer> {
     IdleMeasurement idle = null;
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
-    try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)) {
+    try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
+        .driverMtu(MediaDriverProcess.Mtu.parse(driverMtu))) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
       Path loadConf = work.resolve("load.conf");
@@ -247,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
         try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
-            Transport.parse(transport), protocol, o)) {
+            Transport.parse(transport), protocol, o).driverMtu(MediaDriverProcess.Mtu.parse(driverMtu))) {
           o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
           without.startWithoutReplicas();
           List<IdleMeasurement> m = IdleMeasurement.measure(List.of(cluster, without), idleSettle, idleSeconds, o);

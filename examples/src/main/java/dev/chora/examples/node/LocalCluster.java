@@ -33,6 +33,7 @@ public final class LocalCluster implements AutoCloseable {
   private final JvmProcess[] replicas;
   private final int[] starts;
   private MediaDriverProcess driver;
+  private MediaDriverProcess.Mtu driverMtu = MediaDriverProcess.Mtu.LOOPBACK;
   private boolean withReplicas = true;
 
   /**
@@ -66,6 +67,15 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The shared driver's MTU ({@link MediaDriverProcess.Mtu#LOOPBACK} unless set): every node of
+   * this cluster is on 127.0.0.1. Set before {@link #start()}; kept so that the gain can be measured.
+   */
+  public LocalCluster driverMtu(MediaDriverProcess.Mtu mtu) {
+    this.driverMtu = mtu;
+    return this;
+  }
+
   /** Starts the driver (if shared) and every replica; returns once all report ready. */
   public void start() throws Exception {
     start(true);
@@ -84,8 +94,10 @@ public final class LocalCluster implements AutoCloseable {
     this.withReplicas = replicasOn;
     Files.createDirectories(workDir);
     if (transport == Transport.AERON_SHARED) {
-      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"));
-      out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid() + ")");
+      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"), MediaDriverProcess.Idle.DEFAULT,
+          MediaDriverProcess.Timeouts.DEFAULT, driverMtu);
+      out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid()
+          + ", MTU " + driverMtu.bytes() + " bytes)");
     }
     for (int i = 0; i < n; i++) {
       int port = freePort();

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import dev.chora.actors.ChoraSettings;
+import dev.chora.actors.ReplicaAddress;
 import dev.chora.examples.cli.CliException;
 import dev.chora.runtime.config.InvalidConfigException;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds a node's whole Pekko configuration from a small node file: which replica it is, every
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "chora";
   public static final String REPLICA_ROLE = "chora-replica";
-  private static final Pattern ADDRESS = Pattern.compile("pekko://([^@/]+)@([^:/]+):(\\d+)");
 
   /** An example node file, shown by {@code chora node --help} and in docs/cli.md. */
   public static final String EXAMPLE = String.join("\n",
@@ -105,13 +103,17 @@ public final class NodeConfig {
    */
   public static Config build(Config user, int id, List<String> replicas, boolean restarted) {
     List<String> problems = new ArrayList<>();
+    List<ReplicaAddress> parsed = new ArrayList<>();
     for (String r : replicas) {
-      Matcher m = ADDRESS.matcher(r);
-      if (!m.matches()) {
-        problems.add("chora.replicas: \"" + r + "\" is not an address like pekko://chora@10.0.0.1:25520");
-      } else if (!SYSTEM_NAME.equals(m.group(1))) {
-        problems.add("chora.replicas: \"" + r + "\" names actor system \"" + m.group(1) + "\"; chora nodes are named \""
-            + SYSTEM_NAME + "\"");
+      try {
+        ReplicaAddress a = ReplicaAddress.parse(r);
+        parsed.add(a);
+        if (!SYSTEM_NAME.equals(a.system())) {
+          problems.add("chora.replicas: \"" + r + "\" names actor system \"" + a.system() + "\"; chora nodes are named \""
+              + SYSTEM_NAME + "\"");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add("chora.replicas: " + e.getMessage());
       }
     }
     if (!problems.isEmpty()) {
@@ -120,10 +122,8 @@ public final class NodeConfig {
     String hostname;
     int port;
     if (id >= 0) {
-      Matcher m = ADDRESS.matcher(replicas.get(id));
-      m.matches();
-      hostname = m.group(2);
-      port = Integer.parseInt(m.group(3));
+      hostname = parsed.get(id).host();
+      port = parsed.get(id).port();
     } else {
       if (!user.hasPath("node.hostname") || !user.hasPath("node.port")) {
         throw new CliException("a node without a replica needs node.hostname and node.port");

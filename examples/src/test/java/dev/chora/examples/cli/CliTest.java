@@ -61,6 +61,9 @@ class CliTest {
     r = run("bench", "--transport", "carrier-pigeon", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("unknown transport"), r.err());
+    r = run("bench", "--driver-mtu", "1400", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--driver-mtu: MTU 1400 bytes: Aeron needs a multiple of 32 from 64 to 65504"), r.err());
     r = run("bench", "--round-timeout", "1ms", "--min-round-interval", "2ms", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
@@ -186,6 +189,20 @@ class CliTest {
     assertEquals(25999, client.getInt("pekko.remote.artery.canonical.port"));
     assertThrows(CliException.class, () -> NodeConfig.build(ConfigFactory.parseString(REPLICAS), -1,
         ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas"), false));
+  }
+
+  @Test
+  void anIpv6NodeFileGivesPekkoTheBracketedHost() throws Exception {
+    String v6 = "chora.replicas = [\"pekko://chora@[::1]:25601\", \"pekko://chora@[::1]:25602\", "
+        + "\"pekko://chora@[::1]:25603\"]\n";
+    Config c = NodeConfig.fromFile(file("v6.conf", "chora.replica-id = 2\n" + v6));
+    assertEquals("[::1]", c.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(25603, c.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals(List.of("pekko://chora@[::1]:25601"), c.getStringList("pekko.cluster.seed-nodes"));
+    Path unbracketed = file("v6bad.conf", "chora.replica-id = 0\nchora.replicas = [\"pekko://chora@::1:25601\", "
+        + "\"pekko://chora@[::1]:25602\", \"pekko://chora@[::1]:25603\"]\n");
+    CliException e = assertThrows(CliException.class, () -> NodeConfig.fromFile(unbracketed));
+    assertTrue(e.getMessage().contains("write an IPv6 address in brackets"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,48 @@
+package dev.chora.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.junit.jupiter.api.Test;
+
+class ReplicaAddressTest {
+
+  @Test
+  void readsHostNamesIpv4AndBracketedIpv6() {
+    assertEquals(new ReplicaAddress("chora", "10.0.0.1", 25520), ReplicaAddress.parse("pekko://chora@10.0.0.1:25520"));
+    assertEquals(new ReplicaAddress("chora", "node-1.example.org", 1),
+        ReplicaAddress.parse("pekko://chora@node-1.example.org:1"));
+    assertEquals(new ReplicaAddress("chora", "[::1]", 65535), ReplicaAddress.parse("pekko://chora@[::1]:65535"));
+    assertEquals(new ReplicaAddress("chora", "[fe80::1%eth0]", 25520),
+        ReplicaAddress.parse("pekko://chora@[fe80::1%eth0]:25520"));
+  }
+
+  @Test
+  void agreesWithPekkosOwnParserAndRendersAsPekkoDoes() {
+    for (String s : new String[] {"pekko://chora@10.0.0.1:25520", "pekko://chora@[::1]:25520",
+        "pekko://chora@[fd00::2]:7", "pekko://sys@host:9"}) {
+      ReplicaAddress a = ReplicaAddress.parse(s);
+      Address pekko = AddressFromURIString.parse(s);
+      assertEquals(pekko.host().get(), a.host(), s);
+      assertEquals(pekko.port().get(), a.port(), s);
+      assertEquals(pekko.system(), a.system(), s);
+      assertEquals(pekko.toString(), a.toString(), s);
+    }
+  }
+
+  @Test
+  void refusesWhatIsNotAnAddressAndSaysWhy() {
+    for (String bad : new String[] {"127.0.0.1:1", "pekko://chora@127.0.0.1", "pekko://chora@:1", "akka://chora@h:1",
+        "pekko://chora@h:1/user", "pekko://@h:1", "pekko://chora@h:0", "pekko://chora@h:65536", "pekko://chora@[::1:2"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicaAddress.parse(bad), bad);
+      assertTrue(e.getMessage().contains(bad) && e.getMessage().contains("pekko://chora@10.0.0.1:25520")
+          || e.getMessage().contains("port"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ReplicaAddress.parse("pekko://chora@fd00::2:25520"));
+    assertTrue(e.getMessage().contains("write an IPv6 address in brackets"), e.getMessage());
+  }
+}
