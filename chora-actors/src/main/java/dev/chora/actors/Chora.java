@@ -190,9 +190,12 @@ public final class Chora implements Extension {
     String own = system.address().toString();
     String listed = settings.replicas().get(settings.replicaId());
     if (system.address().host().isDefined() && !own.equals(listed)) {
+      String host = system.address().host().get();
+      String hint = host.contains(":") && !host.startsWith("[")
+          ? "; an IPv6 canonical.hostname goes in brackets, e.g. \"[" + host + "]\"" : "";
       throw new InvalidConfigException(List.of("chora.replica-id = " + settings.replicaId() + " names " + listed
           + " in chora.replicas, but this node is " + own + ": give each node the replica id whose address is its"
-          + " own (pekko.remote.artery.canonical.hostname/port)"));
+          + " own (pekko.remote.artery.canonical.hostname/port)" + hint));
     }
   }
 

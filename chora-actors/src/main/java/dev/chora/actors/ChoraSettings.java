@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The {@code chora} section of an actor system's configuration, checked: a misconfigured node
- * fails at start with every problem listed and how to fix it.
+ * fails at start with its problems listed and how to fix each. Every value of the wrong kind is
+ * listed at once; the checks of a section's ranges and relations run once all its values read.
  *
  * @param replicaId  this node's replica id, or -1 if it runs no replica
  * @param replicas   the actor-system address of every replica, in id order
@@ -38,13 +39,15 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     List<String> replicas = c.getStringList("replicas");
     Set<String> seen = new HashSet<>();
     for (String address : replicas) {
+      String identity = address;
       try {
-        ReplicaAddress.parse(address);
+        identity = ReplicaAddress.parse(address).identity();
       } catch (IllegalArgumentException e) {
         problems.add("chora.replicas: " + e.getMessage());
       }
-      if (!seen.add(address)) {
-        problems.add("chora.replicas lists " + address + " twice: every replica id needs its own address");
+      if (!seen.add(identity)) {
+        problems.add("chora.replicas lists " + address + " twice (or the same node written another way): every"
+            + " replica id needs its own address");
       }
     }
     int id = c.getInt("replica-id");

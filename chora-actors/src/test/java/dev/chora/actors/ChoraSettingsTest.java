@@ -88,6 +88,9 @@ class ChoraSettingsTest {
             + "chora.replica-id = 0"));
     assertTrue(e.getMessage().contains("write an IPv6 address in brackets, as in pekko://chora@[::1]:25520"),
         e.getMessage());
+    e = assertThrows(InvalidConfigException.class, () -> parse("chora.replicas = [\"pekko://chora@[::1]:1\","
+        + " \"pekko://chora@[0:0:0:0:0:0:0:1]:1\", \"pekko://chora@[::1]:3\"]\nchora.replica-id = 0"));
+    assertTrue(e.getMessage().contains("twice (or the same node written another way)"), e.getMessage());
   }
 
   @Test

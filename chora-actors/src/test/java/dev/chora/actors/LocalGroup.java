@@ -47,7 +47,7 @@ final class LocalGroup implements AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     StringBuilder addresses = new StringBuilder();
     for (int i = 0; i < n + clientNodes; i++) {
-      ports.add(ArteryTransport.freePort());
+      ports.add(ArteryTransport.freePort(host));
       if (i < n) {
         addresses.append(i == 0 ? "" : ", ").append("\"pekko://chora@").append(host).append(':').append(ports.get(i))
             .append('"');

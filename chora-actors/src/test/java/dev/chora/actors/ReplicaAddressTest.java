@@ -44,5 +44,28 @@ class ReplicaAddressTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ReplicaAddress.parse("pekko://chora@fd00::2:25520"));
     assertTrue(e.getMessage().contains("write an IPv6 address in brackets"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ReplicaAddress.parse("pekko://chora@h:080"));
+    assertTrue(e.getMessage().contains("is not an actor-system address"), e.getMessage());
+  }
+
+  @Test
+  void refusesWhatHasTheShapeButPekkoCannotRead() {
+    for (String bad : new String[] {"pekko://chora@node_1:25520", "pekko://chora@[1]:25520", "pekko://chora@[:::]:1",
+        "pekko://chora@h%20x:1"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicaAddress.parse(bad), bad);
+      assertTrue(e.getMessage().contains("Pekko"), e.getMessage());
+    }
+  }
+
+  @Test
+  void oneNodeWrittenTwoWaysHasOneIdentity() {
+    assertEquals(ReplicaAddress.parse("pekko://chora@[::1]:7").identity(),
+        ReplicaAddress.parse("pekko://chora@[0:0:0:0:0:0:0:1]:7").identity());
+    assertEquals(ReplicaAddress.parse("pekko://chora@[FD00::1]:7").identity(),
+        ReplicaAddress.parse("pekko://chora@[fd00::1]:7").identity());
+    assertEquals(ReplicaAddress.parse("pekko://chora@Node-1:7").identity(),
+        ReplicaAddress.parse("pekko://chora@node-1:7").identity());
+    assertTrue(!ReplicaAddress.parse("pekko://chora@[::1]:7").identity()
+        .equals(ReplicaAddress.parse("pekko://chora@[::1]:8").identity()));
   }
 }

@@ -69,9 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
   String transport;
 
-  @Option(names = "--driver-mtu", defaultValue = "65504", paramLabel = "BYTES",
-      description = "the shared media driver's MTU (aeron-shared only): 65504, the largest, since every JVM is on"
-          + " 127.0.0.1; 1408 is Aeron's default, for comparison (default ${DEFAULT-VALUE})")
+  @Option(names = "--driver-mtu", paramLabel = "BYTES",
+      description = "the shared media driver's MTU (aeron-shared only; default 65504, the largest, since every JVM"
+          + " is on 127.0.0.1); 1408 is Aeron's default, for comparison")
   String driverMtu;
 
   @Option(names = "--idle", defaultValue = "0", paramLabel = "SECONDS",
@@ -94,6 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "a command unanswered this long counts as a timeout (default ${DEFAULT-VALUE})")
   Duration timeout;
+
+  private MediaDriverProcess.Mtu driverMtu() {
+    return driverMtu == null ? MediaDriverProcess.Mtu.LOOPBACK : MediaDriverProcess.Mtu.parse(driverMtu);
+  }
 
   private void validate() {
     List<String> problems = new ArrayList<>();
@@ -120,10 +124,15 @@ public final class BenchCommand implements Callable<Integer> {
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
     }
-    try {
-      MediaDriverProcess.Mtu.parse(driverMtu);
-    } catch (IllegalArgumentException e) {
-      problems.add("--driver-mtu: " + e.getMessage());
+    if (driverMtu != null) {
+      try {
+        MediaDriverProcess.Mtu.parse(driverMtu);
+      } catch (IllegalArgumentException e) {
+        problems.add("--driver-mtu: " + e.getMessage());
+      }
+      if (!transport.trim().equalsIgnoreCase(Transport.AERON_SHARED.cliName())) {
+        problems.add("--driver-mtu applies to the shared media driver: use it with --transport aeron-shared");
+      }
     }
     if (idleSeconds < 0) {
       problems.add("--idle " + idleSeconds + ": must not be negative");
@@ -235,7 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
-        .driverMtu(MediaDriverProcess.Mtu.parse(driverMtu))) {
+        .driverMtu(driverMtu())) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
       Path loadConf = work.resolve("load.conf");
@@ -259,7 +268,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
         try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
-            Transport.parse(transport), protocol, o).driverMtu(MediaDriverProcess.Mtu.parse(driverMtu))) {
+            Transport.parse(transport), protocol, o).driverMtu(driverMtu())) {
           o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
           without.startWithoutReplicas();
           List<IdleMeasurement> m = IdleMeasurement.measure(List.of(cluster, without), idleSettle, idleSeconds, o);

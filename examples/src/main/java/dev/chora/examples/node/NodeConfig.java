@@ -130,6 +130,10 @@ public final class NodeConfig {
       }
       hostname = user.getString("node.hostname");
       port = user.getInt("node.port");
+      if (hostname.contains(":") && !hostname.startsWith("[")) {
+        throw new CliException("node.hostname = \"" + hostname + "\": write an IPv6 address in brackets, \"["
+            + hostname + "]\", as Pekko writes it in the node's address");
+      }
     }
     if (port < 1 || port > 65535) {
       throw new CliException("port " + port + " is not a TCP/UDP port (1..65535)");

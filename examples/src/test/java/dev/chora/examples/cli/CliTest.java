@@ -64,6 +64,9 @@ class CliTest {
     r = run("bench", "--driver-mtu", "1400", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--driver-mtu: MTU 1400 bytes: Aeron needs a multiple of 32 from 64 to 65504"), r.err());
+    r = run("bench", "--driver-mtu", "8192", "--transport", "tcp", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--driver-mtu applies to the shared media driver"), r.err());
     r = run("bench", "--round-timeout", "1ms", "--min-round-interval", "2ms", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
@@ -203,6 +206,11 @@ class CliTest {
         + "\"pekko://chora@[::1]:25602\", \"pekko://chora@[::1]:25603\"]\n");
     CliException e = assertThrows(CliException.class, () -> NodeConfig.fromFile(unbracketed));
     assertTrue(e.getMessage().contains("write an IPv6 address in brackets"), e.getMessage());
+    e = assertThrows(CliException.class, () -> NodeConfig.build(ConfigFactory.parseString(v6
+        + "node.hostname = \"::1\"\nnode.port = 25999\n"), -1,
+        ConfigFactory.parseString(v6).getStringList("chora.replicas"), false));
+    assertTrue(e.getMessage().contains("node.hostname = \"::1\": write an IPv6 address in brackets, \"[::1]\""),
+        e.getMessage());
   }
 
   @Test

@@ -135,25 +135,30 @@ public final class ArteryTransport {
    * take it before the node binds; where that matters, bind to port 0 and read the node's address.
    */
   public static int freePort() {
-    InetAddress loopback;
+    return freePort(HOST);
+  }
+
+  /** As {@link #freePort()}, on the local address {@code host} (an IPv6 literal with or without brackets). */
+  public static int freePort(String host) {
+    InetAddress address;
     try {
-      loopback = InetAddress.getByName(HOST);
+      address = InetAddress.getByName(host);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, address)) {
         int port = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port))) {
           return udp.getLocalPort();
         } catch (IOException taken) {
           // UDP side busy: try another
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot bind 127.0.0.1", e);
+        throw new UncheckedIOException("cannot bind " + host, e);
       }
     }
-    throw new IllegalStateException("no port of 127.0.0.1 free for both TCP and UDP in 50 attempts");
+    throw new IllegalStateException("no port of " + host + " free for both TCP and UDP in 50 attempts");
   }
 
   private static Config base(String transport, int port) {

@@ -153,16 +153,22 @@ public final class MediaDriverProcess implements AutoCloseable {
    * {@code sendmsg} and one {@code recvmsg} each on the driver's one thread, and one fragment each
    * for the receiving node to poll and reassemble.
    *
-   * <p>Why {@link #LOOPBACK} by default: every node on this driver binds to 127.0.0.1
-   * ({@link ArteryTransport}), and the loopback interface carries 64 KiB datagrams whole. Chora's
+   * <p>Why {@link #LOOPBACK} by default: the nodes on this driver bind to a loopback address
+   * (127.0.0.1 with {@link ArteryTransport}), and Linux's loopback interface carries 64 KiB
+   * datagrams whole. Chora's
    * round messages and client batches run to a few KiB under load, two to five frames each at
    * Aeron's default of 1408 bytes; at 64 KiB they are one. On two cores that took the driver from
-   * about a third of a core to a fifth, and the group from about 54,000 to over 80,000 operations
-   * a second (docs/performance.md, 2026-11-29).
+   * a third of a core to a fifth, and a three-replica group at 256 requests in flight from 52,400
+   * to 78,184 operations a second, the mean of four alternating runs each (docs/performance.md,
+   * 2026-11-29).
    *
    * <p>A driver that carries traffic to other hosts must keep to the network's path MTU
    * ({@link #AERON_DEFAULT} on a 1500-byte Ethernet, about 8 KiB with jumbo frames): a datagram
    * longer than the path MTU is split by IP, and losing any piece loses all of it.
+   *
+   * <p>Aeron refuses to start a driver whose MTU exceeds its sockets' send buffer
+   * ({@code aeron.socket.so_sndbuf}, by default the system's, {@code net.core.wmem_default}: 208 KiB
+   * on common Linux hosts); {@link #start} then fails with the driver's log.
    */
   public record Mtu(int bytes) {
 
