@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " is on 127.0.0.1); 1408 is Aeron's default, for comparison")
   String driverMtu;
 
+  @Option(names = "--driver-idle", paramLabel = "SPINS,YIELDS,MIN_PARK_NS,MAX_PARK_NS",
+      description = "the shared media driver's backoff (aeron-shared only; default 10,20,1000,1000000, as the"
+          + " probe measured): spin, then yield, then park from MIN to MAX nanoseconds")
+  String driverIdle;
+
   @Option(names = "--idle", defaultValue = "0", paramLabel = "SECONDS",
       description = {"after the levels, measure each replica's CPU with no load for this long, beside the same JVMs",
           "without Chora's replica (chora node --without-replica) over the same window, and print the difference",
@@ -94,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "a command unanswered this long counts as a timeout (default ${DEFAULT-VALUE})")
   Duration timeout;
+
+  private MediaDriverProcess.Idle driverIdle() {
+    return driverIdle == null ? MediaDriverProcess.Idle.DEFAULT : MediaDriverProcess.Idle.parse(driverIdle);
+  }
 
   private MediaDriverProcess.Mtu driverMtu() {
     return driverMtu == null ? MediaDriverProcess.Mtu.LOOPBACK : MediaDriverProcess.Mtu.parse(driverMtu);
@@ -123,6 +132,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
+    }
+    if (driverIdle != null) {
+      try {
+        MediaDriverProcess.Idle.parse(driverIdle);
+      } catch (IllegalArgumentException e) {
+        problems.add("--driver-idle: " + e.getMessage());
+      }
+      if (!transport.trim().equalsIgnoreCase(Transport.AERON_SHARED.cliName())) {
+        problems.add("--driver-idle applies to the shared media driver: use it with --transport aeron-shared");
+      }
     }
     if (driverMtu != null) {
       try {
@@ -244,7 +263,7 @@ public final class BenchCommand implements Callable<Integer> {
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
     try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
-        .driverMtu(driverMtu())) {
+        .driverMtu(driverMtu()).driverIdle(driverIdle())) {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
       Path loadConf = work.resolve("load.conf");
@@ -268,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
         try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
-            Transport.parse(transport), protocol, o).driverMtu(driverMtu())) {
+            Transport.parse(transport), protocol, o).driverMtu(driverMtu()).driverIdle(driverIdle())) {
           o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
           without.startWithoutReplicas();
           List<IdleMeasurement> m = IdleMeasurement.measure(List.of(cluster, without), idleSettle, idleSeconds, o);

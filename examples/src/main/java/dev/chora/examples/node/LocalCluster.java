@@ -34,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int[] starts;
   private MediaDriverProcess driver;
   private MediaDriverProcess.Mtu driverMtu = MediaDriverProcess.Mtu.LOOPBACK;
+  private MediaDriverProcess.Idle driverIdle = MediaDriverProcess.Idle.DEFAULT;
   private boolean withReplicas = true;
 
   /**
@@ -76,6 +77,15 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The shared driver's backoff ({@link MediaDriverProcess.Idle#DEFAULT} unless set). Set before
+   * {@link #start()}; kept so that other values can be measured under load.
+   */
+  public LocalCluster driverIdle(MediaDriverProcess.Idle idle) {
+    this.driverIdle = idle;
+    return this;
+  }
+
   /** Starts the driver (if shared) and every replica; returns once all report ready. */
   public void start() throws Exception {
     start(true);
@@ -94,10 +104,10 @@ public final class LocalCluster implements AutoCloseable {
     this.withReplicas = replicasOn;
     Files.createDirectories(workDir);
     if (transport == Transport.AERON_SHARED) {
-      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"), MediaDriverProcess.Idle.DEFAULT,
+      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"), driverIdle,
           MediaDriverProcess.Timeouts.DEFAULT, driverMtu);
       out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid()
-          + ", MTU " + driverMtu.bytes() + " bytes)");
+          + ", MTU " + driverMtu.bytes() + " bytes, backoff " + driverIdle.property() + ")");
     }
     for (int i = 0; i < n; i++) {
       int port = freePort();

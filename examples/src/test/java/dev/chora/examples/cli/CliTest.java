@@ -64,6 +64,12 @@ class CliTest {
     r = run("bench", "--driver-mtu", "1400", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--driver-mtu: MTU 1400 bytes: Aeron needs a multiple of 32 from 64 to 65504"), r.err());
+    r = run("bench", "--driver-idle", "10,20,1000", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--driver-idle: expected maxSpins,maxYields,minParkNanos,maxParkNanos"), r.err());
+    r = run("bench", "--driver-idle", "10,20,1ms,2ms", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--driver-idle: expected four whole numbers"), r.err());
     r = run("bench", "--driver-mtu", "8192", "--transport", "tcp", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--driver-mtu applies to the shared media driver"), r.err());

@@ -142,8 +142,13 @@ public final class MediaDriverProcess implements AutoCloseable {
       if (p.length != 4) {
         throw new IllegalArgumentException("expected maxSpins,maxYields,minParkNanos,maxParkNanos: " + s);
       }
-      return new Idle(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()),
-          Long.parseLong(p[2].trim()), Long.parseLong(p[3].trim()));
+      try {
+        return new Idle(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()),
+            Long.parseLong(p[2].trim()), Long.parseLong(p[3].trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected four whole numbers maxSpins,maxYields,minParkNanos,maxParkNanos: "
+            + s);
+      }
     }
   }
 
