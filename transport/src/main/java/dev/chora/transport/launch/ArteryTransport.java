@@ -32,12 +32,14 @@ public final class ArteryTransport {
    * Artery's {@code advanced.aeron.idle-cpu-level} for nodes on the shared driver: with an external
    * driver it sets only the node's own Aeron polling (Artery's task runner and inbound stream),
    * which is where the node trades idle CPU for the latency of the first message after a pause.
-   * Chosen by measurement with {@code TransportProbe} (docs/transport.md): on two cores level 3 was
-   * at least as fast as Pekko's default 5 and as 7, while each idle node used about 9% of a core
-   * instead of 10% to 13%; level 1 (sleeping 1 ms) cut that to 3% but doubled or tripled the round
-   * trip.
+   * Chosen by measurement on two cores (docs/transport.md, docs/performance.md 2026-11-29): with
+   * {@code TransportProbe} level 3 was at least as fast as Pekko's default 5 and as 7, while each
+   * idle node used about 9% of a core instead of 10% to 13%; then, under Chora's load with the
+   * driver at the loopback MTU, level 2 beat 3 in three alternating pairs (104,451 against 92,178
+   * ops/s at 256 in flight) and 5 by almost 2x, since a node that spins less leaves the shared
+   * cores to the others. Level 1 (sleeping 1 ms) idles at 3% but doubles or triples the round trip.
    */
-  public static final int SHARED_IDLE_CPU_LEVEL = 3;
+  public static final int SHARED_IDLE_CPU_LEVEL = 2;
 
   /**
    * The level for nodes with an embedded driver: Pekko's default. There the level also sets the
