@@ -108,6 +108,22 @@ public final class BenchCommand implements Callable<Integer> {
     return driverMtu == null ? MediaDriverProcess.Mtu.LOOPBACK : MediaDriverProcess.Mtu.parse(driverMtu);
   }
 
+  /** A shared-driver option, when given, must parse and needs the aeron-shared transport. */
+  private void checkDriverOption(String name, String value, java.util.function.Function<String, ?> parser,
+      List<String> problems) {
+    if (value == null) {
+      return;
+    }
+    try {
+      parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(name + ": " + e.getMessage());
+    }
+    if (!transport.trim().equalsIgnoreCase(Transport.AERON_SHARED.cliName())) {
+      problems.add(name + " applies to the shared media driver: use it with --transport aeron-shared");
+    }
+  }
+
   private void validate() {
     List<String> problems = new ArrayList<>();
     if (replicas < 3 || replicas > 9 || replicas % 2 == 0) {
@@ -133,26 +149,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
     }
-    if (driverIdle != null) {
-      try {
-        MediaDriverProcess.Idle.parse(driverIdle);
-      } catch (IllegalArgumentException e) {
-        problems.add("--driver-idle: " + e.getMessage());
-      }
-      if (!transport.trim().equalsIgnoreCase(Transport.AERON_SHARED.cliName())) {
-        problems.add("--driver-idle applies to the shared media driver: use it with --transport aeron-shared");
-      }
-    }
-    if (driverMtu != null) {
-      try {
-        MediaDriverProcess.Mtu.parse(driverMtu);
-      } catch (IllegalArgumentException e) {
-        problems.add("--driver-mtu: " + e.getMessage());
-      }
-      if (!transport.trim().equalsIgnoreCase(Transport.AERON_SHARED.cliName())) {
-        problems.add("--driver-mtu applies to the shared media driver: use it with --transport aeron-shared");
-      }
-    }
+    checkDriverOption("--driver-idle", driverIdle, MediaDriverProcess.Idle::parse, problems);
+    checkDriverOption("--driver-mtu", driverMtu, MediaDriverProcess.Mtu::parse, problems);
     if (idleSeconds < 0) {
       problems.add("--idle " + idleSeconds + ": must not be negative");
     }
