@@ -160,7 +160,7 @@ public final class ReplicaActor {
       this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf(), Tick.INSTANCE);
       this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
-      routes.viewChanged(core.view(), core.activeSet());
+      routes.viewChanged(core.view(), core.status(), core.activeSet());
     }
 
     Behavior<Object> behavior() {
@@ -392,7 +392,7 @@ public final class ReplicaActor {
 
     @Override
     public void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
-      routes.viewChanged(view, activeSet);
+      routes.viewChanged(view, status, activeSet);
       // View changes should be rare; a storm of them is what an operator must see, but as a few
       // lines a second, not thousands.
       long now = System.nanoTime();

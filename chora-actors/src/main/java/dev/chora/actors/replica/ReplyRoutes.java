@@ -1,5 +1,6 @@
 package dev.chora.actors.replica;
 
+import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import java.util.ArrayList;
@@ -49,8 +50,12 @@ final class ReplyRoutes {
   private final int capacity;
   /** The most bytes of replies one message carries: a frame less the envelope's headroom. */
   private final int maxMessageBytes;
-  /** The replica's view and active set, packed (view << 32 | activeSet), for every ClientReplies. */
-  private volatile long viewAndActiveSet;
+  /**
+   * The replica's last installed view and its active set, packed (view << 32 | activeSet), for
+   * every ClientReplies. Until one is installed (a recovering replica), view -1: older than
+   * anything a client has heard, so it changes nothing there.
+   */
+  private volatile long viewAndActiveSet = -1L << 32;
 
   /** @param frameBytes the transport's largest frame for these replies ({@code maximum-frame-size}) */
   ReplyRoutes(int capacity, int frameBytes) {
@@ -77,14 +82,22 @@ final class ReplyRoutes {
     return true;
   }
 
-  /** The replica publishes its view and active set; replies carry them to clients. */
-  void viewChanged(long view, int activeSet) {
-    viewAndActiveSet = (view << 32) | (activeSet & 0xffffffffL);
+  /**
+   * The replica publishes its view and active set; replies carry them to clients. Only an
+   * installed view is published: while a view change is under way the replica already holds the
+   * new view's number but still the old view's active set, and a client that learned that pair
+   * would take a later reply at the same view (with the new active set) for old news, and keep
+   * avoiding a replica the new view took back.
+   */
+  void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
+    if (status == ReplicaCore.Status.NORMAL) {
+      viewAndActiveSet = (view << 32) | (activeSet & 0xffffffffL);
+    }
   }
 
   ClientReplies replies(List<ClientReply> replies) {
     long packed = viewAndActiveSet;
-    return new ClientReplies(packed >>> 32, (int) packed, replies);
+    return new ClientReplies(packed >> 32, (int) packed, replies);
   }
 
   private static int bytes(ClientReply reply) {

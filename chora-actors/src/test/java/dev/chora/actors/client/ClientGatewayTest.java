@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
 import java.time.Duration;
@@ -149,6 +150,39 @@ class ClientGatewayTest {
     for (int i = 0; i < 4; i++) {
       assertFalse(asks.get(i).result().isDone(), "ask " + i + " is in flight");
     }
+    KIT.stop(gateway, Duration.ofSeconds(5));
+  }
+
+  /**
+   * A view that excludes a replica moves its requests elsewhere; a later view that takes it back
+   * makes the gateway send it its share again (the restarted replica's case).
+   */
+  @Test
+  void aReplicaTakenBackByALaterViewGetsItsShareAgain() throws Exception {
+    List<TestProbe<Object>> replicas = List.of(KIT.createTestProbe(), KIT.createTestProbe(), KIT.createTestProbe());
+    ActorRefResolver resolver = ActorRefResolver.get(KIT.system());
+    List<String> paths = new ArrayList<>();
+    replicas.forEach(r -> paths.add(resolver.toSerializationFormat(r.getRef())));
+    // A node without a replica: client id c is homed at replica c mod 3.
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(-1, paths,
+        Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofSeconds(1), 64 * 1024, 100, () -> {})));
+
+    ClientGateway.Ask first = ask(5_000, 1); // homed at replica 2
+    gateway.tell(first);
+    replicas.get(2).expectMessageClass(ClientBatch.class);
+    gateway.tell(new ClientReplies(8, 0b101, List.of(ClientReply.ok(5_000, 1, new byte[1]))));
+    first.result().get(5, TimeUnit.SECONDS);
+
+    ClientGateway.Ask whileOut = ask(5_002, 1); // homed at replica 1, out of view 8
+    gateway.tell(whileOut);
+    assertEquals(5_002, replicas.get(2).expectMessageClass(ClientBatch.class).requests().get(0).clientId());
+    replicas.get(1).expectNoMessage(Duration.ofMillis(50));
+    gateway.tell(new ClientReplies(9, 0b111, List.of(ClientReply.ok(5_002, 1, new byte[1]))));
+    whileOut.result().get(5, TimeUnit.SECONDS);
+
+    ClientGateway.Ask back = ask(5_005, 1); // homed at replica 1 again, which view 9 took back
+    gateway.tell(back);
+    assertEquals(5_005, replicas.get(1).expectMessageClass(ClientBatch.class).requests().get(0).clientId());
     KIT.stop(gateway, Duration.ofSeconds(5));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import java.time.Duration;
@@ -119,5 +120,38 @@ class ReplyRoutesTest {
     ClientReplies m = gateway.expectMessageClass(ClientReplies.class);
     assertEquals(1, m.replies().size(), "only client 1, still routed, is answered");
     assertEquals(1, m.replies().get(0).clientId());
+  }
+
+  /**
+   * Replies carry an installed view and its own active set, never a view under way with the old
+   * one: a client hearing (8, old set) would take the later (8, new set) for old news.
+   */
+  @Test
+  void repliesCarryOnlyInstalledViewsWithTheirActiveSets() {
+    TestProbe<Object> gateway = KIT.createTestProbe();
+    ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
+
+    routes.viewChanged(-1, ReplicaCore.Status.RECOVERING, 0); // a restarted replica, no view yet
+    assertEquals(-1, answerOnce(routes, gateway, 1).view(), "no view installed: older than any a client has heard");
+
+    routes.viewChanged(7, ReplicaCore.Status.NORMAL, 0b101);
+    routes.viewChanged(8, ReplicaCore.Status.VIEW_CHANGE, 0b101); // view 8 under way, old set
+    ClientReplies m = answerOnce(routes, gateway, 2);
+    assertEquals(7, m.view());
+    assertEquals(0b101, m.activeSet());
+
+    routes.viewChanged(8, ReplicaCore.Status.NORMAL, 0b111);
+    m = answerOnce(routes, gateway, 3);
+    assertEquals(8, m.view());
+    assertEquals(0b111, m.activeSet());
+  }
+
+  /** Routes request {@code seq} of client 1 to {@code gateway}, answers it, and returns what arrives. */
+  private static ClientReplies answerOnce(ReplyRoutes routes, TestProbe<Object> gateway, long seq) {
+    ReplyRoutes.Sink sink = routes.newSink();
+    routes.put(1, seq, new ReplyRoutes.Route(gateway.getRef(), null), 0);
+    sink.reply(ClientReply.ok(1, seq, new byte[1]));
+    sink.flush();
+    return gateway.expectMessageClass(ClientReplies.class);
   }
 }
