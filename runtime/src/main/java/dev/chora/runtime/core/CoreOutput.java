@@ -43,7 +43,12 @@ public interface CoreOutput {
   /** Every slot of {@code round} has been handed to {@link #execute} (not called for snapshot installs). */
   default void executedThrough(long round) {}
 
-  /** The replica moved to {@code view} with this status (VIEW_CHANGE or NORMAL) and active set. */
+  /**
+   * The replica moved to {@code view} with this status (VIEW_CHANGE or NORMAL) and active set.
+   * Only a NORMAL call pairs a view with its own active set: on VIEW_CHANGE the view is the one
+   * being moved to, while {@code activeSet} is still the last installed view's (the new view's set
+   * is not known until its StartView), so whoever publishes the pair must wait for NORMAL.
+   */
   default void viewChanged(long view, ReplicaCore.Status status, int activeSet) {}
 
   /** This replica entered {@code round} at {@code nowNanos} and proposed its batch. */
