@@ -128,6 +128,9 @@ class EntityHostFailuresTest {
               throw new IllegalStateException("the behavior failed");
             }
             c.replyTo().tell("ok " + c.command());
+            if (c.command().equals("stop")) {
+              return Behaviors.stopped();
+            }
           } else if (msg instanceof EntityMessage.TakeSnapshot<String, String> s) {
             s.replyTo().tell(new byte[0]);
           }
@@ -150,6 +153,7 @@ class EntityHostFailuresTest {
   static String failure(byte[] reply) {
     Envelope e = Envelope.decode(reply);
     assertTrue(e.isFailure(), "not a failure");
+    assertEquals(e.manifest().contains("could not be decoded"), e.isNotDecoded(), "the kind of " + e.manifest());
     return e.manifest();
   }
 
@@ -207,6 +211,16 @@ class EntityHostFailuresTest {
     assertEquals("ok next", reply(host.apply(command(ACTOR, "a", "next"))));
   }
 
+  /** A stopped behavior could not be snapshotted, and every replica's next snapshot would fail. */
+  @Test
+  void aBehaviorEntityThatStopsIsAnsweredAndStartsAgain() {
+    EntityHost host = newHost();
+    String why = failure(host.apply(command(ACTOR, "a", "stop")));
+    assertMentions(why, "entity type \"actor\"", "must not stop");
+    host.snapshot();
+    assertEquals("ok next", reply(host.apply(command(ACTOR, "a", "next"))));
+  }
+
   @Test
   void aReadThatThrowsACheckedExceptionIsAnswered() {
     EntityHost host = newHost();
@@ -223,7 +237,7 @@ class EntityHostFailuresTest {
     EntityHost b = newHost();
     List<byte[]> commands = List.of(command(JOURNAL, "j", "one"), command(JOURNAL, "j", "checked"),
         new Envelope("journal", "k", Strict.ID, "v2", new byte[] {1}).encode(), command(JOURNAL, "j", "unchecked"),
-        command(ACTOR, "a", "throw"), command(JOURNAL, "j", "two"));
+        command(ACTOR, "a", "throw"), command(ACTOR, "a", "stop"), command(JOURNAL, "j", "two"));
     for (byte[] c : commands) {
       assertArrayEquals(a.apply(c), b.apply(c));
     }
