@@ -81,7 +81,7 @@ public final class EntityHost implements StateMachine {
     Envelope in;
     try {
       in = Envelope.decode(bytes);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       return Envelope.notDecoded("the command could not be decoded: " + e.getMessage());
     }
     if (!read && in.entityId().length() > Envelope.MAX_NAME_CHARS) {
