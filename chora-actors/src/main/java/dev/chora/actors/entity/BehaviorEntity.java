@@ -31,6 +31,14 @@ final class BehaviorEntity<C, R> implements ReplicatedEntity<C, R> {
     TestInbox<R> reply = TestInbox.create();
     behavior.run(new EntityMessage.Command<>(command, reply.getRef()));
     behavior.clearLog();
+    if (!behavior.isAlive()) {
+      // A stopped behavior has no state to snapshot, and every replica's next snapshot would fail
+      // on it: it starts again, as a sharded entity does, and the caller hears why.
+      behavior = BehaviorTestKit.create(factory.apply(entityId, null));
+      throw new IllegalStateException("entity " + entityId + " stopped while handling "
+          + command.getClass().getSimpleName() + ": a behavior entity must not stop; it starts again from its"
+          + " initial state");
+    }
     if (!reply.hasMessages()) {
       throw new IllegalStateException("entity " + entityId + " handled " + command.getClass().getSimpleName()
           + " without replying: a behavior entity must answer every command on its replyTo before returning");

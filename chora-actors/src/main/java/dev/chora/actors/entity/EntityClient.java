@@ -139,7 +139,7 @@ public final class EntityClient {
       used[1]++;
       idle.offerFirst(used);
       switch (r.status()) {
-        case OK -> complete(r.result(), result, key.replyClass());
+        case OK -> complete(r.result(), result, key);
         case REPLY_TOO_LARGE -> result.completeExceptionally(new IllegalStateException("the command was applied,"
             + " but its reply is larger than a transport frame (pekko.remote.artery.advanced.maximum-frame-size)"
             + " and cannot be delivered: keep the entity's replies smaller"));
@@ -165,16 +165,34 @@ public final class EntityClient {
         + " smaller commands or raise the setting on every replica");
   }
 
-  private <R> void complete(byte[] replyBytes, CompletableFuture<R> result, Class<R> replyClass) {
+  private <R> void complete(byte[] replyBytes, CompletableFuture<R> result, EntityTypeKey<?, R> key) {
+    Envelope reply;
     try {
-      Envelope reply = Envelope.decode(replyBytes);
-      if (reply.isFailure()) {
-        result.completeExceptionally(new EntityCommandFailedException(reply.manifest()));
-        return;
-      }
-      Object value = serialization.deserialize(reply.payload(), reply.serializerId(), reply.manifest()).get();
-      result.complete(replyClass.cast(value));
+      reply = Envelope.decode(replyBytes);
     } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    if (reply.isFailure()) {
+      result.completeExceptionally(reply.isNotDecoded() ? new EntityCommandNotDecodedException(reply.manifest())
+          : new EntityCommandFailedException(reply.manifest()));
+      return;
+    }
+    Object value;
+    try {
+      value = serialization.deserialize(reply.payload(), reply.serializerId(), reply.manifest()).get();
+    } catch (Exception e) {
+      // Pekko's Try.get rethrows a checked NotSerializableException: caught here, or the ask would
+      // never complete.
+      result.completeExceptionally(new IllegalStateException("the command to entity type \"" + key.name()
+          + "\" was answered, but its reply could not be decoded here (serializer " + reply.serializerId()
+          + ", manifest \"" + reply.manifest() + "\"): " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + " — are the replicas newer than this node?", e));
+      return;
+    }
+    try {
+      result.complete(key.replyClass().cast(value));
+    } catch (ClassCastException e) {
       result.completeExceptionally(e);
     }
   }

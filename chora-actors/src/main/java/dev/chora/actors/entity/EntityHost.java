@@ -57,28 +57,56 @@ public final class EntityHost implements StateMachine {
     }
   }
 
+  /**
+   * Never throws: every replica applies the same committed command, so an exception here would stop
+   * every replica. A command that cannot be decoded, or whose entity throws (a checked exception
+   * too), is answered with a failure instead, the same on every replica, and the executor records
+   * it as the command's reply, so a retry gets the same answer. An {@link Error} still propagates.
+   */
   @Override
   public byte[] apply(byte[] command) {
-    Envelope reply;
+    return answer(command, false).encode();
+  }
+
+  /**
+   * A round-barrier read of one entity. It must change nothing (it runs on one replica only), so
+   * an entity that does not exist yet is not created: a fresh one answers and is thrown away.
+   */
+  @Override
+  public byte[] query(byte[] query) {
+    return answer(query, true).encode();
+  }
+
+  private Envelope answer(byte[] bytes, boolean read) {
+    Envelope in;
     try {
-      Envelope in = Envelope.decode(command);
-      if (in.entityId().length() > Envelope.MAX_NAME_CHARS) {
-        // Refused before it exists: a snapshot could not hold its id, and every snapshot would fail.
-        return Envelope.failure("the entity id has " + in.entityId().length() + " characters; at most "
-            + Envelope.MAX_NAME_CHARS + " are allowed").encode();
-      }
-      ReplicatedEntity<Object, Object> entity = entity(in.type(), in.entityId());
-      if (entity == null) {
-        reply = Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");
-      } else {
-        Object cmd = serialization.deserialize(in.payload(), in.serializerId(), in.manifest()).get();
-        reply = serialize(entity.handle(cmd));
-      }
+      in = Envelope.decode(bytes);
     } catch (RuntimeException e) {
-      // Deterministic: every replica fails the same command the same way, and the caller hears why.
-      reply = Envelope.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+      return Envelope.notDecoded("the command could not be decoded: " + e.getMessage());
     }
-    return reply.encode();
+    if (!read && in.entityId().length() > Envelope.MAX_NAME_CHARS) {
+      // Refused before it exists: a snapshot could not hold its id, and every snapshot would fail.
+      return Envelope.failure("the entity id has " + in.entityId().length() + " characters; at most "
+          + Envelope.MAX_NAME_CHARS + " are allowed");
+    }
+    EntityType<?, ?> type = types.get(in.type());
+    if (type == null) {
+      return Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");
+    }
+    Object message;
+    try {
+      message = serialization.deserialize(in.payload(), in.serializerId(), in.manifest()).get();
+    } catch (Exception e) {
+      // Pekko's Try.get rethrows the NotSerializableException of an unknown serializer id or manifest.
+      return Envelope.notDecoded(CommandFailures.notDecoded(in, e));
+    }
+    try {
+      ReplicatedEntity<Object, Object> entity = read ? existingOrFresh(type, in.entityId())
+          : entity(in.type(), in.entityId());
+      return serialize(read ? entity.query(message) : entity.handle(message));
+    } catch (Exception e) {
+      return Envelope.failure(CommandFailures.failed(in, message, e));
+    }
   }
 
   Envelope serialize(Object value) {
@@ -98,36 +126,12 @@ public final class EntityHost implements StateMachine {
         .computeIfAbsent(id, k -> (ReplicatedEntity<Object, Object>) t.factory().apply(id));
   }
 
-  /**
-   * A round-barrier read of one entity. It must change nothing (it runs on one replica only), so
-   * an entity that does not exist yet is not created: a fresh one answers and is thrown away.
-   */
-  @Override
-  public byte[] query(byte[] query) {
-    Envelope reply;
-    try {
-      Envelope in = Envelope.decode(query);
-      EntityType<?, ?> type = types.get(in.type());
-      if (type == null) {
-        reply = Envelope.failure("no entity type \"" + in.type() + "\" on this replica: declare it in startReplica");
-      } else {
-        TreeMap<String, ReplicatedEntity<Object, Object>> ofType = entities.get(in.type());
-        ReplicatedEntity<Object, Object> entity = ofType == null ? null : ofType.get(in.entityId());
-        if (entity == null) {
-          entity = fresh(type, in.entityId());
-        }
-        Object q = serialization.deserialize(in.payload(), in.serializerId(), in.manifest()).get();
-        reply = serialize(entity.query(q));
-      }
-    } catch (RuntimeException e) {
-      reply = Envelope.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
-    return reply.encode();
-  }
-
+  /** The entity if it exists, else a fresh one that is not kept: a read creates nothing. */
   @SuppressWarnings("unchecked")
-  private static ReplicatedEntity<Object, Object> fresh(EntityType<?, ?> type, String id) {
-    return (ReplicatedEntity<Object, Object>) type.factory().apply(id);
+  private ReplicatedEntity<Object, Object> existingOrFresh(EntityType<?, ?> type, String id) {
+    TreeMap<String, ReplicatedEntity<Object, Object>> ofType = entities.get(type.key().name());
+    ReplicatedEntity<Object, Object> entity = ofType == null ? null : ofType.get(id);
+    return entity != null ? entity : (ReplicatedEntity<Object, Object>) type.factory().apply(id);
   }
 
   @Override

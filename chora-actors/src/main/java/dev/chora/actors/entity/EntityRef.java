@@ -29,16 +29,20 @@ public final class EntityRef<C, R> {
    * <ul>
    *   <li>{@link java.util.concurrent.TimeoutException} after {@code timeout} (the command may then
    *       still be applied);
-   *   <li>{@link EntityCommandFailedException} if the entity threw;
+   *   <li>{@link EntityCommandFailedException} if the entity threw (a checked exception too); the
+   *       group goes on serving, and a retry of the same request gets the same error;
+   *   <li>{@link EntityCommandNotDecodedException} (a subclass) if the replicas could not decode the
+   *       command: no serializer with its id, an unknown manifest (a client newer than the
+   *       replicas), or a serializer that threw;
    *   <li>{@link java.util.concurrent.RejectedExecutionException} if {@code chora.client.max-in-flight}
    *       commands are in flight on this node;
    *   <li>{@link IllegalArgumentException} if the command is larger than
    *       {@code chora.protocol.max-request-bytes} (it is not sent), the timeout is not positive, or
    *       the command has no serializer;
-   *   <li>{@link IllegalStateException} if the reply was too large for the transport (the command
-   *       was applied) or this node's gateway has stopped (the node is shutting down);
-   *   <li>the reply's deserialization error, or a {@link ClassCastException} if the reply is not
-   *       of the key's reply class.
+   *   <li>{@link IllegalStateException} if the reply was too large for the transport or could not
+   *       be decoded here (the command was applied), or this node's gateway has stopped (the node
+   *       is shutting down);
+   *   <li>a {@link ClassCastException} if the reply is not of the key's reply class.
    * </ul>
    */
   public CompletionStage<R> ask(C command, Duration timeout) {

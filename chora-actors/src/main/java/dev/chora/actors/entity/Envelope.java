@@ -20,6 +20,13 @@ record Envelope(String type, String entityId, int serializerId, String manifest,
   static final int FAILURE = Integer.MIN_VALUE;
 
   /**
+   * A failure's payload when the command was never decoded; empty when the entity failed. In the
+   * payload rather than a serializer id of its own, so that a client that does not know this
+   * marker still reads the failure and its reason.
+   */
+  private static final byte NOT_DECODED = 1;
+
+  /**
    * Length-prefixed UTF-8 strings and the payload in one exactly sized array: every replica
    * decodes every command and encodes its reply, so this stays free of stream wrappers and copies.
    */
@@ -71,7 +78,16 @@ record Envelope(String type, String entityId, int serializerId, String manifest,
     return new Envelope("", "", FAILURE, reason, new byte[0]);
   }
 
+  /** A failure reply for a command the replica could not decode, so no entity saw it. */
+  static Envelope notDecoded(String reason) {
+    return new Envelope("", "", FAILURE, reason, new byte[] {NOT_DECODED});
+  }
+
   boolean isFailure() {
     return serializerId == FAILURE;
+  }
+
+  boolean isNotDecoded() {
+    return isFailure() && payload.length == 1 && payload[0] == NOT_DECODED;
   }
 }

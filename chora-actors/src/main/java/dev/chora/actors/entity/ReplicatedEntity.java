@@ -6,7 +6,13 @@ package dev.chora.actors.entity;
  * between replicas). Called from one thread at a time.
  */
 public interface ReplicatedEntity<C, R> {
-  /** Applies a committed command and returns the reply for the caller. */
+  /**
+   * Applies a committed command and returns the reply for the caller. An exception (checked ones
+   * too) fails the caller's ask with {@link EntityCommandFailedException} and nothing else: what
+   * the entity changed before it threw stays changed, alike on every replica, and the group goes
+   * on. Refusing a command by throwing is fine; throwing from {@link #snapshot} or {@link #restore}
+   * is not (they have no caller to answer: the replica stops).
+   */
   R handle(C command);
 
   /**

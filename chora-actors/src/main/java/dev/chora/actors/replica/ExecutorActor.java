@@ -73,9 +73,11 @@ final class ExecutorActor {
         for (Object op : work.ops()) {
           try {
             apply(op);
-          } catch (RuntimeException e) {
+          } catch (Exception e) {
             // The replica watches this actor: the failure stops it, loudly, instead of leaving a
-            // replica that votes while nothing executes.
+            // replica that votes while nothing executes. Checked exceptions too (a state machine
+            // may throw them undeclared), so that the log names the round. Entity commands never
+            // get here: EntityHost answers their failures.
             throw new StateMachineFailedException(describe(op), e);
           }
         }
