@@ -29,7 +29,7 @@ import org.apache.pekko.serialization.Serializers;
  * dropped (the command may still apply; a new session never collides with it).
  */
 public final class EntityClient {
-  private final ActorRef<Object> gateway;
+  private final ActorRef<ClientGateway.Ask> gateway;
   private final Serialization serialization;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -55,7 +55,8 @@ public final class EntityClient {
    * @param maxRequestBytes the replicas' {@code chora.protocol.max-request-bytes}: a larger command
    *                        fails here, before it is sent
    */
-  public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight, int maxRequestBytes) {
+  public EntityClient(ActorSystem<?> system, ActorRef<ClientGateway.Ask> gateway, int maxInFlight,
+      int maxRequestBytes) {
     this.gateway = gateway;
     this.serialization = SerializationExtension.get(system);
     this.maxInFlight = maxInFlight;

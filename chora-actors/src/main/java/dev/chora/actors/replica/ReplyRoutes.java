@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class ReplyRoutes {
   /** A route: a gateway (replies batched) or a single requester (one ClientReply). */
-  record Route(ActorRef<Object> gateway, ActorRef<ClientReply> single) {}
+  record Route(ActorRef<ClientReplies> gateway, ActorRef<ClientReply> single) {}
 
   /** Who waits for the answer to which request of a client, since when. */
   private record Waiting(Route route, long seq, long sinceNanos) {}
@@ -114,7 +114,7 @@ final class ReplyRoutes {
 
   /** Gathers replies during one message's handling; {@link #flush} sends them. One actor's own. */
   final class Sink {
-    private final Map<ActorRef<Object>, List<ClientReply>> pending = new HashMap<>();
+    private final Map<ActorRef<ClientReplies>, List<ClientReply>> pending = new HashMap<>();
 
     void reply(ClientReply answer) {
       Waiting waiting = routes.get(answer.clientId());
@@ -138,7 +138,7 @@ final class ReplyRoutes {
       if (pending.isEmpty()) {
         return;
       }
-      for (Map.Entry<ActorRef<Object>, List<ClientReply>> e : pending.entrySet()) {
+      for (Map.Entry<ActorRef<ClientReplies>, List<ClientReply>> e : pending.entrySet()) {
         List<ClientReply> all = e.getValue();
         int from = 0;
         int bytes = 0;
