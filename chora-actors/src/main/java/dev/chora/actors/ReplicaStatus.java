@@ -14,15 +14,30 @@ package dev.chora.actors;
 public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds rounds, Requests requests,
     ViewChanges viewChanges, boolean warmingUp, long sampledAtNanos) {
 
+  /** What a replica is doing. */
+  public enum State {
+    /** A replica that claims the group's first start, asking its peers whether the group has a history. */
+    STARTING,
+    /** Proposing (if active) and acknowledging in its view. */
+    NORMAL,
+    /** Moving to its view: neither proposing nor acknowledging. */
+    VIEW_CHANGE,
+    /** Restarted with its state lost: silent until it has adopted a view newer than any it could have voted in. */
+    RECOVERING
+  }
+
   /**
    * The view the replica is in.
    *
-   * @param status    NORMAL, VIEW_CHANGE or RECOVERING; STARTING while a replica that claims the
-   *                  group's first start asks its peers whether the group has a history
    * @param number    the view number, -1 before the replica has one
    * @param activeSet bit i set when replica i is in the active set of this view
    */
-  public record View(String status, long number, int activeSet) {
+  public record View(State state, long number, int activeSet) {
+    /** Whether the replica is in its view's normal operation. */
+    public boolean isNormal() {
+      return state == State.NORMAL;
+    }
+
     /** Whether replica {@code id} is in the active set. */
     public boolean isActive(int id) {
       return (activeSet & (1 << id)) != 0;
@@ -81,9 +96,9 @@ public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds 
   public record ViewChanges(long started, long suspicions, long timeouts, long messagesInParts,
       long outsidersAnswered, long fallenBackTo) {}
 
-  /** A replica not yet running the protocol (status {@code status}): no view, no rounds, no history. */
-  public static ReplicaStatus starting(int replicaId, String status) {
-    return new ReplicaStatus(replicaId, new View(status, -1, 0), new Progress(0, 0, 0, 0),
+  /** A replica not yet running the protocol: no view, no rounds, no history. */
+  public static ReplicaStatus starting(int replicaId) {
+    return new ReplicaStatus(replicaId, new View(State.STARTING, -1, 0), new Progress(0, 0, 0, 0),
         new Rounds(0, 0, 0, 0, 0, 0), new Requests(0, 0, 0), new ViewChanges(0, 0, 0, 0, 0, 0), false,
         System.nanoTime());
   }

@@ -100,7 +100,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
   private static void writeStatus(DataOutputStream out, ReplicaStatus s) throws IOException {
     out.writeInt(s.replicaId());
     ReplicaStatus.View v = s.view();
-    out.writeUTF(v.status());
+    out.writeUTF(v.state().name());
     out.writeLong(v.number());
     out.writeInt(v.activeSet());
     ReplicaStatus.Progress p = s.progress();
@@ -128,7 +128,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
 
   private static ReplicaStatus readStatus(DataInputStream in) throws IOException {
     int id = in.readInt();
-    ReplicaStatus.View view = new ReplicaStatus.View(in.readUTF(), in.readLong(), in.readInt());
+    ReplicaStatus.View view = new ReplicaStatus.View(ReplicaStatus.State.valueOf(in.readUTF()),
+        in.readLong(), in.readInt());
     ReplicaStatus.Progress progress = new ReplicaStatus.Progress(in.readLong(), in.readLong(), in.readLong(),
         in.readLong());
     ReplicaStatus.Rounds rounds = new ReplicaStatus.Rounds(in.readLong(), in.readLong(), in.readLong(),

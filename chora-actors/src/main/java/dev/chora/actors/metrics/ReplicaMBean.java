@@ -49,7 +49,7 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   }
 
   @Override public int getReplicaId() { return status.replicaId(); }
-  @Override public String getStatus() { return status.view().status(); }
+  @Override public String getStatus() { return status.view().state().name(); }
   @Override public long getView() { return status.view().number(); }
   @Override public int getActiveSet() { return status.view().activeSet(); }
   @Override public long getCurrentRound() { return status.progress().currentRound(); }

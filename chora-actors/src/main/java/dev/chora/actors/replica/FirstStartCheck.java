@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
 final class FirstStartCheck {
   private FirstStartCheck() {}
 
-  /** What the check tells the peers that ask it in turn: no history yet. */
-  static final String STATUS = "STARTING";
-
   /** Messages held while the check runs (peers' rounds, client batches); more are dropped, and resent by their senders. */
   static final int STASH_CAPACITY = 10_000;
 
@@ -111,7 +108,7 @@ final class FirstStartCheck {
           return stash.unstashAll(start.apply(false));
         })
         .onMessage(StatusQuery.class, q -> {
-          q.replyTo().tell(ReplicaStatus.starting(self, STATUS));
+          q.replyTo().tell(ReplicaStatus.starting(self));
           return Behaviors.same();
         })
         .onMessage(ReplicaActor.Stop.class, m -> {

@@ -17,7 +17,7 @@ final class StatusReport {
   static ReplicaStatus of(ReplicaCore core, long requestsExecuted, CommitLatency commitLatency, long nowNanos) {
     CoreStats stats = core.stats();
     return new ReplicaStatus(core.self(),
-        new ReplicaStatus.View(core.status().name(), core.view(), core.activeSet()),
+        new ReplicaStatus.View(state(core.status()), core.view(), core.activeSet()),
         new ReplicaStatus.Progress(core.currentRound(), core.commitIndex(), core.executedRound(),
             stats.stateRequestsSent()),
         new ReplicaStatus.Rounds(stats.roundsEntered(), stats.roundsTimedOut(), stats.violations(),
@@ -26,5 +26,13 @@ final class StatusReport {
         new ReplicaStatus.ViewChanges(stats.viewChangesStarted(), stats.suspicions(), stats.viewChangeTimeouts(),
             stats.viewChangeMessagesInParts(), stats.outsiderViewChangesAnswered(), stats.viewsFallenBackTo()),
         core.isWarmingUp(), nowNanos);
+  }
+
+  private static ReplicaStatus.State state(ReplicaCore.Status status) {
+    return switch (status) {
+      case NORMAL -> ReplicaStatus.State.NORMAL;
+      case VIEW_CHANGE -> ReplicaStatus.State.VIEW_CHANGE;
+      case RECOVERING -> ReplicaStatus.State.RECOVERING;
+    };
   }
 }
