@@ -12,7 +12,6 @@ import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.runtime.spi.StateMachine;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -80,13 +79,9 @@ public final class Chora implements Extension {
     checkDispatcher("chora.replica-dispatcher");
     checkDispatcher("chora.executor-dispatcher");
     checkOwnAddress();
-    List<String> paths = new ArrayList<>();
-    for (int i = 0; i < settings.replicas().size(); i++) {
-      paths.add(settings.replicaPath(i));
-    }
     replica = system.systemActorOf(
-        ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted(),
-            settings.firstStartCheck()),
+        ReplicaActor.create(settings.protocol(), settings.replicaId(), settings.replicaPaths(), stateMachine,
+            settings.restarted(), settings.firstStartCheck()),
         settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher")).narrow();
     // A node that shuts down stops its replica first (service-stop, before the cluster leave and
     // the transport's shutdown): no more rounds go out to peers while Artery closes its streams.
@@ -126,15 +121,12 @@ public final class Chora implements Extension {
   /** This node's client gateway, started on first use; send it {@link ClientGateway.Ask}s. */
   public synchronized ActorRef<ClientGateway.Ask> gateway() {
     if (gateway == null) {
-      List<String> paths = new ArrayList<>();
-      for (int i = 0; i < settings.replicas().size(); i++) {
-        paths.add(settings.replicaPath(i));
-      }
       ChoraSettings.Client c = settings.client();
       checkDispatcher(CLIENT_DISPATCHER);
-      gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
-          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(), c.maxInFlight(),
-          this::gatewayStopped)), "chora-gateway",
+      ClientGateway.Settings gatewaySettings = new ClientGateway.Settings(settings.replicaId(),
+          settings.replicaPaths(), c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(),
+          c.maxInFlight(), this::gatewayStopped);
+      gateway = system.systemActorOf(ClientGateway.create(gatewaySettings), "chora-gateway",
           DispatcherSelector.fromConfig(CLIENT_DISPATCHER)).narrow();
     }
     return gateway;

@@ -36,8 +36,8 @@ public final class EntityClient {
   /**
    * Idle sessions, most recently answered on top. Last in, first out on purpose: a session's home
    * replica is fixed by its client id, so a command issued as another is answered (a closed loop,
-   * a pipeline) reuses that session and goes back to the replica that just answered. With a FIFO
-   * queue each batch of replies from one replica sent the next commands to every replica: one
+   * a pipeline) reuses that session and goes back to the replica that just answered. A FIFO queue
+   * would send the commands following one replica's batch of replies to every replica: one
    * network message per replica instead of one.
    */
   private final ConcurrentLinkedDeque<long[]> idle = new ConcurrentLinkedDeque<>();

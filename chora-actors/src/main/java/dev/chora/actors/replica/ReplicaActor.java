@@ -86,7 +86,16 @@ public final class ReplicaActor {
   public static final String TRANSFER_CHILD = "transfer";
 
   /** Resolved gateway paths kept at most; a client node's path is resolved once, not per batch. */
-  private static final int GATEWAY_CACHE = 4096;
+  private static final int MAX_CACHED_GATEWAYS = 4096;
+
+  /** The JMX bean is refreshed at most this often: reading the figures costs a percentile sort. */
+  private static final long PUBLISH_EVERY_NANOS = 100_000_000L;
+
+  /** View changes are logged at most this often, with the count of those in between. */
+  private static final long VIEW_LOG_EVERY_NANOS = 200_000_000L;
+
+  /** Invalid messages are logged at most this often, with the count of those in between. */
+  private static final long DROP_LOG_EVERY_NANOS = 1_000_000_000L;
 
   /**
    * @param peerPaths actor paths of every replica's actor, indexed by replica id (this one's
@@ -124,8 +133,8 @@ public final class ReplicaActor {
     private final Map<String, ActorRef<ClientReplies>> gateways = new HashMap<>();
     private final PeerIncarnations incarnations;
     private List<Object> work = new ArrayList<>();
-    private long armedDeadline = Long.MAX_VALUE;
-    private long lastPublished;
+    private long armedDeadlineNanos = Long.MAX_VALUE;
+    private long lastPublishedNanos;
     private long droppedLogged;
     private long lastDropLogNanos;
     private long viewChangesUnlogged;
@@ -171,7 +180,7 @@ public final class ReplicaActor {
           .onMessage(PeerMessage.class, m -> step(() -> core.receive(System.nanoTime(), m)))
           .onMessage(ClientBatch.class, this::clientBatch)
           .onMessageEquals(RoundTicker.Tick.INSTANCE, () -> {
-            armedDeadline = Long.MAX_VALUE;
+            armedDeadlineNanos = Long.MAX_VALUE;
             return step(() -> core.tick(System.nanoTime()));
           })
           .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
@@ -209,7 +218,7 @@ public final class ReplicaActor {
     private Behavior<Object> clientBatch(ClientBatch batch) {
       ActorRef<ClientReplies> gateway = gateways.get(batch.replyTo());
       if (gateway == null) {
-        if (gateways.size() >= GATEWAY_CACHE) {
+        if (gateways.size() >= MAX_CACHED_GATEWAYS) {
           gateways.clear();
         }
         gateway = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(batch.replyTo());
@@ -317,13 +326,13 @@ public final class ReplicaActor {
       }
       replies.flush();
       long deadline = core.nextDeadlineNanos();
-      if (deadline != armedDeadline) {
-        armedDeadline = deadline;
+      if (deadline != armedDeadlineNanos) {
+        armedDeadlineNanos = deadline;
         ticker.arm(deadline);
       }
       long now = System.nanoTime();
-      if (now - lastPublished > 100_000_000L) {
-        lastPublished = now;
+      if (now - lastPublishedNanos > PUBLISH_EVERY_NANOS) {
+        lastPublishedNanos = now;
         mbean.publish(status());
       }
       return Behaviors.same();
@@ -389,7 +398,7 @@ public final class ReplicaActor {
       // lines a second, not thousands.
       long now = System.nanoTime();
       viewChangesUnlogged++;
-      if (core != null && now - lastViewLogNanos > 200_000_000L) {
+      if (core != null && now - lastViewLogNanos > VIEW_LOG_EVERY_NANOS) {
         lastViewLogNanos = now;
         ctx.getLog().info("replica {}: view {} {}, active set {} (round {}, commit index {}; {} view events since the"
             + " last line)", core.self(), view, status, Integer.toBinaryString(activeSet), core.currentRound(),
@@ -425,7 +434,7 @@ public final class ReplicaActor {
       // Rate-limited: a flood of bad messages must not become a flood of log lines.
       droppedLogged++;
       long now = System.nanoTime();
-      if (now - lastDropLogNanos > 1_000_000_000L) {
+      if (now - lastDropLogNanos > DROP_LOG_EVERY_NANOS) {
         lastDropLogNanos = now;
         ctx.getLog().warn("replica {} dropped an invalid message ({}): {} [{} dropped since the last report]",
             core.self(), reason, message, droppedLogged);

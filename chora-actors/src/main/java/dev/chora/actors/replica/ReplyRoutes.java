@@ -50,12 +50,16 @@ final class ReplyRoutes {
   private final int capacity;
   /** The most bytes of replies one message carries: a frame less the envelope's headroom. */
   private final int maxMessageBytes;
+  /** A view the replica installed and that view's active set, as replies carry them. */
+  private record InstalledView(long view, int activeSet) {}
+
   /**
-   * The replica's last installed view and its active set, packed (view << 32 | activeSet), for
-   * every ClientReplies. Until one is installed (a recovering replica), view -1: older than
-   * anything a client has heard, so it changes nothing there.
+   * The replica's last installed view, for every ClientReplies; one reference, so that the
+   * executor's thread reads a view and its own active set together. Until one is installed (a
+   * recovering replica), view -1: older than anything a client has heard, so it changes nothing
+   * there.
    */
-  private volatile long viewAndActiveSet = -1L << 32;
+  private volatile InstalledView installed = new InstalledView(-1, 0);
 
   /** @param frameBytes the transport's largest frame for these replies ({@code maximum-frame-size}) */
   ReplyRoutes(int capacity, int frameBytes) {
@@ -91,13 +95,13 @@ final class ReplyRoutes {
    */
   void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
     if (status == ReplicaCore.Status.NORMAL) {
-      viewAndActiveSet = (view << 32) | (activeSet & 0xffffffffL);
+      installed = new InstalledView(view, activeSet);
     }
   }
 
   ClientReplies replies(List<ClientReply> replies) {
-    long packed = viewAndActiveSet;
-    return new ClientReplies(packed >> 32, (int) packed, replies);
+    InstalledView v = installed;
+    return new ClientReplies(v.view(), v.activeSet(), replies);
   }
 
   private static int bytes(ClientReply reply) {
