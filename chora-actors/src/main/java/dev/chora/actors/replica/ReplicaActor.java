@@ -55,9 +55,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <p>The actor itself is a {@code Behavior<Object>}: besides its {@link Command}s, its one mailbox
  * takes runtime's {@link PeerMessage} and {@link ClientBatch} records as they come off the wire,
- * its ticker's tick and Pekko Cluster's events, types with no common supertype but Object. Each
- * sender holds the narrowest ref to it: users {@code ActorRef<Command>}, peers
- * {@code ActorRef<PeerMessage>}, gateways {@code ActorRef<ClientBatch>}.
+ * its ticker's tick, its executor's snapshots and Pekko Cluster's events, types with no common
+ * supertype but Object. Each sender holds the narrowest ref to it: users
+ * {@code ActorRef<Command>}, peers {@code ActorRef<PeerMessage>}, gateways
+ * {@code ActorRef<ClientBatch>}.
  */
 public final class ReplicaActor {
   private ReplicaActor() {}
