@@ -12,7 +12,6 @@ import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.runtime.spi.StateMachine;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,8 +44,8 @@ public final class Chora implements Extension {
 
   private final ActorSystem<?> system;
   private final ChoraSettings settings;
-  private ActorRef<Object> replica;
-  private ActorRef<Object> gateway;
+  private ActorRef<ReplicaActor.Command> replica;
+  private ActorRef<ClientGateway.Ask> gateway;
   private volatile EntityClient entities;
   private volatile boolean gatewayStopped;
 
@@ -70,7 +69,7 @@ public final class Chora implements Extension {
    * @throws InvalidConfigException if this node's address is not the one chora.replicas lists for
    *                                its id (a node claiming another replica's id)
    */
-  public synchronized ActorRef<Object> startReplica(StateMachine stateMachine) {
+  public synchronized ActorRef<ReplicaActor.Command> startReplica(StateMachine stateMachine) {
     if (settings.replicaId() < 0) {
       throw new IllegalStateException("this node runs no replica: set chora.replica-id to its id in chora.replicas");
     }
@@ -80,19 +79,16 @@ public final class Chora implements Extension {
     checkDispatcher("chora.replica-dispatcher");
     checkDispatcher("chora.executor-dispatcher");
     checkOwnAddress();
-    List<String> paths = new ArrayList<>();
-    for (int i = 0; i < settings.replicas().size(); i++) {
-      paths.add(settings.replicaPath(i));
-    }
     replica = system.systemActorOf(
-        ReplicaActor.create(settings.protocol(), settings.replicaId(), paths, stateMachine, settings.restarted(),
-            settings.firstStartCheck()),
-        settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher"));
+        ReplicaActor.create(settings.protocol(), settings.replicaId(), settings.replicaPaths(), stateMachine,
+            settings.restarted(), settings.firstStartCheck()),
+        settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher")).narrow();
     // A node that shuts down stops its replica first (service-stop, before the cluster leave and
     // the transport's shutdown): no more rounds go out to peers while Artery closes its streams.
-    ActorRef<Object> stopping = replica;
+    ActorRef<ReplicaActor.Command> stopping = replica;
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "chora-stop-replica",
-        () -> AskPattern.<Object, Done>ask(stopping, ReplicaActor.Stop::new, STOP_TIMEOUT, system.scheduler())
+        () -> AskPattern.<ReplicaActor.Command, Done>ask(stopping, ReplicaActor.Stop::new, STOP_TIMEOUT,
+                system.scheduler())
             .exceptionally(e -> Done.getInstance()));
     return replica;
   }
@@ -103,7 +99,7 @@ public final class Chora implements Extension {
    * type is a wildcard so that a list inferred from types of different commands, as Scala's
    * {@code java.util.List.of(a, b)} or {@code Seq(a, b).asJava} infers one, is taken as it is.
    */
-  public synchronized ActorRef<Object> startReplica(List<? extends EntityType<?, ?>> entityTypes) {
+  public synchronized ActorRef<ReplicaActor.Command> startReplica(List<? extends EntityType<?, ?>> entityTypes) {
     return startReplica(new EntityHost(SerializationExtension.get(system), entityTypes));
   }
 
@@ -123,18 +119,15 @@ public final class Chora implements Extension {
   }
 
   /** This node's client gateway, started on first use; send it {@link ClientGateway.Ask}s. */
-  public synchronized ActorRef<Object> gateway() {
+  public synchronized ActorRef<ClientGateway.Ask> gateway() {
     if (gateway == null) {
-      List<String> paths = new ArrayList<>();
-      for (int i = 0; i < settings.replicas().size(); i++) {
-        paths.add(settings.replicaPath(i));
-      }
       ChoraSettings.Client c = settings.client();
       checkDispatcher(CLIENT_DISPATCHER);
-      gateway = system.systemActorOf(ClientGateway.create(new ClientGateway.Settings(settings.replicaId(), paths,
-          c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(), c.maxInFlight(),
-          this::gatewayStopped)), "chora-gateway",
-          DispatcherSelector.fromConfig(CLIENT_DISPATCHER));
+      ClientGateway.Settings gatewaySettings = new ClientGateway.Settings(settings.replicaId(),
+          settings.replicaPaths(), c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(),
+          c.maxInFlight(), this::gatewayStopped);
+      gateway = system.systemActorOf(ClientGateway.create(gatewaySettings), "chora-gateway",
+          DispatcherSelector.fromConfig(CLIENT_DISPATCHER)).narrow();
     }
     return gateway;
   }
@@ -157,7 +150,7 @@ public final class Chora implements Extension {
     return AskPattern.ask(replicaRef(replicaId), DigestQuery::new, QUERY_TIMEOUT, system.scheduler());
   }
 
-  private ActorRef<Object> replicaRef(int replicaId) {
+  private ActorRef<ReplicaActor.Command> replicaRef(int replicaId) {
     if (replicaId < 0 || replicaId >= settings.replicas().size()) {
       throw new IllegalArgumentException("no replica " + replicaId + ": chora.replicas lists ids 0.."
           + (settings.replicas().size() - 1));

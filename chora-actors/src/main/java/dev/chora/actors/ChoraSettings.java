@@ -33,6 +33,15 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     return replicas.get(id) + "/system/" + actorName;
   }
 
+  /** Every replica actor's path, in id order. */
+  public List<String> replicaPaths() {
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < replicas.size(); i++) {
+      paths.add(replicaPath(i));
+    }
+    return paths;
+  }
+
   public static ChoraSettings fromConfig(Config root) {
     Config c = root.getConfig("chora");
     List<String> problems = new ArrayList<>();

@@ -41,8 +41,10 @@ class ControlSerializerTest {
 
   @Test
   void everyControlMessageRoundTrips() throws Exception {
-    ReplicaStatus s = new ReplicaStatus(2, "VIEW_CHANGE", 7, 0b101, 1234, 1230, 1229, 5000, 12, 3, 99_000, 98_000,
-        17, 1.25, 9.5, 7.5, 40, 2, 3, 4, 5, 6, 7, true, 123_456_789L);
+    ReplicaStatus s = new ReplicaStatus(2, new ReplicaStatus.View(ReplicaStatus.State.VIEW_CHANGE, 7, 0b101),
+        new ReplicaStatus.Progress(1234, 1230, 1229, 3), new ReplicaStatus.Rounds(5000, 40, 12, 7.5, 1.25, 9.5),
+        new ReplicaStatus.Requests(99_000, 98_000, 17), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7), true,
+        123_456_789L);
     assertEquals(s, roundTrip(s));
     StateDigest d = new StateDigest(1, 1229, "ab".repeat(32));
     assertEquals(d, roundTrip(d));

@@ -149,9 +149,9 @@ class RemoteClientsTest {
     StateDigest d = awaitSameDigest(0, 1, 2);
     assertTrue(d.executedRound() > 0);
     for (int id = 0; id < 3; id++) {
-      ReplicaStatus s = awaitStatus(id, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b111);
-      assertTrue(s.requestsExecuted() >= 320, "replica " + id + " executed every command: " + s);
-      assertTrue(s.roundsEntered() > 0 && s.commitLatencyP99Ms() > 0, s.toString());
+      ReplicaStatus s = awaitStatus(id, st -> st.view().isNormal() && st.view().activeSet() == 0b111);
+      assertTrue(s.requests().executed() >= 320, "replica " + id + " executed every command: " + s);
+      assertTrue(s.rounds().entered() > 0 && s.rounds().commitLatencyP99Millis() > 0, s.toString());
     }
     // The same figures over JMX, one bean per replica.
     Set<ObjectName> beans = ManagementFactory.getPlatformMBeanServer()
@@ -171,7 +171,7 @@ class RemoteClientsTest {
     // Entity ids hash to every replica, replica 1 included: its requests must go elsewhere.
     load(6, 20, "after-");
     awaitSameDigest(0, 2);
-    awaitStatus(0, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b101);
+    awaitStatus(0, st -> st.view().isNormal() && st.view().activeSet() == 0b101);
   }
 
   /**
@@ -188,8 +188,8 @@ class RemoteClientsTest {
     load(6, 10, "while-down-");
     ActorSystem<Void> again = group.restart(1);
     Chora.get(again).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
-    awaitStatus(1, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b111);
-    long before = awaitStatus(1, st -> true).requestsProposed();
+    awaitStatus(1, st -> st.view().isNormal() && st.view().activeSet() == 0b111);
+    long before = awaitStatus(1, st -> true).requests().proposed();
     // The replicas may take replica 1 back before the client node's cluster has seen the new
     // incarnation up; from then on its gateway must send replica 1 its share again (without the
     // incarnation mapping it never does). Sessions are homed by id over the replicas, so some of
@@ -200,8 +200,8 @@ class RemoteClientsTest {
     do {
       load(12, 5, "after-" + rounds++ + "-");
       after = awaitStatus(1, st -> true);
-    } while (after.requestsProposed() - before < 20 && System.nanoTime() < deadline);
-    assertTrue(after.requestsProposed() - before >= 20,
+    } while (after.requests().proposed() - before < 20 && System.nanoTime() < deadline);
+    assertTrue(after.requests().proposed() - before >= 20,
         "replica 1 proposes its share of the client node's requests again: " + before + " -> " + after);
     awaitSameDigest(0, 1, 2);
   }
@@ -221,8 +221,8 @@ class RemoteClientsTest {
     load(6, 10, "while-down-");
     ActorSystem<Void> again = group.restart(1, "chora.restarted = false");
     Chora.get(again).startReplica(List.of(EntityType.ofBehavior(COUNTER, RemoteClientsTest::counter)));
-    ReplicaStatus s = awaitStatus(1, st -> "NORMAL".equals(st.status()) && st.activeSet() == 0b111);
-    assertTrue(s.stateRequests() > 0, "replica 1 caught up by state transfer: " + s);
+    ReplicaStatus s = awaitStatus(1, st -> st.view().isNormal() && st.view().activeSet() == 0b111);
+    assertTrue(s.progress().stateRequests() > 0, "replica 1 caught up by state transfer: " + s);
     load(6, 5, "after-");
     awaitSameDigest(0, 1, 2);
   }

@@ -53,7 +53,7 @@ class StateMachineFailureTest {
   }
 
   LocalGroup group;
-  final List<ActorRef<Object>> replicas = new ArrayList<>();
+  final List<ActorRef<ReplicaActor.Command>> replicas = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {

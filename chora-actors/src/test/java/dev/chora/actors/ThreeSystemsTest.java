@@ -60,7 +60,7 @@ class ThreeSystemsTest {
 
   final List<ActorSystem<Void>> systems = new ArrayList<>();
   final List<Counter> counters = new ArrayList<>();
-  final List<ActorRef<Object>> replicas = new ArrayList<>();
+  final List<ActorRef<ReplicaActor.Command>> replicas = new ArrayList<>();
   final List<StateMachine> machines = new ArrayList<>();
 
   LocalGroup group;
@@ -254,7 +254,7 @@ class ThreeSystemsTest {
    * same request again at the next replica. Exactly-once makes the retries safe.
    */
   CompletableFuture<ClientReply> submitUntilOk(int replica, Request request, int attempt) {
-    return AskPattern.<Object, ClientReply>ask(replicas.get(replica),
+    return AskPattern.<ReplicaActor.Command, ClientReply>ask(replicas.get(replica),
         replyTo -> new ReplicaActor.Submit(request, replyTo), Duration.ofSeconds(2),
         systems.get(replica).scheduler()).toCompletableFuture().handle((reply, error) -> reply)
         .thenCompose(reply -> {
@@ -270,8 +270,8 @@ class ThreeSystemsTest {
     start(3);
     assertEquals(300, load(3, 100, List.of(0, 1)));
     ReplicaStatus s = terminateReplica2AndLoadTheOthers();
-    assertEquals(0b011, s.activeSet(), "replica 2 left the active set through a view change");
-    assertTrue(s.view() >= 1);
+    assertEquals(0b011, s.view().activeSet(), "replica 2 left the active set through a view change");
+    assertTrue(s.view().number() >= 1);
   }
 
   /**
@@ -308,7 +308,7 @@ class ThreeSystemsTest {
         "the three systems formed a cluster");
     assertEquals(300, load(3, 100, List.of(0, 1, 2)));
     ReplicaStatus s = terminateReplica2AndLoadTheOthers();
-    assertEquals(0b011, s.activeSet(),
+    assertEquals(0b011, s.view().activeSet(),
         "replica 2 left the active set: its own suspicion is off, so the cluster's failure detector did it");
   }
 
@@ -337,23 +337,23 @@ class ThreeSystemsTest {
         throw new IllegalStateException(e);
       }
     });
-    // Terminate replica 2 only once replica 0's queue is full: after a fixed 300 ms (the first
-    // version) a fast machine had run the whole load, and the view change held nothing to split.
+    // Terminate replica 2 only once replica 0's queue is full: after a fixed pause a fast machine
+    // may have run the whole load, and the view change would hold nothing to split.
     long queueDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     ReplicaStatus loaded;
     do {
       loaded = Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } while (loaded.queuedRequests() < 30 && !busy.isDone() && System.nanoTime() < queueDeadline);
-    assertTrue(loaded.queuedRequests() >= 30, "replica 0's queue filled up before the kill: " + loaded);
+    } while (loaded.requests().queued() < 30 && !busy.isDone() && System.nanoTime() < queueDeadline);
+    assertTrue(loaded.requests().queued() >= 30, "replica 0's queue filled up before the kill: " + loaded);
     systems.get(2).terminate();
     systems.get(2).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertEquals(3000, busy.get(120, TimeUnit.SECONDS));
     awaitCounters(3300, 0, 1);
     ReplicaStatus s0 = Chora.get(systems.get(0)).replicaStatus(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
     ReplicaStatus s1 = Chora.get(systems.get(0)).replicaStatus(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertEquals(0b011, s0.activeSet(), "replica 2 left the active set through a view change");
-    assertEquals(s0.view(), s1.view(), "both survivors are in the same view");
-    assertTrue(s0.viewChangeMessagesInParts() + s1.viewChangeMessagesInParts() > 0,
+    assertEquals(0b011, s0.view().activeSet(), "replica 2 left the active set through a view change");
+    assertEquals(s0.view().number(), s1.view().number(), "both survivors are in the same view");
+    assertTrue(s0.viewChanges().messagesInParts() + s1.viewChanges().messagesInParts() > 0,
         "some DoViewChange or StartView went in parts: " + s0 + " / " + s1);
   }
 

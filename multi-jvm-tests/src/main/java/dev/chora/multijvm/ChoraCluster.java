@@ -281,7 +281,7 @@ public final class ChoraCluster implements AutoCloseable {
     }
     awaitMembersUp(remaining(deadline));
     for (ChoraNode node : nodes) {
-      node.awaitStatus(s -> "NORMAL".equals(s.status()) && s.activeSet() == (1 << n) - 1, remaining(deadline),
+      node.awaitStatus(s -> s.view().isNormal() && s.view().activeSet() == (1 << n) - 1, remaining(deadline),
           "NORMAL with every replica active");
     }
     log("cluster up: " + n + " replicas NORMAL");
@@ -645,7 +645,7 @@ public final class ChoraCluster implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<Integer, ReplicaStatus> start = awaitAllActive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      long view = start.values().iterator().next().view();
+      long view = start.values().iterator().next().view().number();
       long until = System.nanoTime() + steadyFor.toNanos();
       Map<Integer, ReplicaStatus> now = start;
       boolean steady = true;
@@ -659,7 +659,7 @@ public final class ChoraCluster implements AutoCloseable {
         }
         int mask = start.keySet().stream().mapToInt(id -> 1 << id).reduce(0, (x, y) -> x | y);
         steady = now.keySet().equals(start.keySet()) && now.values().stream()
-            .allMatch(s -> s.view() == view && "NORMAL".equals(s.status()) && (s.activeSet() & mask) == mask);
+            .allMatch(s -> s.view().number() == view && s.view().isNormal() && (s.view().activeSet() & mask) == mask);
       }
       if (steady) {
         return now;
@@ -689,9 +689,9 @@ public final class ChoraCluster implements AutoCloseable {
         }
         last = statuses();
         int mask = live;
-        Set<Long> views = last.values().stream().map(ReplicaStatus::view).collect(Collectors.toSet());
+        Set<Long> views = last.values().stream().map(s -> s.view().number()).collect(Collectors.toSet());
         if (!last.isEmpty() && views.size() == 1
-            && last.values().stream().allMatch(s -> "NORMAL".equals(s.status()) && (s.activeSet() & mask) == mask)) {
+            && last.values().stream().allMatch(s -> s.view().isNormal() && (s.view().activeSet() & mask) == mask)) {
           return last;
         }
       } catch (RuntimeException e) {

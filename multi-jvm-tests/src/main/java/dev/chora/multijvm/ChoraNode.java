@@ -251,7 +251,7 @@ public final class ChoraNode {
 
   /** Waits until this replica is NORMAL and every replica in {@code activeIds} is in its active set. */
   public ReplicaStatus awaitActive(Duration timeout) {
-    return awaitStatus(s -> "NORMAL".equals(s.status()) && s.isActive(id), timeout, "NORMAL and active");
+    return awaitStatus(s -> s.view().isNormal() && s.view().isActive(id), timeout, "NORMAL and active");
   }
 
   /**

@@ -41,6 +41,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * unreachable or a reply tells of a view that excludes it, it is resent to the next replica. Resending is safe: the client id and seq make
  * execution exactly-once. Past its deadline the caller gets a {@link TimeoutException} (the request
  * may still apply).
+ *
+ * <p>Users send it {@link Ask}s through an {@code ActorRef<Ask>}. The actor itself is a
+ * {@code Behavior<Object>}: its mailbox also takes the replicas' {@link ClientReplies} (runtime's
+ * records, as they come off the wire), its own timers' messages and Pekko Cluster's events.
  */
 public final class ClientGateway {
   private ClientGateway() {}
@@ -95,7 +99,7 @@ public final class ClientGateway {
     private final TimerScheduler<Object> timers;
     private final Settings settings;
     private final int n;
-    private final ActorRef<Object>[] replicas;
+    private final ActorRef<ClientBatch>[] replicas;
     private final PeerIncarnations incarnations;
     private final boolean[] unreachable;
     /** Outside the active set of the newest view any reply has told of. */

@@ -56,18 +56,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
       } else if (o instanceof DigestQuery q) {
         out.writeUTF(resolver.toSerializationFormat(q.replyTo()));
       } else if (o instanceof ReplicaStatus s) {
-        out.writeInt(s.replicaId());
-        out.writeUTF(s.status());
-        for (long v : new long[] {s.view(), s.activeSet(), s.currentRound(), s.commitIndex(), s.executedRound(),
-            s.roundsEntered(), s.violations(), s.viewChanges(), s.requestsProposed(), s.requestsExecuted(),
-            s.queuedRequests(), s.roundsTimedOut(), s.suspicions(), s.stateRequests(), s.viewChangeTimeouts(),
-            s.viewChangeMessagesInParts(), s.outsiderViewChangesAnswered(), s.viewsFallenBackTo(), s.sampledAtNanos()}) {
-          out.writeLong(v);
-        }
-        out.writeDouble(s.commitLatencyP50Ms());
-        out.writeDouble(s.commitLatencyP99Ms());
-        out.writeDouble(s.roundTimeoutMs());
-        out.writeBoolean(s.warmingUp());
+        writeStatus(out, s);
       } else if (o instanceof StateDigest d) {
         out.writeInt(d.replicaId());
         out.writeLong(d.executedRound());
@@ -107,18 +96,47 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     }
   }
 
+  /** Group by group, in the order of the record's components; {@link #readStatus} reads them back alike. */
+  private static void writeStatus(DataOutputStream out, ReplicaStatus s) throws IOException {
+    out.writeInt(s.replicaId());
+    ReplicaStatus.View v = s.view();
+    out.writeUTF(v.state().name());
+    out.writeLong(v.number());
+    out.writeInt(v.activeSet());
+    ReplicaStatus.Progress p = s.progress();
+    writeLongs(out, p.currentRound(), p.commitIndex(), p.executedRound(), p.stateRequests());
+    ReplicaStatus.Rounds r = s.rounds();
+    writeLongs(out, r.entered(), r.timedOut(), r.violations());
+    out.writeDouble(r.timeoutMillis());
+    out.writeDouble(r.commitLatencyP50Millis());
+    out.writeDouble(r.commitLatencyP99Millis());
+    ReplicaStatus.Requests q = s.requests();
+    writeLongs(out, q.proposed(), q.executed());
+    out.writeInt(q.queued());
+    ReplicaStatus.ViewChanges c = s.viewChanges();
+    writeLongs(out, c.started(), c.suspicions(), c.timeouts(), c.messagesInParts(), c.outsidersAnswered(),
+        c.fallenBackTo());
+    out.writeBoolean(s.warmingUp());
+    out.writeLong(s.sampledAtNanos());
+  }
+
+  private static void writeLongs(DataOutputStream out, long... values) throws IOException {
+    for (long v : values) {
+      out.writeLong(v);
+    }
+  }
+
   private static ReplicaStatus readStatus(DataInputStream in) throws IOException {
     int id = in.readInt();
-    String status = in.readUTF();
-    long[] v = new long[19];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = in.readLong();
-    }
-    double p50 = in.readDouble();
-    double p99 = in.readDouble();
-    double roundTimeout = in.readDouble();
-    boolean warmingUp = in.readBoolean();
-    return new ReplicaStatus(id, status, v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-        (int) v[10], p50, p99, roundTimeout, v[11], v[12], v[13], v[14], v[15], v[16], v[17], warmingUp, v[18]);
+    ReplicaStatus.View view = new ReplicaStatus.View(ReplicaStatus.State.valueOf(in.readUTF()),
+        in.readLong(), in.readInt());
+    ReplicaStatus.Progress progress = new ReplicaStatus.Progress(in.readLong(), in.readLong(), in.readLong(),
+        in.readLong());
+    ReplicaStatus.Rounds rounds = new ReplicaStatus.Rounds(in.readLong(), in.readLong(), in.readLong(),
+        in.readDouble(), in.readDouble(), in.readDouble());
+    ReplicaStatus.Requests requests = new ReplicaStatus.Requests(in.readLong(), in.readLong(), in.readInt());
+    ReplicaStatus.ViewChanges viewChanges = new ReplicaStatus.ViewChanges(in.readLong(), in.readLong(),
+        in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    return new ReplicaStatus(id, view, progress, rounds, requests, viewChanges, in.readBoolean(), in.readLong());
   }
 }

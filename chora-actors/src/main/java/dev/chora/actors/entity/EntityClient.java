@@ -29,18 +29,18 @@ import org.apache.pekko.serialization.Serializers;
  * dropped (the command may still apply; a new session never collides with it).
  */
 public final class EntityClient {
-  private final ActorRef<Object> gateway;
+  private final ActorRef<ClientGateway.Ask> gateway;
   private final Serialization serialization;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   /**
    * Idle sessions, most recently answered on top. Last in, first out on purpose: a session's home
    * replica is fixed by its client id, so a command issued as another is answered (a closed loop,
-   * a pipeline) reuses that session and goes back to the replica that just answered. With a FIFO
-   * queue each batch of replies from one replica sent the next commands to every replica: one
+   * a pipeline) reuses that session and goes back to the replica that just answered. A FIFO queue
+   * would send the commands following one replica's batch of replies to every replica: one
    * network message per replica instead of one.
    */
-  private final ConcurrentLinkedDeque<long[]> idle = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<Session> idle = new ConcurrentLinkedDeque<>();
   private final AtomicLong nextClientId;
   private final int maxRequestBytes;
   /**
@@ -55,7 +55,8 @@ public final class EntityClient {
    * @param maxRequestBytes the replicas' {@code chora.protocol.max-request-bytes}: a larger command
    *                        fails here, before it is sent
    */
-  public EntityClient(ActorSystem<?> system, ActorRef<Object> gateway, int maxInFlight, int maxRequestBytes) {
+  public EntityClient(ActorSystem<?> system, ActorRef<ClientGateway.Ask> gateway, int maxInFlight,
+      int maxRequestBytes) {
     this.gateway = gateway;
     this.serialization = SerializationExtension.get(system);
     this.maxInFlight = maxInFlight;
@@ -117,12 +118,10 @@ public final class EntityClient {
       return CompletableFuture.failedFuture(new RejectedExecutionException(
           maxInFlight + " entity commands are in flight on this node (chora.client.max-in-flight): retry later"));
     }
-    long[] session = idle.pollFirst();
-    if (session == null) {
-      session = new long[] {nextClientId.getAndIncrement(), 1};
-    }
-    long[] used = session;
-    long clientId = session[0];
+    Session polled = idle.pollFirst();
+    Session session = polled != null ? polled : new Session(nextClientId.getAndIncrement());
+    long clientId = session.clientId;
+    long seq = session.nextSeq;
     CompletableFuture<ClientReply> reply = new CompletableFuture<>();
     CompletableFuture<R> result = new CompletableFuture<>();
     reply.whenComplete((r, error) -> {
@@ -136,8 +135,8 @@ public final class EntityClient {
       // Every answered command takes its seq, reads and refusals too (the client table accepts
       // gaps): the gateway may have sent it to two replicas, and a late second answer, matched
       // by client id and seq, must not be taken for the answer to the session's next command.
-      used[1]++;
-      idle.offerFirst(used);
+      session.nextSeq++;
+      idle.offerFirst(session);
       switch (r.status()) {
         case OK -> complete(r.result(), result, key);
         case REPLY_TOO_LARGE -> result.completeExceptionally(new IllegalStateException("the command was applied,"
@@ -150,13 +149,26 @@ public final class EntityClient {
       }
     });
     waiting.put(clientId, reply);
-    gateway.tell(new ClientGateway.Ask(new Request(clientId, session[1], bytes), read,
+    gateway.tell(new ClientGateway.Ask(new Request(clientId, seq, bytes), read,
         System.nanoTime() + timeoutNanos, reply));
     if (gatewayStopped) {
       // Stopped while this ask was on its way: it may sit in a mailbox that will not be read.
       reply.completeExceptionally(ClientGateway.stoppedError());
     }
     return result;
+  }
+
+  /**
+   * A client id and the seq of its next command. One command at a time holds it; the idle deque
+   * hands it from the thread that completed one command to the one that sends the next.
+   */
+  private static final class Session {
+    final long clientId;
+    long nextSeq = 1;
+
+    Session(long clientId) {
+      this.clientId = clientId;
+    }
   }
 
   private IllegalArgumentException tooLarge(int encodedBytes) {

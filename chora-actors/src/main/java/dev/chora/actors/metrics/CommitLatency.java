@@ -10,29 +10,29 @@ import java.util.Arrays;
 public final class CommitLatency {
   static final int WINDOW = 1024;
 
-  private final long[] enteredAt = new long[WINDOW];
+  private final long[] enteredAtNanos = new long[WINDOW];
   private final long[] enteredRound = new long[WINDOW];
-  private final long[] samples = new long[WINDOW];
+  private final long[] samplesNanos = new long[WINDOW];
   private int sampleCount;
   private int next;
-  private long lastCommitted;
+  private long lastCommittedRound;
 
   public void roundEntered(long round, long nowNanos) {
     int i = (int) (round % WINDOW);
     enteredRound[i] = round;
-    enteredAt[i] = nowNanos;
+    enteredAtNanos[i] = nowNanos;
   }
 
   public void committed(long commitIndex, long nowNanos) {
-    for (long r = Math.max(lastCommitted + 1, commitIndex - WINDOW + 1); r <= commitIndex; r++) {
+    for (long r = Math.max(lastCommittedRound + 1, commitIndex - WINDOW + 1); r <= commitIndex; r++) {
       int i = (int) (r % WINDOW);
       if (enteredRound[i] == r) {
-        samples[next] = nowNanos - enteredAt[i];
+        samplesNanos[next] = nowNanos - enteredAtNanos[i];
         next = (next + 1) % WINDOW;
         sampleCount = Math.min(WINDOW, sampleCount + 1);
       }
     }
-    lastCommitted = Math.max(lastCommitted, commitIndex);
+    lastCommittedRound = Math.max(lastCommittedRound, commitIndex);
   }
 
   /** The q-quantile (0..1) in milliseconds over the window, or 0 before any commit. */
@@ -40,7 +40,7 @@ public final class CommitLatency {
     if (sampleCount == 0) {
       return 0;
     }
-    long[] copy = Arrays.copyOf(samples, sampleCount);
+    long[] copy = Arrays.copyOf(samplesNanos, sampleCount);
     Arrays.sort(copy);
     return copy[(int) Math.min(sampleCount - 1, Math.floor(q * sampleCount))] / 1e6;
   }

@@ -49,27 +49,27 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   }
 
   @Override public int getReplicaId() { return status.replicaId(); }
-  @Override public String getStatus() { return status.status(); }
-  @Override public long getView() { return status.view(); }
-  @Override public int getActiveSet() { return status.activeSet(); }
-  @Override public long getCurrentRound() { return status.currentRound(); }
-  @Override public long getCommitIndex() { return status.commitIndex(); }
-  @Override public long getExecutedRound() { return status.executedRound(); }
-  @Override public long getRoundsEntered() { return status.roundsEntered(); }
-  @Override public long getViolations() { return status.violations(); }
-  @Override public long getViewChanges() { return status.viewChanges(); }
-  @Override public long getRequestsProposed() { return status.requestsProposed(); }
-  @Override public long getRequestsExecuted() { return status.requestsExecuted(); }
-  @Override public int getQueuedRequests() { return status.queuedRequests(); }
-  @Override public double getCommitLatencyP50Ms() { return status.commitLatencyP50Ms(); }
-  @Override public double getCommitLatencyP99Ms() { return status.commitLatencyP99Ms(); }
-  @Override public double getRoundTimeoutMs() { return status.roundTimeoutMs(); }
-  @Override public long getRoundsTimedOut() { return status.roundsTimedOut(); }
-  @Override public long getSuspicions() { return status.suspicions(); }
-  @Override public long getStateRequests() { return status.stateRequests(); }
-  @Override public long getViewChangeTimeouts() { return status.viewChangeTimeouts(); }
-  @Override public long getViewChangeMessagesInParts() { return status.viewChangeMessagesInParts(); }
-  @Override public long getOutsiderViewChangesAnswered() { return status.outsiderViewChangesAnswered(); }
-  @Override public long getViewsFallenBackTo() { return status.viewsFallenBackTo(); }
+  @Override public String getStatus() { return status.view().state().name(); }
+  @Override public long getView() { return status.view().number(); }
+  @Override public int getActiveSet() { return status.view().activeSet(); }
+  @Override public long getCurrentRound() { return status.progress().currentRound(); }
+  @Override public long getCommitIndex() { return status.progress().commitIndex(); }
+  @Override public long getExecutedRound() { return status.progress().executedRound(); }
+  @Override public long getRoundsEntered() { return status.rounds().entered(); }
+  @Override public long getViolations() { return status.rounds().violations(); }
+  @Override public long getViewChanges() { return status.viewChanges().started(); }
+  @Override public long getRequestsProposed() { return status.requests().proposed(); }
+  @Override public long getRequestsExecuted() { return status.requests().executed(); }
+  @Override public int getQueuedRequests() { return status.requests().queued(); }
+  @Override public double getCommitLatencyP50Ms() { return status.rounds().commitLatencyP50Millis(); }
+  @Override public double getCommitLatencyP99Ms() { return status.rounds().commitLatencyP99Millis(); }
+  @Override public double getRoundTimeoutMs() { return status.rounds().timeoutMillis(); }
+  @Override public long getRoundsTimedOut() { return status.rounds().timedOut(); }
+  @Override public long getSuspicions() { return status.viewChanges().suspicions(); }
+  @Override public long getStateRequests() { return status.progress().stateRequests(); }
+  @Override public long getViewChangeTimeouts() { return status.viewChanges().timeouts(); }
+  @Override public long getViewChangeMessagesInParts() { return status.viewChanges().messagesInParts(); }
+  @Override public long getOutsiderViewChangesAnswered() { return status.viewChanges().outsidersAnswered(); }
+  @Override public long getViewsFallenBackTo() { return status.viewChanges().fallenBackTo(); }
   @Override public boolean isWarmingUp() { return status.warmingUp(); }
 }

@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
 final class FirstStartCheck {
   private FirstStartCheck() {}
 
-  /** What the check tells the peers that ask it in turn: no history yet. */
-  static final String STATUS = "STARTING";
-
   /** Messages held while the check runs (peers' rounds, client batches); more are dropped, and resent by their senders. */
   static final int STASH_CAPACITY = 10_000;
 
@@ -56,7 +53,7 @@ final class FirstStartCheck {
       Function<Boolean, Behavior<Object>> start) {
     return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.withTimers(timers -> {
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-      List<ActorRef<Object>> peers = peerPaths.stream().map(resolver::<Object>resolveActorRef).toList();
+      List<ActorRef<StatusQuery>> peers = peerPaths.stream().map(resolver::<StatusQuery>resolveActorRef).toList();
       Set<Integer> answered = new HashSet<>();
       ask(ctx, self, peers, answered);
       timers.startTimerWithFixedDelay(AskAgain.INSTANCE, AskAgain.INSTANCE, ASK_AGAIN_EVERY);
@@ -70,7 +67,8 @@ final class FirstStartCheck {
     }));
   }
 
-  private static void ask(ActorContext<Object> ctx, int self, List<ActorRef<Object>> peers, Set<Integer> answered) {
+  private static void ask(ActorContext<Object> ctx, int self, List<ActorRef<StatusQuery>> peers,
+      Set<Integer> answered) {
     for (int id = 0; id < peers.size(); id++) {
       if (id != self && !answered.contains(id)) {
         peers.get(id).tell(new StatusQuery(ctx.getSelf().narrow()));
@@ -78,7 +76,7 @@ final class FirstStartCheck {
     }
   }
 
-  private static Behavior<Object> waiting(ActorContext<Object> ctx, int self, List<ActorRef<Object>> peers,
+  private static Behavior<Object> waiting(ActorContext<Object> ctx, int self, List<ActorRef<StatusQuery>> peers,
       Duration timeout, StashBuffer<Object> stash, Function<Boolean, Behavior<Object>> start, Set<Integer> answered) {
     int replicas = peers.size();
     return Behaviors.receive(Object.class)
@@ -86,11 +84,12 @@ final class FirstStartCheck {
           if (s.replicaId() < 0 || s.replicaId() >= replicas || s.replicaId() == self) {
             return Behaviors.same();
           }
-          if (s.commitIndex() > 0 || s.executedRound() > 0) {
+          ReplicaStatus.Progress progress = s.progress();
+          if (progress.commitIndex() > 0 || progress.executedRound() > 0) {
             LOG.warn("replica {} starts with chora.restarted = false, but replica {} has committed rounds up to"
                 + " {} (view {}): the group has a history this replica does not hold, so it recovers as a restarted"
                 + " replica does. Restart replicas with chora.restarted = true.", self, s.replicaId(),
-                Math.max(s.commitIndex(), s.executedRound()), s.view());
+                Math.max(progress.commitIndex(), progress.executedRound()), s.view().number());
             return stash.unstashAll(start.apply(true));
           }
           answered.add(s.replicaId());
@@ -109,7 +108,7 @@ final class FirstStartCheck {
           return stash.unstashAll(start.apply(false));
         })
         .onMessage(StatusQuery.class, q -> {
-          q.replyTo().tell(ReplicaStatus.starting(self, STATUS));
+          q.replyTo().tell(ReplicaStatus.starting(self));
           return Behaviors.same();
         })
         .onMessage(ReplicaActor.Stop.class, m -> {

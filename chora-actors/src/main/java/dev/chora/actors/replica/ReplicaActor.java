@@ -12,6 +12,7 @@ import dev.chora.runtime.core.DropReason;
 import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientBatch;
+import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.DoViewChange;
 import dev.chora.runtime.message.SlotTransfer;
@@ -49,30 +50,31 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * One actor on one pinned thread: the core needs no locks.
  *
  * <p>Inputs: peer messages as themselves; client traffic as {@link ClientBatch} from gateways
- * (replies batched back per gateway) or single {@link Submit}/{@link Read}; failure-detector news
- * from Pekko Cluster (or {@link Reachability}); {@link StatusQuery} and {@link DigestQuery} from any
- * node.
+ * (replies batched back per gateway) or single {@link Submit}s; failure-detector news from Pekko
+ * Cluster; {@link StatusQuery} and {@link DigestQuery} from any node.
+ *
+ * <p>The actor itself is a {@code Behavior<Object>}: besides its {@link Command}s, its one mailbox
+ * takes runtime's {@link PeerMessage} and {@link ClientBatch} records as they come off the wire,
+ * its ticker's tick, its executor's snapshots and Pekko Cluster's events, types with no common
+ * supertype but Object. Each sender holds the narrowest ref to it: users
+ * {@code ActorRef<Command>}, peers {@code ActorRef<PeerMessage>}, gateways
+ * {@code ActorRef<ClientBatch>}.
  */
 public final class ReplicaActor {
   private ReplicaActor() {}
 
+  /** What users and other nodes' Chora extensions send a replica. */
+  public interface Command {}
+
   /** One client request; the reply goes to {@code replyTo}. */
-  public record Submit(Request request, ActorRef<ClientReply> replyTo) {}
-
-  /** One round-barrier read; the reply goes to {@code replyTo}. */
-  public record Read(ReadRequest read, ActorRef<ClientReply> replyTo) {}
-
-  /** The failure detector's news about a replica. */
-  public record Reachability(int replica, boolean reachable) {}
-
-  private enum Tick { INSTANCE }
+  public record Submit(Request request, ActorRef<ClientReply> replyTo) implements Command {}
 
   /**
    * Stops the replica (its ticker and executor with it) and answers {@code replyTo}: what the
    * node's coordinated shutdown sends it, so that a node going away stops sending rounds before
    * its transport shuts down.
    */
-  public record Stop(ActorRef<Done> replyTo) {}
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
 
   /** Cluster role every replica member carries; a member with it must be listed in chora.replicas. */
   public static final String ROLE = "chora-replica";
@@ -85,7 +87,16 @@ public final class ReplicaActor {
   public static final String TRANSFER_CHILD = "transfer";
 
   /** Resolved gateway paths kept at most; a client node's path is resolved once, not per batch. */
-  private static final int GATEWAY_CACHE = 4096;
+  private static final int MAX_CACHED_GATEWAYS = 4096;
+
+  /** The JMX bean is refreshed at most this often: reading the figures costs a percentile sort. */
+  private static final long PUBLISH_EVERY_NANOS = 100_000_000L;
+
+  /** View changes are logged at most this often, with the count of those in between. */
+  private static final long VIEW_LOG_EVERY_NANOS = 200_000_000L;
+
+  /** Invalid messages are logged at most this often, with the count of those in between. */
+  private static final long DROP_LOG_EVERY_NANOS = 1_000_000_000L;
 
   /**
    * @param peerPaths actor paths of every replica's actor, indexed by replica id (this one's
@@ -111,8 +122,8 @@ public final class ReplicaActor {
     private final ActorContext<Object> ctx;
     private final ReplicaCore core;
     private final List<String> peerPaths;
-    private final ActorRef<Object>[] peers;
-    private final ActorRef<Object>[] peerTransfers;
+    private final ActorRef<PeerMessage>[] peers;
+    private final ActorRef<PeerMessage>[] peerTransfers;
     private final ActorRef<ExecutorActor.Work> executor;
     private final ReplyRoutes routes;
     private final ReplyRoutes.Sink replies;
@@ -120,11 +131,11 @@ public final class ReplicaActor {
     private final CommitLatency commitLatency = new CommitLatency();
     private final AtomicLong requestsExecuted = new AtomicLong();
     private final ReplicaMBean mbean;
-    private final Map<String, ActorRef<Object>> gateways = new HashMap<>();
+    private final Map<String, ActorRef<ClientReplies>> gateways = new HashMap<>();
     private final PeerIncarnations incarnations;
     private List<Object> work = new ArrayList<>();
-    private long armedDeadline = Long.MAX_VALUE;
-    private long lastPublished;
+    private long armedDeadlineNanos = Long.MAX_VALUE;
+    private long lastPublishedNanos;
     private long droppedLogged;
     private long lastDropLogNanos;
     private long viewChangesUnlogged;
@@ -157,7 +168,7 @@ public final class ReplicaActor {
       // Unwatched, a failed executor would stop alone and this replica would go on voting while
       // nothing executes (no replies, no snapshots, a log growing to its limit).
       ctx.watch(executor);
-      this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf(), Tick.INSTANCE);
+      this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf().narrow());
       this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
       routes.viewChanged(core.view(), core.status(), core.activeSet());
@@ -169,14 +180,12 @@ public final class ReplicaActor {
       return Behaviors.receive(Object.class)
           .onMessage(PeerMessage.class, m -> step(() -> core.receive(System.nanoTime(), m)))
           .onMessage(ClientBatch.class, this::clientBatch)
-          .onMessageEquals(Tick.INSTANCE, () -> {
-            armedDeadline = Long.MAX_VALUE;
+          .onMessageEquals(RoundTicker.Tick.INSTANCE, () -> {
+            armedDeadlineNanos = Long.MAX_VALUE;
             return step(() -> core.tick(System.nanoTime()));
           })
           .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
-          .onMessage(Read.class, m -> step(() -> read(m.read(), new ReplyRoutes.Route(null, m.replyTo()))))
           .onMessage(ExecutorActor.SnapshotTaken.class, m -> step(() -> core.snapshotTaken(m.round(), m.state())))
-          .onMessage(Reachability.class, m -> step(() -> reachability(m.replica(), m.reachable())))
           .onMessage(StatusQuery.class, q -> {
             q.replyTo().tell(status());
             return Behaviors.same();
@@ -208,9 +217,9 @@ public final class ReplicaActor {
     }
 
     private Behavior<Object> clientBatch(ClientBatch batch) {
-      ActorRef<Object> gateway = gateways.get(batch.replyTo());
+      ActorRef<ClientReplies> gateway = gateways.get(batch.replyTo());
       if (gateway == null) {
-        if (gateways.size() >= GATEWAY_CACHE) {
+        if (gateways.size() >= MAX_CACHED_GATEWAYS) {
           gateways.clear();
         }
         gateway = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(batch.replyTo());
@@ -318,30 +327,23 @@ public final class ReplicaActor {
       }
       replies.flush();
       long deadline = core.nextDeadlineNanos();
-      if (deadline != armedDeadline) {
-        armedDeadline = deadline;
+      if (deadline != armedDeadlineNanos) {
+        armedDeadlineNanos = deadline;
         ticker.arm(deadline);
       }
       long now = System.nanoTime();
-      if (now - lastPublished > 100_000_000L) {
-        lastPublished = now;
+      if (now - lastPublishedNanos > PUBLISH_EVERY_NANOS) {
+        lastPublishedNanos = now;
         mbean.publish(status());
       }
       return Behaviors.same();
     }
 
     private ReplicaStatus status() {
-      return new ReplicaStatus(core.self(), core.status().name(), core.view(), core.activeSet(), core.currentRound(),
-          core.commitIndex(), core.executedRound(), core.stats().roundsEntered(), core.stats().violations(),
-          core.stats().viewChangesStarted(), core.stats().requestsProposed(), requestsExecuted.get(),
-          core.queuedRequests(), commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99),
-          core.roundTimeoutNanos() / 1e6, core.stats().roundsTimedOut(), core.stats().suspicions(),
-          core.stats().stateRequestsSent(), core.stats().viewChangeTimeouts(),
-          core.stats().viewChangeMessagesInParts(), core.stats().outsiderViewChangesAnswered(),
-          core.stats().viewsFallenBackTo(), core.isWarmingUp(), System.nanoTime());
+      return StatusReport.of(core, requestsExecuted.get(), commitLatency, System.nanoTime());
     }
 
-    private ActorRef<Object> peer(int id) {
+    private ActorRef<PeerMessage> peer(int id) {
       if (peers[id] == null) {
         peers[id] = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(peerPaths.get(id));
       }
@@ -397,7 +399,7 @@ public final class ReplicaActor {
       // lines a second, not thousands.
       long now = System.nanoTime();
       viewChangesUnlogged++;
-      if (core != null && now - lastViewLogNanos > 200_000_000L) {
+      if (core != null && now - lastViewLogNanos > VIEW_LOG_EVERY_NANOS) {
         lastViewLogNanos = now;
         ctx.getLog().info("replica {}: view {} {}, active set {} (round {}, commit index {}; {} view events since the"
             + " last line)", core.self(), view, status, Integer.toBinaryString(activeSet), core.currentRound(),
@@ -433,7 +435,7 @@ public final class ReplicaActor {
       // Rate-limited: a flood of bad messages must not become a flood of log lines.
       droppedLogged++;
       long now = System.nanoTime();
-      if (now - lastDropLogNanos > 1_000_000_000L) {
+      if (now - lastDropLogNanos > DROP_LOG_EVERY_NANOS) {
         lastDropLogNanos = now;
         ctx.getLog().warn("replica {} dropped an invalid message ({}): {} [{} dropped since the last report]",
             core.self(), reason, message, droppedLogged);

@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class ReplyRoutes {
   /** A route: a gateway (replies batched) or a single requester (one ClientReply). */
-  record Route(ActorRef<Object> gateway, ActorRef<ClientReply> single) {}
+  record Route(ActorRef<ClientReplies> gateway, ActorRef<ClientReply> single) {}
 
   /** Who waits for the answer to which request of a client, since when. */
   private record Waiting(Route route, long seq, long sinceNanos) {}
@@ -50,12 +50,16 @@ final class ReplyRoutes {
   private final int capacity;
   /** The most bytes of replies one message carries: a frame less the envelope's headroom. */
   private final int maxMessageBytes;
+  /** A view the replica installed and that view's active set, as replies carry them. */
+  private record InstalledView(long view, int activeSet) {}
+
   /**
-   * The replica's last installed view and its active set, packed (view << 32 | activeSet), for
-   * every ClientReplies. Until one is installed (a recovering replica), view -1: older than
-   * anything a client has heard, so it changes nothing there.
+   * The replica's last installed view, for every ClientReplies; one reference, so that the
+   * executor's thread reads a view and its own active set together. Until one is installed (a
+   * recovering replica), view -1: older than anything a client has heard, so it changes nothing
+   * there.
    */
-  private volatile long viewAndActiveSet = -1L << 32;
+  private volatile InstalledView installed = new InstalledView(-1, 0);
 
   /** @param frameBytes the transport's largest frame for these replies ({@code maximum-frame-size}) */
   ReplyRoutes(int capacity, int frameBytes) {
@@ -91,13 +95,13 @@ final class ReplyRoutes {
    */
   void viewChanged(long view, ReplicaCore.Status status, int activeSet) {
     if (status == ReplicaCore.Status.NORMAL) {
-      viewAndActiveSet = (view << 32) | (activeSet & 0xffffffffL);
+      installed = new InstalledView(view, activeSet);
     }
   }
 
   ClientReplies replies(List<ClientReply> replies) {
-    long packed = viewAndActiveSet;
-    return new ClientReplies(packed >> 32, (int) packed, replies);
+    InstalledView v = installed;
+    return new ClientReplies(v.view(), v.activeSet(), replies);
   }
 
   private static int bytes(ClientReply reply) {
@@ -114,7 +118,7 @@ final class ReplyRoutes {
 
   /** Gathers replies during one message's handling; {@link #flush} sends them. One actor's own. */
   final class Sink {
-    private final Map<ActorRef<Object>, List<ClientReply>> pending = new HashMap<>();
+    private final Map<ActorRef<ClientReplies>, List<ClientReply>> pending = new HashMap<>();
 
     void reply(ClientReply answer) {
       Waiting waiting = routes.get(answer.clientId());
@@ -138,7 +142,7 @@ final class ReplyRoutes {
       if (pending.isEmpty()) {
         return;
       }
-      for (Map.Entry<ActorRef<Object>, List<ClientReply>> e : pending.entrySet()) {
+      for (Map.Entry<ActorRef<ClientReplies>, List<ClientReply>> e : pending.entrySet()) {
         List<ClientReply> all = e.getValue();
         int from = 0;
         int bytes = 0;

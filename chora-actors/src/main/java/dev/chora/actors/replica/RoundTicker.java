@@ -15,14 +15,17 @@ import org.apache.pekko.actor.typed.ActorRef;
  * message and a step per round for nothing, under load and idle alike.
  */
 final class RoundTicker implements AutoCloseable {
+  /** What the replica is told at its deadline. */
+  enum Tick { INSTANCE }
+
   private static final long DISARMED = Long.MAX_VALUE;
 
   private final AtomicLong deadline = new AtomicLong(DISARMED);
   private final Thread thread;
   private volatile boolean running = true;
 
-  RoundTicker(String name, ActorRef<Object> replica, Object tick) {
-    this.thread = new Thread(() -> loop(replica, tick), name);
+  RoundTicker(String name, ActorRef<Tick> replica) {
+    this.thread = new Thread(() -> loop(replica), name);
     thread.setDaemon(true);
     thread.start();
   }
@@ -37,13 +40,13 @@ final class RoundTicker implements AutoCloseable {
     }
   }
 
-  private void loop(ActorRef<Object> replica, Object tick) {
+  private void loop(ActorRef<Tick> replica) {
     while (running) {
       long d = deadline.get();
       long wait = d == DISARMED ? Long.MAX_VALUE : d - System.nanoTime();
       if (wait <= 0) {
         if (deadline.compareAndSet(d, DISARMED)) {
-          replica.tell(tick);
+          replica.tell(Tick.INSTANCE);
         }
       } else {
         LockSupport.parkNanos(this, Math.min(wait, 1_000_000_000L));

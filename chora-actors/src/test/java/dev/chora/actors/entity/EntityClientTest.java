@@ -35,7 +35,7 @@ class EntityClientTest {
    */
   @Test
   void theCommandAfterAReadOnTheSameSessionHasANewSeq() throws Exception {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
 
     var read = client.ask(KEY, "e", "get a", Duration.ofSeconds(5), true).toCompletableFuture();
@@ -53,7 +53,7 @@ class EntityClientTest {
   /** A command the replicas would refuse fails before it is sent, saying which setting it exceeds. */
   @Test
   void aCommandOverMaxRequestBytesFailsAtOnceAndIsNotSent() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 1024);
     ExecutionException e = assertThrows(ExecutionException.class, () -> client.ask(KEY, "e", "x".repeat(2000),
         Duration.ofSeconds(5), false).toCompletableFuture().get(5, TimeUnit.SECONDS));
@@ -65,7 +65,7 @@ class EntityClientTest {
   /** A timeout that cannot be used fails the ask and takes no in-flight permit for good. */
   @Test
   void badTimeoutsFailTheAskWithoutLeakingPermits() throws Exception {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 2, 16 * 1024);
     for (Duration bad : new Duration[] {null, Duration.ZERO, Duration.ofSeconds(-1), ChronoUnit.FOREVER.getDuration()}) {
       ExecutionException e = assertThrows(ExecutionException.class,
@@ -81,7 +81,7 @@ class EntityClientTest {
   /** When the gateway stops, waiting commands and every later one fail, instead of waiting for ever. */
   @Test
   void aStoppedGatewayFailsWaitingAndLaterCommands() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     var waiting = client.ask(KEY, "e", "put a", Duration.ofSeconds(30), false).toCompletableFuture();
     gateway.expectMessageClass(ClientGateway.Ask.class);
@@ -97,7 +97,8 @@ class EntityClientTest {
   /** An id no snapshot could hold is refused when the handle is made. */
   @Test
   void anEntityIdTooLongForASnapshotIsRefused() {
-    EntityClient client = new EntityClient(KIT.system(), KIT.createTestProbe().getRef(), 8, 16 * 1024);
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     client.entityRefFor(KEY, "x".repeat(Envelope.MAX_NAME_CHARS));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> client.entityRefFor(KEY, "x".repeat(Envelope.MAX_NAME_CHARS + 1)));
@@ -107,7 +108,7 @@ class EntityClientTest {
   /** A reply the transport cannot carry is reported as such: the command was applied. */
   @Test
   void aReplyTooLargeIsReportedAsApplied() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     var f = client.ask(KEY, "e", "get all", Duration.ofSeconds(5), false).toCompletableFuture();
     ClientGateway.Ask a = gateway.expectMessageClass(ClientGateway.Ask.class);

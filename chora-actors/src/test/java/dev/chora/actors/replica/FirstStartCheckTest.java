@@ -45,9 +45,10 @@ class FirstStartCheckTest {
   }
 
   static ReplicaStatus status(int id, long commitIndex) {
-    ReplicaStatus s = ReplicaStatus.starting(id, "NORMAL");
-    return new ReplicaStatus(s.replicaId(), s.status(), 3, 0b11, commitIndex + 2, commitIndex, commitIndex, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
+    ReplicaStatus s = ReplicaStatus.starting(id);
+    return new ReplicaStatus(id, new ReplicaStatus.View(ReplicaStatus.State.NORMAL, 3, 0b11),
+        new ReplicaStatus.Progress(commitIndex + 2, commitIndex, commitIndex, 0), s.rounds(), s.requests(),
+        s.viewChanges(), false, 0);
   }
 
   @Test
@@ -67,11 +68,11 @@ class FirstStartCheckTest {
     ActorRef<Object> replica = check(Duration.ofSeconds(30));
     StatusQuery q1 = (StatusQuery) peers.get(1).expectMessageClass(StatusQuery.class);
     ((StatusQuery) peers.get(2).expectMessageClass(StatusQuery.class)).replyTo()
-        .tell(ReplicaStatus.starting(2, FirstStartCheck.STATUS));
+        .tell(ReplicaStatus.starting(2));
     // Asked in turn by a peer that also starts, it answers that it has no history either.
     TestProbe<ReplicaStatus> asker = KIT.createTestProbe();
     replica.tell(new StatusQuery(asker.getRef()));
-    assertEquals(FirstStartCheck.STATUS, asker.receiveMessage().status());
+    assertEquals(ReplicaStatus.State.STARTING, asker.receiveMessage().view().state());
     assertFalse(recovering.isDone(), "replica 1 has not answered yet");
     q1.replyTo().tell(status(1, 0));
     assertFalse(recovering.get(5, TimeUnit.SECONDS), "every peer answered without history: first start");

@@ -27,7 +27,7 @@ class ReplyRoutesTest {
 
   @Test
   void oneStepsRepliesToAGatewayAreSplitIntoMessagesThatFitAFrame() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReplies> gateway = KIT.createTestProbe();
     ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
     ReplyRoutes.Sink sink = routes.newSink();
     int clients = 40;
@@ -57,7 +57,7 @@ class ReplyRoutesTest {
 
   @Test
   void aReplyThatCanNeverFitAFrameIsAnsweredReplyTooLarge() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReplies> gateway = KIT.createTestProbe();
     TestProbe<ClientReply> single = KIT.createTestProbe();
     ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
     ReplyRoutes.Sink sink = routes.newSink();
@@ -82,7 +82,7 @@ class ReplyRoutesTest {
   /** A late answer to a client's earlier request must not take the route of the request it waits for now. */
   @Test
   void aLateAnswerLeavesTheRouteOfTheClientsNextRequest() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReplies> gateway = KIT.createTestProbe();
     ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
     ReplyRoutes.Sink sink = routes.newSink();
     ReplyRoutes.Route route = new ReplyRoutes.Route(gateway.getRef(), null);
@@ -101,7 +101,7 @@ class ReplyRoutesTest {
   /** A full table refuses new clients, but first forgets routes nobody can still be waiting on. */
   @Test
   void aFullTableForgetsStaleRoutesBeforeRefusingANewClient() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReplies> gateway = KIT.createTestProbe();
     ReplyRoutes routes = new ReplyRoutes(2, FRAME);
     ReplyRoutes.Route route = new ReplyRoutes.Route(gateway.getRef(), null);
     long s = ReplyRoutes.STALE_ROUTE_NANOS;
@@ -128,7 +128,7 @@ class ReplyRoutesTest {
    */
   @Test
   void repliesCarryOnlyInstalledViewsWithTheirActiveSets() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientReplies> gateway = KIT.createTestProbe();
     ReplyRoutes routes = new ReplyRoutes(1_000, FRAME);
 
     routes.viewChanged(-1, ReplicaCore.Status.RECOVERING, 0); // a restarted replica, no view yet
@@ -147,7 +147,7 @@ class ReplyRoutesTest {
   }
 
   /** Routes request {@code seq} of client 1 to {@code gateway}, answers it, and returns what arrives. */
-  private static ClientReplies answerOnce(ReplyRoutes routes, TestProbe<Object> gateway, long seq) {
+  private static ClientReplies answerOnce(ReplyRoutes routes, TestProbe<ClientReplies> gateway, long seq) {
     ReplyRoutes.Sink sink = routes.newSink();
     routes.put(1, seq, new ReplyRoutes.Route(gateway.getRef(), null), 0);
     sink.reply(ClientReply.ok(1, seq, new byte[1]));

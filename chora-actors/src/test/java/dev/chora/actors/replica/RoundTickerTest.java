@@ -18,23 +18,23 @@ class RoundTickerTest {
 
   @Test
   void anEarlierDeadlineFiresAtOnceInsteadOfTheArmedOne() {
-    TestProbe<Object> replica = KIT.createTestProbe();
-    try (RoundTicker ticker = new RoundTicker("ticker-earlier", replica.getRef(), "tick")) {
+    TestProbe<RoundTicker.Tick> replica = KIT.createTestProbe();
+    try (RoundTicker ticker = new RoundTicker("ticker-earlier", replica.getRef())) {
       ticker.arm(System.nanoTime() + 60_000 * MS);
       ticker.arm(System.nanoTime() + 10 * MS);
-      replica.expectMessage(Duration.ofSeconds(5), "tick");
+      replica.expectMessage(Duration.ofSeconds(5), RoundTicker.Tick.INSTANCE);
     }
   }
 
   /** The round's messages are in: its timeout is no deadline any more, and must not tick the replica. */
   @Test
   void aLaterDeadlineReplacesTheArmedOne() {
-    TestProbe<Object> replica = KIT.createTestProbe();
-    try (RoundTicker ticker = new RoundTicker("ticker-later", replica.getRef(), "tick")) {
+    TestProbe<RoundTicker.Tick> replica = KIT.createTestProbe();
+    try (RoundTicker ticker = new RoundTicker("ticker-later", replica.getRef())) {
       ticker.arm(System.nanoTime() + 20 * MS);
       long later = System.nanoTime() + 400 * MS;
       ticker.arm(later);
-      replica.expectMessage(Duration.ofSeconds(5), "tick");
+      replica.expectMessage(Duration.ofSeconds(5), RoundTicker.Tick.INSTANCE);
       if (System.nanoTime() < later) {
         throw new AssertionError("ticked before the deadline that replaced the first");
       }
@@ -43,8 +43,8 @@ class RoundTickerTest {
 
   @Test
   void maxValueDisarms() {
-    TestProbe<Object> replica = KIT.createTestProbe();
-    try (RoundTicker ticker = new RoundTicker("ticker-disarm", replica.getRef(), "tick")) {
+    TestProbe<RoundTicker.Tick> replica = KIT.createTestProbe();
+    try (RoundTicker ticker = new RoundTicker("ticker-disarm", replica.getRef())) {
       ticker.arm(System.nanoTime() + 20 * MS);
       ticker.arm(Long.MAX_VALUE);
       replica.expectNoMessage(Duration.ofMillis(200));

@@ -118,19 +118,20 @@ public final class LoadGenerator implements Callable<Integer> {
     for (int i = 0; i < replicas; i++) {
       ReplicaStatus b = before.get(i);
       ReplicaStatus a = after.get(i);
-      if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos() && a.roundsEntered() >= b.roundsEntered()) {
-        rateSum += (a.roundsEntered() - b.roundsEntered()) / ((a.sampledAtNanos() - b.sampledAtNanos()) / 1e9);
-        commitSum += a.commitLatencyP50Ms();
+      if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos()
+          && a.rounds().entered() >= b.rounds().entered()) {
+        rateSum += (a.rounds().entered() - b.rounds().entered()) / ((a.sampledAtNanos() - b.sampledAtNanos()) / 1e9);
+        commitSum += a.rounds().commitLatencyP50Millis();
         rates++;
-        violations += a.violations() - b.violations();
-        viewChanges += a.viewChanges() - b.viewChanges();
+        violations += a.rounds().violations() - b.rounds().violations();
+        viewChanges += a.viewChanges().started() - b.viewChanges().started();
         // For the log only: whether a replica fell behind and the others answered it with their
         // view rather than following it (docs/protocol.md), and how often views timed out.
         say(String.format(Locale.ROOT, "replica %d in-flight %d: view changes %d, timed out %d, outsiders answered %d,"
-                + " views fallen back to %d", i, inFlight, a.viewChanges() - b.viewChanges(),
-            a.viewChangeTimeouts() - b.viewChangeTimeouts(),
-            a.outsiderViewChangesAnswered() - b.outsiderViewChangesAnswered(),
-            a.viewsFallenBackTo() - b.viewsFallenBackTo()));
+                + " views fallen back to %d", i, inFlight, a.viewChanges().started() - b.viewChanges().started(),
+            a.viewChanges().timeouts() - b.viewChanges().timeouts(),
+            a.viewChanges().outsidersAnswered() - b.viewChanges().outsidersAnswered(),
+            a.viewChanges().fallenBackTo() - b.viewChanges().fallenBackTo()));
       }
     }
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),

@@ -278,42 +278,43 @@ public final class DemoCommand implements Callable<Integer> {
         if (x == null) {
           continue;
         }
-        if (lastSampled[i] != 0 && x.sampledAtNanos() > lastSampled[i] && x.roundsEntered() >= lastRounds[i]) {
-          rounds += (x.roundsEntered() - lastRounds[i]) / ((x.sampledAtNanos() - lastSampled[i]) / 1e9);
+        if (lastSampled[i] != 0 && x.sampledAtNanos() > lastSampled[i] && x.rounds().entered() >= lastRounds[i]) {
+          rounds += (x.rounds().entered() - lastRounds[i]) / ((x.sampledAtNanos() - lastSampled[i]) / 1e9);
           rated++;
-          violations += Math.max(0, x.violations() - lastViolations[i]);
-        } else if (lastSampled[i] != 0 && x.violations() < lastViolations[i]) {
-          violations += x.violations(); // a restarted replica counts from zero
+          violations += Math.max(0, x.rounds().violations() - lastViolations[i]);
+        } else if (lastSampled[i] != 0 && x.rounds().violations() < lastViolations[i]) {
+          violations += x.rounds().violations(); // a restarted replica counts from zero
         }
-        lastRounds[i] = x.roundsEntered();
+        lastRounds[i] = x.rounds().entered();
         lastSampled[i] = x.sampledAtNanos();
-        lastViolations[i] = x.violations();
+        lastViolations[i] = x.rounds().violations();
       }
       ReplicaStatus ref = s.get(0);
-      if (ref != null && ref.view() != lastView) {
+      if (ref != null && ref.view().number() != lastView) {
         if (lastView >= 0) {
-          viewChanges += ref.view() - lastView;
-          boolean removal = killed && viewChangeSeenNanos == 0 && !ref.isActive(kill);
-          if (ref.activeSet() != lastActive || removal) {
-            event("view " + ref.view() + ": active " + active(ref) + (removal
+          viewChanges += ref.view().number() - lastView;
+          boolean removal = killed && viewChangeSeenNanos == 0 && !ref.view().isActive(kill);
+          if (ref.view().activeSet() != lastActive || removal) {
+            event("view " + ref.view().number() + ": active " + active(ref) + (removal
                 ? " (replica " + kill + " suspected and removed)" : ""));
           }
           if (removal) {
             viewChangeSeenNanos = now;
           }
         }
-        lastView = ref.view();
-        lastActive = ref.activeSet();
-      } else if (ref != null && killed && viewChangeSeenNanos == 0 && !ref.isActive(kill)) {
+        lastView = ref.view().number();
+        lastActive = ref.view().activeSet();
+      } else if (ref != null && killed && viewChangeSeenNanos == 0 && !ref.view().isActive(kill)) {
         viewChangeSeenNanos = now;
-        event("view " + ref.view() + ": active " + active(ref) + " (replica " + kill + " is out of the active set)");
+        event("view " + ref.view().number() + ": active " + active(ref) + " (replica " + kill
+            + " is out of the active set)");
       }
       ReplicaStatus k = s.get(kill);
-      if (restarted && !rejoined && k != null && "NORMAL".equals(k.status()) && ref != null && ref.isActive(kill)
-          && k.view() == ref.view()) {
+      if (restarted && !rejoined && k != null && k.view().isNormal() && ref != null && ref.view().isActive(kill)
+          && k.view().number() == ref.view().number()) {
         rejoined = true;
         event(String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
-            + " after state transfer (%.1f s after its restart)", kill, k.view(), k.executedRound(),
+            + " after state transfer (%.1f s after its restart)", kill, k.view().number(), k.progress().executedRound(),
             (now - restartedNanos) / 1e9));
       }
       LatencyHistogram h = loop.takeInterval();
@@ -324,7 +325,7 @@ public final class DemoCommand implements Callable<Integer> {
               + "  timeouts %d  total-check failures %d",
           (now - t0) / 1e9, (ops - lastOps) / ((now - tick) / 1e9), h.percentileMillis(0.5),
           h.percentileMillis(0.99), rated == 0 ? 0 : rounds / rated, violations,
-          ref == null ? "?" : ref.view() + " " + active(ref), states(s), loop.timedOut(),
+          ref == null ? "?" : ref.view().number() + " " + active(ref), states(s), loop.timedOut(),
           workload.invariantViolations()));
       lastOps = ops;
       tick = now;
@@ -342,10 +343,11 @@ public final class DemoCommand implements Callable<Integer> {
       List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofSeconds(1));
       ReplicaStatus ref = s.get(0);
       ReplicaStatus k = s.get(kill);
-      if (k != null && ref != null && "NORMAL".equals(k.status()) && ref.isActive(kill) && k.view() == ref.view()) {
+      if (k != null && ref != null && k.view().isNormal() && ref.view().isActive(kill)
+          && k.view().number() == ref.view().number()) {
         rejoined = true;
         event(String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
-            + " (%.1f s after its restart)", kill, k.view(), k.executedRound(),
+            + " (%.1f s after its restart)", kill, k.view().number(), k.progress().executedRound(),
             (System.nanoTime() - restartedNanos) / 1e9));
       } else {
         Thread.sleep(250);
@@ -455,7 +457,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static String active(ReplicaStatus s) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < 32; i++) {
-      if (s.isActive(i)) {
+      if (s.view().isActive(i)) {
         b.append(b.length() == 1 ? "" : ",").append(i);
       }
     }
@@ -465,7 +467,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static String states(List<ReplicaStatus> s) {
     StringBuilder b = new StringBuilder();
     for (ReplicaStatus x : s) {
-      b.append(x == null ? '-' : x.status().charAt(0));
+      b.append(x == null ? '-' : x.view().state().name().charAt(0));
     }
     return b.toString();
   }

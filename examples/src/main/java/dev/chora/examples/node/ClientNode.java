@@ -68,7 +68,7 @@ public final class ClientNode {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       List<ReplicaStatus> s = statuses(system, n, Duration.ofSeconds(2));
-      if (s.stream().allMatch(x -> x != null && "NORMAL".equals(x.status()))) {
+      if (s.stream().allMatch(x -> x != null && x.view().isNormal())) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -114,7 +114,7 @@ public final class ClientNode {
       for (CompletableFuture<ReplicaStatus> a : asks) {
         try {
           ReplicaStatus s = a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if ("NORMAL".equals(s.status()) && !s.isActive(victim)) {
+          if (s.view().isNormal() && !s.view().isActive(victim)) {
             return System.nanoTime() - killedNanos;
           }
         } catch (Exception e) {

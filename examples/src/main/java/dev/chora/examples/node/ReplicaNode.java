@@ -63,8 +63,8 @@ public final class ReplicaNode {
     out.flush();
     ReplicaStatus status = awaitNormal(system, id, Duration.ofMinutes(10));
     if (status != null) {
-      out.println("chora node: replica " + id + " ready (view " + status.view() + ", round " + status.currentRound()
-          + ", executed round " + status.executedRound() + ")");
+      out.println("chora node: replica " + id + " ready (view " + status.view().number() + ", round "
+          + status.progress().currentRound() + ", executed round " + status.progress().executedRound() + ")");
       out.flush();
     }
     system.getWhenTerminated().toCompletableFuture().get();
@@ -92,7 +92,7 @@ public final class ReplicaNode {
     while (System.nanoTime() < deadline && !system.getWhenTerminated().toCompletableFuture().isDone()) {
       try {
         ReplicaStatus s = Chora.get(system).replicaStatus(id).toCompletableFuture().get(2, TimeUnit.SECONDS);
-        if ("NORMAL".equals(s.status())
+        if (s.view().isNormal()
             && Cluster.get(system).selfMember().status() == MemberStatus.up()) {
           return s;
         }

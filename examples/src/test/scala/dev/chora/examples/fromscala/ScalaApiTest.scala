@@ -86,7 +86,7 @@ class ScalaApiTest {
       Thread.sleep(50)
     }
     def allNormal: Boolean = (0 until 3).forall { id =>
-      Try(await(chora.replicaStatus(id).asScala)).toOption.exists(_.status == "NORMAL")
+      Try(await(chora.replicaStatus(id).asScala)).toOption.exists(_.view.isNormal)
     }
     while (!allNormal) {
       if (deadline.isOverdue()) fail("the replicas were not all NORMAL within 60 s")

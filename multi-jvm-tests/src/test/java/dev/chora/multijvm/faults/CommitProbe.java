@@ -29,8 +29,8 @@ final class CommitProbe implements AutoCloseable {
         try {
           ReplicaStatus s = n.status();
           synchronized (samples) {
-            samples.add(new Sample(id, s.sampledAtNanos(), s.view(), s.commitIndex(), "NORMAL".equals(s.status()),
-                s.activeSet()));
+            samples.add(new Sample(id, s.sampledAtNanos(), s.view().number(), s.progress().commitIndex(),
+                s.view().isNormal(), s.view().activeSet()));
           }
         } catch (RuntimeException e) {
           // a survivor busy or slow: sample the next one

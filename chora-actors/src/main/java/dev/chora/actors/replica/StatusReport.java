@@ -1,0 +1,38 @@
+package dev.chora.actors.replica;
+
+import dev.chora.actors.ReplicaStatus;
+import dev.chora.actors.metrics.CommitLatency;
+import dev.chora.runtime.core.CoreStats;
+import dev.chora.runtime.core.ReplicaCore;
+
+/** Reads a running replica's {@link ReplicaStatus} off its core and the figures the actor keeps beside it. */
+final class StatusReport {
+  private StatusReport() {}
+
+  /**
+   * @param requestsExecuted requests the executor has applied (it runs on a thread of its own)
+   * @param commitLatency    the replica's recent commit latencies
+   * @param nowNanos         the sample's time, {@code System.nanoTime()}
+   */
+  static ReplicaStatus of(ReplicaCore core, long requestsExecuted, CommitLatency commitLatency, long nowNanos) {
+    CoreStats stats = core.stats();
+    return new ReplicaStatus(core.self(),
+        new ReplicaStatus.View(state(core.status()), core.view(), core.activeSet()),
+        new ReplicaStatus.Progress(core.currentRound(), core.commitIndex(), core.executedRound(),
+            stats.stateRequestsSent()),
+        new ReplicaStatus.Rounds(stats.roundsEntered(), stats.roundsTimedOut(), stats.violations(),
+            core.roundTimeoutNanos() / 1e6, commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99)),
+        new ReplicaStatus.Requests(stats.requestsProposed(), requestsExecuted, core.queuedRequests()),
+        new ReplicaStatus.ViewChanges(stats.viewChangesStarted(), stats.suspicions(), stats.viewChangeTimeouts(),
+            stats.viewChangeMessagesInParts(), stats.outsiderViewChangesAnswered(), stats.viewsFallenBackTo()),
+        core.isWarmingUp(), nowNanos);
+  }
+
+  private static ReplicaStatus.State state(ReplicaCore.Status status) {
+    return switch (status) {
+      case NORMAL -> ReplicaStatus.State.NORMAL;
+      case VIEW_CHANGE -> ReplicaStatus.State.VIEW_CHANGE;
+      case RECOVERING -> ReplicaStatus.State.RECOVERING;
+    };
+  }
+}
