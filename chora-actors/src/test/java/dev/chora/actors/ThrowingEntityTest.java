@@ -80,7 +80,7 @@ class ThrowingEntityTest {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   LocalGroup group;
-  final List<ActorRef<Object>> replicas = new java.util.ArrayList<>();
+  final List<ActorRef<ReplicaActor.Command>> replicas = new java.util.ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -140,7 +140,7 @@ class ThrowingEntityTest {
   void aRetryOfAFailedCommandGetsTheSameErrorAndAppliesNothing() throws Exception {
     start();
     // The entity client's encoding of the command, caught on its way to the gateway.
-    TestProbe<Object> gateway = TestProbe.create(group.get(0));
+    TestProbe<ClientGateway.Ask> gateway = TestProbe.create(group.get(0));
     EntityClient client = new EntityClient(group.get(0), gateway.getRef(), 8, 1 << 20);
     CompletableFuture<Balance> ask = client.entityRefFor(LEDGER, "l").ask(new Post(7, "checked"), TIMEOUT)
         .toCompletableFuture();
@@ -163,7 +163,7 @@ class ThrowingEntityTest {
     for (int attempt = 0; ; attempt++) {
       int r = attempt % 3;
       try {
-        ClientReply reply = AskPattern.<Object, ClientReply>ask(replicas.get(r),
+        ClientReply reply = AskPattern.<ReplicaActor.Command, ClientReply>ask(replicas.get(r),
             replyTo -> new ReplicaActor.Submit(request, replyTo), Duration.ofSeconds(3), group.get(r).scheduler())
             .toCompletableFuture().get(5, TimeUnit.SECONDS);
         if (reply.status() == ClientReply.Status.OK) {

@@ -28,7 +28,7 @@ class UndecodableReplyTest {
 
   @Test
   void aReplyWithASerializerIdThisNodeDoesNotHaveFailsTheAsk() {
-    TestProbe<Object> gateway = KIT.createTestProbe();
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     var ask = client.ask(KEY, "e", "put a", Duration.ofSeconds(30), false).toCompletableFuture();
     ClientGateway.Ask sent = gateway.expectMessageClass(ClientGateway.Ask.class);
