@@ -1,6 +1,7 @@
 package dev.chora.runtime.sim;
 
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * What is due in simulated time, taken earliest first; ties break by scheduling order, never by
@@ -33,12 +34,19 @@ public final class SimQueue<E> {
   }
 
   /** The earliest item if it is due by {@code now}, removed; otherwise null. */
-  public E pollDue(long now) {
+  public Scheduled<E> pollDue(long now) {
     Scheduled<E> next = queue.peek();
-    if (next == null || next.time() > now) {
-      return null;
+    return next == null || next.time() > now ? null : queue.poll();
+  }
+
+  /**
+   * Hands every item due by {@code now} to {@code action}, earliest first, including those the
+   * action itself schedules for {@code now} or earlier.
+   */
+  public void drainDue(long now, Consumer<E> action) {
+    for (Scheduled<E> next = pollDue(now); next != null; next = pollDue(now)) {
+      action.accept(next.item());
     }
-    return queue.poll().item();
   }
 
   public boolean isEmpty() {

@@ -246,7 +246,7 @@ class FallbackTest {
       g.submit(0, new Request(100, ++seq, new byte[] {1}));
       g.run(MS);
     }
-    java.util.function.Predicate<TestGroup.InFlight> noCatchUp =
+    java.util.function.Predicate<dev.chora.runtime.sim.InFlight> noCatchUp =
         m -> m.to() == 2 && m.message() instanceof dev.chora.runtime.message.StateTransfer;
     g.drop = noCatchUp; // C is back but cannot catch up
     int guard = 0;
