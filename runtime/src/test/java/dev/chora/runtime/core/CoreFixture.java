@@ -41,6 +41,24 @@ abstract class CoreFixture {
     return Batch.of(List.of(requests));
   }
 
+  /**
+   * Replicas 1 and 2 keep pace, each acknowledging everything it has of every round as it enters
+   * it, until this replica reaches {@code round}; the core ticks only when it has to. Returns the
+   * time reached, from {@code t}.
+   */
+  long runWithPeersInStep(long round, long t) {
+    while (core.currentRound() < round) {
+      long r = core.currentRound();
+      core.receive(t, round(r).from(1).acks(r - 1, r, r - 1).build());
+      core.receive(t, round(r).from(2).acks(r - 1, r - 1, r).build());
+      if (core.currentRound() == r) {
+        t = Math.max(t, core.nextDeadlineNanos());
+        core.tick(t);
+      }
+    }
+    return t;
+  }
+
   /** A peer's round message for {@code round}, in a driven run. */
   record Arrival(int from, long round) {}
 

@@ -18,16 +18,7 @@ class LogWindowTest extends CoreFixture {
   @Test
   void executedRoundsAreTruncatedOnceASnapshotCoversThem() {
     core.tick(0);
-    long t = 0;
-    while (core.currentRound() < 7) {
-      long r = core.currentRound();
-      core.receive(t, round(r).from(1).acks(r - 1, r, r - 1).build());
-      core.receive(t, round(r).from(2).acks(r - 1, r - 1, r).build());
-      if (core.currentRound() == r) {
-        t = Math.max(t, core.nextDeadlineNanos());
-        core.tick(t);
-      }
-    }
+    long t = runWithPeersInStep(7, 0);
     core.receive(t, ack(7).from(1).acks(6, 7, 6).build());
     core.receive(t, ack(7).from(2).acks(6, 6, 7).build());
     assertEquals(6, core.executedRound());

@@ -56,17 +56,8 @@ class RoundPacingTest extends CoreFixture {
 
   @Test
   void idleRoundsBackOffAndNewWorkWakesTheNextRoundAtOnce() {
-    long t = 0;
-    core.tick(t);
-    while (core.currentRound() < 10) {
-      long r = core.currentRound();
-      core.receive(t, round(r).from(1).acks(r - 1, r, r - 1).build());
-      core.receive(t, round(r).from(2).acks(r - 1, r - 1, r).build());
-      if (core.currentRound() == r) {
-        t = Math.max(t, core.nextDeadlineNanos());
-        core.tick(t);
-      }
-    }
+    core.tick(0);
+    long t = runWithPeersInStep(10, 0);
     assertTrue(out.violations.isEmpty());
     long r = core.currentRound();
     long[] acks = {r - 1, r, r - 1};
