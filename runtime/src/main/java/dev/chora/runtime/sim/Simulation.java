@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
 
 /**
  * Drives N replica cores and a set of retrying clients over a simulated network, in simulated time,
@@ -251,53 +252,39 @@ public final class Simulation {
   }
 
   private SimResult.RunFigures runFigures() {
-    long applied = 0;
-    long recovered = 0;
-    for (SimReplica r : replicas) {
-      applied += r.executor.appliedRequests();
-      recovered += r.core.stats().slotsRecovered();
-    }
-    return new SimResult.RunFigures(maxRound, events, history.size(), applied, recovered, snapshotsInstalled,
-        recoveryRounds);
+    return new SimResult.RunFigures(maxRound, events, history.size(), summed(r -> r.executor.appliedRequests()),
+        summed(r -> r.core.stats().slotsRecovered()), snapshotsInstalled, recoveryRounds);
   }
 
   private SimResult.FaultFigures faultFigures() {
-    long violations = 0;
-    for (SimReplica r : replicas) {
-      violations += r.core.stats().violations();
-    }
-    return new SimResult.FaultFigures(violations, messagesDropped, faults(FaultEpisode.Kind.CRASH),
-        crashesInViewChange, crashesInStateTransfer, faults(FaultEpisode.Kind.PAUSE),
+    return new SimResult.FaultFigures(summed(r -> r.core.stats().violations()), messagesDropped,
+        faults(FaultEpisode.Kind.CRASH), crashesInViewChange, crashesInStateTransfer, faults(FaultEpisode.Kind.PAUSE),
         faults(FaultEpisode.Kind.ISOLATE), faults(FaultEpisode.Kind.MUTE) + faults(FaultEpisode.Kind.DEAFEN),
         faults(FaultEpisode.Kind.FLAP), faults(FaultEpisode.Kind.LAG));
+  }
+
+  private SimResult.ViewChangeFigures viewChangeFigures() {
+    return new SimResult.ViewChangeFigures(viewsInstalled, summed(r -> r.core.stats().viewChangeMessagesInParts()),
+        summed(r -> r.core.stats().outsiderViewChangesAnswered()), summed(r -> r.core.stats().viewsFallenBackTo()),
+        summed(r -> r.core.stats().suspicionsWhileWarmingUp()));
+  }
+
+  private SimResult.LogFigures logFigures() {
+    return new SimResult.LogFigures(peakRetainedSlots, summed(r -> r.core.stats().roundsHeldAtMaxLogBytes()),
+        summed(r -> r.core.stats().slotsDroppedAtMaxLogBytes()));
   }
 
   private long faults(FaultEpisode.Kind kind) {
     return faultsByKind[kind.ordinal()];
   }
 
-  private SimResult.ViewChangeFigures viewChangeFigures() {
-    long inParts = 0;
-    long answered = 0;
-    long fellBack = 0;
-    long warmingSuspicions = 0;
+  /** A figure summed over the replicas' last incarnations. */
+  private long summed(ToLongFunction<SimReplica> figure) {
+    long sum = 0;
     for (SimReplica r : replicas) {
-      inParts += r.core.stats().viewChangeMessagesInParts();
-      answered += r.core.stats().outsiderViewChangesAnswered();
-      fellBack += r.core.stats().viewsFallenBackTo();
-      warmingSuspicions += r.core.stats().suspicionsWhileWarmingUp();
+      sum += figure.applyAsLong(r);
     }
-    return new SimResult.ViewChangeFigures(viewsInstalled, inParts, answered, fellBack, warmingSuspicions);
-  }
-
-  private SimResult.LogFigures logFigures() {
-    long heldAtBytes = 0;
-    long droppedAtBytes = 0;
-    for (SimReplica r : replicas) {
-      heldAtBytes += r.core.stats().roundsHeldAtMaxLogBytes();
-      droppedAtBytes += r.core.stats().slotsDroppedAtMaxLogBytes();
-    }
-    return new SimResult.LogFigures(peakRetainedSlots, heldAtBytes, droppedAtBytes);
+    return sum;
   }
 
   // ---------------------------------------------------------------- events
