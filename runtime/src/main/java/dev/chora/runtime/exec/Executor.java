@@ -117,5 +117,4 @@ public final class Executor {
 
   public long appliedRequests() { return appliedRequests; }
   public long duplicatesSkipped() { return duplicatesSkipped; }
-  public int clientTableSize() { return clients.size(); }
 }

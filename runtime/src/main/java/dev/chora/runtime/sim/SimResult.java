@@ -3,58 +3,100 @@ package dev.chora.runtime.sim;
 /**
  * What one simulated run did.
  *
- * @param rounds            the highest round any replica entered
- * @param events            simulated events processed
- * @param digest            a hash of every event processed, in order: equal digests, equal runs
- * @param recoveryRounds    rounds from the end of faults until every request completed, every
- *                          replica executed everything and all were NORMAL in one view, all active
- * @param crashesInViewChange    crashes injected the moment a replica started a view change
- * @param crashesInStateTransfer crashes injected as a state-transfer message was sent
- * @param oneWayPartitions  mute and deaf episodes
- * @param lags              episodes of a replica's inbound running tens of round timeouts late
- * @param viewChangeMessagesInParts DoViewChange and StartView messages sent in several parts (by
- *                          the replicas' last incarnations)
- * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
- *                          with the current view's StartView instead of joined (last incarnations)
- * @param suspicionsWhileWarmingUp suspicions raised by a replica still in its warm-up (last incarnations)
- * @param viewsFallenBackTo views adopted below the view a replica was changing to (last incarnations)
- * @param roundsHeldAtMaxLogBytes times a replica stopped proposing at max-log-bytes (last incarnations)
- * @param slotsDroppedAtMaxLogBytes peers' slots a replica outside the active set did not store at
- *                          max-log-bytes (last incarnations)
- * @param violation         the first broken invariant, or null
+ * @param digest      a hash of every event processed, in order: equal digests, equal runs
+ * @param run         how far the run got and what it repaired
+ * @param faults      the faults injected
+ * @param viewChanges how view changes went (the replicas' last incarnations)
+ * @param log         how close the logs came to their bounds
+ * @param violation   the first broken invariant, or null
  */
-public record SimResult(
-    long seed,
-    int replicas,
-    long rounds,
-    long events,
-    long digest,
-    long operations,
-    long appliedRequests,
-    long violations,
-    long slotsRecovered,
-    long messagesDropped,
-    long recoveryRounds,
-    long peakRetainedSlots,
-    long crashes,
-    long crashesInViewChange,
-    long crashesInStateTransfer,
-    long pauses,
-    long isolations,
-    long oneWayPartitions,
-    long flappingLinks,
-    long lags,
-    long viewsInstalled,
-    long snapshotsInstalled,
-    long viewChangeMessagesInParts,
-    long outsiderViewChangesAnswered,
-    long viewsFallenBackTo,
-    long suspicionsWhileWarmingUp,
-    long roundsHeldAtMaxLogBytes,
-    long slotsDroppedAtMaxLogBytes,
-    SimulationViolation violation) {
+public record SimResult(long seed, int replicas, long digest, RunFigures run, FaultFigures faults,
+    ViewChangeFigures viewChanges, LogFigures log, SimulationViolation violation) {
 
   public boolean ok() {
     return violation == null;
+  }
+
+  /**
+   * @param rounds             the highest round any replica entered
+   * @param events             simulated events processed
+   * @param operations         client operations completed (the checked history)
+   * @param appliedRequests    requests applied, summed over the replicas' last incarnations
+   * @param slotsRecovered     slots that arrived by transfer after their round message was lost
+   * @param snapshotsInstalled snapshots installed by state transfer
+   * @param recoveryRounds     rounds from the end of faults until every request completed, every
+   *                           replica executed everything and all were NORMAL in one view, all
+   *                           active; -1 if the run failed first
+   */
+  public record RunFigures(long rounds, long events, long operations, long appliedRequests, long slotsRecovered,
+      long snapshotsInstalled, long recoveryRounds) {
+    public static final RunFigures ZERO = new RunFigures(0, 0, 0, 0, 0, 0, 0);
+
+    /** Counts summed; {@code recoveryRounds} the longer of the two. */
+    public RunFigures plus(RunFigures o) {
+      return new RunFigures(rounds + o.rounds, events + o.events, operations + o.operations,
+          appliedRequests + o.appliedRequests, slotsRecovered + o.slotsRecovered,
+          snapshotsInstalled + o.snapshotsInstalled, Math.max(recoveryRounds, o.recoveryRounds));
+    }
+  }
+
+  /**
+   * @param synchronyViolations    missing senders recorded at round timeouts
+   * @param messagesDropped        messages the network lost
+   * @param crashes                crashes with state lost
+   * @param crashesInViewChange    crashes injected the moment a replica started a view change
+   * @param crashesInStateTransfer crashes injected as a state-transfer message was sent
+   * @param pauses                 long pauses (events wait, state kept)
+   * @param isolations             replicas cut off both ways
+   * @param oneWayPartitions       mute and deaf episodes
+   * @param flappingLinks          isolations that came and went
+   * @param lags                   episodes of a replica's inbound running tens of round timeouts late
+   */
+  public record FaultFigures(long synchronyViolations, long messagesDropped, long crashes, long crashesInViewChange,
+      long crashesInStateTransfer, long pauses, long isolations, long oneWayPartitions, long flappingLinks,
+      long lags) {
+    public static final FaultFigures ZERO = new FaultFigures(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public FaultFigures plus(FaultFigures o) {
+      return new FaultFigures(synchronyViolations + o.synchronyViolations, messagesDropped + o.messagesDropped,
+          crashes + o.crashes, crashesInViewChange + o.crashesInViewChange,
+          crashesInStateTransfer + o.crashesInStateTransfer, pauses + o.pauses, isolations + o.isolations,
+          oneWayPartitions + o.oneWayPartitions, flappingLinks + o.flappingLinks, lags + o.lags);
+    }
+  }
+
+  /**
+   * @param viewsInstalled              adoptions of a view by a replica
+   * @param messagesInParts             DoViewChange and StartView messages sent in several parts
+   * @param outsiderViewChangesAnswered StartViewChange messages from outside the active set answered
+   *                                    with the current view's StartView instead of joined
+   * @param viewsFallenBackTo           views adopted below the view a replica was changing to
+   * @param suspicionsWhileWarmingUp    suspicions raised by a replica still in its warm-up
+   */
+  public record ViewChangeFigures(long viewsInstalled, long messagesInParts, long outsiderViewChangesAnswered,
+      long viewsFallenBackTo, long suspicionsWhileWarmingUp) {
+    public static final ViewChangeFigures ZERO = new ViewChangeFigures(0, 0, 0, 0, 0);
+
+    public ViewChangeFigures plus(ViewChangeFigures o) {
+      return new ViewChangeFigures(viewsInstalled + o.viewsInstalled, messagesInParts + o.messagesInParts,
+          outsiderViewChangesAnswered + o.outsiderViewChangesAnswered, viewsFallenBackTo + o.viewsFallenBackTo,
+          suspicionsWhileWarmingUp + o.suspicionsWhileWarmingUp);
+    }
+  }
+
+  /**
+   * @param peakRetainedSlots         the most slots any replica held at once
+   * @param roundsHeldAtMaxLogBytes   times a replica stopped proposing at max-log-bytes
+   * @param slotsDroppedAtMaxLogBytes peers' slots a replica outside the active set did not store at
+   *                                  max-log-bytes
+   */
+  public record LogFigures(long peakRetainedSlots, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes) {
+    public static final LogFigures ZERO = new LogFigures(0, 0, 0);
+
+    /** Counts summed; {@code peakRetainedSlots} the higher of the two. */
+    public LogFigures plus(LogFigures o) {
+      return new LogFigures(Math.max(peakRetainedSlots, o.peakRetainedSlots),
+          roundsHeldAtMaxLogBytes + o.roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes + o.slotsDroppedAtMaxLogBytes);
+    }
   }
 }

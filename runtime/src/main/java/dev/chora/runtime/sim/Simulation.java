@@ -7,7 +7,21 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
-import dev.chora.runtime.sim.SimEvent.Kind;
+import dev.chora.runtime.message.StateRequest;
+import dev.chora.runtime.message.StateTransfer;
+import dev.chora.runtime.sim.SimEvent.ClientNext;
+import dev.chora.runtime.sim.SimEvent.ClientTimeout;
+import dev.chora.runtime.sim.SimEvent.FaultEnd;
+import dev.chora.runtime.sim.SimEvent.FaultStart;
+import dev.chora.runtime.sim.SimEvent.Flap;
+import dev.chora.runtime.sim.SimEvent.LinkFault;
+import dev.chora.runtime.sim.SimEvent.LinkHeal;
+import dev.chora.runtime.sim.SimEvent.PeerMessageArrives;
+import dev.chora.runtime.sim.SimEvent.ReadArrives;
+import dev.chora.runtime.sim.SimEvent.ReplyArrives;
+import dev.chora.runtime.sim.SimEvent.RequestArrives;
+import dev.chora.runtime.sim.SimEvent.SnapshotTaken;
+import dev.chora.runtime.sim.SimEvent.Tick;
 import dev.chora.runtime.sim.SimulationViolation.Invariant;
 import dev.chora.runtime.sim.check.CheckResult;
 import dev.chora.runtime.sim.check.KvOp;
@@ -17,8 +31,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
 
 /**
  * Drives N replica cores and a set of retrying clients over a simulated network, in simulated time,
@@ -34,21 +48,10 @@ import java.util.SplittableRandom;
 public final class Simulation {
   private static final int CHECK_RETAINED_EVERY = 256;
   private static final int MAX_TICKS_AT_ONE_INSTANT = 1_000;
-  /** -Dchora.sim.trace=FROM,TO (ns) prints client replies in that window: for debugging a replay. */
-  private static final long[] TRACE = parseTrace(System.getProperty("chora.sim.trace"));
-
-  private static long[] parseTrace(String s) {
-    if (s == null || s.isBlank()) {
-      return null;
-    }
-    String[] parts = s.split(",");
-    return new long[] {Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim())};
-  }
-
   private final SimParameters p;
   private final int n;
   private final SplittableRandom rng;
-  private final PriorityQueue<SimEvent> queue = new PriorityQueue<>();
+  private final SimQueue<SimEvent> queue = new SimQueue<>();
   private final SimReplica[] replicas;
   private final SimClient[] clients;
   private final SafetyChecker safety;
@@ -73,6 +76,7 @@ public final class Simulation {
   private final long[] inboundLag;
   private final boolean[][] blocked;
   private final CoreMutation mutation;
+  private final SimTrace trace;
   private final List<FaultEpisode> activeEpisodes = new ArrayList<>();
   private final long[] faultsByKind = new long[FaultEpisode.Kind.values().length];
   private int faultyMask;
@@ -80,7 +84,6 @@ public final class Simulation {
   private int unrecoveredMask;
 
   private long now;
-  private long order;
   private long events;
   private long digest = 0x2545F4914F6CDD1DL;
   private long maxRound;
@@ -98,7 +101,7 @@ public final class Simulation {
   private int ticksAtInstant;
   private SimulationViolation violation;
 
-  private Simulation(SimParameters p, CoreMutation mutation) {
+  private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace) {
     this.p = p;
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed());
@@ -114,6 +117,7 @@ public final class Simulation {
     this.inboundLag = new long[n];
     this.blocked = new boolean[n][n];
     this.mutation = mutation;
+    this.trace = trace;
     this.replicas = new SimReplica[n];
     for (int i = 0; i < n; i++) {
       replicas[i] = new SimReplica(this, p, i, 0, false, 0, mutation);
@@ -132,7 +136,12 @@ public final class Simulation {
 
   /** Runs a core with a deliberate bug, to show that the checkers find it. */
   public static SimResult run(SimParameters parameters, CoreMutation mutation) {
-    return new Simulation(parameters, mutation).execute();
+    return run(parameters, mutation, SimTrace.NONE);
+  }
+
+  /** Runs a core (with a deliberate bug, or {@link CoreMutation#NONE}) and traces it. */
+  public static SimResult run(SimParameters parameters, CoreMutation mutation, SimTrace trace) {
+    return new Simulation(parameters, mutation, trace).execute();
   }
 
   private SimResult execute() {
@@ -140,15 +149,15 @@ public final class Simulation {
       reschedule(r);
     }
     for (SimClient c : clients) {
-      schedule(think(), Kind.CLIENT_NEXT, c.index, 0, 0, null);
+      queue.schedule(think(), new ClientNext(c.index));
     }
     for (int i = 0; i < p.linkFaults(); i++) {
       int from = rng.nextInt(n);
       int to = (from + 1 + rng.nextInt(n - 1)) % n;
       long start = rng.nextLong(p.faultRounds() * 400_000L);
       long length = SimParameters.ROUND_TIMEOUT_NANOS * (5 + rng.nextInt(200));
-      schedule(start, Kind.LINK_FAULT, to, from, 0, null);
-      schedule(start + length, Kind.LINK_HEAL, to, from, 0, null);
+      queue.schedule(start, new LinkFault(from, to));
+      queue.schedule(start + length, new LinkHeal(from, to));
     }
     FaultEpisode.Kind[] kinds = FaultEpisode.DRAWN;
     int f = p.config().faultTolerance();
@@ -161,7 +170,7 @@ public final class Simulation {
       }
       long start = rng.nextLong(p.faultRounds() * 400_000L);
       long length = SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(300));
-      schedule(start, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(kind, mask, start, start + length));
+      queue.schedule(start, new FaultStart(new FaultEpisode(kind, mask, start, start + length)));
     }
     // Drawn from a stream of their own, so that a seed without them runs as it did before them.
     java.util.SplittableRandom lagDraws = new java.util.SplittableRandom(p.seed() * 0x94D049BB133111EBL + n);
@@ -169,16 +178,17 @@ public final class Simulation {
       long start = lagDraws.nextLong(p.faultRounds() * 400_000L);
       long length = SimParameters.ROUND_TIMEOUT_NANOS * (100 + lagDraws.nextInt(900));
       long lag = SimParameters.ROUND_TIMEOUT_NANOS * (5 + lagDraws.nextInt(96));
-      schedule(start, Kind.FAULT_START, 0, 0, 0,
-          new FaultEpisode(FaultEpisode.Kind.LAG, 1 << lagDraws.nextInt(n), start, start + length, lag));
+      queue.schedule(start,
+          new FaultStart(new FaultEpisode(FaultEpisode.Kind.LAG, 1 << lagDraws.nextInt(n), start, start + length, lag)));
     }
     // A round may last its timeout, which adapts up to round-timeout-max while delays run long.
     long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * p.config().roundTimeoutMaxNanos());
     while (violation == null) {
-      SimEvent e = queue.poll();
-      now = e.time;
+      SimQueue.Scheduled<SimEvent> next = queue.poll();
+      SimEvent e = next.item();
+      now = next.time();
       events++;
-      digest = (digest ^ (e.time * 31 + e.kind.ordinal() * 7L + e.target * 131L + e.source)) * 0x100000001B3L;
+      digest = (digest ^ (now * 31 + e.kind().ordinal() * 7L + e.target() * 131L + e.source())) * 0x100000001B3L;
       dispatch(e);
       if (violation != null) {
         break;
@@ -237,46 +247,60 @@ public final class Simulation {
     if (violation == null) {
       checkLinearizability();
     }
-    long violations = 0;
-    long recovered = 0;
-    long applied = 0;
-    long inParts = 0;
-    long answered = 0;
-    long fellBack = 0;
-    long warmingSuspicions = 0;
-    long heldAtBytes = 0;
-    long droppedAtBytes = 0;
+    return new SimResult(p.seed(), n, digest, runFigures(), faultFigures(), viewChangeFigures(), logFigures(),
+        violation);
+  }
+
+  private SimResult.RunFigures runFigures() {
+    return new SimResult.RunFigures(maxRound, events, history.size(), summed(r -> r.executor.appliedRequests()),
+        summed(r -> r.core.stats().slotsRecovered()), snapshotsInstalled, recoveryRounds);
+  }
+
+  private SimResult.FaultFigures faultFigures() {
+    return new SimResult.FaultFigures(summed(r -> r.core.stats().violations()), messagesDropped,
+        faults(FaultEpisode.Kind.CRASH), crashesInViewChange, crashesInStateTransfer, faults(FaultEpisode.Kind.PAUSE),
+        faults(FaultEpisode.Kind.ISOLATE), faults(FaultEpisode.Kind.MUTE) + faults(FaultEpisode.Kind.DEAFEN),
+        faults(FaultEpisode.Kind.FLAP), faults(FaultEpisode.Kind.LAG));
+  }
+
+  private SimResult.ViewChangeFigures viewChangeFigures() {
+    return new SimResult.ViewChangeFigures(viewsInstalled, summed(r -> r.core.stats().viewChangeMessagesInParts()),
+        summed(r -> r.core.stats().outsiderViewChangesAnswered()), summed(r -> r.core.stats().viewsFallenBackTo()),
+        summed(r -> r.core.stats().suspicionsWhileWarmingUp()));
+  }
+
+  private SimResult.LogFigures logFigures() {
+    return new SimResult.LogFigures(peakRetainedSlots, summed(r -> r.core.stats().roundsHeldAtMaxLogBytes()),
+        summed(r -> r.core.stats().slotsDroppedAtMaxLogBytes()));
+  }
+
+  private long faults(FaultEpisode.Kind kind) {
+    return faultsByKind[kind.ordinal()];
+  }
+
+  /** A figure summed over the replicas' last incarnations. */
+  private long summed(ToLongFunction<SimReplica> figure) {
+    long sum = 0;
     for (SimReplica r : replicas) {
-      heldAtBytes += r.core.stats().roundsHeldAtMaxLogBytes();
-      droppedAtBytes += r.core.stats().slotsDroppedAtMaxLogBytes();
-      inParts += r.core.stats().viewChangeMessagesInParts();
-      answered += r.core.stats().outsiderViewChangesAnswered();
-      fellBack += r.core.stats().viewsFallenBackTo();
-      warmingSuspicions += r.core.stats().suspicionsWhileWarmingUp();
-      violations += r.core.stats().violations();
-      recovered += r.core.stats().slotsRecovered();
-      applied += r.executor.appliedRequests();
+      sum += figure.applyAsLong(r);
     }
-    return new SimResult(p.seed(), n, maxRound, events, digest, history.size(), applied, violations, recovered,
-        messagesDropped, recoveryRounds, peakRetainedSlots, faultsByKind[FaultEpisode.Kind.CRASH.ordinal()],
-        crashesInViewChange, crashesInStateTransfer, faultsByKind[FaultEpisode.Kind.PAUSE.ordinal()],
-        faultsByKind[FaultEpisode.Kind.ISOLATE.ordinal()],
-        faultsByKind[FaultEpisode.Kind.MUTE.ordinal()] + faultsByKind[FaultEpisode.Kind.DEAFEN.ordinal()],
-        faultsByKind[FaultEpisode.Kind.FLAP.ordinal()], faultsByKind[FaultEpisode.Kind.LAG.ordinal()], viewsInstalled, snapshotsInstalled, inParts, answered, fellBack,
-        warmingSuspicions, heldAtBytes, droppedAtBytes, violation);
+    return sum;
   }
 
   // ---------------------------------------------------------------- events
 
-  /** Whether a replica-bound event can be handled now; a paused replica's events wait. */
-  private boolean available(SimEvent e) {
-    SimReplica r = replicas[e.target];
+  /**
+   * Whether an event for {@code replica} can be handled now: not if it has crashed; a paused
+   * replica's events wait until the pause ends, except its ticks (it asks again when it resumes).
+   */
+  private boolean available(int replica, SimEvent e) {
+    SimReplica r = replicas[replica];
     if (r.crashed) {
       return false;
     }
     if (r.pausedUntil > now) {
-      if (e.kind != Kind.TICK) {
-        queue.add(new SimEvent(r.pausedUntil, order++, e.kind, e.target, e.source, e.tag, e.payload));
+      if (!(e instanceof Tick)) {
+        queue.schedule(r.pausedUntil, e);
       }
       return false;
     }
@@ -284,88 +308,90 @@ public final class Simulation {
   }
 
   private void dispatch(SimEvent e) {
-    switch (e.kind) {
-      case PEER_MESSAGE -> {
-        if (available(e)) {
-          SimReplica r = replicas[e.target];
-          r.core.receive(now, (PeerMessage) e.payload);
-          reschedule(r);
-        }
-      }
-      case CLIENT_REQUEST -> {
-        if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]) {
-          SimReplica r = replicas[e.target];
-          System.out.println("t=" + now + " request " + e.payload + " to r" + e.target + " crashed=" + r.crashed + " paused="
-              + (r.pausedUntil > now) + " " + r.core.status() + " view=" + r.core.view() + " active=" + r.core.activeSet()
-              + " queued=" + r.core.queuedRequests());
-        }
-        if (available(e)) {
-          SimReplica r = replicas[e.target];
-          r.core.submit(now, (Request) e.payload);
-          reschedule(r);
-        }
-      }
-      case CLIENT_READ -> {
-        if (available(e)) {
-          SimReplica r = replicas[e.target];
-          r.core.read(now, (ReadRequest) e.payload);
-          reschedule(r);
-        }
-      }
-      case TICK -> {
-        SimReplica r = replicas[e.target];
-        if (e.tag != r.incarnation || e.time != r.scheduledTick) {
-          return; // superseded by an earlier tick, or meant for an earlier incarnation
-        }
-        r.scheduledTick = Long.MAX_VALUE;
-        if (!available(e) || !guardTickLoop(r)) {
-          return;
-        }
-        r.core.tick(now);
+    if (e instanceof PeerMessageArrives m) {
+      if (available(m.message().to(), e)) {
+        SimReplica r = replicas[m.message().to()];
+        r.core.receive(now, m.message().message());
         reschedule(r);
       }
-      case SNAPSHOT -> {
-        SimReplica r = replicas[e.target];
-        if (e.tag == r.incarnation && available(e)) {
-          Object[] snap = (Object[]) e.payload;
-          r.core.snapshotTaken((Long) snap[0], (byte[]) snap[1]);
-          reschedule(r);
-        }
+    } else if (e instanceof RequestArrives m) {
+      if (trace.wants(now)) {
+        traceRequest(m);
       }
-      case FAULT_START -> startFault((FaultEpisode) e.payload);
-      case FAULT_END -> endFault((FaultEpisode) e.payload);
-      case FLAP -> flap((FaultEpisode) e.payload, e.tag == 1);
-      case REPLY -> {
-        if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]) {
-          ClientReply rep = (ClientReply) e.payload;
-          SimClient c = clients[e.target];
-          SimReplica src = replicas[e.source];
-          System.out.println("t=" + now + " reply from r" + e.source + " to c" + c.index + "#" + rep.seq() + " cur#" + c.seq
-              + " " + (c.barrierRead ? "BARRIER " : "") + c.command + " " + rep.status() + " r" + e.source + " view="
-              + src.core.view() + " " + src.core.status() + " exec=" + src.core.executedRound() + " round=" + src.core.currentRound());
-        }
-        onReply(clients[e.target], (ClientReply) e.payload);
+      if (available(m.replica(), e)) {
+        SimReplica r = replicas[m.replica()];
+        r.core.submit(now, m.request());
+        reschedule(r);
       }
-      case CLIENT_NEXT -> startOperation(clients[e.target]);
-      case CLIENT_TIMEOUT -> {
-        SimClient c = clients[e.target];
-        if (c.outstanding && c.seq == e.tag && c.attempt == e.source) {
-          c.attempt++;
-          c.replica = (c.replica + 1 + rng.nextInt(n - 1)) % n;
-          sendOperation(c);
-        }
+    } else if (e instanceof ReadArrives m) {
+      if (available(m.replica(), e)) {
+        SimReplica r = replicas[m.replica()];
+        r.core.read(now, m.read());
+        reschedule(r);
       }
-      case LINK_FAULT -> {
-        if (!healed) {
-          linkDrop[e.source][e.target] = rng.nextDouble() * 0.9;
-          linkDelay[e.source][e.target] = rng.nextLong(3 * SimParameters.ROUND_TIMEOUT_NANOS);
-        }
+    } else if (e instanceof Tick m) {
+      SimReplica r = replicas[m.replica()];
+      if (m.incarnation() != r.incarnation || now != r.scheduledTick) {
+        return; // superseded by an earlier tick, or meant for an earlier incarnation
       }
-      case LINK_HEAL -> {
-        linkDrop[e.source][e.target] = 0;
-        linkDelay[e.source][e.target] = 0;
+      r.scheduledTick = Long.MAX_VALUE;
+      if (!available(m.replica(), e) || !guardTickLoop(r)) {
+        return;
       }
+      r.core.tick(now);
+      reschedule(r);
+    } else if (e instanceof SnapshotTaken m) {
+      SimReplica r = replicas[m.replica()];
+      if (m.incarnation() == r.incarnation && available(m.replica(), e)) {
+        r.core.snapshotTaken(m.round(), m.snapshot());
+        reschedule(r);
+      }
+    } else if (e instanceof FaultStart m) {
+      startFault(m.episode());
+    } else if (e instanceof FaultEnd m) {
+      endFault(m.episode());
+    } else if (e instanceof Flap m) {
+      flap(m.episode());
+    } else if (e instanceof ReplyArrives m) {
+      if (trace.wants(now)) {
+        traceReply(m);
+      }
+      onReply(clients[m.client()], m.reply());
+    } else if (e instanceof ClientNext m) {
+      startOperation(clients[m.client()]);
+    } else if (e instanceof ClientTimeout m) {
+      SimClient c = clients[m.client()];
+      if (c.outstanding && c.seq == m.seq() && c.attempt == m.attempt()) {
+        c.attempt++;
+        c.replica = (c.replica + 1 + rng.nextInt(n - 1)) % n;
+        sendOperation(c);
+      }
+    } else if (e instanceof LinkFault m) {
+      if (!healed) {
+        linkDrop[m.from()][m.to()] = rng.nextDouble() * 0.9;
+        linkDelay[m.from()][m.to()] = rng.nextLong(3 * SimParameters.ROUND_TIMEOUT_NANOS);
+      }
+    } else if (e instanceof LinkHeal m) {
+      linkDrop[m.from()][m.to()] = 0;
+      linkDelay[m.from()][m.to()] = 0;
     }
+  }
+
+  private void traceRequest(RequestArrives m) {
+    SimReplica r = replicas[m.replica()];
+    trace.line("t=" + now + " request " + m.request() + " to r" + m.replica() + " crashed=" + r.crashed + " paused="
+        + (r.pausedUntil > now) + " " + r.core.status() + " view=" + r.core.view() + " active=" + r.core.activeSet()
+        + " queued=" + r.core.queuedRequests());
+  }
+
+  private void traceReply(ReplyArrives m) {
+    ClientReply rep = m.reply();
+    SimClient c = clients[m.client()];
+    SimReplica src = replicas[m.replica()];
+    trace.line("t=" + now + " reply from r" + m.replica() + " to c" + c.index + "#" + rep.seq() + " cur#" + c.seq
+        + " " + (c.barrierRead ? "BARRIER " : "") + c.command + " " + rep.status() + " r" + m.replica() + " view="
+        + src.core.view() + " " + src.core.status() + " exec=" + src.core.executedRound() + " round="
+        + src.core.currentRound());
   }
 
   /** A core that keeps asking to be ticked at the same instant is stuck in a loop: a bug. */
@@ -383,10 +409,6 @@ public final class Simulation {
     return true;
   }
 
-  private void schedule(long time, Kind kind, int target, int source, long tag, Object payload) {
-    queue.add(new SimEvent(time, order++, kind, target, source, tag, payload));
-  }
-
   private void reschedule(SimReplica r) {
     if (r.crashed || r.pausedUntil > now) {
       return;
@@ -394,7 +416,7 @@ public final class Simulation {
     long deadline = Math.max(now, r.core.nextDeadlineNanos());
     if (deadline < r.scheduledTick) {
       r.scheduledTick = deadline;
-      schedule(deadline, Kind.TICK, r.id, r.id, r.incarnation, null);
+      queue.schedule(deadline, new Tick(r.id, r.incarnation));
     }
   }
 
@@ -421,12 +443,12 @@ public final class Simulation {
       case LAG -> forEach(episode.replicas(), i -> inboundLag[i] = episode.lagNanos());
     }
     if (episode.kind() == FaultEpisode.Kind.FLAP) {
-      schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), Kind.FLAP, 0, 0, 0, episode);
+      queue.schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), new Flap(episode));
     }
-    schedule(Math.max(now, episode.end()), Kind.FAULT_END, 0, 0, 0, episode);
+    queue.schedule(Math.max(now, episode.end()), new FaultEnd(episode));
   }
 
-  private void flap(FaultEpisode episode, boolean unused) {
+  private void flap(FaultEpisode episode) {
     if (!activeEpisodes.contains(episode)) {
       return;
     }
@@ -435,7 +457,7 @@ public final class Simulation {
     int other = (from + 1) % n;
     boolean nowBlocked = !blocked[from][other];
     block(episode.replicas(), true, true, nowBlocked);
-    schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), Kind.FLAP, 0, 0, 0, episode);
+    queue.schedule(now + SimParameters.ROUND_TIMEOUT_NANOS * (1 + rng.nextInt(10)), new Flap(episode));
   }
 
   private void endFault(FaultEpisode episode) {
@@ -471,7 +493,7 @@ public final class Simulation {
       crashesInStateTransfer++;
     }
     long end = now + SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(100));
-    schedule(now, Kind.FAULT_START, 0, 0, 0, new FaultEpisode(FaultEpisode.Kind.CRASH, 1 << replica, now, end));
+    queue.schedule(now, new FaultStart(new FaultEpisode(FaultEpisode.Kind.CRASH, 1 << replica, now, end)));
   }
 
   private void restart(int i) {
@@ -585,35 +607,35 @@ public final class Simulation {
     return false;
   }
 
-  private void deliver(int from, int to, Kind kind, int target, int source, long tag, Object payload) {
+  /** Sends an arrival over the network from {@code from} to {@code to}: lost, delayed, or duplicated. */
+  private void deliver(int from, int to, SimEvent arrival) {
     if (lost(from, to)) {
       return;
     }
-    schedule(now + delay(from, to), kind, target, source, tag, payload);
+    queue.schedule(now + delay(from, to), arrival);
     if (!healed && rng.nextDouble() < p.duplicateRate()) {
-      schedule(now + delay(from, to), kind, target, source, tag, payload);
+      queue.schedule(now + delay(from, to), arrival);
     }
   }
 
   void sendPeer(int from, int to, PeerMessage message) {
-    if (TRACE != null && now >= TRACE[0] && now <= TRACE[1]
-        && (message instanceof dev.chora.runtime.message.StateRequest || message instanceof dev.chora.runtime.message.StateTransfer)) {
-      System.out.println("t=" + now + " r" + from + " -> r" + to + " " + message);
+    if ((message instanceof StateRequest || message instanceof StateTransfer) && trace.wants(now)) {
+      trace.line("t=" + now + " r" + from + " -> r" + to + " " + message);
     }
     if (message.payloadBytes() > p.config().maxTransferBytes()) {
       // Artery drops a message larger than its frame; every message must stay within one.
       fail(Invariant.BOUNDED_MESSAGE, "replica " + from + " sent " + message.getClass().getSimpleName() + " carrying "
           + message.payloadBytes() + " bytes, above max-transfer-bytes = " + p.config().maxTransferBytes());
     }
-    deliver(from, to, Kind.PEER_MESSAGE, to, from, 0, message);
-    if (!healed && (message instanceof dev.chora.runtime.message.StateTransfer)
+    deliver(from, to, new PeerMessageArrives(new InFlight(from, to, message)));
+    if (!healed && (message instanceof StateTransfer)
         && rng.nextDouble() < p.crashOnStateTransfer()) {
       crashNow(rng.nextBoolean() ? from : to, false);
     }
   }
 
   void snapshotTaken(SimReplica r, long round, byte[] snapshot) {
-    schedule(now, Kind.SNAPSHOT, r.id, r.id, r.incarnation, new Object[] {round, snapshot});
+    queue.schedule(now, new SnapshotTaken(r.id, r.incarnation, round, snapshot));
   }
 
   void viewChanged(SimReplica r, ReplicaCore.Status status, int activeSet) {
@@ -628,7 +650,7 @@ public final class Simulation {
 
   void sendReply(int from, ClientReply reply) {
     int client = (int) (reply.clientId() - 1);
-    deliver(from, -1, Kind.REPLY, client, from, 0, reply);
+    deliver(from, SimEvent.CLIENT, new ReplyArrives(client, from, reply));
   }
 
   // ---------------------------------------------------------------- checkers
@@ -748,13 +770,13 @@ public final class Simulation {
   private void sendOperation(SimClient c) {
     byte[] bytes = c.command.encode();
     if (c.barrierRead) {
-      deliver(-1, c.replica, Kind.CLIENT_READ, c.replica, -1, 0, new ReadRequest(c.clientId, c.seq, bytes));
+      deliver(SimEvent.CLIENT, c.replica, new ReadArrives(c.replica, new ReadRequest(c.clientId, c.seq, bytes)));
     } else {
       Request request = new Request(c.clientId, c.seq, bytes);
       safety.submitted(request);
-      deliver(-1, c.replica, Kind.CLIENT_REQUEST, c.replica, -1, 0, request);
+      deliver(SimEvent.CLIENT, c.replica, new RequestArrives(c.replica, request));
     }
-    schedule(now + p.clientTimeoutNanos(), Kind.CLIENT_TIMEOUT, c.index, c.attempt, c.seq, null);
+    queue.schedule(now + p.clientTimeoutNanos(), new ClientTimeout(c.index, c.attempt, c.seq));
   }
 
   private void onReply(SimClient c, ClientReply reply) {
@@ -763,7 +785,7 @@ public final class Simulation {
     }
     if (reply.status() != ClientReply.Status.OK) {
       // Refused (overloaded, or not active there): retry at another replica after a round-timeout.
-      schedule(now + SimParameters.ROUND_TIMEOUT_NANOS, Kind.CLIENT_TIMEOUT, c.index, c.attempt, c.seq, null);
+      queue.schedule(now + SimParameters.ROUND_TIMEOUT_NANOS, new ClientTimeout(c.index, c.attempt, c.seq));
       return;
     }
     KvCommand cmd = c.command;
@@ -791,6 +813,6 @@ public final class Simulation {
     }
     history.add(op);
     c.outstanding = false;
-    schedule(now + think(), Kind.CLIENT_NEXT, c.index, 0, 0, null);
+    queue.schedule(now + think(), new ClientNext(c.index));
   }
 }

@@ -24,17 +24,16 @@ public final class SimulationCampaign {
     return seed % 2 == 0 ? 3 : 5;
   }
 
-  /** The campaign's totals; {@code failures} is sorted by seed. */
-  public record Summary(long seeds, long rounds, long events, long operations, long appliedRequests,
-      long synchronyViolations, long slotsRecovered, long messagesDropped, long maxRecoveryRounds,
-      long peakRetainedSlots, long crashes, long crashesInViewChange, long crashesInStateTransfer, long pauses,
-      long isolations, long oneWayPartitions, long flappingLinks, long lags, long viewsInstalled,
-      long snapshotsInstalled, long viewChangeMessagesInParts, long outsiderViewChangesAnswered,
-      long viewsFallenBackTo, long suspicionsWhileWarmingUp, long roundsHeldAtMaxLogBytes, long slotsDroppedAtMaxLogBytes, long wallNanos,
+  /**
+   * The campaign's totals: the parts of every run's result summed (the longest recovery and the
+   * highest peak of retained slots kept); {@code failures} is sorted by seed.
+   */
+  public record Summary(long seeds, SimResult.RunFigures run, SimResult.FaultFigures faults,
+      SimResult.ViewChangeFigures viewChanges, SimResult.LogFigures log, long wallNanos,
       List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
-      return rounds / (wallNanos / 1e9);
+      return run.rounds() / (wallNanos / 1e9);
     }
 
     public String describe() {
@@ -47,12 +46,14 @@ public final class SimulationCampaign {
               + " recovered; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
-          seeds, rounds, events, operations, appliedRequests, messagesDropped, synchronyViolations, crashes,
-          crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWayPartitions, flappingLinks, lags,
-          viewsInstalled, viewChangeMessagesInParts, outsiderViewChangesAnswered, viewsFallenBackTo,
-          suspicionsWhileWarmingUp, snapshotsInstalled,
-          slotsRecovered, roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes, maxRecoveryRounds, peakRetainedSlots,
-          wallNanos / 1e9, roundsPerSecond(), failures.size());
+          seeds, run.rounds(), run.events(), run.operations(), run.appliedRequests(), faults.messagesDropped(),
+          faults.synchronyViolations(), faults.crashes(), faults.crashesInViewChange(),
+          faults.crashesInStateTransfer(), faults.pauses(), faults.isolations(), faults.oneWayPartitions(),
+          faults.flappingLinks(), faults.lags(), viewChanges.viewsInstalled(), viewChanges.messagesInParts(),
+          viewChanges.outsiderViewChangesAnswered(), viewChanges.viewsFallenBackTo(),
+          viewChanges.suspicionsWhileWarmingUp(), run.snapshotsInstalled(), run.slotsRecovered(),
+          log.roundsHeldAtMaxLogBytes(), log.slotsDroppedAtMaxLogBytes(), run.recoveryRounds(),
+          log.peakRetainedSlots(), wallNanos / 1e9, roundsPerSecond(), failures.size());
     }
   }
 
@@ -89,49 +90,24 @@ public final class SimulationCampaign {
           return results;
         }));
       }
-      long rounds = 0, events = 0, ops = 0, applied = 0, violations = 0, recovered = 0, dropped = 0;
-      long crashes = 0, crashesInViewChange = 0, crashesInStateTransfer = 0, pauses = 0, isolations = 0;
-      long oneWay = 0, flapping = 0, lags = 0, views = 0, snapshots = 0, inParts = 0, answered = 0, fellBack = 0;
-      long warmingSuspicions = 0;
-      long heldAtBytes = 0, droppedAtBytes = 0;
-      long maxRecovery = 0, peakRetained = 0;
+      SimResult.RunFigures run = SimResult.RunFigures.ZERO;
+      SimResult.FaultFigures faults = SimResult.FaultFigures.ZERO;
+      SimResult.ViewChangeFigures viewChanges = SimResult.ViewChangeFigures.ZERO;
+      SimResult.LogFigures log = SimResult.LogFigures.ZERO;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
         for (SimResult r : w.get()) {
-          rounds += r.rounds();
-          events += r.events();
-          ops += r.operations();
-          applied += r.appliedRequests();
-          violations += r.violations();
-          recovered += r.slotsRecovered();
-          dropped += r.messagesDropped();
-          maxRecovery = Math.max(maxRecovery, r.recoveryRounds());
-          peakRetained = Math.max(peakRetained, r.peakRetainedSlots());
-          crashes += r.crashes();
-          crashesInViewChange += r.crashesInViewChange();
-          crashesInStateTransfer += r.crashesInStateTransfer();
-          pauses += r.pauses();
-          isolations += r.isolations();
-          oneWay += r.oneWayPartitions();
-          flapping += r.flappingLinks();
-          lags += r.lags();
-          views += r.viewsInstalled();
-          snapshots += r.snapshotsInstalled();
-          inParts += r.viewChangeMessagesInParts();
-          answered += r.outsiderViewChangesAnswered();
-          fellBack += r.viewsFallenBackTo();
-          warmingSuspicions += r.suspicionsWhileWarmingUp();
-          heldAtBytes += r.roundsHeldAtMaxLogBytes();
-          droppedAtBytes += r.slotsDroppedAtMaxLogBytes();
+          run = run.plus(r.run());
+          faults = faults.plus(r.faults());
+          viewChanges = viewChanges.plus(r.viewChanges());
+          log = log.plus(r.log());
           if (!r.ok()) {
             failures.add(r.violation());
           }
         }
       }
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
-      return new Summary(seeds, rounds, events, ops, applied, violations, recovered, dropped, maxRecovery,
-          peakRetained, crashes, crashesInViewChange, crashesInStateTransfer, pauses, isolations, oneWay, flapping, lags,
-          views, snapshots, inParts, answered, fellBack, warmingSuspicions, heldAtBytes, droppedAtBytes, System.nanoTime() - start, failures);
+      return new Summary(seeds, run, faults, viewChanges, log, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

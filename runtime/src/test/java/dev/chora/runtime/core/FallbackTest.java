@@ -7,6 +7,8 @@ import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.Recovery;
 import dev.chora.runtime.message.Request;
+import dev.chora.runtime.sim.InFlight;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -246,7 +248,7 @@ class FallbackTest {
       g.submit(0, new Request(100, ++seq, new byte[] {1}));
       g.run(MS);
     }
-    java.util.function.Predicate<TestGroup.InFlight> noCatchUp =
+    Predicate<InFlight> noCatchUp =
         m -> m.to() == 2 && m.message() instanceof dev.chora.runtime.message.StateTransfer;
     g.drop = noCatchUp; // C is back but cannot catch up
     int guard = 0;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
-import java.util.ArrayDeque;
+import dev.chora.runtime.sim.InFlight;
+import dev.chora.runtime.sim.SimQueue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,31 +18,28 @@ import org.junit.jupiter.api.Test;
  * rounds after the round that carries it.
  */
 class LockstepGroupTest {
-  record InFlight(int to, PeerMessage message) {}
-
-  final ArrayDeque<InFlight> network = new ArrayDeque<>();
+  /** Without latency: a message arrives at the instant it is sent, and every input here is at time 0. */
+  final SimQueue<InFlight> network = new SimQueue<>();
   final List<Recorder> outs = new ArrayList<>();
   final List<ReplicaCore> cores = new ArrayList<>();
 
   LockstepGroupTest() {
     for (int i = 0; i < 3; i++) {
+      int self = i;
       Recorder out = new Recorder() {
         @Override
         public void send(int to, PeerMessage message) {
           super.send(to, message);
-          network.add(new InFlight(to, message));
+          network.schedule(0, new InFlight(self, to, message));
         }
       };
       outs.add(out);
-      cores.add(new ReplicaCore(ReplicaCoreTest.config().build(), i, out));
+      cores.add(new ReplicaCore(CoreFixture.config().build(), i, out));
     }
   }
 
   void deliverAll(long now) {
-    while (!network.isEmpty()) {
-      InFlight m = network.poll();
-      cores.get(m.to()).receive(now, m.message());
-    }
+    network.drainDue(now, m -> cores.get(m.to()).receive(now, m.message()));
   }
 
   @Test

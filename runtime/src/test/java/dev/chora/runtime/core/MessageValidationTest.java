@@ -1,15 +1,15 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Messages.ack;
+import static dev.chora.runtime.core.Messages.round;
+import static dev.chora.runtime.core.Messages.slotRequest;
+import static dev.chora.runtime.core.Messages.slotTransfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.Request;
-import dev.chora.runtime.message.RoundMessage;
-import dev.chora.runtime.message.SlotRequest;
-import dev.chora.runtime.message.SlotTransfer;
 import dev.chora.runtime.message.ViewRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,32 +36,32 @@ class MessageValidationTest {
   static Stream<Arguments> invalidMessages() {
     Batch one = Batch.of(List.of(new Request(1, 1, new byte[4])));
     return Stream.of(
-        Arguments.of("unknown sender", new RoundMessage(0, 1, 7, Batch.EMPTY, new long[] {0, 1, 0}, 0), DropReason.UNKNOWN_SENDER),
-        Arguments.of("negative sender", new AckMessage(0, 1, -1, new long[] {0, 1, 0}, 0), DropReason.UNKNOWN_SENDER),
-        Arguments.of("own id", new RoundMessage(0, 1, 0, one, new long[] {1, 0, 0}, 0), DropReason.UNKNOWN_SENDER),
-        Arguments.of("older view", new RoundMessage(-1, 1, 1, one, new long[] {0, 1, 0}, 0), DropReason.WRONG_VIEW),
-        Arguments.of("newer view", new RoundMessage(3, 1, 1, one, new long[] {0, 1, 0}, 0), DropReason.WRONG_VIEW),
-        Arguments.of("short ack vector", new RoundMessage(0, 1, 1, one, new long[] {0, 1}, 0), DropReason.MALFORMED),
-        Arguments.of("missing ack vector", new RoundMessage(0, 1, 1, one, null, 0), DropReason.MALFORMED),
-        Arguments.of("missing batch", new RoundMessage(0, 1, 1, null, new long[] {0, 1, 0}, 0), DropReason.MALFORMED),
-        Arguments.of("negative ack", new RoundMessage(0, 1, 1, one, new long[] {-5, 1, 0}, 0), DropReason.MALFORMED),
-        Arguments.of("impossible ack", new RoundMessage(0, 1, 1, one, new long[] {0, 1_000_000, 0}, 0), DropReason.MALFORMED),
-        Arguments.of("round zero", new RoundMessage(0, 0, 1, one, new long[] {0, 0, 0}, 0), DropReason.MALFORMED),
-        Arguments.of("oversized batch", new RoundMessage(0, 1, 1, oversized(), new long[] {0, 1, 0}, 0), DropReason.OVERSIZED),
-        Arguments.of("beyond the window", new RoundMessage(0, 500, 1, one, new long[] {0, 500, 0}, 0), DropReason.OUT_OF_WINDOW),
-        Arguments.of("heartbeat with bad vector", new AckMessage(0, 1, 1, new long[] {0, 1, 0, 0}, 0), DropReason.MALFORMED),
-        Arguments.of("slot request for no proposer", new SlotRequest(0, 1, 9, 1, 1), DropReason.MALFORMED),
-        Arguments.of("slot request upside down", new SlotRequest(0, 1, 0, 5, 2), DropReason.MALFORMED),
-        Arguments.of("transfer with a hole", new SlotTransfer(0, 1, 1, 1, Arrays.asList(one, null)), DropReason.MALFORMED),
-        Arguments.of("transfer without batches", new SlotTransfer(0, 1, 1, 1, null), DropReason.MALFORMED),
-        Arguments.of("transfer over its limit", new SlotTransfer(0, 1, 1, 1, List.of(oversized())), DropReason.OVERSIZED));
+        Arguments.of("unknown sender", round(1).from(7).acks(0, 1, 0).build(), DropReason.UNKNOWN_SENDER),
+        Arguments.of("negative sender", ack(1).from(-1).acks(0, 1, 0).build(), DropReason.UNKNOWN_SENDER),
+        Arguments.of("own id", round(1).from(0).batch(one).acks(1, 0, 0).build(), DropReason.UNKNOWN_SENDER),
+        Arguments.of("older view", round(1).inView(-1).from(1).batch(one).acks(0, 1, 0).build(), DropReason.WRONG_VIEW),
+        Arguments.of("newer view", round(1).inView(3).from(1).batch(one).acks(0, 1, 0).build(), DropReason.WRONG_VIEW),
+        Arguments.of("short ack vector", round(1).from(1).batch(one).acks(0, 1).build(), DropReason.MALFORMED),
+        Arguments.of("missing ack vector", round(1).from(1).batch(one).acks((long[]) null).build(), DropReason.MALFORMED),
+        Arguments.of("missing batch", round(1).from(1).batch(null).acks(0, 1, 0).build(), DropReason.MALFORMED),
+        Arguments.of("negative ack", round(1).from(1).batch(one).acks(-5, 1, 0).build(), DropReason.MALFORMED),
+        Arguments.of("impossible ack", round(1).from(1).batch(one).acks(0, 1_000_000, 0).build(), DropReason.MALFORMED),
+        Arguments.of("round zero", round(0).from(1).batch(one).acks(0, 0, 0).build(), DropReason.MALFORMED),
+        Arguments.of("oversized batch", round(1).from(1).batch(oversized()).acks(0, 1, 0).build(), DropReason.OVERSIZED),
+        Arguments.of("beyond the window", round(500).from(1).batch(one).acks(0, 500, 0).build(), DropReason.OUT_OF_WINDOW),
+        Arguments.of("heartbeat with bad vector", ack(1).from(1).acks(0, 1, 0, 0).build(), DropReason.MALFORMED),
+        Arguments.of("slot request for no proposer", slotRequest(9, 1, 1).from(1).build(), DropReason.MALFORMED),
+        Arguments.of("slot request upside down", slotRequest(0, 5, 2).from(1).build(), DropReason.MALFORMED),
+        Arguments.of("transfer with a hole", slotTransfer(1, 1).from(1).batches(Arrays.asList(one, null)).build(), DropReason.MALFORMED),
+        Arguments.of("transfer without batches", slotTransfer(1, 1).from(1).batches(null).build(), DropReason.MALFORMED),
+        Arguments.of("transfer over its limit", slotTransfer(1, 1).from(1).batches(List.of(oversized())).build(), DropReason.OVERSIZED));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidMessages")
   void invalidMessageIsDroppedCountedAndChangesNothing(String what, PeerMessage message, DropReason reason) {
     Recorder out = new Recorder();
-    ReplicaCore core = new ReplicaCore(ReplicaCoreTest.config().build(), 0, out);
+    ReplicaCore core = new ReplicaCore(CoreFixture.config().build(), 0, out);
     core.tick(0);
     out.clear();
     core.receive(10, message);

@@ -9,7 +9,8 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
-import java.util.ArrayDeque;
+import dev.chora.runtime.sim.InFlight;
+import dev.chora.runtime.sim.SimQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -22,8 +23,6 @@ import java.util.function.Predicate;
 final class TestGroup {
   static final long STEP = 100_000;
 
-  record InFlight(int from, int to, PeerMessage message) {}
-
   final ChoraConfig config;
   final int n;
   final ReplicaCore[] cores;
@@ -35,7 +34,8 @@ final class TestGroup {
   /** Agreement, checked on every execution: the first content executed for each slot. */
   final java.util.Map<Long, Batch> executedSlots = new java.util.HashMap<>();
   final List<String> violations = new ArrayList<>();
-  private final ArrayDeque<InFlight> network = new ArrayDeque<>();
+  /** What is sent at one step arrives at the next. */
+  private final SimQueue<InFlight> network = new SimQueue<>();
   private final List<Runnable> afterStep = new ArrayList<>();
   Predicate<InFlight> drop = m -> false;
   long now;
@@ -62,7 +62,7 @@ final class TestGroup {
       @Override
       public void send(int to, PeerMessage message) {
         sentBy.get(i).add(message);
-        network.add(new InFlight(i, to, message));
+        network.schedule(now + STEP, new InFlight(i, to, message));
       }
 
       @Override
@@ -123,23 +123,19 @@ final class TestGroup {
 
   /** One step: deliver what is in flight, tick every live replica, hand back snapshots. */
   void step() {
-    {
-      now += STEP;
-      int inFlight = network.size(); // one network hop per step: what is sent now arrives next step
-      while (inFlight-- > 0) {
-        InFlight m = network.poll();
-        if (!down[m.to()] && !down[m.from()] && !drop.test(m)) {
-          cores[m.to()].receive(now, m.message());
-        }
+    now += STEP;
+    network.drainDue(now, m -> {
+      if (!down[m.to()] && !down[m.from()] && !drop.test(m)) {
+        cores[m.to()].receive(now, m.message());
       }
-      for (int i = 0; i < n; i++) {
-        if (!down[i]) {
-          cores[i].tick(now);
-        }
+    });
+    for (int i = 0; i < n; i++) {
+      if (!down[i]) {
+        cores[i].tick(now);
       }
-      List<Runnable> pending = new ArrayList<>(afterStep);
-      afterStep.clear();
-      pending.forEach(Runnable::run);
     }
+    List<Runnable> pending = new ArrayList<>(afterStep);
+    afterStep.clear();
+    pending.forEach(Runnable::run);
   }
 }

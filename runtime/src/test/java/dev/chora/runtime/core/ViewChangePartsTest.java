@@ -1,5 +1,7 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Messages.doViewChange;
+import static dev.chora.runtime.core.Messages.startView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +54,7 @@ class ViewChangePartsTest {
 
   @Test
   void aDoViewChangeSplitsAndJoinsBackToTheSameMessage() {
-    DoViewChange whole = new DoViewChange(7, 2, 5, 0, rounds(10, 100));
+    DoViewChange whole = doViewChange(7).from(2).lastNormalView(5).rounds(rounds(10, 100)).build();
     List<DoViewChange> parts = ViewChangeParts.split(whole, 400);
     assertEquals(5, parts.size());
     ViewChangeParts.Gathering<DoViewChange> gathering = new ViewChangeParts.Gathering<>(DoViewChange::sameWholeAs);
@@ -72,8 +74,10 @@ class ViewChangePartsTest {
 
   @Test
   void aPartOfAnotherMessageReplacesWhatWasGathered() {
-    List<StartView> older = ViewChangeParts.split(new StartView(4, 1, 0b111, 11, 0, 1, rounds(10, 100)), 400);
-    StartView newerWhole = new StartView(7, 1, 0b011, 11, 0, 1, rounds(10, 100));
+    List<StartView> older = ViewChangeParts.split(startView(4).from(1).activeSet(0b111).firstRound(11)
+        .executedThrough(0, 1).decided(rounds(10, 100)).build(), 400);
+    StartView newerWhole = startView(7).from(1).activeSet(0b011).firstRound(11).executedThrough(0, 1)
+        .decided(rounds(10, 100)).build();
     List<StartView> newer = ViewChangeParts.split(newerWhole, 400);
     ViewChangeParts.Gathering<StartView> gathering = new ViewChangeParts.Gathering<>(StartView::sameWholeAs);
     for (int i = 0; i < 4; i++) {

@@ -1,5 +1,6 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Messages.doViewChange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -29,7 +30,7 @@ class ViewDecisionTest {
   }
 
   static DoViewChange dvc(int from, long executed, RoundSlots... rounds) {
-    return new DoViewChange(4, from, 3, executed, List.of(rounds));
+    return doViewChange(4).from(from).lastNormalView(3).executed(executed).rounds(List.of(rounds)).build();
   }
 
   static StartView decide(CoreMutation mutation, DoViewChange... used) {

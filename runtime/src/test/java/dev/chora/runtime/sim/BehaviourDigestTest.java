@@ -46,13 +46,18 @@ class BehaviourDigestTest {
   /** One hash over the event digest and every figure of the result, independent of record hashing. */
   static long resultDigest(SimResult r) {
     long h = 0xCBF29CE484222325L;
-    long[] figures = {r.seed(), r.replicas(), r.rounds(), r.events(), r.digest(), r.operations(),
-        r.appliedRequests(), r.violations(), r.slotsRecovered(), r.messagesDropped(), r.recoveryRounds(),
-        r.peakRetainedSlots(), r.crashes(), r.crashesInViewChange(), r.crashesInStateTransfer(), r.pauses(),
-        r.isolations(), r.oneWayPartitions(), r.flappingLinks(), r.lags(), r.viewsInstalled(),
-        r.snapshotsInstalled(), r.viewChangeMessagesInParts(), r.outsiderViewChangesAnswered(),
-        r.viewsFallenBackTo(), r.suspicionsWhileWarmingUp(), r.roundsHeldAtMaxLogBytes(),
-        r.slotsDroppedAtMaxLogBytes(), r.ok() ? 0 : 1};
+    SimResult.RunFigures run = r.run();
+    SimResult.FaultFigures faults = r.faults();
+    SimResult.ViewChangeFigures views = r.viewChanges();
+    SimResult.LogFigures log = r.log();
+    long[] figures = {r.seed(), r.replicas(), run.rounds(), run.events(), r.digest(), run.operations(),
+        run.appliedRequests(), faults.synchronyViolations(), run.slotsRecovered(), faults.messagesDropped(),
+        run.recoveryRounds(), log.peakRetainedSlots(), faults.crashes(), faults.crashesInViewChange(),
+        faults.crashesInStateTransfer(), faults.pauses(), faults.isolations(), faults.oneWayPartitions(),
+        faults.flappingLinks(), faults.lags(), views.viewsInstalled(), run.snapshotsInstalled(),
+        views.messagesInParts(), views.outsiderViewChangesAnswered(), views.viewsFallenBackTo(),
+        views.suspicionsWhileWarmingUp(), log.roundsHeldAtMaxLogBytes(), log.slotsDroppedAtMaxLogBytes(),
+        r.ok() ? 0 : 1};
     for (long f : figures) {
       h = (h ^ f) * 0x100000001B3L;
     }

@@ -27,23 +27,23 @@ class SimulationCampaignTest {
         .collect(Collectors.joining("\n"));
     assertTrue(summary.failures().isEmpty(), summary.failures().size() + " seeds failed:\n" + failures);
     assertEquals(seeds, summary.seeds());
-    assertTrue(summary.rounds() >= seeds * 1000, "every seed runs at least a thousand rounds");
-    assertTrue(summary.synchronyViolations() > 0 && summary.slotsRecovered() > 0 && summary.messagesDropped() > 0,
+    assertTrue(summary.run().rounds() >= seeds * 1000, "every seed runs at least a thousand rounds");
+    assertTrue(summary.faults().synchronyViolations() > 0 && summary.run().slotsRecovered() > 0 && summary.faults().messagesDropped() > 0,
         "the campaign injected network faults: " + summary.describe());
-    assertTrue(summary.crashes() > 0 && summary.crashesInViewChange() > 0 && summary.crashesInStateTransfer() > 0
-            && summary.pauses() > 0 && summary.isolations() > 0 && summary.oneWayPartitions() > 0
-            && summary.flappingLinks() > 0 && summary.lags() > 0,
+    assertTrue(summary.faults().crashes() > 0 && summary.faults().crashesInViewChange() > 0 && summary.faults().crashesInStateTransfer() > 0
+            && summary.faults().pauses() > 0 && summary.faults().isolations() > 0 && summary.faults().oneWayPartitions() > 0
+            && summary.faults().flappingLinks() > 0 && summary.faults().lags() > 0,
         "every kind of replica fault was injected: " + summary.describe());
-    assertTrue(summary.viewsInstalled() > seeds && summary.snapshotsInstalled() > 0,
+    assertTrue(summary.viewChanges().viewsInstalled() > seeds && summary.run().snapshotsInstalled() > 0,
         "view changes and state transfers happened: " + summary.describe());
-    assertTrue(summary.suspicionsWhileWarmingUp() > 0,
+    assertTrue(summary.viewChanges().suspicionsWhileWarmingUp() > 0,
         "replicas suspected peers while still warming up (longer thresholds): " + summary.describe());
-    assertTrue(summary.viewChangeMessagesInParts() > 0,
+    assertTrue(summary.viewChanges().messagesInParts() > 0,
         "view changes held more than one message carries, and went in parts: " + summary.describe());
-    assertTrue(summary.roundsHeldAtMaxLogBytes() > 0 && summary.slotsDroppedAtMaxLogBytes() > 0,
+    assertTrue(summary.log().roundsHeldAtMaxLogBytes() > 0 && summary.log().slotsDroppedAtMaxLogBytes() > 0,
         "logs reached max-log-bytes: rounds were held back there, and replicas outside the active set dropped"
             + " slots there: " + summary.describe());
-    assertTrue(summary.outsiderViewChangesAnswered() > 0 && summary.viewsFallenBackTo() > 0,
+    assertTrue(summary.viewChanges().outsiderViewChangesAnswered() > 0 && summary.viewChanges().viewsFallenBackTo() > 0,
         "replicas outside the active set asked for view changes, were answered with the view, and fell back to it: "
             + summary.describe());
   }

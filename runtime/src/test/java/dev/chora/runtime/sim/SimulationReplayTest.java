@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Determinism, and the replay of one seed: {@code -Dchora.sim.replay=SEED:N} (the command a
  * failing seed prints; with {@code -Dchora.sim.mutation=NAME} for a mutation test's seed) reruns
- * exactly that run and prints what it found.
+ * exactly that run and prints what it found; {@code -Dchora.sim.trace=FROM,TO} (simulated
+ * nanoseconds) also prints every client request delivered, every reply and every state-transfer
+ * message in that window.
  */
 class SimulationReplayTest {
 
@@ -43,8 +45,17 @@ class SimulationReplayTest {
     CoreMutation mutation = CoreMutation.valueOf(System.getProperty("chora.sim.mutation", "NONE").trim());
     System.out.println("replaying seed " + seed + " with N=" + n
         + (mutation == CoreMutation.NONE ? "" : " and mutation " + mutation) + ": " + p);
-    SimResult result = Simulation.run(p, mutation);
+    SimResult result = Simulation.run(p, mutation, trace(System.getProperty("chora.sim.trace")));
     System.out.println(result);
     assertNull(result.violation(), () -> String.valueOf(result.violation()));
+  }
+
+  /** {@code FROM,TO} in simulated nanoseconds, or nothing to trace nothing. */
+  private static SimTrace trace(String window) {
+    if (window == null || window.isBlank()) {
+      return SimTrace.NONE;
+    }
+    String[] parts = window.split(",");
+    return SimTrace.window(Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim()), System.out::println);
   }
 }
