@@ -46,7 +46,7 @@ final class RecoveryProtocol {
       return;
     }
     nextRecoveryAtNanos = c.now + c.roundTimeout();
-    c.broadcast(new Recovery(-1, c.self, nonce, fence));
+    c.broadcast(new Recovery(NO_VIEW, c.self, nonce, fence));
   }
 
   void onRecovery(Recovery m) {

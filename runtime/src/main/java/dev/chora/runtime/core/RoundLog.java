@@ -1,5 +1,8 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Sentinels.FIRST_ROUND;
+import static dev.chora.runtime.core.Sentinels.NO_VIEW;
+
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.RoundSlots;
 
@@ -19,7 +22,7 @@ final class RoundLog {
   private final int[] proposers;
   private final long[] tags;
   private final boolean[] verified;
-  private long base = 1;
+  private long base = FIRST_ROUND;
   /** The requests' bytes of every slot held in the window. */
   private long heldBytes;
 
@@ -71,9 +74,9 @@ final class RoundLog {
     return inWindow(round) ? proposers[index(round)] : 0;
   }
 
-  /** The view tag of the round's content (see {@link RoundSlots#tag()}). */
+  /** The view tag of the round's content (see {@link RoundSlots#tag()}), or NO_VIEW outside the window. */
   long tag(long round) {
-    return inWindow(round) ? tags[index(round)] : -1;
+    return inWindow(round) ? tags[index(round)] : NO_VIEW;
   }
 
   /**
