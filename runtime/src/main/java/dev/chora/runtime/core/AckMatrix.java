@@ -42,17 +42,14 @@ final class AckMatrix {
     return acks[replica].clone();
   }
 
-  /** Merges a peer's vector; returns whether anything grew. */
-  boolean merge(int replica, long[] vector) {
+  /** Merges a peer's vector: element-wise max, so an older, reordered vector changes nothing. */
+  void merge(int replica, long[] vector) {
     long[] row = acks[replica];
-    boolean grew = false;
     for (int j = 0; j < row.length; j++) {
       if (vector[j] > row[j]) {
         row[j] = vector[j];
-        grew = true;
       }
     }
-    return grew;
   }
 
   /**

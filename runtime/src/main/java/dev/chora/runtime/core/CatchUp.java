@@ -20,10 +20,10 @@ import java.util.List;
  * part asks when execution stalls behind the commit index, answers peers' requests, and installs
  * what arrives.
  *
- * <p>Invariants, asserted where they change: transferred rounds are installed only above the
- * executed round and raise the commit index to them (executed at the sender, so committed); a
- * snapshot is installed only whole, from one source, and only above the executed round; the
- * chunks of one snapshot are taken in order.
+ * <p>Invariants: transferred rounds are installed only above the executed round and raise the
+ * commit index to them (executed at the sender, so committed); a snapshot is installed only whole,
+ * from one source, its chunks taken in order, and only above the executed round (asserted in
+ * {@link Replication#executedBySnapshot}).
  */
 final class CatchUp {
   /** Round timeouts a stall that slot fetches can mend waits before a state transfer is asked. */

@@ -18,8 +18,8 @@ import dev.chora.runtime.message.RoundMessage;
  *   <li>executed round &lt;= commit index: nothing is executed before it is committed;
  *   <li>a round is executed only when verified and every proposer's slot is held (except under the
  *       SKIP_MISSING_SLOTS mutation), each slot once;
- *   <li>acknowledgements only grow within a view ({@link AckMatrix}); this replica's own row never
- *       covers a slot it neither holds nor has executed.
+ *   <li>acknowledgements only grow within a view (asserted in {@link AckMatrix}); this replica's
+ *       own row covers only slots it holds or rounds it has executed.
  * </ul>
  */
 final class Replication {

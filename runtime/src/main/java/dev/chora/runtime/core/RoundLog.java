@@ -12,6 +12,10 @@ import dev.chora.runtime.message.RoundSlots;
  * complete when every proposer's slot is held. Rounds below the window have been executed and are
  * covered by a snapshot; rounds above it cannot be stored yet. The ring's own memory is fixed;
  * the batches it holds are counted ({@link #heldBytes()}) so that the core can bound them too.
+ *
+ * <p>Invariants: {@link #base} only grows; {@link #store} never replaces a held slot (within a
+ * view a slot has one value), only {@link #install} replaces a whole round; {@link #heldBytes} is
+ * the bytes of the held slots, never negative (asserted where slots are forgotten).
  */
 final class RoundLog {
   private final int replicas;
@@ -171,6 +175,7 @@ final class RoundLog {
         round[j] = null;
       }
     }
+    assert heldBytes >= 0 : "held bytes below zero: " + heldBytes;
     held[i] = 0;
   }
 

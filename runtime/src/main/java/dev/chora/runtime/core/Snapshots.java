@@ -11,7 +11,7 @@ import dev.chora.runtime.message.Batch;
  * and the one before it (so that a transfer in progress can finish), and the one asked for and not
  * yet returned.
  *
- * <p>Invariants: {@link #round} only grows and is at most the executed round; a kept snapshot's
+ * <p>Invariants, asserted in {@link #keep}: {@link #round} only grows and is at most the executed round; a kept snapshot's
  * previous one is older; {@link #pendingRound} is {@link Sentinels#NO_ROUND} or a round asked of
  * the executor.
  */
@@ -46,6 +46,7 @@ final class Snapshots {
   /** The previous snapshot stays available so that a transfer in progress can finish. */
   void keep(long kept, byte[] keptState) {
     assert kept >= round : "snapshots only move forward: " + round + " -> " + kept;
+    assert kept <= c.replication.executedRound() : "a snapshot of round " + kept + " not yet executed";
     if (state != null) {
       previousRound = round;
       previousState = state;

@@ -180,6 +180,7 @@ final class Synchronizer {
     long r = currentRound + 1;
     assert r <= c.replication.commitIndex() + c.config.maxRoundsInFlight() || r == c.views.firstRound()
         : "round " + r + " entered past the pipeline's bound";
+    assert r < c.log.limit() : "round " + r + " entered outside the log window";
     currentRound = r;
     enteredAtNanos = c.now;
     lastSentNanos = c.now;

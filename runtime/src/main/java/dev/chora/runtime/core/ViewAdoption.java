@@ -132,7 +132,7 @@ final class ViewAdoption {
       }
       return;
     }
-    assert c.status() != Status.RECOVERING || c.replication.executedRound() >= m.executedThrough();
+    assert fitsInWindow(m) && (c.status() != Status.RECOVERING || c.replication.executedRound() >= m.executedThrough());
     pending = null;
     if (startViewParts.header() != null && startViewParts.header().view() <= m.view()) {
       startViewParts.clear(); // parts of this view or an older one: of no use any more

@@ -17,10 +17,10 @@ import java.util.List;
  * timeout with its back-off, and answering an outsider's StartViewChange instead of joining.
  * Adopting the decision is {@link ViewAdoption}'s.
  *
- * <p>Invariants, asserted where they change: a DoViewChange is sent at most once per view, only
- * with f+1 StartViewChange in hand, and promises the view first (no fall back below it); the
- * coordinator keeps the first DoViewChange of each sender and decides at most once per view, from
- * f+1 or more of them, its own included.
+ * <p>Invariants: a DoViewChange is sent at most once per view, only with f+1 StartViewChange in
+ * hand, and promises the view first — no fall back below it (asserted); the coordinator keeps the
+ * first DoViewChange of each sender and decides at most once per view, from f+1 or more of them,
+ * its own included (asserted).
  */
 final class ViewChange {
   /** A view-change timeout doubles at most this many times in a row (16 x view-change-timeout). */
@@ -188,6 +188,7 @@ final class ViewChange {
     }
     sentDoViewChange = true;
     c.views.promise(c.views.view());
+    assert !c.views.keepsPromises() || c.views.boundView() == c.views.view() : "a DoViewChange without the promise";
     long executed = c.replication.executedRound();
     List<RoundSlots> held = new ArrayList<>();
     for (long r = Math.max(executed + 1, c.log.base()); r < c.log.limit(); r++) {

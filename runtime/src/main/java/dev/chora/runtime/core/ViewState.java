@@ -15,11 +15,14 @@ import java.util.List;
  *
  * <p>Invariants, asserted where they change:
  * <ul>
- *   <li>in NORMAL, {@code view == lastNormalView}: a replica is normal only in a view it installed;
- *   <li>{@code lastNormalView} and {@code promisedView} never fall;
- *   <li>{@code lastNormalView <= view}, and {@code boundView() <= view} outside RECOVERING;
+ *   <li>a view change only moves up, to a view above the bound view (nothing promised there yet);
+ *   <li>{@code lastNormalView} never falls, and {@code promisedView} only grows (a maximum);
+ *   <li>installing a view makes it the bound view ({@code view == lastNormalView >= promisedView}):
+ *       a replica is NORMAL only in the view it installed last, and never promised a later one;
  *   <li>an installed view's active set holds at least a quorum.
  * </ul>
+ * The FALL_BACK_DESPITE_PROMISE mutation breaks the promise rules on purpose (see
+ * {@link #keepsPromises}).
  */
 final class ViewState {
   private final CoreContext c;
@@ -105,6 +108,7 @@ final class ViewState {
     assert status != Status.RECOVERING && newView > view : "a view change only moves up: " + view + " -> " + newView;
     view = newView;
     status = Status.VIEW_CHANGE;
+    assert !keepsPromises() || boundView() < view : "changing to view " + view + " at or below the bound " + boundView();
   }
 
   /** Leaves the current view for a decided view this replica cannot adopt yet (it is too far behind). */
@@ -133,6 +137,15 @@ final class ViewState {
     // Not the coordinator too: it may have deferred adopting its own decision (it was too far
     // behind); its first message of this view proves its adoption, as anyone else's does.
     adopted = 1 << c.self;
-    assert status != Status.NORMAL || view == lastNormalView;
+    assert !keepsPromises() || boundView() == view : "installed view " + view + " below the bound " + boundView();
+  }
+
+  /**
+   * False only under the FALL_BACK_DESPITE_PROMISE mutation, which breaks the promise on purpose:
+   * the assertions about the bound view then stand aside, so that the simulator's checkers are
+   * what catches the broken core.
+   */
+  boolean keepsPromises() {
+    return c.mutation != CoreMutation.FALL_BACK_DESPITE_PROMISE;
   }
 }
