@@ -4,6 +4,9 @@ package dev.chora.runtime.core;
  * acks[k][j]: the highest round R such that replica k holds every slot of proposer j up to R, as
  * last heard from k (element-wise max: acknowledgements only grow). Row {@code self} is this
  * replica's own, kept exact by the core.
+ *
+ * <p>Invariant, asserted where it changes: within a view, acknowledgements only grow ({@link #set}
+ * and {@link #merge} never lower one); only {@link #reset}, at a new view, starts them again.
  */
 final class AckMatrix {
   private final long[][] acks;
@@ -24,6 +27,7 @@ final class AckMatrix {
   }
 
   void set(int replica, int proposer, long round) {
+    assert round >= acks[replica][proposer] : "an acknowledgement falls: " + acks[replica][proposer] + " -> " + round;
     acks[replica][proposer] = round;
   }
 
@@ -38,17 +42,14 @@ final class AckMatrix {
     return acks[replica].clone();
   }
 
-  /** Merges a peer's vector; returns whether anything grew. */
-  boolean merge(int replica, long[] vector) {
+  /** Merges a peer's vector: element-wise max, so an older, reordered vector changes nothing. */
+  void merge(int replica, long[] vector) {
     long[] row = acks[replica];
-    boolean grew = false;
     for (int j = 0; j < row.length; j++) {
       if (vector[j] > row[j]) {
         row[j] = vector[j];
-        grew = true;
       }
     }
-    return grew;
   }
 
   /**
@@ -70,16 +71,5 @@ final class AckMatrix {
       max = Math.max(max, row[proposer]);
     }
     return max;
-  }
-
-  /** The highest round that every replica holds of every proposer: nobody needs it resent. */
-  long minAck() {
-    long min = Long.MAX_VALUE;
-    for (long[] row : acks) {
-      for (long v : row) {
-        min = Math.min(min, v);
-      }
-    }
-    return min;
   }
 }

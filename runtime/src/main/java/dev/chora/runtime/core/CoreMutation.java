@@ -24,7 +24,7 @@ public enum CoreMutation {
   RESTART_WITHOUT_RECOVERY,
   /** Commits a slot with f acknowledgements instead of f+1. */
   COMMIT_WITH_F_ACKS,
-  /** Sends DoViewChange and StartView whole however large, as before they went in frame-sized parts. */
+  /** Sends DoViewChange and StartView whole however large, instead of in frame-sized parts. */
   WHOLE_VIEW_CHANGE_MESSAGES,
   /** Falls back to an earlier view's StartView even after sending a DoViewChange for a later view. */
   FALL_BACK_DESPITE_PROMISE,

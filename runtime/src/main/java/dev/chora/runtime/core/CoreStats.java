@@ -10,21 +10,15 @@ public final class CoreStats {
   long violations;
   long requestsProposed;
   long overloaded;
-  long tooLarge;
   long duplicateSubmits;
-  long slotRequestsSent;
   long slotsRecovered;
-  long heartbeatsSent;
   long suspicions;
   long suspicionsWhileWarmingUp;
   long rejoins;
   long viewChangesStarted;
   long viewChangeTimeouts;
-  long viewsInstalled;
-  long viewsDeferred;
   long inconsistentViewChanges;
   long stateRequestsSent;
-  long roundsTransferred;
   long snapshotsInstalled;
   long viewChangeMessagesInParts;
   long outsiderViewChangesAnswered;
@@ -40,13 +34,10 @@ public final class CoreStats {
   public long violations() { return violations; }
   public long requestsProposed() { return requestsProposed; }
   public long overloaded() { return overloaded; }
-  public long tooLarge() { return tooLarge; }
   /** Retries of a request that was still queued or in flight here, absorbed without a new slot. */
   public long duplicateSubmits() { return duplicateSubmits; }
-  public long slotRequestsSent() { return slotRequestsSent; }
   /** Slots that arrived through a slot transfer rather than their round message. */
   public long slotsRecovered() { return slotsRecovered; }
-  public long heartbeatsSent() { return heartbeatsSent; }
   /** View changes started because an active member missed suspect-after-rounds rounds in a row. */
   public long suspicions() { return suspicions; }
   /** Of the suspicions, those raised while this replica was warming up (longer thresholds). */
@@ -55,17 +46,12 @@ public final class CoreStats {
   public long rejoins() { return rejoins; }
   public long viewChangesStarted() { return viewChangesStarted; }
   public long viewChangeTimeouts() { return viewChangeTimeouts; }
-  public long viewsInstalled() { return viewsInstalled; }
-  /** StartViews whose adoption waited for this replica to catch up into their rounds. */
-  public long viewsDeferred() { return viewsDeferred; }
   /**
    * DoViewChange sets that contradicted each other, so no decision was made. Zero with correct
    * peers; the simulator fails a run where it is not.
    */
   public long inconsistentViewChanges() { return inconsistentViewChanges; }
   public long stateRequestsSent() { return stateRequestsSent; }
-  /** Committed rounds received through state transfer. */
-  public long roundsTransferred() { return roundsTransferred; }
   public long snapshotsInstalled() { return snapshotsInstalled; }
   /** DoViewChange and StartView messages too large for one frame, sent in several parts. */
   public long viewChangeMessagesInParts() { return viewChangeMessagesInParts; }
@@ -82,12 +68,4 @@ public final class CoreStats {
   public long slotsDroppedAtMaxLogBytes() { return slotsDroppedAtMaxLogBytes; }
 
   public long dropped(DropReason reason) { return dropped[reason.ordinal()]; }
-
-  public long droppedTotal() {
-    long total = 0;
-    for (long d : dropped) {
-      total += d;
-    }
-    return total;
-  }
 }

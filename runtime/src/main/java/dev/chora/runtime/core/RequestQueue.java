@@ -50,5 +50,4 @@ final class RequestQueue {
 
   boolean isEmpty() { return queue.isEmpty(); }
   int size() { return queue.size(); }
-  long bytes() { return bytes; }
 }

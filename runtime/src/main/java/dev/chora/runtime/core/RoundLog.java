@@ -1,5 +1,8 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Sentinels.FIRST_ROUND;
+import static dev.chora.runtime.core.Sentinels.NO_VIEW;
+
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.RoundSlots;
 
@@ -9,6 +12,10 @@ import dev.chora.runtime.message.RoundSlots;
  * complete when every proposer's slot is held. Rounds below the window have been executed and are
  * covered by a snapshot; rounds above it cannot be stored yet. The ring's own memory is fixed;
  * the batches it holds are counted ({@link #heldBytes()}) so that the core can bound them too.
+ *
+ * <p>Invariants: {@link #base} only grows; {@link #store} never replaces a held slot (within a
+ * view a slot has one value), only {@link #install} replaces a whole round; {@link #heldBytes} is
+ * the bytes of the held slots, never negative (asserted where slots are forgotten).
  */
 final class RoundLog {
   private final int replicas;
@@ -19,7 +26,7 @@ final class RoundLog {
   private final int[] proposers;
   private final long[] tags;
   private final boolean[] verified;
-  private long base = 1;
+  private long base = FIRST_ROUND;
   /** The requests' bytes of every slot held in the window. */
   private long heldBytes;
 
@@ -71,9 +78,9 @@ final class RoundLog {
     return inWindow(round) ? proposers[index(round)] : 0;
   }
 
-  /** The view tag of the round's content (see {@link RoundSlots#tag()}). */
+  /** The view tag of the round's content (see {@link RoundSlots#tag()}), or NO_VIEW outside the window. */
   long tag(long round) {
-    return inWindow(round) ? tags[index(round)] : -1;
+    return inWindow(round) ? tags[index(round)] : NO_VIEW;
   }
 
   /**
@@ -168,6 +175,7 @@ final class RoundLog {
         round[j] = null;
       }
     }
+    assert heldBytes >= 0 : "held bytes below zero: " + heldBytes;
     held[i] = 0;
   }
 

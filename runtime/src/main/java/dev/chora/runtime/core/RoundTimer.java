@@ -1,5 +1,7 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Sentinels.NO_ROUND;
+
 import java.util.Arrays;
 
 /**
@@ -39,7 +41,7 @@ final class RoundTimer {
     this.floorNanos = floorNanos;
     this.ceilingNanos = ceilingNanos;
     this.timeoutNanos = floorNanos;
-    Arrays.fill(entryRound, -1);
+    Arrays.fill(entryRound, NO_ROUND);
   }
 
   /** The round timeout to use now. */

@@ -20,7 +20,7 @@ import java.util.function.BiPredicate;
  *
  * <p>Safety is unchanged: a receiver acts only on a whole message, assembled from parts that carry
  * the same header, in part order, which is the message the sender cut. A lost part leaves the
- * message incomplete, as a lost whole message did before, and the view change's timeout covers
+ * message incomplete, as a lost whole message would, and the view change's timeout covers
  * both.
  */
 final class ViewChangeParts {

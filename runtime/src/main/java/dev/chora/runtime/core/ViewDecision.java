@@ -1,5 +1,7 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Sentinels.NO_ROUND;
+
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.DoViewChange;
 import dev.chora.runtime.message.RoundSlots;
@@ -24,12 +26,15 @@ import java.util.TreeMap;
  *       — such a slot cannot have been committed;
  *   <li>the new active set is the senders used; the new view starts at R* + 1.
  * </ul>
+ *
+ * <p>Invariant, asserted (for an unmutated core): copies of a round with the same view tag never
+ * disagree on a slot both hold — one value per slot per view.
  */
 final class ViewDecision {
   private ViewDecision() {}
 
   static StartView decide(long view, int coordinator, int replicas, List<DoViewChange> used, CoreMutation mutation) {
-    long executed = -1;
+    long executed = NO_ROUND;
     int executedAt = coordinator;
     int activeSet = 0;
     for (DoViewChange d : used) {
@@ -51,6 +56,8 @@ final class ViewDecision {
         if (better) {
           chosen.put(rs.round(), new RoundSlots(rs.round(), rs.proposers(), rs.tag(), rs.slots().clone()));
         } else if (rs.tag() == best.tag()) {
+          assert mutation != CoreMutation.NONE || oneContent(best, rs)
+              : "round " + rs.round() + " has two contents under view tag " + rs.tag();
           for (int j = 0; j < replicas; j++) {
             if (best.slots()[j] == null && rs.slots()[j] != null) {
               best.slots()[j] = rs.slots()[j];
@@ -94,5 +101,19 @@ final class ViewDecision {
     }
     return new StartView(view, coordinator, activeSet, highest + 1, Math.max(executed, 0), executedAt,
         List.copyOf(decided));
+  }
+
+  /**
+   * Within one view tag a round has one content: every slot both copies hold is the same. A
+   * mutated core (a restart without recovery, say) may break this; the simulator's checkers, not
+   * this assertion, are what must catch it then.
+   */
+  private static boolean oneContent(RoundSlots a, RoundSlots b) {
+    for (int j = 0; j < a.slots().length; j++) {
+      if (a.slots()[j] != null && b.slots()[j] != null && !a.slots()[j].equals(b.slots()[j])) {
+        return false;
+      }
+    }
+    return true;
   }
 }
