@@ -11,6 +11,7 @@ import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityTypeKey;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.LocalClusterLauncher;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,8 +65,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * }
  * }</pre>
  *
- * <p>{@link #start()} picks free ports of 127.0.0.1, starts the shared Aeron media driver (for
- * {@link ArteryTransport.Kind#AERON_SHARED}, the default), the test JVM's actor system (the seed
+ * <p>{@link #start()} has chora-transport's {@link LocalClusterLauncher} pick free ports of
+ * {@link ArteryTransport#HOST} and start the shared Aeron media driver (for {@link
+ * ArteryTransport.Kind#AERON_SHARED}, the default), starts the test JVM's actor system (the seed
  * node), then every node JVM from the test's classpath running {@link NodeMain} with the given
  * {@link NodeSetup}; it returns once every member is Up and every replica is NORMAL with all
  * replicas active. Each node's output goes to its own file under {@link #logDirectory()}. {@link
@@ -83,6 +85,7 @@ public final class ChoraCluster implements AutoCloseable {
 
   private static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final String DRIVER_LOG = "aeron-media-driver.log";
 
   private final Builder settings;
   private final Path logDirectory;
@@ -100,12 +103,11 @@ public final class ChoraCluster implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private MediaDriverProcess mediaDriver;
+  private LocalClusterLauncher launcher;
   private ActorSystem<Void> system;
   private ServerSocket controlServer;
   private Barriers barriers;
   private volatile boolean closed;
-  private List<String> replicaAddresses;
   private String seedAddress;
 
   private ChoraCluster(Builder settings, Path logDirectory) {
@@ -247,19 +249,16 @@ public final class ChoraCluster implements AutoCloseable {
     if (settings.transport != ArteryTransport.Kind.TCP) {
       checkAeronOpens();
     }
-    if (settings.transport == ArteryTransport.Kind.AERON_SHARED) {
-      mediaDriver = MediaDriverProcess.start(logDirectory.resolve("aeron-media-driver.log"));
-      log("shared Aeron media driver in " + mediaDriver.aeronDirectory());
+    // Nodes are killed at the end: a test's end needs no graceful stop.
+    launcher = LocalClusterLauncher.builder(settings.transport, logDirectory, n).driverLogName(DRIVER_LOG)
+        .stopGrace(Duration.ZERO).start();
+    if (launcher.driver() != null) {
+      log("shared Aeron media driver in " + launcher.driver().aeronDirectory());
     }
-    Set<Integer> taken = new HashSet<>();
-    int testPort = freshPort(taken);
-    seedAddress = "pekko://chora@" + ArteryTransport.HOST + ":" + testPort;
-    replicaAddresses = new ArrayList<>();
+    int testPort = launcher.freePort();
+    seedAddress = ArteryTransport.address(LocalClusterLauncher.SYSTEM_NAME, testPort);
     for (int i = 0; i < n; i++) {
-      int port = freshPort(taken);
-      String address = "pekko://chora@" + ArteryTransport.HOST + ":" + port;
-      replicaAddresses.add(address);
-      nodes.add(new ChoraNode(this, i, port, address));
+      nodes.add(new ChoraNode(this, i, launcher.port(i), launcher.address(i)));
     }
     barriers = new Barriers(this::liveParticipants);
     controlServer = new ServerSocket(0, 50, InetAddress.getByName(ArteryTransport.HOST));
@@ -285,15 +284,6 @@ public final class ChoraCluster implements AutoCloseable {
           "NORMAL with every replica active");
     }
     log("cluster up: " + n + " replicas NORMAL");
-  }
-
-  private static int freshPort(Set<Integer> taken) {
-    while (true) {
-      int p = ArteryTransport.freePort();
-      if (taken.add(p)) {
-        return p;
-      }
-    }
   }
 
   private static Duration remaining(long deadlineNanos) {
@@ -329,8 +319,7 @@ public final class ChoraCluster implements AutoCloseable {
     h.append("pekko.log-dead-letters = off\n");
     h.append("pekko.log-dead-letters-during-shutdown = off\n");
     h.append("pekko.coordinated-shutdown.exit-jvm = off\n");
-    h.append("chora.replicas = [").append(replicaAddresses.stream().map(a -> "\"" + a + "\"")
-        .collect(Collectors.joining(", "))).append("]\n");
+    h.append("chora.replicas = ").append(launcher.addressesHocon()).append('\n');
     for (Map.Entry<String, String> e : settings.protocol.entrySet()) {
       h.append("chora.protocol.").append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
     }
@@ -338,11 +327,7 @@ public final class ChoraCluster implements AutoCloseable {
     for (String c : settings.config) {
       user = ConfigFactory.parseString(c).withFallback(user);
     }
-    Config transport = ArteryTransport.of(settings.transport,
-        mediaDriver == null ? null : mediaDriver.aeronDirectory(), port,
-        settings.transport == ArteryTransport.Kind.AERON_EMBEDDED
-            ? ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL : ArteryTransport.SHARED_IDLE_CPU_LEVEL);
-    return user.withFallback(transport).withFallback(ConfigFactory.parseString(h.toString()));
+    return user.withFallback(launcher.artery(port)).withFallback(ConfigFactory.parseString(h.toString()));
   }
 
   private Config testConfig(int port) {
@@ -364,16 +349,17 @@ public final class ChoraCluster implements AutoCloseable {
     Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
         .withFallback(common(node.port()))
         .withFallback(identity);
-    Path file = logDirectory.resolve("node-" + node.id() + (restarted ? "-restarted" : "") + ".conf");
-    Files.writeString(file, "# written by ChoraCluster for replica " + node.id() + "\n" + ArteryTransport.render(c),
-        StandardCharsets.UTF_8);
-    return file;
+    return launcher.writeFile("node-" + node.id() + (restarted ? "-restarted" : "") + ".conf",
+        "# written by ChoraCluster for replica " + node.id() + "\n" + ArteryTransport.render(c));
   }
 
-  JvmProcess launch(ChoraNode node, boolean restarted, Path logFile) throws IOException {
+  /** Starts node {@code node}'s next incarnation; its log is {@code node-<id>.log}, then {@code node-<id>-restart-<k>.log}. */
+  JvmProcess launch(ChoraNode node, boolean restarted) throws IOException {
     Path conf = writeNodeConfig(node, restarted);
+    int restarts = launcher.incarnations(node.id());
+    Path logFile = logDirectory.resolve("node-" + node.id() + (restarts == 0 ? "" : "-restart-" + restarts) + ".log");
     String cp = settings.snapshotClasspath ? snapshotOf(settings.classpath, settings.logRoot) : settings.classpath;
-    return JvmProcess.builder(NodeMain.class.getName())
+    return launcher.start(node.id(), JvmProcess.builder(NodeMain.class.getName())
         .classpath(cp)
         .jvmOptions(settings.jvmOptions.toArray(new String[0]))
         .systemProperty("config.file", conf.toString())
@@ -386,8 +372,7 @@ public final class ChoraCluster implements AutoCloseable {
         .systemProperty("org.slf4j.simpleLogger.showDateTime", "true")
         .systemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS")
         .logFile(logFile)
-        .name("node-" + node.id())
-        .start();
+        .name("node-" + node.id()));
   }
 
   private static final Map<String, String> SNAPSHOTS = new java.util.HashMap<>();
@@ -477,11 +462,11 @@ public final class ChoraCluster implements AutoCloseable {
           up.add(m.address().toString());
         }
       }
-      if (up.containsAll(replicaAddresses) && up.contains(seedAddress)) {
+      if (up.containsAll(launcher.addresses()) && up.contains(seedAddress)) {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        Set<String> missing = new LinkedHashSet<>(replicaAddresses);
+        Set<String> missing = new LinkedHashSet<>(launcher.addresses());
         missing.removeAll(up);
         throw new TimeoutException("cluster members not Up within " + timeout + ": " + missing);
       }
@@ -523,16 +508,19 @@ public final class ChoraCluster implements AutoCloseable {
         log("the test JVM's actor system did not terminate: " + e);
       }
     }
-    if (mediaDriver != null) {
+    MediaDriverProcess driver = mediaDriver();
+    if (driver != null) {
       try {
         // A node that died or paused mid-send stalls the others' stream to one node until the
         // driver unblocks it (MediaDriverProcess.Timeouts): worth knowing when a run stalled.
-        log("aeron media driver: " + mediaDriver.unblockedPublications() + " publication(s) unblocked, "
-            + mediaDriver.clientTimeouts() + " client(s) timed out");
+        log("aeron media driver: " + driver.unblockedPublications() + " publication(s) unblocked, "
+            + driver.clientTimeouts() + " client(s) timed out");
       } catch (RuntimeException e) {
         log("aeron media driver counters unreadable: " + e);
       }
-      mediaDriver.close();
+    }
+    if (launcher != null) {
+      launcher.close();
     }
     log("cluster stopped; logs in " + logDirectory);
   }
@@ -577,7 +565,11 @@ public final class ChoraCluster implements AutoCloseable {
 
   /** The shared media driver, or null for other transports. */
   public MediaDriverProcess mediaDriver() {
-    return mediaDriver;
+    return launcher == null ? null : launcher.driver();
+  }
+
+  LocalClusterLauncher launcher() {
+    return launcher;
   }
 
   Duration startTimeout() {
@@ -596,8 +588,8 @@ public final class ChoraCluster implements AutoCloseable {
         b.append("\n  ").append(p);
       }
     }
-    if (mediaDriver != null) {
-      b.append("\n  ").append(logDirectory.resolve("aeron-media-driver.log"));
+    if (mediaDriver() != null) {
+      b.append("\n  ").append(logDirectory.resolve(DRIVER_LOG));
     }
     return b.toString();
   }
