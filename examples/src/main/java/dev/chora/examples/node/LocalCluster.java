@@ -200,17 +200,18 @@ public final class LocalCluster implements AutoCloseable {
         + extraHocon + "\n";
   }
 
+  /** Every replica's address, in id order (none before {@link #start()}). */
   public List<String> addresses() {
-    return launcher.addresses();
+    return launcher == null ? List.of() : launcher.addresses();
   }
 
   public int size() {
     return n;
   }
 
-  /** Replica {@code i}'s current (or last) JVM. */
+  /** Replica {@code i}'s current (or last) JVM; null before it started. */
   public JvmProcess replica(int i) {
-    return launcher.process(i);
+    return launcher == null ? null : launcher.process(i);
   }
 
   /** The shared media driver, or null unless the transport is aeron-shared. */
