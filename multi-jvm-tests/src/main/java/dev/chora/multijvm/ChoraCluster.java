@@ -1,9 +1,7 @@
 package dev.chora.multijvm;
 
 import dev.chora.transport.launch.EmbeddedDriverDirectory;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import dev.chora.actors.Chora;
 import dev.chora.actors.ReplicaStatus;
 import dev.chora.actors.StateDigest;
@@ -11,6 +9,7 @@ import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityTypeKey;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.LocalClusterLauncher;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -64,8 +64,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * }
  * }</pre>
  *
- * <p>{@link #start()} picks free ports of 127.0.0.1, starts the shared Aeron media driver (for
- * {@link ArteryTransport.Kind#AERON_SHARED}, the default), the test JVM's actor system (the seed
+ * <p>{@link #start()} has chora-transport's {@link LocalClusterLauncher} pick free ports of
+ * {@link ArteryTransport#HOST} and start the shared Aeron media driver (for {@link
+ * ArteryTransport.Kind#AERON_SHARED}, the default), starts the test JVM's actor system (the seed
  * node), then every node JVM from the test's classpath running {@link NodeMain} with the given
  * {@link NodeSetup}; it returns once every member is Up and every replica is NORMAL with all
  * replicas active. Each node's output goes to its own file under {@link #logDirectory()}. {@link
@@ -83,6 +84,7 @@ public final class ChoraCluster implements AutoCloseable {
 
   private static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final String DRIVER_LOG = "aeron-media-driver.log";
 
   private final Builder settings;
   private final Path logDirectory;
@@ -100,13 +102,13 @@ public final class ChoraCluster implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private MediaDriverProcess mediaDriver;
+  private LocalClusterLauncher launcher;
   private ActorSystem<Void> system;
   private ServerSocket controlServer;
   private Barriers barriers;
   private volatile boolean closed;
-  private List<String> replicaAddresses;
   private String seedAddress;
+  private MemberConfig memberConfig;
 
   private ChoraCluster(Builder settings, Path logDirectory) {
     this.settings = settings;
@@ -247,19 +249,17 @@ public final class ChoraCluster implements AutoCloseable {
     if (settings.transport != ArteryTransport.Kind.TCP) {
       checkAeronOpens();
     }
-    if (settings.transport == ArteryTransport.Kind.AERON_SHARED) {
-      mediaDriver = MediaDriverProcess.start(logDirectory.resolve("aeron-media-driver.log"));
-      log("shared Aeron media driver in " + mediaDriver.aeronDirectory());
+    // Nodes are killed at the end: a test's end needs no graceful stop.
+    launcher = LocalClusterLauncher.builder(settings.transport, logDirectory, n).driverLogName(DRIVER_LOG)
+        .stopGrace(Duration.ZERO).start();
+    if (launcher.driver() != null) {
+      log("shared Aeron media driver in " + launcher.driver().aeronDirectory());
     }
-    Set<Integer> taken = new HashSet<>();
-    int testPort = freshPort(taken);
-    seedAddress = "pekko://chora@" + ArteryTransport.HOST + ":" + testPort;
-    replicaAddresses = new ArrayList<>();
+    int testPort = launcher.freePort();
+    seedAddress = ArteryTransport.address(LocalClusterLauncher.SYSTEM_NAME, testPort);
+    memberConfig = new MemberConfig(launcher, seedAddress, settings.protocol, settings.config);
     for (int i = 0; i < n; i++) {
-      int port = freshPort(taken);
-      String address = "pekko://chora@" + ArteryTransport.HOST + ":" + port;
-      replicaAddresses.add(address);
-      nodes.add(new ChoraNode(this, i, port, address));
+      nodes.add(new ChoraNode(this, i, launcher.port(i), launcher.address(i)));
     }
     barriers = new Barriers(this::liveParticipants);
     controlServer = new ServerSocket(0, 50, InetAddress.getByName(ArteryTransport.HOST));
@@ -269,7 +269,7 @@ public final class ChoraCluster implements AutoCloseable {
 
     // The test JVM's actor system forms the cluster; every replica joins it, so a restarted
     // replica (even replica 0) always finds a seed.
-    system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(testConfig(testPort)));
+    system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(memberConfig.testJvm(testPort)));
     log("test JVM joined as " + system.address() + "; starting " + n + " replica JVMs over "
         + settings.transport.label() + ", logs in " + logDirectory);
     long deadline = System.nanoTime() + settings.startTimeout.toNanos();
@@ -287,15 +287,6 @@ public final class ChoraCluster implements AutoCloseable {
     log("cluster up: " + n + " replicas NORMAL");
   }
 
-  private static int freshPort(Set<Integer> taken) {
-    while (true) {
-      int p = ArteryTransport.freePort();
-      if (taken.add(p)) {
-        return p;
-      }
-    }
-  }
-
   private static Duration remaining(long deadlineNanos) {
     return Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
   }
@@ -309,71 +300,13 @@ public final class ChoraCluster implements AutoCloseable {
     }
   }
 
-  /** Everything but the node's identity, shared by the test JVM and the nodes. */
-  private Config common(int port) {
-    StringBuilder h = new StringBuilder();
-    h.append("pekko.actor.provider = cluster\n");
-    h.append("pekko.remote.artery.advanced.test-mode = on\n");
-    // Artery waits this long for its inbound Aeron channel (default 3 s): too short on a loaded machine.
-    h.append("pekko.remote.artery.bind.bind-timeout = 30s\n");
-    h.append("pekko.cluster.seed-nodes = [\"").append(seedAddress).append("\"]\n");
-    // A restarted node's first join only makes the cluster remove its old incarnation; the join is
-    // retried after this (default 10 s, which would dominate every restart).
-    h.append("pekko.cluster.retry-unsuccessful-join-after = 2s\n");
-    h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
-    h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
-    // On a loaded test machine heartbeats are late for seconds at a time; Pekko's default then
-    // downs every member ("instability"), which ends the test rather than testing Chora.
-    h.append("pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n");
-    h.append("pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n");
-    h.append("pekko.log-dead-letters = off\n");
-    h.append("pekko.log-dead-letters-during-shutdown = off\n");
-    h.append("pekko.coordinated-shutdown.exit-jvm = off\n");
-    h.append("chora.replicas = [").append(replicaAddresses.stream().map(a -> "\"" + a + "\"")
-        .collect(Collectors.joining(", "))).append("]\n");
-    for (Map.Entry<String, String> e : settings.protocol.entrySet()) {
-      h.append("chora.protocol.").append(e.getKey()).append(" = \"").append(e.getValue()).append("\"\n");
-    }
-    Config user = ConfigFactory.empty();
-    for (String c : settings.config) {
-      user = ConfigFactory.parseString(c).withFallback(user);
-    }
-    Config transport = ArteryTransport.of(settings.transport,
-        mediaDriver == null ? null : mediaDriver.aeronDirectory(), port,
-        settings.transport == ArteryTransport.Kind.AERON_EMBEDDED
-            ? ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL : ArteryTransport.SHARED_IDLE_CPU_LEVEL);
-    return user.withFallback(transport).withFallback(ConfigFactory.parseString(h.toString()));
-  }
-
-  private Config testConfig(int port) {
-    Config identity = ConfigFactory.parseString("chora.replica-id = -1\n"
-        + "pekko.cluster.roles = [\"" + TEST_ROLE + "\"]\n"
-        + "pekko.loglevel = WARNING\n"
-        // The test JVM's system ends with the test: no leaving the cluster first.
-        + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
-        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n");
-    return identity.withFallback(common(port)).withFallback(ConfigFactory.load()).resolve();
-  }
-
-  /** The file the node's JVM loads as {@code -Dconfig.file}. */
-  private Path writeNodeConfig(ChoraNode node, boolean restarted) throws IOException {
-    Config identity = ConfigFactory.parseString("chora.replica-id = " + node.id() + "\n"
-        + "chora.restarted = " + restarted + "\n"
-        + "pekko.cluster.roles = [\"chora-replica\"]\n")
-        .withFallback(ConfigFactory.parseMap(Map.of("pekko.loglevel", "INFO", "pekko.cluster.log-info", "on")));
-    Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
-        .withFallback(common(node.port()))
-        .withFallback(identity);
-    Path file = logDirectory.resolve("node-" + node.id() + (restarted ? "-restarted" : "") + ".conf");
-    Files.writeString(file, "# written by ChoraCluster for replica " + node.id() + "\n" + ArteryTransport.render(c),
-        StandardCharsets.UTF_8);
-    return file;
-  }
-
-  JvmProcess launch(ChoraNode node, boolean restarted, Path logFile) throws IOException {
-    Path conf = writeNodeConfig(node, restarted);
-    String cp = settings.snapshotClasspath ? snapshotOf(settings.classpath, settings.logRoot) : settings.classpath;
-    return JvmProcess.builder(NodeMain.class.getName())
+  /** Starts node {@code node}'s next incarnation; its log is {@code node-<id>.log}, then {@code node-<id>-restart-<k>.log}. */
+  JvmProcess launch(ChoraNode node, boolean restarted) throws IOException {
+    Path conf = memberConfig.writeNodeFile(node.id(), restarted);
+    int restarts = launcher.incarnations(node.id());
+    Path logFile = logDirectory.resolve("node-" + node.id() + (restarts == 0 ? "" : "-restart-" + restarts) + ".log");
+    String cp = settings.snapshotClasspath ? ClasspathSnapshot.of(settings.classpath, settings.logRoot) : settings.classpath;
+    return launcher.start(node.id(), JvmProcess.builder(NodeMain.class.getName())
         .classpath(cp)
         .jvmOptions(settings.jvmOptions.toArray(new String[0]))
         .systemProperty("config.file", conf.toString())
@@ -386,35 +319,7 @@ public final class ChoraCluster implements AutoCloseable {
         .systemProperty("org.slf4j.simpleLogger.showDateTime", "true")
         .systemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS")
         .logFile(logFile)
-        .name("node-" + node.id())
-        .start();
-  }
-
-  private static final Map<String, String> SNAPSHOTS = new java.util.HashMap<>();
-
-  /** The classpath with each {@code -SNAPSHOT.jar} replaced by a copy made once per test JVM. */
-  private static synchronized String snapshotOf(String classpath, Path logRoot) throws IOException {
-    String cached = SNAPSHOTS.get(classpath);
-    if (cached != null) {
-      return cached;
-    }
-    Path dir = logRoot.resolve("classpath-" + ProcessHandle.current().pid()).toAbsolutePath();
-    Files.createDirectories(dir);
-    List<String> entries = new ArrayList<>();
-    int i = 0;
-    for (String e : classpath.split(java.io.File.pathSeparator)) {
-      Path p = Path.of(e);
-      if (e.endsWith("-SNAPSHOT.jar") && Files.isRegularFile(p)) {
-        Path copy = dir.resolve((i++) + "-" + p.getFileName());
-        Files.copy(p, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        entries.add(copy.toString());
-      } else {
-        entries.add(e);
-      }
-    }
-    String snapshot = String.join(java.io.File.pathSeparator, entries);
-    SNAPSHOTS.put(classpath, snapshot);
-    return snapshot;
+        .name("node-" + node.id()));
   }
 
   private void acceptLoop() {
@@ -477,11 +382,11 @@ public final class ChoraCluster implements AutoCloseable {
           up.add(m.address().toString());
         }
       }
-      if (up.containsAll(replicaAddresses) && up.contains(seedAddress)) {
+      if (up.containsAll(launcher.addresses()) && up.contains(seedAddress)) {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        Set<String> missing = new LinkedHashSet<>(replicaAddresses);
+        Set<String> missing = new LinkedHashSet<>(launcher.addresses());
         missing.removeAll(up);
         throw new TimeoutException("cluster members not Up within " + timeout + ": " + missing);
       }
@@ -523,16 +428,19 @@ public final class ChoraCluster implements AutoCloseable {
         log("the test JVM's actor system did not terminate: " + e);
       }
     }
-    if (mediaDriver != null) {
+    MediaDriverProcess driver = mediaDriver();
+    if (driver != null) {
       try {
         // A node that died or paused mid-send stalls the others' stream to one node until the
         // driver unblocks it (MediaDriverProcess.Timeouts): worth knowing when a run stalled.
-        log("aeron media driver: " + mediaDriver.unblockedPublications() + " publication(s) unblocked, "
-            + mediaDriver.clientTimeouts() + " client(s) timed out");
+        log("aeron media driver: " + driver.unblockedPublications() + " publication(s) unblocked, "
+            + driver.clientTimeouts() + " client(s) timed out");
       } catch (RuntimeException e) {
         log("aeron media driver counters unreadable: " + e);
       }
-      mediaDriver.close();
+    }
+    if (launcher != null) {
+      launcher.close();
     }
     log("cluster stopped; logs in " + logDirectory);
   }
@@ -577,7 +485,11 @@ public final class ChoraCluster implements AutoCloseable {
 
   /** The shared media driver, or null for other transports. */
   public MediaDriverProcess mediaDriver() {
-    return mediaDriver;
+    return launcher == null ? null : launcher.driver();
+  }
+
+  LocalClusterLauncher launcher() {
+    return launcher;
   }
 
   Duration startTimeout() {
@@ -596,8 +508,8 @@ public final class ChoraCluster implements AutoCloseable {
         b.append("\n  ").append(p);
       }
     }
-    if (mediaDriver != null) {
-      b.append("\n  ").append(logDirectory.resolve("aeron-media-driver.log"));
+    if (mediaDriver() != null) {
+      b.append("\n  ").append(logDirectory.resolve(DRIVER_LOG));
     }
     return b.toString();
   }
@@ -624,15 +536,7 @@ public final class ChoraCluster implements AutoCloseable {
 
   /** The status of every live replica, by id, asked of all at the same time. */
   public Map<Integer, ReplicaStatus> statuses() {
-    Map<Integer, CompletableFuture<ReplicaStatus>> asked = new TreeMap<>();
-    for (ChoraNode n : nodes) {
-      if (n.isConnected()) {
-        asked.put(n.id(), CompletableFuture.supplyAsync(n::status, queries));
-      }
-    }
-    Map<Integer, ReplicaStatus> m = new TreeMap<>();
-    asked.forEach((id, f) -> m.put(id, f.join()));
-    return m;
+    return askEveryLiveNode(ChoraNode::status);
   }
 
   /**
@@ -746,13 +650,18 @@ public final class ChoraCluster implements AutoCloseable {
 
   /** The digest of every live replica, asked at the same time. */
   public Map<Integer, StateDigest> digests() {
-    Map<Integer, CompletableFuture<StateDigest>> asked = new TreeMap<>();
+    return askEveryLiveNode(ChoraNode::digest);
+  }
+
+  /** {@code question} put to every live node at the same time; the answers by replica id. */
+  private <T> Map<Integer, T> askEveryLiveNode(Function<ChoraNode, T> question) {
+    Map<Integer, CompletableFuture<T>> asked = new TreeMap<>();
     for (ChoraNode n : nodes) {
       if (n.isConnected()) {
-        asked.put(n.id(), CompletableFuture.supplyAsync(n::digest, queries));
+        asked.put(n.id(), CompletableFuture.supplyAsync(() -> question.apply(n), queries));
       }
     }
-    Map<Integer, StateDigest> m = new TreeMap<>();
+    Map<Integer, T> m = new TreeMap<>();
     asked.forEach((id, f) -> m.put(id, f.join()));
     return m;
   }

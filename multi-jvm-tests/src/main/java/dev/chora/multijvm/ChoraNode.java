@@ -7,12 +7,10 @@ import dev.chora.transport.launch.JvmProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +32,9 @@ public final class ChoraNode {
   private final int id;
   private final int port;
   private final String address;
-  private final List<Path> logFiles = new ArrayList<>();
-  private volatile JvmProcess process;
   private volatile ControlChannel control;
   private volatile CompletableFuture<ControlChannel> hello = new CompletableFuture<>();
   private volatile ScheduledFuture<?> slowdown;
-  private int incarnation;
 
   ChoraNode(ChoraCluster cluster, int id, int port, String address) {
     this.cluster = cluster;
@@ -64,32 +59,34 @@ public final class ChoraNode {
 
   /** The JVM of the current incarnation. */
   public JvmProcess process() {
-    return process;
+    return cluster.launcher().process(id);
   }
 
   public long pid() {
-    return process.pid();
+    return process().pid();
   }
 
   /** Whether the current incarnation's JVM runs (a paused JVM is alive). */
   public boolean isAlive() {
-    JvmProcess p = process;
+    JvmProcess p = process();
     return p != null && p.isAlive();
   }
 
   /** The log file of the current incarnation. */
-  public synchronized Path logFile() {
-    return logFiles.get(logFiles.size() - 1);
+  public Path logFile() {
+    List<Path> all = logFiles();
+    return all.get(all.size() - 1);
   }
 
   /** Every log file this node has written, one per incarnation, oldest first. */
-  public synchronized List<Path> logFiles() {
-    return List.copyOf(logFiles);
+  public List<Path> logFiles() {
+    return cluster.launcher().logFiles(id);
   }
 
   @Override
   public String toString() {
-    return "node " + id + " (" + address + (process != null ? ", pid " + process.pid() : "") + ")";
+    JvmProcess p = process();
+    return "node " + id + " (" + address + (p != null ? ", pid " + p.pid() : "") + ")";
   }
 
   // ---- queries -----------------------------------------------------------------------------
@@ -166,7 +163,7 @@ public final class ChoraNode {
 
   /** kill -9: the JVM is gone at once, with its replica's state. */
   public void kill() {
-    JvmProcess p = process;
+    JvmProcess p = process();
     stopSlowdown();
     if (p != null) {
       p.kill();
@@ -176,13 +173,13 @@ public final class ChoraNode {
 
   /** SIGSTOP, as a long GC pause: the JVM keeps its sockets but runs nothing until {@link #resume()}. */
   public void pause() {
-    process.pause();
+    process().pause();
     ChoraCluster.log(this + " paused (SIGSTOP)");
   }
 
   /** SIGCONT. */
   public void resume() {
-    process.resume();
+    process().resume();
     ChoraCluster.log(this + " resumed (SIGCONT)");
   }
 
@@ -193,7 +190,7 @@ public final class ChoraNode {
   public synchronized void slowDown(Duration stoppedFor, Duration period) {
     stopSlowdown();
     ScheduledExecutorService s = cluster.scheduler();
-    JvmProcess p = process;
+    JvmProcess p = process();
     slowdown = s.scheduleAtFixedRate(() -> {
       try {
         if (p.isAlive()) {
@@ -228,7 +225,7 @@ public final class ChoraNode {
       } catch (Exception e) {
         // resume below anyway
       }
-      JvmProcess p = process;
+      JvmProcess p = process();
       if (p != null) {
         p.resume();
       }
@@ -260,7 +257,7 @@ public final class ChoraNode {
    */
   public void leave(Duration timeout) throws TimeoutException, InterruptedException {
     await(channel().request("leave"), QUERY_TIMEOUT, "leave");
-    JvmProcess p = process;
+    JvmProcess p = process();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (p.isAlive()) {
       if (System.nanoTime() - deadline > 0) {
@@ -273,22 +270,18 @@ public final class ChoraNode {
 
   // ---- package-private: lifecycle and link faults ---------------------------------------------
 
-  synchronized void start(boolean restarted) throws IOException, InterruptedException, TimeoutException {
-    incarnation++;
+  synchronized void start(boolean restarted) throws IOException {
     hello = new CompletableFuture<>();
     control = null;
-    Path log = cluster.logDirectory().resolve(incarnation == 1 ? "node-" + id + ".log"
-        : "node-" + id + "-restart-" + (incarnation - 1) + ".log");
-    logFiles.add(log);
-    process = cluster.launch(this, restarted, log);
-    ChoraCluster.log(this + (restarted ? " restarted with its state lost" : " started") + ", log " + log);
+    JvmProcess started = cluster.launch(this, restarted);
+    ChoraCluster.log(this + (restarted ? " restarted with its state lost" : " started") + ", log " + started.logFile());
   }
 
   /** Waits for the node's hello on the control channel; fails early with the log's tail if the JVM died. */
   void awaitConnected(Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<ControlChannel> h = hello;
-    JvmProcess p = process;
+    JvmProcess p = process();
     while (true) {
       try {
         h.get(50, TimeUnit.MILLISECONDS);
@@ -339,7 +332,7 @@ public final class ChoraNode {
   /** Stops the JVM for good (kill -9: a test's nodes need no graceful end). */
   void destroy() {
     stopSlowdown();
-    JvmProcess p = process;
+    JvmProcess p = process();
     if (p != null && p.isAlive()) {
       p.kill();
     }

@@ -265,7 +265,7 @@ public final class BenchCommand implements Callable<Integer> {
       cluster.start();
       o.println("replicas ready: " + String.join(", ", cluster.addresses()));
       Path loadConf = work.resolve("load.conf");
-      Files.writeString(loadConf, cluster.clientNodeFile(LocalCluster.freePort()));
+      Files.writeString(loadConf, cluster.clientNodeFile());
       List<String> args = new ArrayList<>(List.of("--node-config", loadConf.toString(), "--replicas",
           Integer.toString(replicas), "--in-flight", join(inFlight), "--command-bytes", Integer.toString(commandBytes),
           "--keys", Integer.toString(keys), "--duration-ms", Long.toString(duration.toMillis()), "--warmup-ms",

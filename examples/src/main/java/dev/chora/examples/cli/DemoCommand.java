@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
       t0 = System.nanoTime();
       cluster.start();
       event("replicas ready: " + String.join(", ", cluster.addresses()));
-      Config user = ConfigFactory.parseString(cluster.clientNodeFile(LocalCluster.freePort())
+      Config user = ConfigFactory.parseString(cluster.clientNodeFile()
           + "pekko.loglevel = ERROR\n");
       Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
       system = ClientNode.start(config, Duration.ofMinutes(1));

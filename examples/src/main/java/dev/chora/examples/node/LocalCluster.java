@@ -3,10 +3,10 @@ package dev.chora.examples.node;
 import dev.chora.examples.cli.CliException;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
+import dev.chora.transport.launch.LocalClusterLauncher;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * N replicas on this machine, each a separate JVM running {@code chora node} on 127.0.0.1, with
- * one shared Aeron media driver when the transport is aeron-shared. Used by {@code chora demo} and
- * {@code chora bench}. {@link #close()} stops everything it started.
+ * N replicas on this machine, each a separate JVM running {@code chora node}, with one shared
+ * Aeron media driver when the transport is aeron-shared: chora-transport's {@link
+ * LocalClusterLauncher} with the command line's own node files, JVM options and progress lines.
+ * Used by {@code chora demo} and {@code chora bench}. {@link #close()} stops everything it started.
  */
 public final class LocalCluster implements AutoCloseable {
-  public static final String HOST = "127.0.0.1";
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path workDir;
@@ -28,11 +28,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Transport transport;
   private final String extraHocon;
   private final PrintStream out;
-  private final List<Integer> ports = new ArrayList<>();
-  private final List<String> addresses = new ArrayList<>();
-  private final JvmProcess[] replicas;
-  private final int[] starts;
-  private MediaDriverProcess driver;
+  private LocalClusterLauncher launcher;
   private MediaDriverProcess.Mtu driverMtu = MediaDriverProcess.Mtu.LOOPBACK;
   private MediaDriverProcess.Idle driverIdle = MediaDriverProcess.Idle.DEFAULT;
   private boolean withReplicas = true;
@@ -46,8 +42,6 @@ public final class LocalCluster implements AutoCloseable {
     this.transport = transport;
     this.extraHocon = extraHocon;
     this.out = out;
-    this.replicas = new JvmProcess[n];
-    this.starts = new int[n];
   }
 
   /**
@@ -57,7 +51,7 @@ public final class LocalCluster implements AutoCloseable {
   public static void checkSettings(int n, Transport transport, String extraHocon) {
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      addresses.add("pekko://" + NodeConfig.SYSTEM_NAME + "@" + HOST + ":" + (20000 + i));
+      addresses.add(ArteryTransport.address(NodeConfig.SYSTEM_NAME, 20000 + i));
     }
     String file = "node.transport = " + transport.cliName() + "\n"
         + (transport == Transport.AERON_SHARED ? "node.aeron-dir = \"/dev/null\"\n" : "") + extraHocon;
@@ -70,7 +64,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * The shared driver's MTU ({@link MediaDriverProcess.Mtu#LOOPBACK} unless set): every node of
-   * this cluster is on 127.0.0.1. Set before {@link #start()}; kept so that the gain can be measured.
+   * this cluster is on the loopback address. Set before {@link #start()}; a setting so that other
+   * values can be measured.
    */
   public LocalCluster driverMtu(MediaDriverProcess.Mtu mtu) {
     this.driverMtu = mtu;
@@ -79,7 +74,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * The shared driver's backoff ({@link MediaDriverProcess.Idle#DEFAULT} unless set). Set before
-   * {@link #start()}; kept so that other values can be measured under load.
+   * {@link #start()}; a setting so that other values can be measured under load.
    */
   public LocalCluster driverIdle(MediaDriverProcess.Idle idle) {
     this.driverIdle = idle;
@@ -102,53 +97,44 @@ public final class LocalCluster implements AutoCloseable {
 
   private void start(boolean replicasOn) throws Exception {
     this.withReplicas = replicasOn;
-    Files.createDirectories(workDir);
-    if (transport == Transport.AERON_SHARED) {
-      driver = MediaDriverProcess.start(workDir.resolve("aeron-driver.log"), driverIdle,
-          MediaDriverProcess.Timeouts.DEFAULT, driverMtu);
+    launcher = LocalClusterLauncher.builder(transport.kind(), workDir, n)
+        .systemName(NodeConfig.SYSTEM_NAME).driverIdle(driverIdle).driverMtu(driverMtu).start();
+    MediaDriverProcess driver = launcher.driver();
+    if (driver != null) {
       out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid()
           + ", MTU " + driverMtu.bytes() + " bytes, backoff " + driverIdle.property() + ")");
-    }
-    for (int i = 0; i < n; i++) {
-      int port = freePort();
-      ports.add(port);
-      addresses.add("pekko://" + NodeConfig.SYSTEM_NAME + "@" + HOST + ":" + port);
     }
     for (int i = 0; i < n; i++) {
       launch(i, false);
     }
     for (int i = 0; i < n; i++) {
-      replicas[i].awaitLogLine(withReplicas ? "chora node: replica " + i + " ready"
+      replica(i).awaitLogLine(withReplicas ? "chora node: replica " + i + " ready"
           : "chora node: member " + i + " up without a replica", READY_TIMEOUT);
     }
   }
 
   private void launch(int i, boolean restarted) throws IOException {
-    Path conf = workDir.resolve("replica-" + i + ".conf");
-    Files.writeString(conf, nodeFile(i, restarted));
-    starts[i]++;
-    String suffix = (starts[i] == 1 ? "" : "-start" + starts[i]) + (withReplicas ? "" : "-without-replica");
-    replicas[i] = JvmProcess.builder("dev.chora.examples.cli.ChoraCli")
+    Path conf = launcher.writeFile("replica-" + i + ".conf", nodeFile(i, restarted));
+    int start = launcher.incarnations(i) + 1;
+    String suffix = (start == 1 ? "" : "-start" + start) + (withReplicas ? "" : "-without-replica");
+    launcher.start(i, JvmProcess.builder("dev.chora.examples.cli.ChoraCli")
         .name("replica-" + i)
         // The same heap as the SOFAJRaft baseline's JVMs. A young-GC pause of any replica stalls
         // the whole lock-step group, so the GC log (pause times) sits beside the node's log.
-        // MetaspaceSize: by default the JVM collects twice in its first seconds only because
-        // loaded classes passed 20 MiB and then the raised threshold; those pauses (20 to 100 ms
-        // with G1 on two busy cores) fall just after the replica starts, when a restarted one is
-        // rejoining, and can get it suspected again.
+        // MetaspaceSize: by default the JVM collects as soon as its loaded classes pass 20 MiB,
+        // which falls just after a restarted replica starts rejoining and can get it suspected again.
         .jvmOptions("-Xms1g", "-Xmx2g", "-XX:+UseG1GC", "-XX:MetaspaceSize=128m",
             "-Xlog:gc:file=" + workDir.resolve("replica-" + i + suffix + ".gc.log"))
         .logFile(workDir.resolve("replica-" + i + suffix + ".log"))
         .args(withReplicas ? new String[] {"node", "--config", conf.toString()}
-            : new String[] {"node", "--config", conf.toString(), "--without-replica"})
-        .start();
+            : new String[] {"node", "--config", conf.toString(), "--without-replica"}));
   }
 
   /** The node file of replica {@code i}, as {@code chora node --config} reads it. */
   public String nodeFile(int i, boolean restarted) {
     StringBuilder b = new StringBuilder();
     b.append("chora.replica-id = ").append(i).append('\n');
-    b.append("chora.replicas = ").append(addressList()).append('\n');
+    b.append("chora.replicas = ").append(launcher.addressesHocon()).append('\n');
     b.append("chora.restarted = ").append(restarted).append('\n');
     b.append(transportFile());
     b.append(SHARED_HOST_THREADS);
@@ -163,11 +149,10 @@ public final class LocalCluster implements AutoCloseable {
    * a thread of its own buys a role no parallelism, only wake-ups: each message to an idle pinned
    * thread is a context switch. Here the replica and executor actors run on Artery's dispatcher
    * (one thread, see chora-transport's reference.conf), where a peer's message is delivered by the
-   * thread that decoded it. Alternating bench runs at 256 in flight (tcp, two cores): 27,117 /
-   * 14,868 / 32,128 ops/s with pinned threads, 36,886 / 32,997 / 36,926 with this; a replica's
-   * CPU per operation fell from 42-94 to 32-35 µs. The price, acceptable for a local cluster: a
-   * slow state machine now delays rounds, not only replies. Dedicated hosts keep the library's
-   * pinned dispatchers (chora-actors' reference.conf). Lines of {@code extraHocon} override these.
+   * thread that decoded it, which costs a replica less CPU per operation (docs/performance.md).
+   * The price, acceptable for a local cluster: a slow state machine delays rounds, not only
+   * replies. Dedicated hosts keep the library's pinned dispatchers (chora-actors' reference.conf).
+   * Lines of {@code extraHocon} override these.
    */
   static final String SHARED_HOST_THREADS = "chora.replica-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n"
       + "chora.executor-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n";
@@ -175,8 +160,7 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * In every JVM of a local cluster the client gateway runs on Artery's dispatcher too: the
    * replicas' replies reach it on the thread that decoded them, and its batches leave from the
-   * thread that encodes them, where on Pekko's default dispatcher each was a wake-up of another
-   * thread (docs/performance.md, 2026-11-28 21:30).
+   * thread that encodes them, where on Pekko's default dispatcher each would wake another thread.
    */
   static final String CLIENT_ON_TRANSPORT_THREAD = "chora.client-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n";
 
@@ -184,11 +168,10 @@ public final class LocalCluster implements AutoCloseable {
    * Fewer thread hand-offs per message in every JVM of a local cluster (replicas and client
    * nodes): the TCP connection actors run on Artery's own dispatcher, and that dispatcher has one
    * thread, so a message's hops (outbound stream, TCP actor; TCP actor, inbound stream) queue on a
-   * thread that is already awake instead of waking another. Measured with chora bench, alternating
-   * runs with and without: 1.6x the throughput at 256 and 64 in flight, about half the p99
-   * (docs/performance.md). Local clusters only: the library keeps Pekko's defaults, which a host
-   * with many cores and busy associations needs (and a one-thread Artery dispatcher once held an
-   * actor system's termination past 30 s in ThreeSystemsTest).
+   * thread that is already awake instead of waking another, which on shared cores raises
+   * throughput and lowers the tail latency (docs/performance.md). Local clusters only: the
+   * library keeps Pekko's defaults, which a host with many cores and busy associations needs (and
+   * with which an actor system's termination is not held up behind one busy thread).
    */
   static final String HOST_TRANSPORT_THREADS = "pekko.io.tcp.worker-dispatcher = \"pekko.remote.default-remote-dispatcher\"\n"
       + "pekko.remote.default-remote-dispatcher.fork-join-executor.parallelism-min = 1\n"
@@ -198,56 +181,52 @@ public final class LocalCluster implements AutoCloseable {
   public String transportFile() {
     StringBuilder b = new StringBuilder();
     b.append("node.transport = ").append(transport.cliName()).append('\n');
+    MediaDriverProcess driver = driver();
     if (driver != null) {
       b.append("node.aeron-dir = \"").append(driver.aeronDirectory()).append("\"\n");
     }
     return b.toString();
   }
 
-  /** A node file for a client node (no replica) on {@code port}. */
-  public String clientNodeFile(int port) {
+  /** A node file for a client node (no replica) on a port of its own. */
+  public String clientNodeFile() {
     return "chora.replica-id = -1\n"
-        + "chora.replicas = " + addressList() + "\n"
-        + "node.hostname = \"" + HOST + "\"\n"
-        + "node.port = " + port + "\n"
+        + "chora.replicas = " + launcher.addressesHocon() + "\n"
+        + "node.hostname = \"" + ArteryTransport.HOST + "\"\n"
+        + "node.port = " + launcher.freePort() + "\n"
         + transportFile()
         + CLIENT_ON_TRANSPORT_THREAD
         + HOST_TRANSPORT_THREADS
         + extraHocon + "\n";
   }
 
-  private String addressList() {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < addresses.size(); i++) {
-      b.append(i == 0 ? "" : ", ").append('"').append(addresses.get(i)).append('"');
-    }
-    return b.append(']').toString();
-  }
-
+  /** Every replica's address, in id order (none before {@link #start()}). */
   public List<String> addresses() {
-    return addresses;
+    return launcher == null ? List.of() : launcher.addresses();
   }
 
   public int size() {
     return n;
   }
 
+  /** Replica {@code i}'s current (or last) JVM; null before it started. */
   public JvmProcess replica(int i) {
-    return replicas[i];
+    return launcher == null ? null : launcher.process(i);
   }
 
+  /** The shared media driver, or null unless the transport is aeron-shared. */
   public MediaDriverProcess driver() {
-    return driver;
+    return launcher == null ? null : launcher.driver();
   }
 
   /** SIGKILL: the replica loses its state. */
   public void kill(int i) {
-    replicas[i].kill();
+    launcher.kill(i);
   }
 
   /** Starts replica {@code i} again with {@code chora.restarted = true} (it recovers by state transfer). */
   public void restart(int i) throws IOException {
-    if (replicas[i].isAlive()) {
+    if (replica(i).isAlive()) {
       throw new IllegalStateException("replica " + i + " still runs");
     }
     launch(i, true);
@@ -257,10 +236,10 @@ public final class LocalCluster implements AutoCloseable {
   public Map<String, Double> cpuSeconds() {
     Map<String, Double> cpu = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      cpu.put("replica-" + i, replicas[i] == null ? Double.NaN : replicas[i].cpuSeconds());
+      cpu.put("replica-" + i, replica(i) == null ? Double.NaN : replica(i).cpuSeconds());
     }
-    if (driver != null) {
-      cpu.put("driver", driver.cpuSeconds());
+    if (driver() != null) {
+      cpu.put("driver", driver().cpuSeconds());
     }
     return cpu;
   }
@@ -269,29 +248,16 @@ public final class LocalCluster implements AutoCloseable {
   public Map<String, Map<String, Double>> replicaThreadCpuSeconds() {
     Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      cpu.put("replica-" + i, replicas[i] == null ? Map.of() : replicas[i].threadCpuSeconds());
+      cpu.put("replica-" + i, replica(i) == null ? Map.of() : replica(i).threadCpuSeconds());
     }
     return cpu;
   }
 
-  /** A port free for both TCP and UDP on 127.0.0.1 now. */
-  public static int freePort() {
-    try {
-      return ArteryTransport.freePort();
-    } catch (RuntimeException e) {
-      throw new CliException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
-    }
-  }
-
+  /** Stops every replica (SIGTERM, SIGKILL after 5 s), then the driver. */
   @Override
   public void close() {
-    for (JvmProcess p : replicas) {
-      if (p != null) {
-        p.stop(Duration.ofSeconds(5));
-      }
-    }
-    if (driver != null) {
-      driver.close();
+    if (launcher != null) {
+      launcher.close();
     }
   }
 }

@@ -22,6 +22,11 @@ public enum Transport {
     this.kind = kind;
   }
 
+  /** chora-transport's name for this transport. */
+  public ArteryTransport.Kind kind() {
+    return kind;
+  }
+
   public String cliName() {
     return kind.label();
   }
@@ -37,8 +42,7 @@ public enum Transport {
 
   /** The Artery settings for this transport without the address (aeronDir only for {@link #AERON_SHARED}). */
   public Config settings(String aeronDir) {
-    int level = this == AERON_EMBEDDED ? ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL : ArteryTransport.SHARED_IDLE_CPU_LEVEL;
-    return ArteryTransport.of(kind, aeronDir == null ? null : Path.of(aeronDir), 0, level)
+    return ArteryTransport.of(kind, aeronDir == null ? null : Path.of(aeronDir), 0)
         .withoutPath("pekko.remote.artery.canonical")
         .withoutPath("pekko.remote.artery.bind");
   }

@@ -14,6 +14,7 @@ import dev.chora.examples.counter.Add;
 import dev.chora.examples.counter.Total;
 import dev.chora.examples.kv.KvCommand;
 import dev.chora.examples.kv.KvReply;
+import dev.chora.transport.launch.ArteryTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class ReplicatedExamplesTest {
   void keyValueBankAndCounterFromAClientNode() throws Exception {
     List<String> replicas = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      replicas.add("pekko://chora@127.0.0.1:" + LocalCluster.freePort());
+      replicas.add(ArteryTransport.address(NodeConfig.SYSTEM_NAME, ArteryTransport.freePort()));
     }
     String common = "node.transport = tcp\n"
         + "chora.protocol.round-timeout = 20ms\nchora.protocol.view-change-timeout = 200ms\n"
@@ -58,8 +59,9 @@ class ReplicatedExamplesTest {
       systems.add(s);
       Chora.get(s).startReplica(ExampleEntities.all());
     }
-    Config clientConfig = NodeConfig.build(ConfigFactory.parseString(common + "node.hostname = \"127.0.0.1\"\n"
-        + "node.port = " + LocalCluster.freePort() + "\n"), -1, replicas, false);
+    Config clientConfig = NodeConfig.build(ConfigFactory.parseString(common
+        + "node.hostname = \"" + ArteryTransport.HOST + "\"\n"
+        + "node.port = " + ArteryTransport.freePort() + "\n"), -1, replicas, false);
     ActorSystem<Void> client = ClientNode.start(clientConfig, Duration.ofSeconds(60));
     systems.add(client);
     ClientNode.awaitAllNormal(client, 3, Duration.ofSeconds(60));

@@ -11,7 +11,7 @@ import scala.util.Try
 import com.typesafe.config.{Config, ConfigFactory}
 import dev.chora.actors.Chora
 import dev.chora.actors.entity.{EntityCommandFailedException, EntityType, EntityTypeKey}
-import dev.chora.examples.node.LocalCluster
+import dev.chora.transport.launch.ArteryTransport
 import org.apache.pekko.actor.typed.ActorSystem
 import org.apache.pekko.actor.typed.scaladsl.Behaviors
 import org.apache.pekko.cluster.MemberStatus
@@ -39,7 +39,7 @@ class ScalaApiTest {
 
   @Test
   def entitiesWrittenInScalaReplicateThroughTheJavaApi(): Unit = {
-    val ports = Seq.fill(3)(LocalCluster.freePort())
+    val ports = Seq.fill(3)(ArteryTransport.freePort())
     val replicas = ports.map(p => s"pekko://$SystemName@127.0.0.1:$p")
     for ((port, id) <- ports.zipWithIndex) {
       val system = ActorSystem[Nothing](Behaviors.empty, SystemName, nodeConfig(port, id, replicas))
@@ -49,7 +49,7 @@ class ScalaApiTest {
         EntityType.of(LedgerKey, (_: String) => new Ledger),
         EntityType.ofBehavior(TallyKey, (id: String, snapshot: Array[Byte]) => Tally(id, snapshot))))
     }
-    val client = ActorSystem[Nothing](Behaviors.empty, SystemName, nodeConfig(LocalCluster.freePort(), -1, replicas))
+    val client = ActorSystem[Nothing](Behaviors.empty, SystemName, nodeConfig(ArteryTransport.freePort(), -1, replicas))
     systems += client
     val chora = Chora.get(client)
     awaitUpAndNormal(client, chora)

@@ -354,7 +354,7 @@ final class Faults {
       sleep(2_000);
       run.fault();
       Random random = new Random(seed);
-      InetAddress host = InetAddress.getByName("127.0.0.1");
+      InetAddress host = InetAddress.getByName(ArteryTransport.HOST);
       for (int i = 0; i < datagrams; i++) {
         byte[] junk = new byte[1 + random.nextInt(i % 2 == 0 ? 64 : 1400)];
         random.nextBytes(junk);

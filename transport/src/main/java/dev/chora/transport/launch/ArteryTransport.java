@@ -29,15 +29,12 @@ public final class ArteryTransport {
   public static final String HOST = "127.0.0.1";
 
   /**
-   * Artery's {@code advanced.aeron.idle-cpu-level} for nodes on the shared driver: with an external
+   * Artery's {@code advanced.aeron.idle-cpu-level} for nodes on the shared driver. With an external
    * driver it sets only the node's own Aeron polling (Artery's task runner and inbound stream),
-   * which is where the node trades idle CPU for the latency of the first message after a pause.
-   * Chosen by measurement on two cores (docs/transport.md, docs/performance.md 2026-11-29): with
-   * {@code TransportProbe} level 3 was at least as fast as Pekko's default 5 and as 7, while each
-   * idle node used about 9% of a core instead of 10% to 13%; then, under Chora's load with the
-   * driver at the loopback MTU, level 2 beat 3 in three alternating pairs (104,451 against 92,178
-   * ops/s at 256 in flight) and 5 by almost 2x, since a node that spins less leaves the shared
-   * cores to the others. Level 1 (sleeping 1 ms) idles at 3% but doubles or triples the round trip.
+   * where the node trades idle CPU for the latency of the first message after a pause. On shared
+   * cores a node that spins less leaves them to the others, so under load a low level is faster
+   * than Pekko's default 5; level 1 (sleeping 1 ms) costs a multiple of the round trip. The
+   * measurements behind the choice are in docs/transport.md and docs/performance.md.
    */
   public static final int SHARED_IDLE_CPU_LEVEL = 2;
 
@@ -46,6 +43,16 @@ public final class ArteryTransport {
    * embedded driver's threads, so every node spins for its own driver; kept for comparison only.
    */
   public static final int EMBEDDED_IDLE_CPU_LEVEL = 5;
+
+  /** The idle CPU level a node on {@code kind} runs at: {@link #EMBEDDED_IDLE_CPU_LEVEL} or {@link #SHARED_IDLE_CPU_LEVEL}. */
+  public static int idleCpuLevel(Kind kind) {
+    return kind == Kind.AERON_EMBEDDED ? EMBEDDED_IDLE_CPU_LEVEL : SHARED_IDLE_CPU_LEVEL;
+  }
+
+  /** The address of actor system {@code systemName} on {@link #HOST}:{@code port}, e.g. {@code pekko://chora@127.0.0.1:2552}. */
+  public static String address(String systemName, int port) {
+    return "pekko://" + systemName + "@" + HOST + ":" + port;
+  }
 
   /** The three ways a node can reach its peers; the names are those of the probe and command line. */
   public enum Kind {
@@ -107,6 +114,11 @@ public final class ArteryTransport {
         .withValue("pekko.remote.artery.advanced.aeron.aeron-dir",
             ConfigValueFactory.fromAnyRef(aeronDir.toAbsolutePath().toString()))
         .withValue("pekko.remote.artery.advanced.aeron.idle-cpu-level", level(idleCpuLevel));
+  }
+
+  /** {@link #of(Kind, Path, int, int)} at the kind's own {@link #idleCpuLevel(Kind)}. */
+  public static Config of(Kind kind, Path aeronDir, int port) {
+    return of(kind, aeronDir, port, idleCpuLevel(kind));
   }
 
   /** The configuration for {@code kind}; {@code aeronDir} is needed for {@link Kind#AERON_SHARED} only. */

@@ -8,8 +8,8 @@ import java.util.UUID;
 /**
  * Where a node's embedded media driver lives. With {@code aeron-dir} empty, Pekko puts each
  * node's driver in a directory of its own under Aeron's default one ({@code /dev/shm/aeron-<user>})
- * and deletes it at shutdown, but not the default directory it created above it, so every run
- * left an empty directory behind. A node given a unique directory instead leaves nothing after an
+ * and deletes it at shutdown, but not the default directory it created above it, which would
+ * stay behind, empty, after every run. A node given a unique directory instead leaves nothing after an
  * orderly shutdown: Pekko deletes that directory itself ({@code delete-aeron-dir}). Decided in the
  * node's own JVM, so that two nodes can never share one.
  *

@@ -87,8 +87,8 @@ public final class MediaDriverProcess implements AutoCloseable {
 
     /**
      * A node survives pauses of up to 10 s (Aeron's own default); a node killed mid-send stalls
-     * the others' stream to one destination for 11 s. Artery's embedded-driver defaults (20 s
-     * and 40 s) made that stall 40 s, which the fault tests met (docs/testing.md, bug 5).
+     * the others' stream to one destination for 11 s. Artery's embedded-driver defaults (20 s and
+     * 40 s) would stall it for 40 s, longer than a fault test's failover may take (docs/testing.md).
      */
     public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(11));
 
@@ -118,10 +118,9 @@ public final class MediaDriverProcess implements AutoCloseable {
 
     /**
      * Aeron's own backoff parameters (10 spins, 20 yields, then parks of 1 µs doubling up to
-     * 1 ms), chosen by measurement with {@code TransportProbe} on two cores (docs/transport.md):
-     * capping the park at 250 µs or 100 µs, or spinning 100 or 4,500 times, gave no clear p50
-     * gain there, a worse p90, and two to sixteen times the driver's idle CPU (6% of a core with
-     * this default); under other processes' load the heavy spinner stalled its own nodes.
+     * 1 ms). Shorter parks or more spinning buy no clear latency on a small host but multiply the
+     * driver's idle CPU, and a driver that spins takes the cores its own nodes need under load
+     * (measured with {@code TransportProbe}, docs/transport.md).
      */
     public static final Idle DEFAULT = new Idle(10, 20, 1_000, 1_000_000);
 
@@ -159,13 +158,10 @@ public final class MediaDriverProcess implements AutoCloseable {
    * for the receiving node to poll and reassemble.
    *
    * <p>Why {@link #LOOPBACK} by default: the nodes on this driver bind to a loopback address
-   * (127.0.0.1 with {@link ArteryTransport}), and Linux's loopback interface carries 64 KiB
-   * datagrams whole. Chora's
-   * round messages and client batches run to a few KiB under load, two to five frames each at
-   * Aeron's default of 1408 bytes; at 64 KiB they are one. On two cores that took the driver from
-   * a third of a core to a fifth, and a three-replica group at 256 requests in flight from 52,400
-   * to 78,184 operations a second, the mean of four alternating runs each (docs/performance.md,
-   * 2026-11-29).
+   * ({@link ArteryTransport#HOST}), and Linux's loopback interface carries 64 KiB datagrams whole.
+   * Chora's round messages and client batches run to a few KiB under load, two to five frames
+   * each at Aeron's default of 1408 bytes and one at 64 KiB, which saves the driver's one thread
+   * most of its system calls and raises a local group's throughput (docs/performance.md).
    *
    * <p>A driver that carries traffic to other hosts must keep to the network's path MTU
    * ({@link #AERON_DEFAULT} on a 1500-byte Ethernet, about 8 KiB with jumbo frames): a datagram

@@ -52,6 +52,9 @@ class ArteryTransportTest {
     assertThrows(IllegalArgumentException.class, () -> ArteryTransport.aeronEmbedded(1, 11));
     assertThrows(IllegalArgumentException.class, () -> ArteryTransport.tcp(70000));
     assertEquals("tcp", ArteryTransport.of(ArteryTransport.Kind.TCP, null, 1, 5).getString(A + "transport"));
+    assertEquals(ArteryTransport.EMBEDDED_IDLE_CPU_LEVEL, ArteryTransport.of(ArteryTransport.Kind.AERON_EMBEDDED, null, 1)
+        .getInt(A + "advanced.aeron.idle-cpu-level"), "each kind at its own level unless told");
+    assertEquals("pekko://probe@127.0.0.1:2552", ArteryTransport.address("probe", 2552));
   }
 
   @Test
