@@ -50,8 +50,8 @@ class RejoinTest extends CoreFixture {
    * The damped delay is a hold-off, not a longer run of on-time rounds: under load a member outside
    * the active set is now and then two rounds behind (it acknowledges a round one hop after it
    * began, and rounds are pipelined), and a run of 16 x rejoin-after-rounds on-time rounds in a row
-   * never came. A member flapping through a one-way link cut then stayed out for good after the
-   * link healed, as long as the load lasted (the CI fault test of 2026-11-28).
+   * would almost never come: a member flapping through a one-way link cut would stay out after the
+   * link healed for as long as the load lasted.
    */
   @Test
   void aDampedMemberIsAddedBackAfterItsDelayThoughItIsNowAndThenTwoRoundsBehind() {
