@@ -70,10 +70,15 @@ public final class ClientGateway {
    *
    * @param maxPending asks waiting for their answer at most ({@code chora.client.max-in-flight});
    *                   past it an ask fails at once with a {@link RejectedExecutionException}
+   * @param overloadedRetries    resends of a request refused as OVERLOADED before its ask fails with
+   *                             a {@link ChoraOverloadedException}
+   * @param overloadedMaxBackoff the longest pause before such a resend (they double from
+   *                             {@code refusedPause})
    * @param onStop     run when the gateway stops, after every waiting ask has failed
    */
   public record Settings(int localReplica, List<String> replicaPaths, Duration retryAfter, Duration refusedPause,
-      Duration sweepInterval, int maxBatchBytes, int maxPending, Runnable onStop) {}
+      int overloadedRetries, Duration overloadedMaxBackoff, Duration sweepInterval, int maxBatchBytes, int maxPending,
+      Runnable onStop) {}
 
   /** What a request adds to a batch besides its command: client id, seq, length prefix and headroom. */
   static final int REQUEST_OVERHEAD_BYTES = 32;
