@@ -124,7 +124,8 @@ public final class Chora implements Extension {
       ChoraSettings.Client c = settings.client();
       checkDispatcher(CLIENT_DISPATCHER);
       ClientGateway.Settings gatewaySettings = new ClientGateway.Settings(settings.replicaId(),
-          settings.replicaPaths(), c.retryAfter(), c.refusedPause(), c.sweepInterval(), c.maxBatchBytes(),
+          settings.replicaPaths(), c.retryAfter(), c.refusedPause(), c.overloadedRetries(), c.overloadedMaxBackoff(),
+          c.sweepInterval(), c.maxBatchBytes(),
           c.maxInFlight(), this::gatewayStopped);
       gateway = system.systemActorOf(ClientGateway.create(gatewaySettings), "chora-gateway",
           DispatcherSelector.fromConfig(CLIENT_DISPATCHER)).narrow();

@@ -25,8 +25,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     String actorName, ChoraConfig protocol, Client client) {
 
   /** The {@code chora.client} section: how this node's gateway sends requests. */
-  public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, Duration sweepInterval,
-      int maxBatchBytes) {}
+  public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, int overloadedRetries,
+      Duration overloadedMaxBackoff, Duration sweepInterval, int maxBatchBytes) {}
 
   /** The path of replica {@code id}'s actor. */
   public String replicaPath(int id) {
@@ -111,7 +111,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       Section cc = new Section(c.getConfig("client"), "chora.client", problems);
       long batchBytes = cc.bytes("max-batch-bytes");
       client = new Client(cc.integer("max-in-flight"), cc.duration("retry-after"), cc.duration("refused-pause"),
-          cc.duration("sweep-interval"), (int) Math.min(Integer.MAX_VALUE, batchBytes));
+          cc.integer("overloaded-retries"), cc.duration("overloaded-max-backoff"), cc.duration("sweep-interval"), (int) Math.min(Integer.MAX_VALUE, batchBytes));
       if (!cc.failed()) {
         checkClient(root, client, batchBytes, problems);
       }
@@ -135,6 +135,9 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
         c.getString("replica-actor-name"), protocol, client);
   }
 
+  /** More resends than this only hold a caller longer before the answer it will get anyway. */
+  static final int MAX_OVERLOADED_RETRIES = 100;
+
   private static void checkClient(Config root, Client client, long batchBytes, List<String> problems) {
     if (batchBytes < 1024) {
       problems.add("chora.client.max-batch-bytes = " + batchBytes + ": must be at least 1KiB");
@@ -146,6 +149,16 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     if (client.refusedPause().isNegative() || client.refusedPause().isZero()) {
       problems.add("chora.client.refused-pause = " + client.refusedPause() + ": must be positive (a refused"
           + " request is resent after it), e.g. 5ms");
+    }
+    if (client.overloadedRetries() < 0 || client.overloadedRetries() > MAX_OVERLOADED_RETRIES) {
+      problems.add("chora.client.overloaded-retries = " + client.overloadedRetries() + ": must be between 0 (an"
+          + " OVERLOADED refusal fails the ask at once) and " + MAX_OVERLOADED_RETRIES + ", e.g. 8");
+    }
+    if (client.overloadedMaxBackoff().compareTo(client.refusedPause()) < 0
+        || client.overloadedMaxBackoff().compareTo(Duration.ofMinutes(1)) > 0) {
+      problems.add("chora.client.overloaded-max-backoff = " + client.overloadedMaxBackoff() + ": must be at least"
+          + " chora.client.refused-pause = " + client.refusedPause() + " (the first pause, which doubles up to"
+          + " this) and at most 1 minute, e.g. 500ms");
     }
     if (client.sweepInterval().toMillis() < 1) {
       problems.add("chora.client.sweep-interval = " + client.sweepInterval() + ": must be at least 1ms");

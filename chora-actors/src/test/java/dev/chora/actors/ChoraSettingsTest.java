@@ -134,6 +134,19 @@ class ChoraSettingsTest {
   }
 
   @Test
+  void overloadedRetriesAndBackoffHaveDefaultsAndAreChecked() {
+    ChoraSettings s = parse(THREE + "chora.replica-id = 0");
+    assertEquals(8, s.client().overloadedRetries());
+    assertEquals(java.time.Duration.ofMillis(500), s.client().overloadedMaxBackoff());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> parse(THREE + "chora.replica-id = 0\nchora.client.overloaded-retries = -1\n"
+            + "chora.client.overloaded-max-backoff = 1ms"));
+    assertTrue(e.getMessage().contains("chora.client.overloaded-retries = -1: must be between 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("chora.client.overloaded-max-backoff = PT0.001S: must be at least"
+        + " chora.client.refused-pause"), e.getMessage());
+  }
+
+  @Test
   void theFirstStartCheckDefaultsToTwoSecondsAndIsBounded() {
     assertEquals(java.time.Duration.ofSeconds(2), parse(THREE + "chora.replica-id = 0").firstStartCheck());
     assertEquals(java.time.Duration.ZERO,

@@ -35,12 +35,15 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * replies come back as one {@link ClientReplies} per replica step.
  *
  * <p>Each request goes to a home replica (this node's own replica if it runs one, otherwise one
- * chosen by client id, spreading the load: every Chora replica proposes). Refused for the moment
- * (NOT_ACTIVE, OVERLOADED) it is resent after a short pause, to the next replica when the home one
- * is not active; unanswered after {@code retry-after}, or at once when the cluster marks its replica
- * unreachable or a reply tells of a view that excludes it, it is resent to the next replica. Resending is safe: the client id and seq make
- * execution exactly-once. Past its deadline the caller gets a {@link TimeoutException} (the request
- * may still apply).
+ * chosen by client id, spreading the load: every Chora replica proposes). Refused as NOT_ACTIVE it
+ * is resent after a short pause, to the next replica. Refused as OVERLOADED it is resent after a
+ * pause that doubles with each refusal (jittered, bounded), a bounded number of times; then the
+ * caller gets a {@link ChoraOverloadedException}: an overloaded group tells its callers to back
+ * off, instead of being asked again every few milliseconds until their deadlines. Unanswered after
+ * {@code retry-after}, or at once when the cluster marks its replica unreachable or a reply tells of
+ * a view that excludes it, a request is resent to the next replica. Resending is safe: the client id
+ * and seq make execution exactly-once. Past its deadline the caller gets a {@link TimeoutException}
+ * (the request may still apply).
  *
  * <p>Users send it {@link Ask}s through an {@code ActorRef<Ask>}. The actor itself is a
  * {@code Behavior<Object>}: its mailbox also takes the replicas' {@link ClientReplies} (runtime's
@@ -51,7 +54,8 @@ public final class ClientGateway {
 
   /**
    * Sends {@code request} (as a round-barrier read if {@code read}); {@code result} completes with
-   * an OK, REQUEST_TOO_LARGE or REPLY_TOO_LARGE reply, or fails on timeout.
+   * an OK, REQUEST_TOO_LARGE or REPLY_TOO_LARGE reply, or fails on timeout, or with a
+   * {@link ChoraOverloadedException} when the replicas kept refusing it as overloaded.
    */
   public record Ask(Request request, boolean read, long deadlineNanos, CompletableFuture<ClientReply> result) {}
 
@@ -70,10 +74,15 @@ public final class ClientGateway {
    *
    * @param maxPending asks waiting for their answer at most ({@code chora.client.max-in-flight});
    *                   past it an ask fails at once with a {@link RejectedExecutionException}
+   * @param overloadedRetries    resends of a request refused as OVERLOADED before its ask fails with
+   *                             a {@link ChoraOverloadedException}
+   * @param overloadedMaxBackoff the longest pause before such a resend (they double from
+   *                             {@code refusedPause})
    * @param onStop     run when the gateway stops, after every waiting ask has failed
    */
   public record Settings(int localReplica, List<String> replicaPaths, Duration retryAfter, Duration refusedPause,
-      Duration sweepInterval, int maxBatchBytes, int maxPending, Runnable onStop) {}
+      int overloadedRetries, Duration overloadedMaxBackoff, Duration sweepInterval, int maxBatchBytes, int maxPending,
+      Runnable onStop) {}
 
   /** What a request adds to a batch besides its command: client id, seq, length prefix and headroom. */
   static final int REQUEST_OVERHEAD_BYTES = 32;
@@ -87,6 +96,13 @@ public final class ClientGateway {
     int replica;
     long sentAtNanos;
     long resendAtNanos; // 0: not waiting for a resend
+    /** OVERLOADED refusals so far; the pause before the next resend doubles with each. */
+    int overloadedRefusals;
+    /**
+     * Some attempt was resent without being refused first (unanswered, or moved off a replica):
+     * it may have been taken and may still apply, so a final refusal cannot say "not applied".
+     */
+    boolean mayHaveApplied;
 
     Pending(Ask ask, int replica) {
       this.ask = ask;
@@ -261,10 +277,51 @@ public final class ClientGateway {
             p.replica = nextReachable(p.replica);
             p.resendAtNanos = now + settings.refusedPause().toNanos();
           }
-          case OVERLOADED -> p.resendAtNanos = now + settings.refusedPause().toNanos();
+          case OVERLOADED -> overloaded(p, now);
         }
       }
       return Behaviors.same();
+    }
+
+    /**
+     * Resends after a pause that doubles with each refusal up to {@code overloadedMaxBackoff},
+     * jittered so that callers refused together do not come back together; fails the ask once the
+     * resends are used up, or when its deadline would pass before the next one.
+     */
+    private void overloaded(Pending p, long now) {
+      p.overloadedRefusals++;
+      Request r = p.ask.request();
+      long pause = overloadedPause(r.clientId(), r.seq(), p.overloadedRefusals);
+      boolean deadlineFirst = now + pause - p.ask.deadlineNanos() >= 0;
+      if (p.overloadedRefusals > settings.overloadedRetries() || deadlineFirst) {
+        pending.remove(r.clientId());
+        p.ask.result().completeExceptionally(
+            new ChoraOverloadedException(p.overloadedRefusals, p.mayHaveApplied, deadlineFirst));
+      } else {
+        p.resendAtNanos = now + pause;
+      }
+    }
+
+    /**
+     * The pause after refusal {@code k} (from 1): drawn between half and all of
+     * min(overloadedMaxBackoff, refusedPause x 2^(k-1)), deterministically from the request.
+     */
+    private long overloadedPause(long clientId, long seq, int k) {
+      long max = settings.overloadedMaxBackoff().toNanos();
+      long bound = settings.refusedPause().toNanos();
+      for (int i = 1; i < k && bound < max; i++) {
+        bound *= 2;
+      }
+      bound = Math.min(bound, max);
+      long half = bound / 2;
+      return bound - Math.floorMod(mix(clientId * 31 + seq * 17 + k), half + 1);
+    }
+
+    /** A 64-bit finalizer (SplitMix64's): nearby inputs give unrelated outputs. */
+    private static long mix(long z) {
+      z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+      z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+      return z ^ (z >>> 31);
     }
 
     private Behavior<Object> sweep() {
@@ -280,6 +337,7 @@ public final class ClientGateway {
         } else if (p.resendAtNanos != 0 && now - p.resendAtNanos >= 0) {
           send(p);
         } else if (p.resendAtNanos == 0 && now - p.sentAtNanos >= retryAfter) {
+          p.mayHaveApplied = true;
           p.replica = nextReachable(p.replica);
           send(p);
         }
@@ -314,6 +372,7 @@ public final class ClientGateway {
     private void moveOff(int r) {
       for (Pending p : pending.values()) {
         if (p.replica == r) {
+          p.mayHaveApplied |= p.resendAtNanos == 0;
           p.replica = nextReachable(r);
           send(p);
         }

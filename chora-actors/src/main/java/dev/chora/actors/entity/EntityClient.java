@@ -1,5 +1,6 @@
 package dev.chora.actors.entity;
 
+import dev.chora.actors.client.ChoraOverloadedException;
 import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
@@ -25,8 +26,9 @@ import org.apache.pekko.serialization.Serializers;
 /**
  * Sends entity commands through this node's {@link ClientGateway}. Exactly-once needs one request
  * outstanding per client id, so the client keeps a pool of sessions (client id and next seq): each
- * command takes one and gives it back when answered. A session whose command timed out is
- * dropped (the command may still apply; a new session never collides with it).
+ * command takes one and gives it back when answered. A session whose command timed out or was
+ * refused as overloaded is dropped (the command may still apply; a new session never collides
+ * with it).
  */
 public final class EntityClient {
   private final ActorRef<ClientGateway.Ask> gateway;
@@ -129,6 +131,7 @@ public final class EntityClient {
       inFlight.decrementAndGet();
       if (error != null) {
         result.completeExceptionally(error instanceof TimeoutException || error instanceof IllegalStateException
+            || error instanceof ChoraOverloadedException
             ? error : new TimeoutException("no reply for the entity command: " + error));
         return;
       }

@@ -34,6 +34,11 @@ public final class EntityRef<C, R> {
    *   <li>{@link EntityCommandNotDecodedException} (a subclass) if the replicas could not decode the
    *       command: no serializer with its id, an unknown manifest (a client newer than the
    *       replicas), or a serializer that threw;
+   *   <li>{@link dev.chora.actors.client.ChoraOverloadedException} if the replicas kept refusing the
+   *       command as overloaded (their queues or client slots full) through the gateway's backed-off
+   *       resends ({@code chora.client.overloaded-retries}): back off, or raise
+   *       {@code chora.protocol.max-queued-requests}; unless its {@code mayHaveApplied()}, the
+   *       command was not applied;
    *   <li>{@link java.util.concurrent.RejectedExecutionException} if {@code chora.client.max-in-flight}
    *       commands are in flight on this node;
    *   <li>{@link IllegalArgumentException} if the command is larger than

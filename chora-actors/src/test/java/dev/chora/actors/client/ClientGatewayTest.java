@@ -75,7 +75,8 @@ class ClientGatewayTest {
   }
 
   static ClientGateway.Settings settings(List<String> paths, int maxBatchBytes, int maxPending, Runnable onStop) {
-    return new ClientGateway.Settings(0, paths, Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofSeconds(1),
+    return new ClientGateway.Settings(0, paths, Duration.ofSeconds(30), Duration.ofMillis(5), 8,
+        Duration.ofMillis(500), Duration.ofSeconds(1),
         maxBatchBytes, maxPending, onStop);
   }
 
@@ -165,7 +166,8 @@ class ClientGatewayTest {
     replicas.forEach(r -> paths.add(resolver.toSerializationFormat(r.getRef())));
     // A node without a replica: client id c is homed at replica c mod 3.
     ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(-1, paths,
-        Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofSeconds(1), 64 * 1024, 100, () -> {})));
+        Duration.ofSeconds(30), Duration.ofMillis(5), 8, Duration.ofMillis(500), Duration.ofSeconds(1), 64 * 1024, 100,
+        () -> {})));
 
     ClientGateway.Ask first = ask(5_000, 1); // homed at replica 2
     gateway.tell(first);
@@ -183,6 +185,86 @@ class ClientGatewayTest {
     ClientGateway.Ask back = ask(5_005, 1); // homed at replica 1 again, which view 9 took back
     gateway.tell(back);
     assertEquals(5_005, replicas.get(1).expectMessageClass(ClientBatch.class).requests().get(0).clientId());
+    KIT.stop(gateway, Duration.ofSeconds(5));
+  }
+
+  /**
+   * Replicas that refuse every attempt as OVERLOADED: the gateway resends a bounded number of times,
+   * the pauses growing (doubling from refused-pause, jittered between half and all of each bound)
+   * up to overloaded-max-backoff, then fails the ask with a ChoraOverloadedException that says the
+   * command was not applied, long before the caller's deadline, rather than resending every 5 ms
+   * until a TimeoutException.
+   */
+  @Test
+  void anAskRefusedAsOverloadedBacksOffThenFailsWithTheOverloadException() throws Exception {
+    TestProbe<Object> replica = KIT.createTestProbe();
+    List<String> paths = List.of(ActorRefResolver.get(KIT.system()).toSerializationFormat(replica.getRef()));
+    int retries = 6;
+    long pauseMillis = 10;
+    long maxBackoffMillis = 80;
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(0, paths,
+        Duration.ofSeconds(30), Duration.ofMillis(pauseMillis), retries, Duration.ofMillis(maxBackoffMillis),
+        Duration.ofMillis(1), 64 * 1024, 100, () -> {})));
+    long start = System.nanoTime();
+    ClientGateway.Ask a = ask(6_000, 1); // deadline in 30 s
+    gateway.tell(a);
+    List<Long> sentAt = new ArrayList<>();
+    long quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!a.result().isDone() && sentAt.size() <= retries + 1 && System.nanoTime() < quietUntil) {
+      ClientBatch batch;
+      try {
+        batch = replica.expectMessageClass(ClientBatch.class, Duration.ofMillis(100));
+      } catch (AssertionError e) {
+        continue; // no resend yet: look again, or see the ask failed
+      }
+      quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      sentAt.add(System.nanoTime());
+      assertEquals(6_000, batch.requests().get(0).clientId());
+      gateway.tell(new ClientReplies(1, 0b1, List.of(ClientReply.refused(6_000, 1, ClientReply.Status.OVERLOADED))));
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> a.result().get(5, TimeUnit.SECONDS));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(e.getCause() instanceof ChoraOverloadedException, "a distinct overload error, not: " + e.getCause());
+    ChoraOverloadedException overloaded = (ChoraOverloadedException) e.getCause();
+    assertFalse(overloaded.mayHaveApplied(), "every attempt was refused: " + overloaded.getMessage());
+    assertTrue(overloaded.getMessage().contains("overloaded")
+        && overloaded.getMessage().contains("chora.protocol.max-queued-requests"), overloaded.getMessage());
+    assertEquals(retries + 1, sentAt.size(), "the first attempt and " + retries + " resends");
+    assertEquals(retries + 1, overloaded.refusals());
+    assertTrue(tookMillis < 10_000, "failed after " + tookMillis + " ms, long before its 30 s deadline");
+    // Pause k is drawn from [bound/2, bound], bound = min(max backoff, pause x 2^(k-1)): timers only
+    // ever fire late, so each gap is at least half its bound, and the bounds grow to the maximum.
+    List<Long> gaps = new ArrayList<>();
+    for (int k = 1; k < sentAt.size(); k++) {
+      gaps.add(TimeUnit.NANOSECONDS.toMillis(sentAt.get(k) - sentAt.get(k - 1)));
+    }
+    for (int k = 0; k < gaps.size(); k++) {
+      long bound = Math.min(maxBackoffMillis, pauseMillis << k);
+      assertTrue(gaps.get(k) >= bound / 2, "gap " + k + " of " + gaps + " is at least " + bound / 2 + " ms");
+      assertTrue(gaps.get(k) <= maxBackoffMillis + 2_000, "gap " + k + " of " + gaps + " stays bounded");
+    }
+    assertTrue(gaps.get(gaps.size() - 1) >= maxBackoffMillis / 2 && gaps.get(gaps.size() - 1) > gaps.get(0),
+        "the pauses grew: " + gaps);
+    KIT.stop(gateway, Duration.ofSeconds(5));
+  }
+
+  /** A deadline that would pass before the next resend fails the ask with the overload error at once. */
+  @Test
+  void anOverloadedAskWhoseDeadlineComesFirstFailsWithTheOverloadException() throws Exception {
+    TestProbe<Object> replica = KIT.createTestProbe();
+    List<String> paths = List.of(ActorRefResolver.get(KIT.system()).toSerializationFormat(replica.getRef()));
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(0, paths,
+        Duration.ofSeconds(30), Duration.ofSeconds(20), 8, Duration.ofSeconds(40), Duration.ofMillis(1),
+        64 * 1024, 100, () -> {})));
+    // The first pause would be 10 to 20 s: past the deadline, 5 s away.
+    ClientGateway.Ask a = new ClientGateway.Ask(new Request(6_100, 1, new byte[8]), false,
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(5), new CompletableFuture<>());
+    gateway.tell(a);
+    replica.expectMessageClass(ClientBatch.class);
+    gateway.tell(new ClientReplies(1, 0b1, List.of(ClientReply.refused(6_100, 1, ClientReply.Status.OVERLOADED))));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> a.result().get(3, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof ChoraOverloadedException
+        && e.getCause().getMessage().contains("deadline would pass"), "why: " + e.getCause());
     KIT.stop(gateway, Duration.ofSeconds(5));
   }
 }
