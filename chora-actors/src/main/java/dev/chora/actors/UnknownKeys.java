@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -68,7 +69,7 @@ public final class UnknownKeys {
     if (!config.hasPath(section) || config.getValue(section).valueType() != ConfigValueType.OBJECT) {
       return unknown;
     }
-    Map<String, String> everyKey = new java.util.TreeMap<>();
+    Map<String, String> everyKey = new TreeMap<>();
     everyKey(reference, section, "", open, everyKey);
     walk(config.getObject(section), reference, section, "", open, everyKey, unknown);
     return unknown;
@@ -86,8 +87,8 @@ public final class UnknownKeys {
   private static void walk(ConfigObject given, ConfigObject reference, String path, String relative, Set<String> open,
       Map<String, String> everyKey, List<Unknown> unknown) {
     for (String key : new TreeSet<>(given.keySet())) {
-      String keyPath = path + "." + ConfigUtil.joinPath(key);
-      String keyRelative = relative.isEmpty() ? ConfigUtil.joinPath(key) : relative + "." + ConfigUtil.joinPath(key);
+      String keyPath = child(path, key);
+      String keyRelative = child(relative, key);
       ConfigValue known = reference.get(key);
       ConfigValue value = given.get(key);
       if (open.contains(keyRelative)) {
@@ -101,19 +102,24 @@ public final class UnknownKeys {
           walk((ConfigObject) value, (ConfigObject) known, keyPath, keyRelative, open, everyKey, unknown);
         } else {
           for (String below : new TreeSet<>(((ConfigObject) value).keySet())) {
-            unknown.add(new Unknown(keyPath + "." + ConfigUtil.joinPath(below), null, keyPath, List.of()));
+            unknown.add(new Unknown(child(keyPath, below), null, keyPath, List.of()));
           }
         }
       }
     }
   }
 
+  /** The path of {@code key} (quoted as needed) below {@code path} ("" for the top). */
+  private static String child(String path, String key) {
+    return path.isEmpty() ? ConfigUtil.joinPath(key) : path + "." + ConfigUtil.joinPath(key);
+  }
+
   /** Every key of the reference (full path to its last name), sections included, open ones not looked into. */
   private static void everyKey(ConfigObject reference, String path, String relative, Set<String> open,
       Map<String, String> into) {
     for (Map.Entry<String, ConfigValue> e : reference.entrySet()) {
-      String keyPath = path + "." + ConfigUtil.joinPath(e.getKey());
-      String keyRelative = relative.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : relative + "." + ConfigUtil.joinPath(e.getKey());
+      String keyPath = child(path, e.getKey());
+      String keyRelative = child(relative, e.getKey());
       into.put(keyPath, e.getKey());
       if (e.getValue().valueType() == ConfigValueType.OBJECT && !open.contains(keyRelative)) {
         everyKey((ConfigObject) e.getValue(), keyPath, keyRelative, open, into);
@@ -132,7 +138,7 @@ public final class UnknownKeys {
     for (String sibling : siblings) {
       int d = distance(key, sibling);
       if (d < bestDistance) {
-        best = path + "." + ConfigUtil.joinPath(sibling);
+        best = child(path, sibling);
         bestDistance = d;
       }
     }
