@@ -2,6 +2,10 @@ package dev.chora.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.config.InvalidConfigException;
 import java.time.Duration;
@@ -44,7 +48,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
 
   public static ChoraSettings fromConfig(Config root) {
     Config c = root.getConfig("chora");
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(unknownSettings(root));
     List<String> replicas = c.getStringList("replicas");
     Set<String> seen = new HashSet<>();
     for (String address : replicas) {
@@ -137,6 +141,60 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
 
   /** More resends than this only hold a caller longer before the answer it will get anyway. */
   static final int MAX_OVERLOADED_RETRIES = 100;
+
+  /**
+   * Sections below {@code chora} that are Pekko dispatcher configurations: any of Pekko's dispatcher
+   * settings may go there, so their keys are not Chora's to check.
+   */
+  private static final Set<String> DISPATCHER_SECTIONS = Set.of("replica-dispatcher", "executor-dispatcher");
+
+  /**
+   * One line for every key under {@code chora} in {@code root} that no reference.conf defines (a
+   * misspelt setting would otherwise be ignored and its default used), naming the nearest valid key.
+   * A loaded configuration holds the JVM's system properties, and tools name theirs {@code chora.*}
+   * as well (the test kit's {@code chora.multijvm.node}, the launchers' {@code chora.parent-pid}):
+   * an unknown key directly below {@code chora} that a system property sets is theirs, not a
+   * setting. A system property inside a section ({@code -Dchora.protocol.round-timout}) is checked.
+   */
+  public static List<String> unknownSettings(Config root) {
+    if (!root.hasPath("chora") || root.getValue("chora").valueType() != ConfigValueType.OBJECT) {
+      return List.of();
+    }
+    ConfigObject reference = reference();
+    Set<String> open = new HashSet<>(DISPATCHER_SECTIONS);
+    // The client dispatcher is named by its path, which may be a section of its own under chora.
+    if (root.hasPath("chora.client-dispatcher")
+        && root.getValue("chora.client-dispatcher").valueType() == ConfigValueType.STRING) {
+      String dispatcher = root.getString("chora.client-dispatcher");
+      if (dispatcher.startsWith("chora.") && dispatcher.length() > "chora.".length()) {
+        open.add(dispatcher.substring("chora.".length()));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (UnknownKeys.Unknown unknown : UnknownKeys.find(root, "chora", reference, open)) {
+      if (!(ConfigUtil.splitPath(unknown.path()).size() == 2 && setBySystemProperty(unknown.path()))) {
+        problems.add(unknown.message());
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The {@code chora} section of every reference.conf: what exists, with its defaults. Not
+   * {@link ConfigFactory#defaultReference()}, which holds the JVM's system properties too.
+   */
+  public static ConfigObject reference() {
+    return ConfigFactory.defaultReferenceUnresolved(ChoraSettings.class.getClassLoader()).resolve().getObject("chora");
+  }
+
+  private static boolean setBySystemProperty(String path) {
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.equals(path) || name.startsWith(path + ".")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static void checkClient(Config root, Client client, long batchBytes, List<String> problems) {
     if (batchBytes < 1024) {

@@ -155,4 +155,83 @@ class ChoraSettingsTest {
         () -> parse(THREE + "chora.replica-id = 0\nchora.first-start-check-timeout = -1s"));
     assertTrue(e.getMessage().contains("chora.first-start-check-timeout = PT-1S: must be between 0s"), e.getMessage());
   }
+  /** A misspelt setting would otherwise be ignored silently and its default used. */
+  @Test
+  void misspeltKeysAreRefusedWithTheNearestValidKeyAllInOneStart() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.protocol.round-timout = 5ms\nchora.client.retry-afterr = 1s\n"
+        + "chora.serialization.max-mesage-bytes = 8MiB\nchora.replicaid = 1\n"));
+    String m = e.getMessage();
+    for (String named : new String[] {
+        "chora.protocol.round-timout: no such setting; did you mean chora.protocol.round-timeout?",
+        "chora.client.retry-afterr: no such setting; did you mean chora.client.retry-after?",
+        "chora.serialization.max-mesage-bytes: no such setting; did you mean chora.serialization.max-message-bytes?",
+        "chora.replicaid: no such setting; did you mean chora.replica-id?"}) {
+      assertTrue(m.contains(named), named + " in: " + m);
+    }
+    assertEquals(4, e.problems().size(), m);
+  }
+
+  @Test
+  void aKeyInTheWrongSectionIsPointedToItsSectionAndANonsenseKeyGetsTheSectionsKeys() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.round-timeout = 5ms\nchora.client.bananas = 3\n"
+        + "chora.protocl { round-timeout = 5ms }\n"));
+    String m = e.getMessage();
+    assertTrue(m.contains("chora.round-timeout: no such setting; did you mean chora.protocol.round-timeout?"), m);
+    assertTrue(m.contains("chora.protocl: no such setting; did you mean chora.protocol?"), m);
+    assertTrue(m.contains("chora.client.bananas: no such setting; chora.client has max-batch-bytes, max-in-flight,"
+        + " refused-pause, retry-after, sweep-interval"), m);
+    assertEquals(3, e.problems().size(), "one line per unknown key, not per key below it: " + m);
+  }
+
+  /** The dispatchers are Pekko dispatcher sections: any Pekko dispatcher setting goes there. */
+  @Test
+  void dispatcherSectionsTakeAnyDispatcherSetting() {
+    parse(THREE + "chora.replica-id = 0\nchora.replica-dispatcher.throughput = 5\n"
+        + "chora.executor-dispatcher.thread-pool-executor.keep-alive-time = 120s\n"
+        + "chora.client-dispatcher = chora.gateway-threads\n"
+        + "chora.gateway-threads { type = Dispatcher, executor = fork-join-executor }\n");
+  }
+
+  /**
+   * JVM system properties are part of a loaded configuration, and tools name theirs chora.* too
+   * (the test kit's chora.multijvm.node, the launchers' chora.parent-pid): those are not settings.
+   * A system property inside a settings section is one, and is checked.
+   */
+  @Test
+  void systemPropertiesOutsideTheSettingsSectionsAreNotSettings() {
+    System.setProperty("chora.some-tool.flag", "on");
+    System.setProperty("chora.protocol.max-clientz", "5");
+    ConfigFactory.invalidateCaches();
+    try {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE + "chora.replica-id = 0"));
+      assertTrue(e.getMessage().contains("chora.protocol.max-clientz: no such setting; did you mean"
+          + " chora.protocol.max-clients?"), e.getMessage());
+      assertEquals(1, e.problems().size(), e.getMessage());
+      System.clearProperty("chora.protocol.max-clientz");
+      ConfigFactory.invalidateCaches();
+      parse(THREE + "chora.replica-id = 0");
+    } finally {
+      System.clearProperty("chora.some-tool.flag");
+      System.clearProperty("chora.protocol.max-clientz");
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  /** A library user's application.conf is checked when the extension starts, before anything runs. */
+  @Test
+  void theExtensionRefusesToStartWithAMisspeltKey() throws Exception {
+    org.apache.pekko.actor.typed.ActorSystem<Void> system = org.apache.pekko.actor.typed.ActorSystem.create(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "typo", ConfigFactory.parseString(
+            THREE + "chora.client.max-in-flihgt = 10").withFallback(ConfigFactory.load()));
+    try {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> Chora.get(system));
+      assertTrue(e.getMessage().contains("chora.client.max-in-flihgt: no such setting; did you mean"
+          + " chora.client.max-in-flight?"), e.getMessage());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package dev.chora.examples.cli;
 
+import dev.chora.actors.ChoraSettings;
+import dev.chora.actors.UnknownKeys;
 import dev.chora.examples.bench.BenchReport;
 import dev.chora.examples.bench.LevelResult;
 import dev.chora.examples.node.LocalCluster;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -160,11 +163,13 @@ public final class BenchCommand implements Callable<Integer> {
     if (timeout.isZero() || timeout.isNegative()) {
       problems.add("--timeout must be positive");
     }
-    com.typesafe.config.Config known = com.typesafe.config.ConfigFactory.defaultReference().getConfig("chora.protocol");
+    com.typesafe.config.ConfigObject known = (com.typesafe.config.ConfigObject) ChoraSettings.reference().get("protocol");
     for (String key : protocolSettings.keySet()) {
-      if (key.isBlank() || key.contains("\"") || !known.hasPath(key)) {
-        problems.add("--protocol " + key + ": no such chora.protocol setting (reference.conf lists them: "
-            + String.join(", ", new java.util.TreeSet<>(known.root().keySet())) + ")");
+      List<UnknownKeys.Unknown> unknown = UnknownKeys.find(
+          com.typesafe.config.ConfigFactory.parseString(hocon("chora.protocol", Map.of(key, ""))), "chora.protocol",
+          known, Set.of());
+      if (!unknown.isEmpty()) {
+        problems.add("--protocol " + key + ": no such chora.protocol setting; " + unknown.get(0).hint("chora.protocol"));
       }
     }
     com.typesafe.config.Config pekko = com.typesafe.config.ConfigFactory.defaultReference().getConfig("pekko");
@@ -229,11 +234,15 @@ public final class BenchCommand implements Callable<Integer> {
     settings.forEach((k, v) -> {
       h.append(prefix);
       for (String part : k.split("\\.", -1)) {
-        h.append(".\"").append(part).append('"');
+        h.append(".\"").append(escaped(part)).append('"');
       }
-      h.append(" = \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+      h.append(" = \"").append(escaped(v)).append("\"\n");
     });
     return h.toString();
+  }
+
+  private static String escaped(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import dev.chora.actors.ChoraSettings;
 import dev.chora.actors.ReplicaAddress;
+import dev.chora.actors.UnknownKeys;
 import dev.chora.examples.cli.CliException;
 import dev.chora.runtime.config.InvalidConfigException;
 import java.io.IOException;
@@ -24,11 +25,14 @@ import java.util.List;
  * replica's address, the transport. The actor system is named {@code chora}, provider
  * {@code cluster}, seed node replica 0, replicas carry the role {@code chora-replica}, and the
  * split-brain resolver (keep-majority) downs unreachable members. Anything else in the file
- * ({@code chora.protocol.*}, {@code pekko.*}) overrides these defaults.
+ * ({@code chora.protocol.*}, {@code pekko.*}) overrides these defaults. A key under {@code node} or
+ * {@code chora} that is no setting is refused with the nearest one that is.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "chora";
   public static final String REPLICA_ROLE = "chora-replica";
+  /** Every {@code node.*} setting a node file may have (docs/cli.md). */
+  static final List<String> NODE_SETTINGS = List.of("transport", "aeron-dir", "bind-hostname", "hostname", "port");
 
   /** An example node file, shown by {@code chora node --help} and in docs/cli.md. */
   public static final String EXAMPLE = String.join("\n",
@@ -75,6 +79,12 @@ public final class NodeConfig {
     } catch (ConfigException e) {
       throw new CliException("config file " + file + ": " + e.getMessage(), e);
     }
+    // First: a misspelt key explains the missing setting it stands for.
+    try {
+      checkKeys(user);
+    } catch (CliException e) {
+      throw new CliException("config file " + file + ": " + e.getMessage(), e);
+    }
     if (!user.hasPath("chora.replica-id")) {
       throw new CliException("config file " + file + ": set chora.replica-id (this node's replica id)");
     }
@@ -102,6 +112,7 @@ public final class NodeConfig {
    * {@code node.hostname} and {@code node.port} in {@code user}).
    */
   public static Config build(Config user, int id, List<String> replicas, boolean restarted) {
+    checkKeys(user);
     List<String> problems = new ArrayList<>();
     List<ReplicaAddress> parsed = new ArrayList<>();
     for (String r : replicas) {
@@ -198,6 +209,18 @@ public final class NodeConfig {
       throw new CliException(e.getMessage());
     }
     return full;
+  }
+
+  /** Refuses every key under {@code node} or {@code chora} that is no setting, naming the nearest one, all at once. */
+  private static void checkKeys(Config user) {
+    List<String> problems = new ArrayList<>();
+    for (UnknownKeys.Unknown unknown : UnknownKeys.find(user, "node", NODE_SETTINGS)) {
+      problems.add(unknown.message());
+    }
+    problems.addAll(ChoraSettings.unknownSettings(user));
+    if (!problems.isEmpty()) {
+      throw new CliException(String.join("; ", problems));
+    }
   }
 
   /**

@@ -78,7 +78,11 @@ class CliTest {
     assertTrue(r.err().contains("must exceed --min-round-interval"), r.err());
     r = run("bench", "--protocol", "suspect-after-maximum=50ms", "--out", dir.toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--protocol suspect-after-maximum: no such chora.protocol setting")
+    assertTrue(r.err().contains("--protocol suspect-after-maximum: no such chora.protocol setting; did you mean"
+        + " suspect-after-max?"), r.err());
+    r = run("bench", "--protocol", "zebra=1", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--protocol zebra: no such chora.protocol setting; chora.protocol has")
         && r.err().contains("suspect-after-max,"), r.err());
     r = run("bench", "--protocol", "suspect-after-max=5ms", "--out", dir.toString());
     assertEquals(2, r.code());
@@ -149,6 +153,41 @@ class CliTest {
     r = run("node", "--config", badProtocol.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("round-timeout"), r.err());
+  }
+
+  /** A misspelt key would otherwise be ignored and its default used: every one is named, with the nearest key. */
+  @Test
+  void misspeltNodeAndChoraKeysAreRefusedTogetherWithTheNearestKey() throws Exception {
+    Path f = file("typo.conf", "chora.replica-id = 0\n" + REPLICAS + "chora.protocol.round-timout = 7ms\n"
+        + "node.transprot = aeron-embedded\nnode { bind-hostnme = \"127.0.0.1\" }\n");
+    CliException e = assertThrows(CliException.class, () -> NodeConfig.fromFile(f));
+    String m = e.getMessage();
+    for (String named : new String[] {"typo.conf",
+        "node.transprot: no such setting; did you mean node.transport?",
+        "node.bind-hostnme: no such setting; did you mean node.bind-hostname?",
+        "chora.protocol.round-timout: no such setting; did you mean chora.protocol.round-timeout?"}) {
+      assertTrue(m.contains(named), named + " in: " + m);
+    }
+    Run r = run("node", "--config", f.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("node.transprot: no such setting; did you mean node.transport?"), r.err());
+
+    // A client node's file too, and a typo explains itself before the setting it hides is missed.
+    e = assertThrows(CliException.class, () -> NodeConfig.build(ConfigFactory.parseString(REPLICAS
+        + "node.hostname = \"127.0.0.1\"\nnode.prot = 25999\n"), -1,
+        ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas"), false));
+    assertTrue(e.getMessage().contains("node.prot: no such setting; did you mean node.port?"), e.getMessage());
+    e = assertThrows(CliException.class, () -> NodeConfig.fromFile(file("nonsense.conf",
+        "chora.replica-id = 0\n" + REPLICAS + "node.colour = blue\n")));
+    assertTrue(e.getMessage().contains("node.colour: no such setting; node has aeron-dir, bind-hostname, hostname,"
+        + " port, transport"), e.getMessage());
+  }
+
+  /** The sample node file (chora node --help, docs/cli.md) uses only settings that exist. */
+  @Test
+  void theSampleNodeFileIsAccepted() throws Exception {
+    Config c = NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE));
+    assertEquals(1, c.getInt("chora.replica-id"));
   }
 
   @Test
