@@ -181,7 +181,7 @@ class ChoraSettingsTest {
     assertTrue(m.contains("chora.round-timeout: no such setting; did you mean chora.protocol.round-timeout?"), m);
     assertTrue(m.contains("chora.protocl: no such setting; did you mean chora.protocol?"), m);
     assertTrue(m.contains("chora.client.bananas: no such setting; chora.client has max-batch-bytes, max-in-flight,"
-        + " refused-pause, retry-after, sweep-interval"), m);
+        + " overloaded-max-backoff, overloaded-retries, refused-pause, retry-after, sweep-interval"), m);
     assertEquals(3, e.problems().size(), "one line per unknown key, not per key below it: " + m);
   }
 
