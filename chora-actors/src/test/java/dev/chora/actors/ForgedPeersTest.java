@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.chora.actors.control.PeerLinkGrant;
+import dev.chora.actors.control.StatusQuery;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.PeerMessage;
@@ -69,9 +71,14 @@ class ForgedPeersTest {
 
   ReplicaStatus awaitStatus(int id, Predicate<ReplicaStatus> condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    ReplicaStatus s;
+    ReplicaStatus s = null;
     do {
-      s = status(id);
+      try {
+        s = status(id);
+      } catch (java.util.concurrent.ExecutionException unanswered) {
+        s = null; // the client node not yet seen joining: a replica answers members only
+        continue;
+      }
       if (condition.test(s)) {
         return s;
       }
@@ -97,25 +104,33 @@ class ForgedPeersTest {
         replica0.tell(new StartViewChange(forgedView + k, 1));
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      ReplicaStatus s = status(0);
-      assertTrue(s.view().number() < forgedView, "replica 0 believed StartViewChange messages that claimed to come"
-          + " from replica 1 and were sent by other nodes: it went from view " + before.view().number() + " to "
-          + s.view() + " (" + s.viewChanges() + ")");
-      Thread.sleep(50);
-    }
+    // A grant of an inbox claiming to be replica 1's, which would have replica 0 send replica 1's
+    // messages to the client node.
+    TestProbe<PeerMessage> stolen = TestProbe.create(member());
+    replicaRef(member(), group.get(0)).tell(new PeerLinkGrant(1, 12345L, stolen.getRef()));
+    ReplicaStatus after = awaitStatus(0, s -> s.refused().forgedPeerMessages() >= 41
+        || s.view().number() >= forgedView);
+    assertTrue(after.view().number() < forgedView, "replica 0 believed StartViewChange messages that claimed to come"
+        + " from replica 1 and were sent by other nodes: it went from view " + before.view().number() + " to "
+        + after.view() + " (" + after.viewChanges() + ")");
+    assertEquals(41, after.refused().forgedPeerMessages(), after.toString());
     // The group is unaffected.
     for (int id = 0; id < 3; id++) {
       ReplicaStatus s = awaitStatus(id, st -> st.view().isNormal() && st.view().activeSet() == 0b111);
       assertEquals(before.view().number(), s.view().number(), "replica " + id + ": " + s);
     }
+    // Replica 0 still sends replica 1 its messages, to replica 1.
+    long committed = status(1).progress().commitIndex();
+    awaitStatus(1, st -> st.progress().commitIndex() > committed);
+    stolen.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test
   void aNodeOutsideTheClusterGetsNoStatusAndNoReplies() throws Exception {
     start();
-    awaitStatus(0, s -> s.view().isNormal() && s.view().activeSet() == 0b111);
+    // The client node's first queries may have come before it was seen joining, and been refused.
+    long refusedBefore = awaitStatus(0, s -> s.view().isNormal() && s.view().activeSet() == 0b111)
+        .refused().fromNonMembers();
     // A node that reaches the replicas over Artery without joining their cluster: provider remote.
     outsider = ActorSystem.create(Behaviors.empty(), "chora", ConfigFactory.parseString(
             "pekko.actor.provider = remote\npekko.loglevel = WARNING\n")
@@ -127,15 +142,18 @@ class ForgedPeersTest {
     TestProbe<ClientReplies> replies = TestProbe.create(outsider);
     String replyTo = ActorRefResolver.get(outsider).toSerializationFormat(replies.getRef());
     replica0.tell(new ClientBatch(replyTo, List.of(new Request(42, 1, new byte[] {1})), List.of()));
-    replies.expectNoMessage(Duration.ofSeconds(3));
-
     try {
-      ReplicaStatus answered = AskPattern.<Object, ReplicaStatus>ask(replica0,
-          r -> new dev.chora.actors.control.StatusQuery(r), Duration.ofSeconds(3), outsider.scheduler())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      ReplicaStatus answered = AskPattern.<Object, ReplicaStatus>ask(replica0, StatusQuery::new, Duration.ofSeconds(3),
+          outsider.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
       throw new AssertionError("replica 0 answered a status query from a node outside the cluster: " + answered);
     } catch (java.util.concurrent.ExecutionException e) {
       assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.toString());
     }
+    // Both were refused, not merely slow; the batch, sent first, has been refused by now.
+    awaitStatus(0, s -> s.refused().fromNonMembers() >= refusedBefore + 2);
+    replies.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(0, status(0).requests().executed(), "the outsider's command was executed");
+    // A member is served.
+    assertTrue(status(0).view().isNormal());
   }
 }
