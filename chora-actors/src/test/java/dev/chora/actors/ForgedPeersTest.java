@@ -70,21 +70,7 @@ class ForgedPeersTest {
   }
 
   ReplicaStatus awaitStatus(int id, Predicate<ReplicaStatus> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    ReplicaStatus s = null;
-    do {
-      try {
-        s = status(id);
-      } catch (java.util.concurrent.ExecutionException unanswered) {
-        s = null; // the client node not yet seen joining: a replica answers members only
-        continue;
-      }
-      if (condition.test(s)) {
-        return s;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("replica " + id + " never reached the expected status; last: " + s);
+    return LocalGroup.awaitStatus(member(), id, condition);
   }
 
   static <T> ActorRef<T> replicaRef(ActorSystem<?> from, ActorSystem<?> replicaNode) {

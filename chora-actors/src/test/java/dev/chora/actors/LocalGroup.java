@@ -83,6 +83,30 @@ final class LocalGroup implements AutoCloseable {
   }
 
   /**
+   * Replica {@code id}'s status, asked from {@code asker}, once it satisfies {@code condition}
+   * (within 60 s). With the cluster provider a replica answers only members: a query from a node it
+   * has not yet seen joining (or asked of a replica whose node has not yet joined) goes unanswered,
+   * and is asked again.
+   */
+  static ReplicaStatus awaitStatus(ActorSystem<?> asker, int id, java.util.function.Predicate<ReplicaStatus> condition)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ReplicaStatus s = null;
+    do {
+      try {
+        s = Chora.get(asker).replicaStatus(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException unanswered) {
+        continue;
+      }
+      if (condition.test(s)) {
+        return s;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("replica " + id + " never reached the expected status; last: " + s);
+  }
+
+  /**
    * Replica {@code i}'s node started again at the same address, as a restarted process is: a new
    * incarnation (a new actor-system uid) with {@code chora.restarted = true}. The old system must
    * have terminated.

@@ -130,16 +130,7 @@ class RemoteClientsTest {
    * be out of the active set for a moment, and rejoins.
    */
   ReplicaStatus awaitStatus(int id, java.util.function.Predicate<ReplicaStatus> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    ReplicaStatus s;
-    do {
-      s = Chora.get(client()).replicaStatus(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      if (condition.test(s)) {
-        return s;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("replica " + id + " never reached the expected status; last: " + s);
+    return LocalGroup.awaitStatus(client(), id, condition);
   }
 
   @Test

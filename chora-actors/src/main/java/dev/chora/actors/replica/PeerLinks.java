@@ -97,10 +97,13 @@ final class PeerLinks {
     }
   }
 
-  /** Whether the peer message being received came in through the inbox of the replica it names. */
+  /**
+   * Whether the peer message being received came in through the inbox of the replica it names. One
+   * naming an id the group does not have passes: the core drops it as UNKNOWN_SENDER.
+   */
   boolean authentic(PeerMessage message) {
     int from = message.from();
-    return from >= 0 && from < inboxes.length && from != self && classic.sender() == inboxes[from];
+    return from < 0 || from >= inboxes.length || classic.sender() == inboxes[from];
   }
 
   /** Counts a peer message that {@link #authentic} refused. */
