@@ -46,9 +46,7 @@ class ForgedPeersTest {
   }
 
   void start() throws Exception {
-    group = new LocalGroup(3, 1, "pekko.actor.provider = cluster\n"
-        + "pekko.cluster.jmx.enabled = off\n"
-        + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+    group = new LocalGroup(3, 1, LocalGroup.CLUSTER
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 3s\n"
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.round-timeout-max = 100ms\n"

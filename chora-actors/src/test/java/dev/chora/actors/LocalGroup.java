@@ -18,6 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * {@link #close()} terminates them all (and the shared Aeron driver, if one was started).
  */
 final class LocalGroup implements AutoCloseable {
+  /** HOCON for a group that forms a Pekko Cluster, its JMX off, heartbeats every 200 ms. */
+  static final String CLUSTER = "pekko.actor.provider = cluster\n"
+      + "pekko.cluster.jmx.enabled = off\n"
+      + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n";
+
   final List<ActorSystem<Void>> systems = new ArrayList<>();
   /** Nodes after the replicas: cluster members without a replica (replica-id -1). */
   final List<ActorSystem<Void>> clients = new ArrayList<>();

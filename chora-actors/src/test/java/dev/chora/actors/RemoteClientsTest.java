@@ -62,9 +62,7 @@ class RemoteClientsTest {
   }
 
   void start() throws Exception {
-    group = new LocalGroup(3, 1, "pekko.actor.provider = cluster\n"
-        + "pekko.cluster.jmx.enabled = off\n"
-        + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+    group = new LocalGroup(3, 1, LocalGroup.CLUSTER
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
         + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
         + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
