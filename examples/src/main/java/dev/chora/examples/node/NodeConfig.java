@@ -9,6 +9,7 @@ import dev.chora.actors.ChoraSettings;
 import dev.chora.actors.ReplicaAddress;
 import dev.chora.examples.cli.CliException;
 import dev.chora.runtime.config.InvalidConfigException;
+import dev.chora.transport.launch.TlsStores;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -48,11 +49,19 @@ public final class NodeConfig {
       "  protocol.round-timeout = 5ms",
       "}",
       "node {",
-      "  # tcp | aeron-embedded | aeron-shared (needs node.aeron-dir)",
+      "  # tcp | tls-tcp (needs node.tls) | aeron-embedded | aeron-shared (needs node.aeron-dir)",
+      "  # Only tls-tcp encrypts and authenticates the links: the others belong on a trusted network.",
       "  transport = tcp",
       "  # aeron-dir = \"/dev/shm/aeron-chora\"",
-      "  # optional: the interface to listen on, if not the address above",
-      "  # bind-hostname = \"0.0.0.0\"",
+      "  # tls {",
+      "  #   key-store = \"/etc/chora/node-1.p12\"             # this node's key and certificate (PKCS12)",
+      "  #   key-store-password-file = \"/etc/chora/node-1.pass\"",
+      "  #   trust-store = \"/etc/chora/truststore.p12\"       # the certificate authority of the group",
+      "  #   trust-store-password = ${CHORA_TRUST_STORE_PASSWORD}  # or from the environment",
+      "  # }",
+      "  # The node listens on its own address above (10.0.0.2 here), on no other interface. Set",
+      "  # bind-hostname only behind NAT, to this machine's own interface address, not a wildcard.",
+      "  # bind-hostname = \"192.168.1.2\"",
       "}",
       "# optional: any pekko.* setting",
       "# pekko.cluster.split-brain-resolver.stable-after = 10s",
@@ -148,6 +157,11 @@ public final class NodeConfig {
     if (transport == Transport.AERON_SHARED && (aeronDir == null || aeronDir.isBlank())) {
       throw new CliException("node.transport = aeron-shared needs node.aeron-dir, the shared media driver's directory");
     }
+    TlsStores tls = transport == Transport.TLS_TCP ? NodeTls.stores(user) : null;
+    if (tls == null && user.hasPath("node.tls")) {
+      throw new CliException("node.tls is set but node.transport = " + transport.cliName()
+          + ", which does not use it: set node.transport = tls-tcp, or remove node.tls");
+    }
     // Seed: replica 0. A restarted replica 0 must not found a cluster of its own: it joins the others.
     List<String> seeds = new ArrayList<>();
     if (id == 0 && restarted) {
@@ -181,7 +195,7 @@ public final class NodeConfig {
       h.append(i == 0 ? "" : ", ").append('"').append(replicas.get(i)).append('"');
     }
     h.append("]\n");
-    Config generated = ConfigFactory.parseString(h.toString()).withFallback(transport.settings(aeronDir));
+    Config generated = ConfigFactory.parseString(h.toString()).withFallback(transport.settings(aeronDir, tls));
     // The file's own settings win, except the derived identity (id, address list, restarted).
     Config full = generated.withOnlyPath("chora.replica-id")
         .withFallback(generated.withOnlyPath("chora.replicas"))

@@ -96,9 +96,14 @@ public final class TlsAuthority {
     return trust;
   }
 
-  /** The file that holds the password of the store {@code <name>.p12}. */
-  public Path passwordFile(String name) {
-    return directory.resolve(name + ".pass");
+  /**
+   * The file beside {@code store} that holds its password ({@code <name>.pass} for {@code
+   * <name>.p12}), for a node file's {@code node.tls.*-password-file}; it exists for the stores this
+   * authority made, the stranger's excepted.
+   */
+  public static Path passwordFile(Path store) {
+    String name = store.getFileName().toString();
+    return store.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".pass");
   }
 
   private static String password() {

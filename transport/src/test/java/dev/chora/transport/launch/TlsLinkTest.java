@@ -33,7 +33,8 @@ class TlsLinkTest {
       Config artery = launcher.artery(launcher.port(1));
       assertEquals("tls-tcp", artery.getString("pekko.remote.artery.transport"));
       assertTrue(artery.getBoolean("pekko.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"));
-      assertTrue(Files.isRegularFile(launcher.tlsAuthority().passwordFile("member-" + launcher.port(0))));
+      assertEquals(a.keyStorePassword(), Files.readString(TlsAuthority.passwordFile(a.keyStore())).trim());
+      assertEquals(a.trustStorePassword(), Files.readString(TlsAuthority.passwordFile(a.trustStore())).trim());
 
       ActorSystem server = system("server", launcher.artery(launcher.port(0)));
       ActorSystem member = system("member", launcher.artery(launcher.port(1)));
