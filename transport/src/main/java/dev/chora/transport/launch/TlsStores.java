@@ -90,25 +90,31 @@ public record TlsStores(Path keyStore, String keyStorePassword, Path trustStore,
     KeyStore keys = open("key store", keyStore, keyStorePassword);
     KeyStore trust = open("trust store", trustStore, trustStorePassword);
     try {
-      boolean hasKey = false;
-      for (String alias : Collections.list(keys.aliases())) {
-        hasKey |= keys.isKeyEntry(alias);
-      }
-      if (!hasKey) {
+      if (!anyEntry(keys, keys::isKeyEntry)) {
         throw new IllegalArgumentException("key store " + keyStore + " holds no private key: make one with keytool"
             + " -genkeypair (docs/transport.md, \"tls-tcp\")");
       }
-      boolean hasCertificate = false;
-      for (String alias : Collections.list(trust.aliases())) {
-        hasCertificate |= trust.isCertificateEntry(alias);
-      }
-      if (!hasCertificate) {
+      if (!anyEntry(trust, trust::isCertificateEntry)) {
         throw new IllegalArgumentException("trust store " + trustStore + " holds no trusted certificate: import the"
             + " peers' certificate authority with keytool -importcert (docs/transport.md, \"tls-tcp\")");
       }
     } catch (java.security.KeyStoreException e) {
       throw new IllegalArgumentException("cannot read " + keyStore + " or " + trustStore + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A test of one entry that may fail as the store's own methods do. */
+  private interface EntryTest {
+    boolean test(String alias) throws java.security.KeyStoreException;
+  }
+
+  private static boolean anyEntry(KeyStore store, EntryTest test) throws java.security.KeyStoreException {
+    for (String alias : Collections.list(store.aliases())) {
+      if (test.test(alias)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static KeyStore open(String what, Path file, String password) {
