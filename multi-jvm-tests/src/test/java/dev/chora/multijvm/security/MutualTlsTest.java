@@ -76,7 +76,13 @@ class MutualTlsTest {
       }
     } finally {
       stranger.terminate();
-      stranger.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        stranger.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // Pekko 1.7.0 can wait forever for Artery's streams at termination (docs/transport.md,
+        // "Known issue"); what this test checks does not depend on it.
+        ChoraCluster.log("the stranger's actor system did not terminate within 30 s");
+      }
     }
 
     assertEquals(shas(before), shas(c.digests()), "no replica's state changed");
