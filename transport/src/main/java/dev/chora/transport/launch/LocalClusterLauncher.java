@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * host's shared Aeron media driver when the transport is {@link ArteryTransport.Kind#AERON_SHARED},
  * a throwaway {@link TlsAuthority} when it is {@link ArteryTransport.Kind#TLS_TCP} (each member's
  * key store, signed by it, is made when {@link #tlsStores(int)} or {@link #artery(int)} first asks
- * for that member's port), and gives every node a port of {@link ArteryTransport#HOST} that stays its own across restarts.
+ * for that member's port), and gives every node a port of {@link ArteryTransport#HOST} that stays
+ * its own across restarts.
  * Each node then runs as a sequence of incarnations ({@link #start(int, JvmProcess.Builder)}: the
  * caller's main class, options and log file), at most one alive at a time. {@link #close()} stops
  * every node JVM it started, then the driver, which removes its directory.
@@ -140,7 +141,8 @@ public final class LocalClusterLauncher implements AutoCloseable {
         for (int i = 0; i < nodes; i++) {
           ports[i] = freePortOutside(taken);
         }
-        TlsAuthority tls = transport == ArteryTransport.Kind.TLS_TCP ? TlsAuthority.create(directory.resolve("tls")) : null;
+        TlsAuthority tls = transport == ArteryTransport.Kind.TLS_TCP
+            ? TlsAuthority.create(directory.resolve("tls")) : null;
         return new LocalClusterLauncher(this, driver, tls, ports, taken);
       } catch (RuntimeException | IOException | InterruptedException e) {
         if (driver != null) {
