@@ -11,6 +11,7 @@ import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
 import dev.chora.transport.launch.LocalClusterLauncher;
 import dev.chora.transport.launch.MediaDriverProcess;
+import dev.chora.transport.launch.TlsAuthority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -246,7 +247,8 @@ public final class ChoraCluster implements AutoCloseable {
 
   private void startAll() throws Exception {
     int n = settings.replicas;
-    if (settings.transport != ArteryTransport.Kind.TCP) {
+    if (settings.transport == ArteryTransport.Kind.AERON_SHARED
+        || settings.transport == ArteryTransport.Kind.AERON_EMBEDDED) {
       checkAeronOpens();
     }
     // Nodes are killed at the end: a test's end needs no graceful stop.
@@ -481,6 +483,26 @@ public final class ChoraCluster implements AutoCloseable {
 
   public ArteryTransport.Kind transport() {
     return settings.transport;
+  }
+
+  /**
+   * For {@link ArteryTransport.Kind#TLS_TCP}: the cluster's throwaway certificate authority, which
+   * signed every member's key (the test JVM's too), e.g. to make a key pair it did not sign.
+   */
+  public TlsAuthority tlsAuthority() {
+    return launcher.tlsAuthority();
+  }
+
+  /**
+   * The configuration of a would-be member that is not of this cluster's making: the kit's settings
+   * of the test JVM (no replica, the replicas' addresses, the seed) on a fresh port of {@link
+   * ArteryTransport#HOST}, with {@code artery} (e.g. {@link ArteryTransport#tlsTcp} with keys the
+   * cluster does not trust) over the cluster's transport. The caller starts and stops its actor
+   * system.
+   */
+  public com.typesafe.config.Config outsiderConfig(java.util.function.IntFunction<com.typesafe.config.Config> artery) {
+    int port = launcher.freePort();
+    return memberConfig.testJvm(port, artery.apply(port));
   }
 
   /** The shared media driver, or null for other transports. */

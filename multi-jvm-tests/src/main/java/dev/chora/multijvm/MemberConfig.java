@@ -35,13 +35,21 @@ final class MemberConfig {
 
   /** The test JVM's configuration, as a member on {@code port} without a replica. */
   Config testJvm(int port) {
+    return testJvm(port, launcher.artery(port));
+  }
+
+  /**
+   * The test JVM's configuration on {@code port}, with Artery's {@code artery} (its whole transport
+   * and address) instead of the cluster's.
+   */
+  Config testJvm(int port, Config artery) {
     Config identity = ConfigFactory.parseString("chora.replica-id = -1\n"
         + "pekko.cluster.roles = [\"" + ChoraCluster.TEST_ROLE + "\"]\n"
         + "pekko.loglevel = WARNING\n"
         // The test JVM's system ends with the test: no leaving the cluster first.
         + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
         + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n");
-    return identity.withFallback(common(port)).withFallback(ConfigFactory.load()).resolve();
+    return identity.withFallback(common(artery)).withFallback(ConfigFactory.load()).resolve();
   }
 
   /** Writes the file node {@code id}'s JVM loads as {@code -Dconfig.file}; returns it. */
@@ -51,14 +59,14 @@ final class MemberConfig {
         + "pekko.cluster.roles = [\"chora-replica\"]\n")
         .withFallback(ConfigFactory.parseMap(Map.of("pekko.loglevel", "INFO", "pekko.cluster.log-info", "on")));
     Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
-        .withFallback(common(launcher.port(id)))
+        .withFallback(common(launcher.artery(launcher.port(id))))
         .withFallback(identity);
     return launcher.writeFile("node-" + id + (restarted ? "-restarted" : "") + ".conf",
         "# written by ChoraCluster for replica " + id + "\n" + ArteryTransport.render(c));
   }
 
-  /** Everything but the member's identity. */
-  private Config common(int port) {
+  /** Everything but the member's identity and its Artery settings, {@code artery}. */
+  private Config common(Config artery) {
     StringBuilder h = new StringBuilder();
     h.append("pekko.actor.provider = cluster\n");
     h.append("pekko.remote.artery.advanced.test-mode = on\n");
@@ -85,6 +93,6 @@ final class MemberConfig {
     for (String c : userHocon) {
       user = ConfigFactory.parseString(c).withFallback(user);
     }
-    return user.withFallback(launcher.artery(port)).withFallback(ConfigFactory.parseString(h.toString()));
+    return user.withFallback(artery).withFallback(ConfigFactory.parseString(h.toString()));
   }
 }

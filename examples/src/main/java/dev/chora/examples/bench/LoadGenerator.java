@@ -72,9 +72,18 @@ public final class LoadGenerator implements Callable<Integer> {
         writer.close();
       }
       system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get();
+      // Bounded: Pekko 1.7.0's Artery can wait forever for its streams when a system terminates
+      // (docs/transport.md, "Known issue"), met here over tls-tcp; main's System.exit ends the JVM.
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(TERMINATE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        System.out.println("chora-load: the actor system did not terminate within " + TERMINATE_WAIT_SECONDS
+            + " s; exiting anyway");
+      }
     }
   }
+
+  private static final int TERMINATE_WAIT_SECONDS = 20;
 
   private LevelResult runLevel(ActorSystem<?> system, ClosedLoop loop, int inFlight, long ms) throws Exception {
     List<ReplicaStatus> before = ClientNode.statuses(system, replicas, Duration.ofSeconds(2));

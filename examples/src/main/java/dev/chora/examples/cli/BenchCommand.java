@@ -69,7 +69,8 @@ public final class BenchCommand implements Callable<Integer> {
   Map<String, String> pekkoSettings = new LinkedHashMap<>();
 
   @Option(names = "--transport", defaultValue = "aeron-shared",
-      description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
+      description = "aeron-shared (one media driver for all JVMs), aeron-embedded, tcp or tls-tcp (TCP in mutual TLS,"
+          + " with throwaway keys made in the run directory) (default ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--driver-mtu", paramLabel = "BYTES",

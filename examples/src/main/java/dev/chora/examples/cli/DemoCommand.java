@@ -48,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
   int kill;
 
   @Option(names = "--transport", defaultValue = "aeron-shared",
-      description = "aeron-shared (one media driver for all JVMs), aeron-embedded or tcp (default ${DEFAULT-VALUE})")
+      description = "aeron-shared (one media driver for all JVMs), aeron-embedded, tcp or tls-tcp (default ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--round-timeout", defaultValue = "5ms", converter = DurationConverter.class,

@@ -5,6 +5,8 @@ import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.JvmProcess;
 import dev.chora.transport.launch.LocalClusterLauncher;
 import dev.chora.transport.launch.MediaDriverProcess;
+import dev.chora.transport.launch.TlsAuthority;
+import dev.chora.transport.launch.TlsStores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import java.util.Map;
 
 /**
  * N replicas on this machine, each a separate JVM running {@code chora node}, with one shared
- * Aeron media driver when the transport is aeron-shared: chora-transport's {@link
+ * Aeron media driver when the transport is aeron-shared (and throwaway keys for tls-tcp): chora-transport's {@link
  * LocalClusterLauncher} with the command line's own node files, JVM options and progress lines.
  * Used by {@code chora demo} and {@code chora bench}. {@link #close()} stops everything it started.
  */
@@ -53,7 +55,9 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       addresses.add(ArteryTransport.address(NodeConfig.SYSTEM_NAME, 20000 + i));
     }
-    String file = "node.transport = " + transport.cliName() + "\n"
+    // tls-tcp's stores are made when the cluster starts; what is checked here is the same with tcp.
+    Transport checked = transport == Transport.TLS_TCP ? Transport.TCP : transport;
+    String file = "node.transport = " + checked.cliName() + "\n"
         + (transport == Transport.AERON_SHARED ? "node.aeron-dir = \"/dev/null\"\n" : "") + extraHocon;
     try {
       NodeConfig.build(com.typesafe.config.ConfigFactory.parseString(file), 0, addresses, false);
@@ -136,7 +140,7 @@ public final class LocalCluster implements AutoCloseable {
     b.append("chora.replica-id = ").append(i).append('\n');
     b.append("chora.replicas = ").append(launcher.addressesHocon()).append('\n');
     b.append("chora.restarted = ").append(restarted).append('\n');
-    b.append(transportFile());
+    b.append(transportFile(launcher.port(i)));
     b.append(SHARED_HOST_THREADS);
     b.append(CLIENT_ON_TRANSPORT_THREAD);
     b.append(HOST_TRANSPORT_THREADS);
@@ -177,24 +181,43 @@ public final class LocalCluster implements AutoCloseable {
       + "pekko.remote.default-remote-dispatcher.fork-join-executor.parallelism-min = 1\n"
       + "pekko.remote.default-remote-dispatcher.fork-join-executor.parallelism-max = 1\n";
 
-  /** Transport lines of a node file (for replicas and client nodes alike). */
-  public String transportFile() {
+  /**
+   * Transport lines of the node file of the member on {@code port} (replicas and client nodes
+   * alike); for tls-tcp its own key store, made by the cluster's throwaway authority, with the
+   * passwords in files beside the stores.
+   */
+  public String transportFile(int port) {
     StringBuilder b = new StringBuilder();
     b.append("node.transport = ").append(transport.cliName()).append('\n');
     MediaDriverProcess driver = driver();
     if (driver != null) {
       b.append("node.aeron-dir = \"").append(driver.aeronDirectory()).append("\"\n");
     }
+    if (transport == Transport.TLS_TCP) {
+      TlsStores tls = launcher.tlsStores(port);
+      b.append("node.tls.key-store = ").append(quoted(tls.keyStore())).append('\n');
+      b.append("node.tls.key-store-password-file = ").append(quoted(TlsAuthority.passwordFile(tls.keyStore())))
+          .append('\n');
+      b.append("node.tls.trust-store = ").append(quoted(tls.trustStore())).append('\n');
+      b.append("node.tls.trust-store-password-file = ").append(quoted(TlsAuthority.passwordFile(tls.trustStore())))
+          .append('\n');
+    }
     return b.toString();
+  }
+
+  private static String quoted(Path p) {
+    return com.typesafe.config.ConfigValueFactory.fromAnyRef(p.toAbsolutePath().toString())
+        .render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 
   /** A node file for a client node (no replica) on a port of its own. */
   public String clientNodeFile() {
+    int port = launcher.freePort();
     return "chora.replica-id = -1\n"
         + "chora.replicas = " + launcher.addressesHocon() + "\n"
         + "node.hostname = \"" + ArteryTransport.HOST + "\"\n"
-        + "node.port = " + launcher.freePort() + "\n"
-        + transportFile()
+        + "node.port = " + port + "\n"
+        + transportFile(port)
         + CLIENT_ON_TRANSPORT_THREAD
         + HOST_TRANSPORT_THREADS
         + extraHocon + "\n";

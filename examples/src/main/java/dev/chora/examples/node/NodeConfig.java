@@ -3,13 +3,16 @@ package dev.chora.examples.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
 import dev.chora.actors.ChoraSettings;
 import dev.chora.actors.ReplicaAddress;
 import dev.chora.actors.UnknownKeys;
 import dev.chora.examples.cli.CliException;
 import dev.chora.runtime.config.InvalidConfigException;
+import dev.chora.transport.launch.TlsStores;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -18,7 +21,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds a node's whole Pekko configuration from a small node file: which replica it is, every
@@ -52,11 +59,19 @@ public final class NodeConfig {
       "  protocol.round-timeout = 5ms",
       "}",
       "node {",
-      "  # tcp | aeron-embedded | aeron-shared (needs node.aeron-dir)",
+      "  # tcp | tls-tcp (needs node.tls) | aeron-embedded | aeron-shared (needs node.aeron-dir)",
+      "  # Only tls-tcp encrypts and authenticates the links: the others belong on a trusted network.",
       "  transport = tcp",
       "  # aeron-dir = \"/dev/shm/aeron-chora\"",
-      "  # optional: the interface to listen on, if not the address above",
-      "  # bind-hostname = \"0.0.0.0\"",
+      "  # tls {",
+      "  #   key-store = \"/etc/chora/node-1.p12\"             # this node's key and certificate (PKCS12)",
+      "  #   key-store-password-file = \"/etc/chora/node-1.pass\"",
+      "  #   trust-store = \"/etc/chora/truststore.p12\"       # the certificate authority of the group",
+      "  #   trust-store-password = ${CHORA_TRUST_STORE_PASSWORD}  # or from the environment",
+      "  # }",
+      "  # The node listens on its own address above (10.0.0.2 here), on no other interface. Set",
+      "  # bind-hostname only behind NAT, to this machine's own interface address, not a wildcard.",
+      "  # bind-hostname = \"192.168.1.2\"",
       "}",
       "# optional: any pekko.* setting",
       "# pekko.cluster.split-brain-resolver.stable-after = 10s",
@@ -159,6 +174,11 @@ public final class NodeConfig {
     if (transport == Transport.AERON_SHARED && (aeronDir == null || aeronDir.isBlank())) {
       throw new CliException("node.transport = aeron-shared needs node.aeron-dir, the shared media driver's directory");
     }
+    TlsStores tls = transport == Transport.TLS_TCP ? NodeTls.stores(user) : null;
+    if (tls == null && user.hasPath("node.tls")) {
+      throw new CliException("node.tls is set but node.transport = " + transport.cliName()
+          + ", which does not use it: set node.transport = tls-tcp, or remove node.tls");
+    }
     // Seed: replica 0. A restarted replica 0 must not found a cluster of its own: it joins the others.
     List<String> seeds = new ArrayList<>();
     if (id == 0 && restarted) {
@@ -192,7 +212,7 @@ public final class NodeConfig {
       h.append(i == 0 ? "" : ", ").append('"').append(replicas.get(i)).append('"');
     }
     h.append("]\n");
-    Config generated = ConfigFactory.parseString(h.toString()).withFallback(transport.settings(aeronDir));
+    Config generated = ConfigFactory.parseString(h.toString()).withFallback(transport.settings(aeronDir, tls));
     // The file's own settings win, except the derived identity (id, address list, restarted).
     Config full = generated.withOnlyPath("chora.replica-id")
         .withFallback(generated.withOnlyPath("chora.replicas"))
@@ -211,10 +231,24 @@ public final class NodeConfig {
     return full;
   }
 
+  /** The tree of {@code node.*} settings: {@link #NODE_SETTINGS}, and {@code tls} with {@link NodeTls#KEYS}. */
+  private static ConfigObject nodeReference() {
+    Map<String, Object> node = new LinkedHashMap<>();
+    for (String key : NODE_SETTINGS) {
+      node.put(key, "");
+    }
+    Map<String, Object> tls = new LinkedHashMap<>();
+    for (String key : new TreeSet<>(NodeTls.KEYS)) {
+      tls.put(key, "");
+    }
+    node.put("tls", tls);
+    return ConfigValueFactory.fromMap(node);
+  }
+
   /** Refuses every key under {@code node} or {@code chora} that is no setting, naming the nearest one, all at once. */
   private static void checkKeys(Config user) {
     List<String> problems = new ArrayList<>();
-    for (UnknownKeys.Unknown unknown : UnknownKeys.find(user, "node", NODE_SETTINGS)) {
+    for (UnknownKeys.Unknown unknown : UnknownKeys.find(user, "node", nodeReference(), Set.of())) {
       problems.add(unknown.message());
     }
     problems.addAll(ChoraSettings.unknownSettings(user));

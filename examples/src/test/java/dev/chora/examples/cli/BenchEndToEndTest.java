@@ -41,4 +41,21 @@ class BenchEndToEndTest {
     long ours = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
     assertEquals(0, ours, "every JVM the bench started has stopped");
   }
+
+  @Test
+  void aBenchOverMutualTlsMakesItsOwnKeys() throws Exception {
+    CliTest.Run r = CliTest.run("bench", "--transport", "tls-tcp", "--in-flight", "4", "--duration", "2s",
+        "--warmup", "1s", "--keys", "100", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+    assertEquals(2, csv.size(), String.join("\n", csv));
+    assertTrue(csv.get(1).startsWith("4,"), String.join("\n", csv));
+    try (var files = Files.walk(dir)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("truststore.p12")), "throwaway keys in the run");
+    }
+    String replicaConf = Files.readString(Files.walk(dir).filter(f -> f.getFileName().toString().equals("replica-0.conf"))
+        .findFirst().orElseThrow());
+    assertTrue(replicaConf.contains("node.transport = tls-tcp") && replicaConf.contains("password-file"), replicaConf);
+    assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
+  }
 }

@@ -61,7 +61,12 @@ public final class ArteryTransport {
     /** aeron-udp through the host's {@link MediaDriverProcess}: the project's default deployment. */
     AERON_SHARED("aeron-shared"),
     /** aeron-udp with a media driver inside each node's JVM (Pekko's default for aeron-udp). */
-    AERON_EMBEDDED("aeron-embedded");
+    AERON_EMBEDDED("aeron-embedded"),
+    /**
+     * Artery over TCP inside TLS with mutual authentication: the one transport that encrypts and
+     * authenticates its links (the others belong on a trusted network). Needs {@link TlsStores}.
+     */
+    TLS_TCP("tls-tcp");
 
     private final String label;
 
@@ -79,7 +84,7 @@ public final class ArteryTransport {
           return k;
         }
       }
-      throw new IllegalArgumentException("unknown transport '" + s + "' (tcp, aeron-shared, aeron-embedded)");
+      throw new IllegalArgumentException("unknown transport '" + s + "' (tcp, tls-tcp, aeron-shared, aeron-embedded)");
     }
   }
 
@@ -88,6 +93,11 @@ public final class ArteryTransport {
   /** Artery TCP on {@link #HOST}:{@code port} (0: any free port, see the node's self address). */
   public static Config tcp(int port) {
     return base("tcp", port);
+  }
+
+  /** Artery TCP in mutual TLS on {@link #HOST}:{@code port}, with this member's {@code stores}. */
+  public static Config tlsTcp(int port, TlsStores stores) {
+    return stores.artery().withFallback(base("tls-tcp", port));
   }
 
   /** aeron-udp with an embedded driver in a fresh directory of its own, at {@link #EMBEDDED_IDLE_CPU_LEVEL}. */
@@ -121,10 +131,15 @@ public final class ArteryTransport {
     return of(kind, aeronDir, port, idleCpuLevel(kind));
   }
 
-  /** The configuration for {@code kind}; {@code aeronDir} is needed for {@link Kind#AERON_SHARED} only. */
+  /**
+   * The configuration for {@code kind}; {@code aeronDir} is needed for {@link Kind#AERON_SHARED}
+   * only. Not for {@link Kind#TLS_TCP}, whose members each have keys of their own: {@link #tlsTcp}.
+   */
   public static Config of(Kind kind, Path aeronDir, int port, int idleCpuLevel) {
     return switch (kind) {
       case TCP -> tcp(port);
+      case TLS_TCP -> throw new IllegalArgumentException("tls-tcp needs the member's key and trust stores: use"
+          + " ArteryTransport.tlsTcp(port, stores)");
       case AERON_EMBEDDED -> aeronEmbedded(port, idleCpuLevel);
       case AERON_SHARED -> {
         if (aeronDir == null) {

@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
  *
  * <p>{@link Builder#start()} makes the directory that holds the node files and logs, starts the
  * host's shared Aeron media driver when the transport is {@link ArteryTransport.Kind#AERON_SHARED},
- * and gives every node a port of {@link ArteryTransport#HOST} that stays its own across restarts.
+ * a throwaway {@link TlsAuthority} when it is {@link ArteryTransport.Kind#TLS_TCP} (each member's
+ * key store, signed by it, is made when {@link #tlsStores(int)} or {@link #artery(int)} first asks
+ * for that member's port), and gives every node a port of {@link ArteryTransport#HOST} that stays
+ * its own across restarts.
  * Each node then runs as a sequence of incarnations ({@link #start(int, JvmProcess.Builder)}: the
  * caller's main class, options and log file), at most one alive at a time. {@link #close()} stops
  * every node JVM it started, then the driver, which removes its directory.
@@ -38,6 +41,9 @@ public final class LocalClusterLauncher implements AutoCloseable {
   private final int[] ports;
   private final Set<Integer> takenPorts;
   private final Node[] nodes;
+  private final TlsAuthority tls;
+  /** Each member's TLS key and trust stores, by port: issued once, on first use. */
+  private final java.util.Map<Integer, TlsStores> tlsByPort = new java.util.HashMap<>();
 
   /** One node: its current JVM and every log its incarnations wrote. */
   private static final class Node {
@@ -45,8 +51,10 @@ public final class LocalClusterLauncher implements AutoCloseable {
     final List<Path> logFiles = new ArrayList<>();
   }
 
-  private LocalClusterLauncher(Builder settings, MediaDriverProcess driver, int[] ports, Set<Integer> takenPorts) {
+  private LocalClusterLauncher(Builder settings, MediaDriverProcess driver, TlsAuthority tls, int[] ports,
+      Set<Integer> takenPorts) {
     this.settings = settings;
+    this.tls = tls;
     this.driver = driver;
     this.ports = ports;
     this.takenPorts = takenPorts;
@@ -133,8 +141,10 @@ public final class LocalClusterLauncher implements AutoCloseable {
         for (int i = 0; i < nodes; i++) {
           ports[i] = freePortOutside(taken);
         }
-        return new LocalClusterLauncher(this, driver, ports, taken);
-      } catch (RuntimeException e) {
+        TlsAuthority tls = transport == ArteryTransport.Kind.TLS_TCP
+            ? TlsAuthority.create(directory.resolve("tls")) : null;
+        return new LocalClusterLauncher(this, driver, tls, ports, taken);
+      } catch (RuntimeException | IOException | InterruptedException e) {
         if (driver != null) {
           driver.close();
         }
@@ -209,9 +219,53 @@ public final class LocalClusterLauncher implements AutoCloseable {
     return driver;
   }
 
-  /** Artery's settings for a member of this cluster on {@code port} (see {@link ArteryTransport#of}). */
+  /**
+   * Artery's settings for a member of this cluster on {@code port} (see {@link ArteryTransport#of});
+   * for tls-tcp with the member's own key store ({@link #tlsStores(int)}).
+   */
   public Config artery(int port) {
+    if (settings.transport == ArteryTransport.Kind.TLS_TCP) {
+      return ArteryTransport.tlsTcp(port, tlsStores(port));
+    }
     return ArteryTransport.of(settings.transport, driver == null ? null : driver.aeronDirectory(), port);
+  }
+
+  /**
+   * The key and trust stores of the member on {@code port}, in the cluster's {@code tls} directory:
+   * a key pair of its own signed by the cluster's authority, whose certificate names {@link
+   * ArteryTransport#HOST}. Made on the first call for that port (a few keytool runs).
+   *
+   * @throws IllegalStateException unless the transport is tls-tcp
+   */
+  public TlsStores tlsStores(int port) {
+    TlsAuthority authority = tlsAuthority();
+    synchronized (tlsByPort) {
+      TlsStores stores = tlsByPort.get(port);
+      if (stores == null) {
+        try {
+          stores = authority.issue("member-" + port, ArteryTransport.HOST);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while making the TLS keys of port " + port, e);
+        }
+        tlsByPort.put(port, stores);
+      }
+      return stores;
+    }
+  }
+
+  /**
+   * The cluster's certificate authority, e.g. to make a key pair it did not sign.
+   *
+   * @throws IllegalStateException unless the transport is tls-tcp
+   */
+  public TlsAuthority tlsAuthority() {
+    if (tls == null) {
+      throw new IllegalStateException("TLS keys exist only for tls-tcp, not " + settings.transport.label());
+    }
+    return tls;
   }
 
   // ---- node JVMs -------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ public final class TransportProbe {
           throw new IllegalArgumentException("missing value for " + a + "\n" + USAGE);
         }
         switch (a) {
-          case "--transports" -> transports = split(value, ",").stream().map(Kind::parse).toList();
+          case "--transports" -> transports = split(value, ",").stream().map(Options::probed).toList();
           case "--round-trips" -> roundTrips = Integer.parseInt(value);
           case "--warmup" -> warmup = Integer.parseInt(value);
           case "--seconds-idle" -> idle = Integer.parseInt(value);
@@ -131,6 +131,15 @@ public final class TransportProbe {
       return new Options(transports, roundTrips, warmup, idle, streams, levels, driverIdles, logDir);
     }
 
+    private static Kind probed(String name) {
+      Kind k = Kind.parse(name);
+      if (k == Kind.TLS_TCP) {
+        throw new IllegalArgumentException("the probe measures tcp and the Aeron transports; measure tls-tcp with"
+            + " chora bench --transport tls-tcp");
+      }
+      return k;
+    }
+
     private static List<String> split(String s, String sep) {
       return Arrays.stream(s.split(sep)).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
@@ -140,7 +149,7 @@ public final class TransportProbe {
   public record Setup(Kind kind, int idleCpuLevel, MediaDriverProcess.Idle driverIdle) {
     public String label() {
       return switch (kind) {
-        case TCP -> "tcp";
+        case TCP, TLS_TCP -> kind.label();
         case AERON_EMBEDDED -> "aeron-embedded L" + idleCpuLevel;
         case AERON_SHARED -> "aeron-shared L" + idleCpuLevel + " drv " + driverIdle.property();
       };

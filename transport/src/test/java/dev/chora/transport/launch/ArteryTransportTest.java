@@ -45,6 +45,29 @@ class ArteryTransportTest {
   }
 
   @Test
+  void tlsTcpWithMutualAuthentication() {
+    TlsStores stores = TlsStores.of(Path.of("/keys/node.p12"), "k", Path.of("/keys/trust.p12"), "t");
+    Config c = ArteryTransport.tlsTcp(2552, stores);
+    String ssl = A + "ssl.config-ssl-engine.";
+    assertEquals("tls-tcp", c.getString(A + "transport"));
+    assertEquals("127.0.0.1", c.getString(A + "bind.hostname"));
+    assertEquals("/keys/node.p12", c.getString(ssl + "key-store"));
+    assertEquals("k", c.getString(ssl + "key-store-password"));
+    assertEquals("k", c.getString(ssl + "key-password"));
+    assertEquals("/keys/trust.p12", c.getString(ssl + "trust-store"));
+    assertEquals("t", c.getString(ssl + "trust-store-password"));
+    assertEquals("TLSv1.3", c.getString(ssl + "protocol"));
+    assertEquals(TlsStores.TLS13_ALGORITHMS, c.getStringList(ssl + "enabled-algorithms"));
+    assertTrue(c.getBoolean(ssl + "require-mutual-authentication"));
+    assertTrue(c.getBoolean(ssl + "hostname-verification"));
+    assertEquals(ArteryTransport.Kind.TLS_TCP, ArteryTransport.Kind.parse("TLS-TCP"));
+    assertThrows(IllegalArgumentException.class, () -> ArteryTransport.of(ArteryTransport.Kind.TLS_TCP, null, 1, 5),
+        "each member has keys of its own");
+    assertThrows(IllegalArgumentException.class, () -> new TlsStores(Path.of("k"), "", Path.of("t"), "", "SSLv3",
+        TlsStores.TLS13_ALGORITHMS, true));
+  }
+
+  @Test
   void kindsAndChecks() {
     assertEquals(ArteryTransport.Kind.AERON_SHARED, ArteryTransport.Kind.parse(" Aeron-Shared "));
     assertThrows(IllegalArgumentException.class, () -> ArteryTransport.Kind.parse("udp"));
