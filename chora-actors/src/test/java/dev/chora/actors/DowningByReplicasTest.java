@@ -10,11 +10,11 @@ import dev.chora.actors.EntitiesTest.Add;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.transport.launch.ArteryTransport;
+import dev.chora.transport.launch.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -51,19 +51,13 @@ class DowningByReplicasTest {
         + "pekko.cluster.split-brain-resolver.stable-after = 4s\n"
         // Every system shares this JVM: a busy moment must not read as an unstable cluster.
         + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n"
-        + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
-        + "pekko.actor.serialization-bindings {\n"
-        + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
-        + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
-        + "}\n"
-        + "chora.protocol.round-timeout = 20ms\n"
-        + "chora.protocol.view-change-timeout = 200ms\n", ArteryTransport.Kind.TCP);
+        + EntitiesTest.COUNTER_CONFIG, ArteryTransport.Kind.TCP);
     for (ActorSystem<Void> system : group.systems) {
       Chora.get(system).startReplica(List.of(EntityType.of(EntitiesTest.COUNTER, id -> new EntitiesTest.Counter())));
     }
     List<ActorSystem<Void>> all = new ArrayList<>(group.systems);
     all.addAll(group.clients);
-    await("all 5 members up on every node", Duration.ofSeconds(60), () -> all.stream().allMatch(s ->
+    Polling.until("all 5 members up on every node", Duration.ofSeconds(60), () -> all.stream().allMatch(s ->
         cluster(s).state().members().count(m -> m.status() == MemberStatus.up()) == 5));
     assertEquals(1, write(group.get(0), "before").value());
 
@@ -76,14 +70,15 @@ class DowningByReplicasTest {
         blackhole(b, a);
       }
     }
-    await("one side of the partition downed", Duration.ofSeconds(90),
-        () -> lone.stream().allMatch(DowningByReplicasTest::terminated) || two.stream().anyMatch(DowningByReplicasTest::terminated));
+    Polling.until("one side of the partition downed", Duration.ofSeconds(90),
+        () -> lone.stream().allMatch(DowningByReplicasTest::terminated)
+            || two.stream().anyMatch(DowningByReplicasTest::terminated));
     for (int id : new int[] {0, 1}) {
       assertFalse(terminated(group.get(id)), "replica " + id + " (one of the two replicas on the side with most"
           + " replicas) was downed by the side holding one replica and both client nodes");
     }
-    await("replicas 0 and 1 alone in the cluster, both up", Duration.ofSeconds(60), () -> two.stream().allMatch(s ->
-        cluster(s).state().members().size() == 2
+    Polling.until("replicas 0 and 1 alone in the cluster, both up", Duration.ofSeconds(60),
+        () -> two.stream().allMatch(s -> cluster(s).state().members().size() == 2
             && cluster(s).state().members().forall(m -> m.status() == MemberStatus.up())));
     assertTrue(lone.stream().allMatch(DowningByReplicasTest::terminated), "the lone replica's side downed itself");
     // The two replicas are a majority of the group: writes go on.
@@ -139,13 +134,4 @@ class DowningByReplicasTest {
         scala.concurrent.duration.Duration.create(5, TimeUnit.SECONDS));
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 }

@@ -9,11 +9,11 @@ import dev.chora.examples.ExampleEntities;
 import dev.chora.examples.counter.Add;
 import dev.chora.examples.counter.Total;
 import dev.chora.transport.launch.ArteryTransport;
+import dev.chora.transport.launch.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -48,13 +48,13 @@ class ReplicaMajorityDowningTest {
       for (ActorSystem<Void> c : clients) {
         cluster.cutTestJvmMember(c, List.of(0, 1), List.of());
       }
-      await("one side of the partition downed", Duration.ofSeconds(120),
+      Polling.until("one side of the partition downed", Duration.ofSeconds(120),
           () -> clients.stream().allMatch(ReplicaMajorityDowningTest::terminated) || terminated(cluster.system())
               || !cluster.node(0).isAlive() || !cluster.node(1).isAlive());
       assertFalse(terminated(cluster.system()), "the test JVM (beside replicas 0 and 1, two of three replicas) was"
           + " downed by the side holding one replica and three client members");
       assertTrue(cluster.node(0).isAlive() && cluster.node(1).isAlive(), "replicas 0 and 1 run");
-      await("replicas 0 and 1 and the test JVM alone in the cluster, all up", Duration.ofSeconds(60), () -> {
+      Polling.until("replicas 0 and 1 and the test JVM alone in the cluster, all up", Duration.ofSeconds(60), () -> {
         int up = 0;
         int all = 0;
         for (Member m : Cluster.get(cluster.system()).state().getMembers()) {
@@ -75,13 +75,4 @@ class ReplicaMajorityDowningTest {
     return s.getWhenTerminated().toCompletableFuture().isDone();
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 }
