@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
+import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.config.InvalidConfigException;
 import java.time.Duration;
@@ -69,6 +70,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           + (replicas.size() - 1) + " of chora.replicas");
     }
     checkLargeMessageDestinations(root, c.getString("replica-actor-name"), problems);
+    checkDowning(root, id, problems);
     ChoraConfig protocol = null;
     try {
       Section p = new Section(c.getConfig("protocol"), "chora.protocol", problems);
@@ -246,6 +248,47 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
             + " frame; add it, e.g. " + key + " += \"" + path + "\"");
       }
     }
+  }
+
+  private static final String SBR = "pekko.cluster.split-brain-resolver";
+
+  /**
+   * Client nodes are cluster members too: a split-brain resolver that counted every member could
+   * keep a side holding most client nodes and a minority of replicas, and down the majority of
+   * replicas. So in a cluster, a replica node must carry {@link ReplicaActor#ROLE}, and the resolver's
+   * strategy must decide by that role (on every node: the leader of either side, replica or not,
+   * takes the decision).
+   */
+  private static void checkDowning(Config root, int id, List<String> problems) {
+    String provider = root.hasPath("pekko.actor.provider") ? root.getString("pekko.actor.provider") : "";
+    if (!provider.equals("cluster") && !provider.equals("org.apache.pekko.cluster.ClusterActorRefProvider")) {
+      return;
+    }
+    List<String> roles = root.hasPath("pekko.cluster.roles") ? root.getStringList("pekko.cluster.roles") : List.of();
+    if (id >= 0 && !roles.contains(ReplicaActor.ROLE)) {
+      problems.add("chora.replica-id = " + id + " but pekko.cluster.roles = " + quoted(roles) + " lacks \""
+          + ReplicaActor.ROLE + "\": the split-brain resolver counts replicas by that role; add it to the replica"
+          + " node's roles, e.g. pekko.cluster.roles += \"" + ReplicaActor.ROLE + "\"");
+    }
+    boolean resolver = root.hasPath("pekko.cluster.downing-provider-class") && root
+        .getString("pekko.cluster.downing-provider-class").equals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+    String strategy = root.hasPath(SBR + ".active-strategy") ? root.getString(SBR + ".active-strategy") : "";
+    // keep-referee has no role: it decides by one named member, which the user chose.
+    String roleKey = SBR + "." + ConfigUtil.joinPath(strategy, "role");
+    if (resolver && !strategy.isEmpty() && root.hasPath(roleKey) && !root.getString(roleKey).equals(ReplicaActor.ROLE)) {
+      problems.add(roleKey + " = \"" + root.getString(roleKey) + "\": the split-brain resolver ("
+          + SBR + ".active-strategy = " + strategy + ") would count client nodes as well as replicas, and a"
+          + " partition leaving most client nodes beside a minority of replicas would down the majority of"
+          + " replicas; set " + roleKey + " = \"" + ReplicaActor.ROLE + "\" on every node");
+    }
+  }
+
+  private static String quoted(List<String> values) {
+    List<String> q = new ArrayList<>();
+    for (String v : values) {
+      q.add('"' + v + '"');
+    }
+    return "[" + String.join(", ", q) + "]";
   }
 
   /**

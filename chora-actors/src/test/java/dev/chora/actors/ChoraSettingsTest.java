@@ -40,6 +40,29 @@ class ChoraSettingsTest {
   }
 
   @Test
+  void inAClusterTheSplitBrainResolverCountsOnlyReplicaNodes() {
+    String cluster = THREE + "pekko.actor.provider = cluster\n";
+    // The library's default: keep-majority over the members with the replica role.
+    parse(cluster + "chora.replica-id = 1\npekko.cluster.roles = [\"chora-replica\", \"blue\"]");
+    parse(cluster + "chora.replica-id = -1\npekko.cluster.roles = []");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(cluster
+        + "chora.replica-id = 1\npekko.cluster.roles = [\"blue\"]"));
+    assertTrue(e.getMessage().contains("chora.replica-id = 1 but pekko.cluster.roles = [\"blue\"] lacks"
+        + " \"chora-replica\""), e.getMessage());
+    // A client node decides too when it leads its side of a partition.
+    e = assertThrows(InvalidConfigException.class, () -> parse(cluster
+        + "chora.replica-id = -1\npekko.cluster.split-brain-resolver.keep-majority.role = \"\""));
+    assertTrue(e.getMessage().contains("pekko.cluster.split-brain-resolver.keep-majority.role = \"\": the"
+        + " split-brain resolver"), e.getMessage());
+    e = assertThrows(InvalidConfigException.class, () -> parse(cluster + "chora.replica-id = -1\n"
+        + "pekko.cluster.split-brain-resolver.active-strategy = keep-oldest"));
+    assertTrue(e.getMessage().contains("set pekko.cluster.split-brain-resolver.keep-oldest.role = \"chora-replica\""),
+        e.getMessage());
+    // Without the cluster provider there are no roles and no resolver.
+    parse(THREE + "chora.replica-id = 1\npekko.cluster.roles = []");
+  }
+
+  @Test
   void anEvenReplicaCountIsRefused() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
         "chora.replicas = [\"pekko://chora@127.0.0.1:1\", \"pekko://chora@127.0.0.1:2\"]\nchora.replica-id = 0"));

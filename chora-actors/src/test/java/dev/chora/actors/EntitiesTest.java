@@ -65,16 +65,17 @@ class EntitiesTest {
     }
   }
 
+  /** The user's own serializer for the counter's commands and replies, and quick protocol timeouts. */
+  static final String COUNTER_CONFIG = "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
+      + "pekko.actor.serialization-bindings {\n"
+      + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
+      + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
+      + "}\n"
+      + "chora.protocol.round-timeout = 20ms\n"
+      + "chora.protocol.view-change-timeout = 200ms\n";
+
   void start(int n) throws Exception {
-    group = new LocalGroup(n, "pekko.actor.provider = remote\n"
-        // The user's own serializer for the entity's commands and replies.
-        + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
-        + "pekko.actor.serialization-bindings {\n"
-        + "  \"dev.chora.actors.EntitiesTest$Add\" = test\n"
-        + "  \"dev.chora.actors.EntitiesTest$Total\" = test\n"
-        + "}\n"
-        + "chora.protocol.round-timeout = 20ms\n"
-        + "chora.protocol.view-change-timeout = 200ms\n");
+    group = new LocalGroup(n, "pekko.actor.provider = remote\n" + COUNTER_CONFIG);
     systems.addAll(group.systems);
     for (ActorSystem<Void> system : systems) {
       Chora.get(system).startReplica(List.of(EntityType.of(COUNTER, id -> new Counter())));

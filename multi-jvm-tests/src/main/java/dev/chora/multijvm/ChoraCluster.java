@@ -105,6 +105,10 @@ public final class ChoraCluster implements AutoCloseable {
   });
   private LocalClusterLauncher launcher;
   private ActorSystem<Void> system;
+  /** Further members in the test JVM without a replica ({@link #startClientSystem}). */
+  private final List<ActorSystem<Void>> clientSystems = new ArrayList<>();
+  /** Links cut by {@link #cutTestJvmMember}: the member, the node or member address, and the node id or -1. */
+  private final List<Object[]> testJvmCuts = new ArrayList<>();
   private ServerSocket controlServer;
   private Barriers barriers;
   private volatile boolean closed;
@@ -422,6 +426,18 @@ public final class ChoraCluster implements AutoCloseable {
         // closing anyway
       }
     }
+    synchronized (clientSystems) {
+      for (ActorSystem<Void> c : clientSystems) {
+        c.terminate();
+      }
+      for (ActorSystem<Void> c : clientSystems) {
+        try {
+          c.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          log("client system " + c.address() + " did not terminate: " + e);
+        }
+      }
+    }
     if (system != null) {
       system.terminate();
       try {
@@ -465,6 +481,71 @@ public final class ChoraCluster implements AutoCloseable {
   /** The test JVM's actor system: a member of the cluster without a replica. */
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /**
+   * Starts one more cluster member in the test JVM, without a replica (a client node, role
+   * {@value #TEST_ROLE}, configured as the test JVM's own member), and waits until every member
+   * sees it Up. Cheaper than a client JVM; {@link #close()} stops it. With
+   * {@link #cutTestJvmMember}, a test can make client nodes tip a partition.
+   */
+  public ActorSystem<Void> startClientSystem(Duration timeout) throws InterruptedException, TimeoutException {
+    ActorSystem<Void> c = ActorSystem.create(Behaviors.empty(), "chora",
+        EmbeddedDriverDirectory.ownDirectory(memberConfig.testJvm(launcher.freePort())));
+    synchronized (clientSystems) {
+      clientSystems.add(c);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isUp(c.address().toString())) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new TimeoutException("client system " + c.address() + " not Up within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+    log("client system joined as " + c.address());
+    return c;
+  }
+
+  /**
+   * Cuts every link between {@code member} (the test JVM's {@link #system()} or a
+   * {@link #startClientSystem client system}) and the nodes {@code ids} and test-JVM members
+   * {@code others}, both ways. {@link #heal()} restores them.
+   */
+  public void cutTestJvmMember(ActorSystem<Void> member, Collection<Integer> ids, Collection<ActorSystem<Void>> others) {
+    String self = member.address().toString();
+    for (int id : ids) {
+      join(node(id).blackhole(self, "both", true), "blackhole " + id + " -> " + self);
+      localBlackhole(member, node(id).address(), true);
+      synchronized (testJvmCuts) {
+        testJvmCuts.add(new Object[] {member, node(id).address(), id});
+      }
+    }
+    for (ActorSystem<Void> o : others) {
+      localBlackhole(member, o.address().toString(), true);
+      localBlackhole(o, self, true);
+      synchronized (testJvmCuts) {
+        testJvmCuts.add(new Object[] {member, o.address().toString(), -1});
+        testJvmCuts.add(new Object[] {o, self, -1});
+      }
+    }
+    log("cut " + self + " from nodes " + ids + " and " + others.size() + " test-JVM member(s)");
+  }
+
+  private boolean isUp(String address) {
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.address().toString().equals(address) && m.status() == MemberStatus.up()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void localBlackhole(ActorSystem<?> member, String address, boolean on) {
+    try {
+      NodeMain.setBlackhole(member, address, "both", on);
+    } catch (Exception e) {
+      throw new IllegalStateException("blackhole " + member.address() + " -> " + address + " failed: " + e, e);
+    }
   }
 
   /** The test JVM's Chora extension. */
@@ -765,7 +846,24 @@ public final class ChoraCluster implements AutoCloseable {
         join(on.unflap(node(Integer.parseInt(p[1])).address(), "both"), "restore " + l);
       }
     }
-    log("healed " + cuts.size() + " cut and " + lossy.size() + " lossy links");
+    List<Object[]> memberCuts;
+    synchronized (testJvmCuts) {
+      memberCuts = new ArrayList<>(testJvmCuts);
+      testJvmCuts.clear();
+    }
+    for (Object[] c : memberCuts) {
+      @SuppressWarnings("unchecked")
+      ActorSystem<Void> member = (ActorSystem<Void>) c[0];
+      int id = (Integer) c[2];
+      if (id >= 0 && node(id).isConnected()) {
+        join(node(id).blackhole(member.address().toString(), "both", false), "heal " + id + " -> " + member.address());
+      }
+      if (!member.getWhenTerminated().toCompletableFuture().isDone()) {
+        localBlackhole(member, (String) c[1], false);
+      }
+    }
+    log("healed " + cuts.size() + " cut, " + memberCuts.size() + " test-JVM member and " + lossy.size()
+        + " lossy links");
   }
 
   private void cut(int on, int peer, String direction) {

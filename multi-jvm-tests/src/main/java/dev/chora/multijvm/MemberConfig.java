@@ -78,6 +78,8 @@ final class MemberConfig {
     h.append("pekko.cluster.retry-unsuccessful-join-after = 2s\n");
     h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
     h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
+    // Only the replicas count: the test JVM (and any client node) must not tip a partition.
+    h.append("pekko.cluster.split-brain-resolver.keep-majority.role = \"chora-replica\"\n");
     // On a loaded test machine heartbeats are late for seconds at a time; Pekko's default then
     // downs every member ("instability"), which ends the test rather than testing Chora.
     h.append("pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n");

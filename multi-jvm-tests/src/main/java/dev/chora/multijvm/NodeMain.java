@@ -239,6 +239,11 @@ public final class NodeMain {
   }
 
   private void setBlackhole(String address, String dir, boolean on) throws Exception {
+    setBlackhole(system, address, dir, on);
+  }
+
+  /** Drops (or no longer drops) {@code system}'s messages to and from {@code address}; needs Artery's test mode. */
+  static void setBlackhole(ActorSystem<?> system, String address, String dir, boolean on) throws Exception {
     Object command = new ThrottlerTransportAdapter.SetThrottle(AddressFromURIString.parse(address), direction(dir),
         on ? ThrottlerTransportAdapter.blackholeThrottleMode() : ThrottlerTransportAdapter.unthrottledThrottleMode());
     RARP rarp = (RARP) RARP.get(Adapter.toClassic(system));

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.chora.actors.ChoraSettings;
 import dev.chora.actors.ReplicaAddress;
 import dev.chora.actors.UnknownKeys;
+import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.examples.cli.CliException;
 import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.transport.launch.TlsStores;
@@ -31,13 +32,13 @@ import java.util.TreeSet;
  * Builds a node's whole Pekko configuration from a small node file: which replica it is, every
  * replica's address, the transport. The actor system is named {@code chora}, provider
  * {@code cluster}, seed node replica 0, replicas carry the role {@code chora-replica}, and the
- * split-brain resolver (keep-majority) downs unreachable members. Anything else in the file
+ * split-brain resolver (keep-majority over the replicas alone) downs unreachable members. Anything else in the file
  * ({@code chora.protocol.*}, {@code pekko.*}) overrides these defaults. A key under {@code node} or
  * {@code chora} that is no setting is refused with the nearest one that is.
  */
 public final class NodeConfig {
   public static final String SYSTEM_NAME = "chora";
-  public static final String REPLICA_ROLE = "chora-replica";
+  public static final String REPLICA_ROLE = ReplicaActor.ROLE;
   /** Every {@code node.*} setting a node file may have (docs/cli.md). */
   static final List<String> NODE_SETTINGS = List.of("transport", "aeron-dir", "bind-hostname", "hostname", "port");
 
@@ -201,6 +202,9 @@ public final class NodeConfig {
     h.append("pekko.cluster.roles = [").append(id >= 0 ? "\"" + REPLICA_ROLE + "\"" : "").append("]\n");
     h.append("pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n");
     h.append("pekko.cluster.split-brain-resolver.active-strategy = keep-majority\n");
+    // Client nodes are members too: only the replicas count, or a partition leaving most client
+    // nodes beside a minority of replicas would down the majority of replicas.
+    h.append("pekko.cluster.split-brain-resolver.keep-majority.role = \"").append(REPLICA_ROLE).append("\"\n");
     h.append("pekko.cluster.log-info = off\n");
     h.append("pekko.loglevel = WARNING\n");
     h.append("pekko.log-dead-letters = off\n");

@@ -217,6 +217,7 @@ class CliTest {
     assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
         c.getString("pekko.cluster.downing-provider-class"));
     assertEquals("keep-majority", c.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals("chora-replica", c.getString("pekko.cluster.split-brain-resolver.keep-majority.role"));
     assertEquals(Duration.ofSeconds(9), c.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
     assertEquals(Duration.ofMillis(7), c.getDuration("chora.protocol.round-timeout"));
     assertEquals(1, c.getInt("chora.replica-id"));
