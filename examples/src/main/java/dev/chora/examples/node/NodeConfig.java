@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Builds a node's whole Pekko configuration from a small node file: which replica it is, every
@@ -235,24 +234,23 @@ public final class NodeConfig {
     return full;
   }
 
-  /** The tree of {@code node.*} settings: {@link #NODE_SETTINGS}, and {@code tls} with {@link NodeTls#KEYS}. */
+  /**
+   * The tree of {@code node.*} settings: {@link #NODE_SETTINGS} and the {@code tls} section. Below
+   * {@code tls} the keys are {@link NodeTls}'s to check, once its {@code ${ENV}} passwords resolve.
+   */
   private static ConfigObject nodeReference() {
     Map<String, Object> node = new LinkedHashMap<>();
     for (String key : NODE_SETTINGS) {
       node.put(key, "");
     }
-    Map<String, Object> tls = new LinkedHashMap<>();
-    for (String key : new TreeSet<>(NodeTls.KEYS)) {
-      tls.put(key, "");
-    }
-    node.put("tls", tls);
+    node.put("tls", Map.of());
     return ConfigValueFactory.fromMap(node);
   }
 
   /** Refuses every key under {@code node} or {@code chora} that is no setting, naming the nearest one, all at once. */
   private static void checkKeys(Config user) {
     List<String> problems = new ArrayList<>();
-    for (UnknownKeys.Unknown unknown : UnknownKeys.find(user, "node", nodeReference(), Set.of())) {
+    for (UnknownKeys.Unknown unknown : UnknownKeys.find(user, "node", nodeReference(), Set.of("tls"))) {
       problems.add(unknown.message());
     }
     problems.addAll(ChoraSettings.unknownSettings(user));

@@ -180,7 +180,7 @@ class CliTest {
     e = assertThrows(CliException.class, () -> NodeConfig.fromFile(file("nonsense.conf",
         "chora.replica-id = 0\n" + REPLICAS + "node.colour = blue\n")));
     assertTrue(e.getMessage().contains("node.colour: no such setting; node has aeron-dir, bind-hostname, hostname,"
-        + " port, transport"), e.getMessage());
+        + " port, tls, transport"), e.getMessage());
   }
 
   /** The sample node file (chora node --help, docs/cli.md) uses only settings that exist. */
