@@ -356,10 +356,12 @@ final class Faults {
   /**
    * SIGSTOP of one replica for 4 s longer than the shared Aeron driver's client liveness timeout
    * (the cluster's driver's, or the default's over tcp), then SIGCONT. Over aeron-udp the driver
-   * has dropped the paused node's Aeron client meanwhile; resumed, the client finds that its
-   * service interval was exceeded and closes, Artery terminates the actor system, and the node's
-   * JVM exits: it must stop cleanly, and its restart must rejoin. Over tcp nothing times the node
-   * out below the split-brain resolver's stable-after (20 s), so it must come back by itself.
+   * has dropped the paused node's Aeron client meanwhile; resumed, the client at once finds its
+   * service interval exceeded ({@code ConductorServiceTimeoutException}) and closes, Artery
+   * terminates the actor system (sending nothing more), and the node's JVM exits about 10 s later,
+   * when coordinated shutdown's cluster-exiting phase has timed out: it must stop cleanly, and its
+   * restart must rejoin. Over tcp nothing times the node out below the split-brain resolver's
+   * stable-after (20 s), so it must come back by itself.
    */
   static Report longPause(ChoraCluster c, String name, int victim, long seed) throws Exception {
     MediaDriverProcess driver = c.mediaDriver();
@@ -401,6 +403,11 @@ final class Faults {
         if (node.process().exitCode() != ChoraNode.TERMINATED_STATUS) {
           throw new AssertionError("replica " + victim + " did not stop cleanly after the pause: exit status "
               + node.process().exitCode() + " (log " + node.logFile() + ")");
+        }
+        // Stopped for the expected reason: its Aeron client, not the cluster's downing.
+        if (!java.nio.file.Files.readString(node.logFile()).contains("ConductorServiceTimeoutException")) {
+          throw new AssertionError("replica " + victim + " stopped after the pause, but its log does not show its Aeron"
+              + " client timed out (ConductorServiceTimeoutException): " + node.logFile());
         }
         run.restartAndRejoin(node);
       } else {
