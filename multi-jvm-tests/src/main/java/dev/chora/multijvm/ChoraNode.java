@@ -25,6 +25,12 @@ import java.util.function.Predicate;
  * <p>Thread-safe; faults and queries may come from several test threads.
  */
 public final class ChoraNode {
+  /**
+   * The exit status of a node JVM whose actor system terminated other than by a clean leave: downed
+   * by the cluster, or stopped by Artery (e.g. its Aeron client timed out by the media driver).
+   */
+  public static final int TERMINATED_STATUS = NodeMain.TERMINATED_STATUS;
+
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(2);
 

@@ -95,7 +95,7 @@ public final class ReplicaActor {
   /** View changes are logged at most this often, with the count of those in between. */
   private static final long VIEW_LOG_EVERY_NANOS = 200_000_000L;
 
-  /** Invalid messages are logged at most this often, with the count of those in between. */
+  /** Invalid messages are logged at most this often per drop reason, with the count of those in between. */
   private static final long DROP_LOG_EVERY_NANOS = 1_000_000_000L;
 
   /**
@@ -136,8 +136,8 @@ public final class ReplicaActor {
     private List<Object> work = new ArrayList<>();
     private long armedDeadlineNanos = Long.MAX_VALUE;
     private long lastPublishedNanos;
-    private long droppedLogged;
-    private long lastDropLogNanos;
+    private final long[] droppedSinceLog = new long[DropReason.values().length];
+    private final long[] lastDropLogNanos = new long[DropReason.values().length];
     private long viewChangesUnlogged;
     private long lastViewLogNanos;
     private String loggedViewChangeTimeout;
@@ -432,14 +432,16 @@ public final class ReplicaActor {
 
     @Override
     public void dropped(DropReason reason, PeerMessage message) {
-      // Rate-limited: a flood of bad messages must not become a flood of log lines.
-      droppedLogged++;
+      // Rate-limited: a flood of bad messages must not become a flood of log lines. Per reason, so
+      // that the ordinary stale messages of a view change do not hide a stranger's or a forger's.
+      int r = reason.ordinal();
+      droppedSinceLog[r]++;
       long now = System.nanoTime();
-      if (now - lastDropLogNanos > DROP_LOG_EVERY_NANOS) {
-        lastDropLogNanos = now;
-        ctx.getLog().warn("replica {} dropped an invalid message ({}): {} [{} dropped since the last report]",
-            core.self(), reason, message, droppedLogged);
-        droppedLogged = 0;
+      if (now - lastDropLogNanos[r] > DROP_LOG_EVERY_NANOS) {
+        lastDropLogNanos[r] = now;
+        ctx.getLog().warn("replica {} dropped an invalid message ({}): {} [{} dropped for this reason since its"
+            + " last report]", core.self(), reason, message, droppedSinceLog[r]);
+        droppedSinceLog[r] = 0;
       }
     }
   }

@@ -64,7 +64,8 @@ class FaultCampaignTest {
         new Kind("restart-state-lost", (c, name, seed) -> Faults.restartStateLost(c, name, 2, seed)),
         new Kind("leave-and-return", (c, name, seed) -> Faults.leaveAndReturn(c, name, n - 1, seed)),
         new Kind("garbage-datagrams", (c, name, seed) -> Faults.garbageDatagrams(c, name, 0, 3_000, seed)),
-        new Kind("stranger-messages", (c, name, seed) -> Faults.strangerMessages(c, name, 0, 600, seed)));
+        new Kind("stranger-messages", (c, name, seed) -> Faults.strangerMessages(c, name, 0, 600, seed)),
+        new Kind("long-pause", (c, name, seed) -> Faults.longPause(c, name, n - 1, seed)));
   }
 
   @Test

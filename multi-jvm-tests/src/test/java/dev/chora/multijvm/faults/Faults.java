@@ -11,10 +11,12 @@ import dev.chora.multijvm.ChoraCluster;
 import dev.chora.multijvm.ChoraNode;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.MediaDriverProcess;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -344,6 +346,179 @@ final class Faults {
       return run.finish("leave-and-return");
     }
   }
+
+  /**
+   * What a replica paused beyond the Aeron driver's client liveness timeout did once resumed: it
+   * took part again by itself, or its JVM exited cleanly (its actor system terminated).
+   */
+  enum AfterLongPause { CAME_BACK, STOPPED }
+
+  /**
+   * SIGSTOP of one replica for 4 s longer than the shared Aeron driver's client liveness timeout
+   * (the cluster's driver's, or the default's over tcp), then SIGCONT. Over aeron-udp the driver
+   * has dropped the paused node's Aeron client meanwhile; resumed, the client at once finds its
+   * service interval exceeded ({@code ConductorServiceTimeoutException}) and closes, Artery
+   * terminates the actor system (sending nothing more), and the node's JVM exits about 10 s later,
+   * when coordinated shutdown's cluster-exiting phase has timed out: it must stop cleanly, and its
+   * restart must rejoin. Over tcp nothing times the node out below the split-brain resolver's
+   * stable-after (20 s), so it must come back by itself.
+   */
+  static Report longPause(ChoraCluster c, String name, int victim, long seed) throws Exception {
+    MediaDriverProcess driver = c.mediaDriver();
+    Duration liveness = (driver == null ? MediaDriverProcess.Timeouts.DEFAULT : driver.timeouts()).clientLiveness();
+    AfterLongPause expected = switch (c.transport()) {
+      case TCP -> AfterLongPause.CAME_BACK;
+      case AERON_SHARED -> AfterLongPause.STOPPED;
+      case AERON_EMBEDDED -> throw new IllegalArgumentException("long-pause is defined for tcp and aeron-shared: with"
+          + " an embedded driver, the driver pauses with its client");
+    };
+    return longPause(c, name, victim, liveness.plusSeconds(4), expected, seed);
+  }
+
+  /**
+   * SIGSTOP of one replica for {@code pause}, longer than the shared Aeron driver's client liveness
+   * timeout, then SIGCONT, under load; the replica must then do what {@code expected} says: take
+   * part again by itself, or exit with {@link ChoraNode#TERMINATED_STATUS} (its actor system
+   * terminated; no crash, no hang), after which its restart (state lost) must rejoin. Either way
+   * the group serves on and the history check holds.
+   */
+  static Report longPause(ChoraCluster c, String name, int victim, Duration pause, AfterLongPause expected, long seed)
+      throws Exception {
+    ChoraNode node = c.node(victim);
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      node.pause();
+      sleep(pause.toMillis());
+      node.resume();
+      AfterLongPause outcome = awaitCameBackOrStopped(c, victim, Duration.ofSeconds(90));
+      ChoraCluster.log("replica " + victim + " after a pause of " + pause + ": " + outcome
+          + (outcome == AfterLongPause.STOPPED ? " (exit status " + node.process().exitCode() + ")" : ""));
+      if (outcome != expected) {
+        throw new AssertionError("replica " + victim + " paused for " + pause + " over " + c.transport().label()
+            + ": expected " + expected + ", but it " + (outcome == AfterLongPause.STOPPED ? "exited with status "
+            + node.process().exitCode() : "came back") + " (log " + node.logFile() + ")");
+      }
+      if (outcome == AfterLongPause.STOPPED) {
+        if (node.process().exitCode() != ChoraNode.TERMINATED_STATUS) {
+          throw new AssertionError("replica " + victim + " did not stop cleanly after the pause: exit status "
+              + node.process().exitCode() + " (log " + node.logFile() + ")");
+        }
+        // Stopped for the expected reason: its Aeron client, not the cluster's downing.
+        if (!java.nio.file.Files.readString(node.logFile()).contains("ConductorServiceTimeoutException")) {
+          throw new AssertionError("replica " + victim + " stopped after the pause, but its log does not show its Aeron"
+              + " client timed out (ConductorServiceTimeoutException): " + node.logFile());
+        }
+        run.restartAndRejoin(node);
+      } else {
+        sleep(3_000);
+        if (!node.isAlive()) {
+          throw new AssertionError("replica " + victim + " came back after the pause, then exited with status "
+              + node.process().exitCode() + " (log " + node.logFile() + ")");
+        }
+      }
+      run.healed();
+      sleep(1_500);
+      return run.finish("long-pause");
+    }
+  }
+
+  /**
+   * Until the resumed {@code victim} has exited, or every replica is NORMAL in one view with
+   * {@code victim} active in it (its own status alone could still be the stale view it was paused in).
+   */
+  private static AfterLongPause awaitCameBackOrStopped(ChoraCluster c, int victim, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Object last = "no status yet";
+    while (System.nanoTime() - deadline < 0) {
+      if (!c.node(victim).isAlive()) {
+        return AfterLongPause.STOPPED;
+      }
+      try {
+        var statuses = c.statuses();
+        last = statuses;
+        long views = statuses.values().stream().mapToLong(s -> s.view().number()).distinct().count();
+        if (statuses.size() == c.size() && views == 1
+            && statuses.values().stream().allMatch(s -> s.view().isNormal() && s.view().isActive(victim))) {
+          return AfterLongPause.CAME_BACK;
+        }
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("replica " + victim + " neither came back nor stopped within " + timeout + " of its"
+        + " resumption: " + last + "\n" + c.logReport());
+  }
+
+  /**
+   * Garbage on the wire at a replica's Artery port: datagrams over aeron-udp ({@link
+   * #garbageDatagrams}), byte streams over tcp ({@link #garbageStreams}), there without Artery's
+   * magic unless {@code -Dchora.faults.tcpGarbageFrames=true} (see {@link #garbageStreams} for why).
+   */
+  static Report garbage(ChoraCluster c, String name, int victim, int count, long seed) throws Exception {
+    return c.transport() == ArteryTransport.Kind.TCP
+        ? garbageStreams(c, name, victim, count / 10, Boolean.getBoolean("chora.faults.tcpGarbageFrames"), seed)
+        : garbageDatagrams(c, name, victim, count, seed);
+  }
+
+  /**
+   * Garbage on the wire over Artery tcp: {@code connections} connections to a replica's port,
+   * under load, each sending random bytes that start with no Artery magic, then closed; the node
+   * must refuse each connection and keep serving. With {@code framed}, two thirds of them instead
+   * start with Artery's magic, then a stream id Artery lacks, or a valid one and a frame length
+   * above the maximum frame size.
+   *
+   * <p>Framed garbage is not part of the CI subset: on Pekko 1.x its inbound decoder then loops,
+   * logging "Dropping message due to: BufferUnderflowException" (or IndexOutOfBoundsException)
+   * thousands of times a second until the node stops; the node was seen to stop hearing its peers
+   * and to write gigabytes of log. Artery tcp trusts whoever can connect to its port: that is what
+   * tls-tcp, or a trusted network, must exclude (docs/transport.md).
+   */
+  static Report garbageStreams(ChoraCluster c, String name, int victim, int connections, boolean framed, long seed)
+      throws Exception {
+    try (Run run = new Run(c, name, seed)) {
+      sleep(2_000);
+      run.fault();
+      Random random = new Random(seed);
+      InetAddress host = InetAddress.getByName(ArteryTransport.HOST);
+      for (int i = 0; i < connections; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] junk = new byte[1 + random.nextInt(4_000)];
+        random.nextBytes(junk);
+        switch (framed ? i % 3 : 0) {
+          case 0 -> junk[0] = 'X'; // no magic starts with it
+          case 1 -> {
+            out.write(ARTERY_TCP_MAGICS[i % ARTERY_TCP_MAGICS.length]);
+            out.write(4 + random.nextInt(100)); // streams are 1, 2 and 3
+          }
+          default -> {
+            out.write(ARTERY_TCP_MAGICS[i % ARTERY_TCP_MAGICS.length]);
+            out.write(1 + random.nextInt(3));
+            int length = Integer.MAX_VALUE - random.nextInt(1_000); // little-endian, above any frame size
+            out.write(new byte[] {(byte) length, (byte) (length >> 8), (byte) (length >> 16), (byte) (length >> 24)});
+          }
+        }
+        out.write(junk);
+        try (Socket socket = new Socket(host, c.node(victim).port())) {
+          socket.getOutputStream().write(out.toByteArray());
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          // the node may close the connection before it has read everything: that is its answer
+        }
+        if (i % 20 == 0) {
+          sleep(10);
+        }
+      }
+      run.healed();
+      sleep(2_000);
+      return run.finish("garbage-streams");
+    }
+  }
+
+  /** The magics an Artery tcp connection may start with: Pekko's, and Akka's. */
+  private static final byte[][] ARTERY_TCP_MAGICS = {{'P', 'E', 'K', 'K'}, {'A', 'K', 'K', 'A'}};
 
   /**
    * Garbage on the wire: random and truncated datagrams to a replica's aeron-udp port (owned by
