@@ -367,7 +367,7 @@ final class Faults {
     MediaDriverProcess driver = c.mediaDriver();
     Duration liveness = (driver == null ? MediaDriverProcess.Timeouts.DEFAULT : driver.timeouts()).clientLiveness();
     AfterLongPause expected = switch (c.transport()) {
-      case TCP -> AfterLongPause.CAME_BACK;
+      case TCP, TLS_TCP -> AfterLongPause.CAME_BACK;
       case AERON_SHARED -> AfterLongPause.STOPPED;
       case AERON_EMBEDDED -> throw new IllegalArgumentException("long-pause is defined for tcp and aeron-shared: with"
           + " an embedded driver, the driver pauses with its client");
