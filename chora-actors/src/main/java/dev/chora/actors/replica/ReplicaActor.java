@@ -433,7 +433,7 @@ public final class ReplicaActor {
     @Override
     public void dropped(DropReason reason, PeerMessage message) {
       // Rate-limited: a flood of bad messages must not become a flood of log lines. Per reason, so
-      // that the ordinary stale messages of a view change do not hide a stranger's or a forger's.
+      // that the ordinary stale messages of a view change do not hide a stranger's.
       int r = reason.ordinal();
       droppedSinceLog[r]++;
       long now = System.nanoTime();
