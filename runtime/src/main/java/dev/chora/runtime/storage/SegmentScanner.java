@@ -51,9 +51,9 @@ final class SegmentScanner {
       problem = bad;
       return null;
     }
-    int at = fill(offset, RecordFrame.HEADER_BYTES);
-    int length = RecordFrame.length(window, at);
-    at = fill(offset, RecordFrame.HEADER_BYTES + length);
+    int headerAt = fill(offset, RecordFrame.HEADER_BYTES);
+    int length = RecordFrame.length(window, headerAt);
+    int at = fill(offset, RecordFrame.HEADER_BYTES + length);
     byte[] payload = Arrays.copyOfRange(window, at + RecordFrame.HEADER_BYTES, at + RecordFrame.HEADER_BYTES + length);
     LogRecord record = new LogRecord(RecordFrame.index(window, at), RecordFrame.type(window, at), payload);
     offset += RecordFrame.HEADER_BYTES + length;
@@ -69,8 +69,11 @@ final class SegmentScanner {
    */
   boolean anyValidFrameFrom(long from, long afterIndex) throws IOException {
     for (long at = from; at + RecordFrame.HEADER_BYTES <= size; at++) {
-      if (frameProblem(at) == null && RecordFrame.index(window, fill(at, RecordFrame.HEADER_BYTES)) > afterIndex) {
-        return true;
+      if (frameProblem(at) == null) {
+        int frame = fill(at, RecordFrame.HEADER_BYTES);
+        if (RecordFrame.index(window, frame) > afterIndex) {
+          return true;
+        }
       }
     }
     return false;
@@ -82,7 +85,9 @@ final class SegmentScanner {
     if (remaining < RecordFrame.HEADER_BYTES) {
       return "partial frame header (" + remaining + " of " + RecordFrame.HEADER_BYTES + " bytes)";
     }
-    int length = RecordFrame.length(window, fill(at, RecordFrame.HEADER_BYTES));
+    // fill() may replace the window, so it must run before the window is read.
+    int headerAt = fill(at, RecordFrame.HEADER_BYTES);
+    int length = RecordFrame.length(window, headerAt);
     if (length < 0 || length > remaining - RecordFrame.HEADER_BYTES) {
       return "frame of " + length + " payload bytes runs past the end of the file (" + remaining + " bytes left)";
     }
