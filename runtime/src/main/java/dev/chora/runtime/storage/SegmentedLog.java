@@ -59,9 +59,11 @@ public final class SegmentedLog implements Closeable {
     if (!segments.isEmpty()) {
       Segment last = last();
       active = disk.open(last.name);
-      // What replay read may sit in the page cache only (a process restart without a machine
-      // crash): sync it, so that every record replayed counts as durable.
+      // What replay read may sit in the page cache only, data and directory entries alike (a
+      // process restart without a machine crash): sync both, so that every record replayed
+      // counts as durable.
       active.force();
+      disk.syncDirectory();
       lastIndex = last.lastIndex;
     }
     durableIndex = lastIndex;
@@ -172,7 +174,9 @@ public final class SegmentedLog implements Closeable {
         deleted = true;
         newLast = gone.prevIndex;
       }
-      if (deleted) {
+      // Also when nothing was deleted: the segment that keeps the records below the cut may be
+      // new since the last sync, and its records count as durable once this returns.
+      if (deleted || directoryDirty) {
         disk.syncDirectory();
         directoryDirty = false;
       }

@@ -1,0 +1,203 @@
+package dev.chora.runtime.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random appends, syncs, truncations, crashes, full disks and (in one test) bit flips on a {@link
+ * SimDisk}, over many seeds. After every crash or failure and reopen, the log must hold exactly a
+ * prefix of what it was told to hold, and without bit flips that prefix must include everything
+ * a sync reported durable; with bit flips, opening either refuses loudly or returns such a prefix:
+ * never a damaged record, never a record out of place. A failing seed's message names it.
+ */
+class LogPropertyTest {
+  /** Tiny segments and buffer, so that rollover, buffer flushes and direct writes all happen often. */
+  private static final LogOptions OPTIONS = new LogOptions(SegmentHeader.BYTES + 240, 64, 96);
+
+  /** What one seed's run saw, summed over the seeds to show the faults really happened. */
+  private static final class Tally {
+    long crashes;
+    long restarts;
+    long cuts;
+    long refusals;
+    long recordsChecked;
+    long diskFull;
+
+    @Override
+    public String toString() {
+      return "crashes " + crashes + ", restarts " + restarts + ", torn tails cut " + cuts + ", refusals " + refusals
+          + ", disk-full failures " + diskFull + ", records checked " + recordsChecked;
+    }
+  }
+
+  @Test
+  void everyCrashKeepsAPrefixThatHoldsEverythingSynced() throws IOException {
+    Tally tally = new Tally();
+    for (long seed = 1; seed <= 400; seed++) {
+      run(seed, false, tally);
+    }
+    System.out.println("LogPropertyTest without damage, 400 seeds: " + tally);
+    assertTrue(tally.crashes > 2000 && tally.cuts > 100 && tally.diskFull > 100 && tally.recordsChecked > 10_000,
+        "faults too rare to prove anything: crashes " + tally.crashes + ", cuts " + tally.cuts + ", disk full " + tally.diskFull
+            + ", records checked " + tally.recordsChecked);
+    assertEquals(0, tally.refusals, "without damage nothing may be refused");
+  }
+
+  @Test
+  void bitFlipsAreRefusedOrCutNeverReplayed() throws IOException {
+    Tally tally = new Tally();
+    for (long seed = 1; seed <= 200; seed++) {
+      run(seed, true, tally);
+    }
+    System.out.println("LogPropertyTest with bit flips, 200 seeds: " + tally);
+    assertTrue(tally.refusals > 50, "flips found only " + tally.refusals + " times");
+  }
+
+  @Test
+  void aSeedReplaysExactly() throws IOException {
+    for (long seed = 1; seed <= 20; seed++) {
+      assertEquals(run(seed, true, new Tally()), run(seed, true, new Tally()), "seed " + seed);
+    }
+  }
+
+  /** Runs one seed; returns a digest of what it saw, for the determinism check. */
+  private static String run(long seed, boolean flips, Tally tally) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    SimDisk disk = new SimDisk("seed-" + seed, seed, SyncLatency.NONE);
+    StringBuilder digest = new StringBuilder();
+    List<LogRecord> model = new ArrayList<>();
+    long durable = 0;
+    boolean damaged = false;
+    SegmentedLog log = SegmentedLog.open(disk, OPTIONS, model::add);
+    for (int step = 0; step < 400; step++) {
+      int op = random.nextInt(100);
+      boolean crash = false;
+      boolean restart = false;
+      try {
+        if (op < 55) {
+          long index = log.lastIndex() + 1 + (random.nextInt(4) == 0 ? random.nextInt(3) : 0);
+          byte[] payload = new byte[random.nextInt(OPTIONS.maxRecordBytes() + 1)];
+          random.nextBytes(payload);
+          int type = random.nextInt(256);
+          log.append(index, type, payload);
+          model.add(new LogRecord(index, type, payload));
+          digest.append('a').append(index).append(':').append(payload.length).append(';');
+        } else if (op < 70) {
+          durable = log.sync();
+          digest.append("sync;");
+          assertEquals(log.lastIndex(), durable, "seed " + seed + ": sync covers every append");
+        } else if (op < 74) {
+          long from = model.isEmpty() ? 1 : model.get(random.nextInt(model.size())).index() + random.nextInt(2);
+          boolean cuts = from <= log.lastIndex();
+          log.truncateSuffix(from);
+          digest.append("suffix").append(from).append(';');
+          model.removeIf(r -> r.index() >= from);
+          if (cuts) {
+            assertEquals(log.lastIndex(), log.durableIndex(), "seed " + seed + ": a suffix truncation is durable");
+          }
+          durable = log.durableIndex();
+        } else if (op < 77) {
+          long upTo = model.isEmpty() ? 0 : model.get(random.nextInt(model.size())).index();
+          log.truncatePrefix(upTo);
+          digest.append("prefix").append(upTo).append(';');
+          long first = log.firstIndex();
+          assertTrue(model.isEmpty() || model.stream().noneMatch(r -> r.index() > upTo && r.index() < first),
+              "seed " + seed + ": truncatePrefix removed a record above " + upTo);
+          model.removeIf(r -> r.index() < first);
+        } else if (op < 86) {
+          crash = true;
+        } else if (op < 89) {
+          int room = random.nextInt(300);
+          disk.setCapacityBytes(disk.usedBytes() + room);
+          digest.append("room").append(room).append(';');
+        } else if (op < 92) {
+          disk.setCapacityBytes(Long.MAX_VALUE);
+        } else if (flips && op < 94) {
+          List<String> segments = new ArrayList<>(disk.list());
+          segments.removeIf(n -> !n.endsWith(".seg"));
+          if (!segments.isEmpty()) {
+            String victim = segments.get(random.nextInt(segments.size()));
+            if (disk.usedBytes() > 0 && disk.open(victim).size() > 0) {
+              digest.append("flip ").append(victim).append('@').append(disk.flipRandomBit(victim)).append(';');
+              damaged = true;
+            }
+          }
+        } else {
+          List<LogRecord> read = new ArrayList<>();
+          log.read(log.firstIndex(), read::add);
+          assertSame(seed + " after " + digest, model, read, model.size());
+          tally.recordsChecked += read.size();
+        }
+      } catch (StorageUnwritableException e) {
+        tally.diskFull++;
+        digest.append("full;");
+        restart = true;
+      } catch (CorruptStorageException e) {
+        if (!damaged) {
+          throw new AssertionError("seed " + seed + ": corruption reported without damage", e);
+        }
+        tally.refusals++;
+        return digest.append("refused:").append(e.getMessage()).toString();
+      }
+      if (crash || restart) {
+        if (crash || random.nextBoolean()) {
+          disk.crash();
+          tally.crashes++;
+          digest.append("crash;");
+        } else {
+          log.close();
+          tally.restarts++;
+          digest.append("restart;");
+        }
+        disk.setCapacityBytes(Long.MAX_VALUE);
+        List<LogRecord> recovered = new ArrayList<>();
+        try {
+          log = SegmentedLog.open(disk, OPTIONS, recovered::add);
+        } catch (CorruptStorageException e) {
+          if (!damaged) {
+            throw new AssertionError("seed " + seed + ": corruption reported without damage", e);
+          }
+          tally.refusals++;
+          return digest.append("refused:").append(e.getMessage()).toString();
+        }
+        long syncedUpTo = durable;
+        long synced = model.stream().filter(r -> r.index() <= syncedUpTo).count();
+        assertSame(seed + " after " + digest, model, recovered, damaged ? 0 : synced);
+        tally.recordsChecked += recovered.size();
+        if (log.replayReport().cutTornTail()) {
+          tally.cuts++;
+        }
+        assertEquals(log.lastIndex(), log.durableIndex(), "seed " + seed + ": what replay found is synced");
+        digest.append(recovered.size()).append(';');
+        model = recovered;
+        durable = log.lastIndex();
+      }
+    }
+    disk.setCapacityBytes(Long.MAX_VALUE);
+    log.close();
+    return digest.toString();
+  }
+
+  /** {@code actual} is a prefix of {@code model} at least {@code least} records long, record for record. */
+  private static void assertSame(String seed, List<LogRecord> model, List<LogRecord> actual, long least) {
+    if (actual.size() > model.size() || actual.size() < least) {
+      fail("seed " + seed + ": " + actual.size() + " records where a prefix of the " + model.size()
+          + " appended holding at least " + least + " was due");
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      LogRecord want = model.get(i);
+      LogRecord got = actual.get(i);
+      assertEquals(want.index(), got.index(), "seed " + seed + ": record " + i);
+      assertEquals(want.type(), got.type(), "seed " + seed + ": type of record " + want.index());
+      assertArrayEquals(want.payload(), got.payload(), "seed " + seed + ": payload of record " + want.index());
+    }
+  }
+}
