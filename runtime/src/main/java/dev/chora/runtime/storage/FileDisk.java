@@ -41,13 +41,15 @@ public final class FileDisk implements Disk {
   /** Opens (creating if needed) the directory; fails if it is not a writable directory. */
   public static FileDisk open(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
-    try {
-      Files.createDirectories(abs);
-    } catch (IOException e) {
-      throw translate(e, abs.toString(), "creating the directory");
-    }
     if (!Files.isDirectory(abs)) {
-      throw new StorageUnwritableException(StorageUnwritableException.Kind.NOT_WRITABLE, abs.toString(), "not a directory", null);
+      if (Files.exists(abs)) {
+        throw new StorageUnwritableException(StorageUnwritableException.Kind.NOT_WRITABLE, abs.toString(), "not a directory", null);
+      }
+      try {
+        Files.createDirectories(abs);
+      } catch (IOException e) {
+        throw translate(e, abs.toString(), "creating the directory");
+      }
     }
     if (!Files.isWritable(abs)) {
       throw new StorageUnwritableException(StorageUnwritableException.Kind.NOT_WRITABLE, abs.toString(), "no write permission", null);
