@@ -68,6 +68,83 @@ class LogPropertyTest {
     }
   }
 
+  /**
+   * A crash inside an operation rather than between two: at the n-th write operation on the disk
+   * (a buffer flush, a rollover's sync, a directory sync, a truncation's deletions), for many n.
+   * Whatever was interrupted, the log reopens as a prefix of the records it held or was being
+   * given, holding every record synced before and not being truncated away.
+   */
+  @Test
+  void aCrashInsideAnyOperationLeavesAPrefixThatHoldsEverythingSynced() throws IOException {
+    long reopened = 0;
+    for (long seed = 1; seed <= 300; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      SimDisk sim = new SimDisk("seed-" + seed, seed, SyncLatency.NONE);
+      CrashPointDisk disk = new CrashPointDisk(sim, 1 + random.nextInt(120));
+      List<LogRecord> model = new ArrayList<>();
+      List<LogRecord> candidate = model;
+      long mustKeep = 0;
+      long prefixUpTo = 0;
+      StringBuilder ops = new StringBuilder();
+      try (SegmentedLog log = SegmentedLog.open(disk, OPTIONS, r -> { })) {
+        while (true) {
+          int op = random.nextInt(100);
+          long durable = log.durableIndex();
+          candidate = model;
+          mustKeep = model.stream().filter(r -> r.index() <= durable).count();
+          if (op < 70) {
+            byte[] payload = new byte[random.nextInt(OPTIONS.maxRecordBytes() + 1)];
+            random.nextBytes(payload);
+            LogRecord record = new LogRecord(log.lastIndex() + 1, random.nextInt(256), payload);
+            candidate = new ArrayList<>(model);
+            candidate.add(record);
+            ops.append('a').append(record.index()).append(';');
+            log.append(record.index(), record.type(), record.payload());
+            model = candidate;
+          } else if (op < 88) {
+            ops.append("sync;");
+            log.sync();
+          } else if (op < 95 && !model.isEmpty()) {
+            long from = model.get(random.nextInt(model.size())).index();
+            ops.append("suffix").append(from).append(';');
+            mustKeep = model.stream().filter(r -> r.index() <= durable && r.index() < from).count();
+            log.truncateSuffix(from);
+            model = new ArrayList<>(model);
+            model.removeIf(r -> r.index() >= from);
+          } else if (!model.isEmpty()) {
+            long upTo = model.get(random.nextInt(model.size())).index();
+            ops.append("prefix").append(upTo).append(';');
+            prefixUpTo = upTo;
+            log.truncatePrefix(upTo);
+            prefixUpTo = 0;
+            long first = log.firstIndex();
+            model = new ArrayList<>(model);
+            model.removeIf(r -> r.index() < first);
+          }
+        }
+      } catch (CrashPointDisk.Crashed e) {
+        List<LogRecord> recovered = new ArrayList<>();
+        SegmentedLog.open(sim, OPTIONS, recovered::add).close();
+        reopened++;
+        // Only a prefix truncation, interrupted or not, may remove records from the front, and only those it was asked to.
+        List<LogRecord> from = candidate;
+        if (!recovered.isEmpty()) {
+          long first = recovered.get(0).index();
+          int skip = 0;
+          while (skip < from.size() && from.get(skip).index() < first) {
+            assertTrue(from.get(skip).index() <= prefixUpTo, "seed " + seed + " after " + ops + ": record "
+                + from.get(skip).index() + " lost from the front");
+            skip++;
+          }
+          from = from.subList(skip, from.size());
+          mustKeep -= skip;
+        }
+        assertSame(seed + " after " + ops, from, recovered, mustKeep);
+      }
+    }
+    assertEquals(300, reopened);
+  }
+
   /** Runs one seed; returns a digest of what it saw, for the determinism check. */
   private static String run(long seed, boolean flips, Tally tally) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
