@@ -50,6 +50,20 @@ class SegmentedLogTest {
     }
   }
 
+  /** Writes records 1 to {@code last} and closes the log (which syncs it). */
+  private void writeLog(long last) throws IOException {
+    try (SegmentedLog log = open(new ArrayList<>())) {
+      appendRange(log, 1, last);
+    }
+  }
+
+  /** Reopens the log and checks that it replays exactly records {@code from} to {@code to}. */
+  private void assertReopensAs(long from, long to) throws IOException {
+    List<LogRecord> replayed = new ArrayList<>();
+    open(replayed).close();
+    assertRange(replayed, from, to);
+  }
+
   private static List<Long> indexes(List<LogRecord> records) {
     return records.stream().map(LogRecord::index).collect(Collectors.toList());
   }
@@ -184,9 +198,7 @@ class SegmentedLogTest {
       assertEquals(0, log.lastIndex());
       appendRange(log, 1, 2);
     }
-    replayed.clear();
-    open(replayed).close();
-    assertRange(replayed, 1, 2);
+    assertReopensAs(1, 2);
   }
 
   @Test
@@ -209,9 +221,7 @@ class SegmentedLogTest {
 
   @Test
   void tornLastRecordIsCutAndLogged() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 6);
-    }
+    writeLog(6);
     Path last = segmentFiles().get(1);
     long goodSize = Files.size(last);
     // A partial frame, written by hand: a whole 17-byte header of record 7 and 4 of its 10 payload bytes.
@@ -228,16 +238,12 @@ class SegmentedLogTest {
       assertEquals(goodSize, Files.size(last), "the tail is cut on disk");
       appendRange(log, 7, 7);
     }
-    replayed.clear();
-    open(replayed).close();
-    assertRange(replayed, 1, 7);
+    assertReopensAs(1, 7);
   }
 
   @Test
   void newSegmentWithATornHeaderIsRemoved() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 4);
-    }
+    writeLog(4);
     Files.write(dir.resolve(SegmentHeader.fileName(5)), java.util.Arrays.copyOf(new SegmentHeader(5, 4).encode(), 11));
     List<LogRecord> replayed = new ArrayList<>();
     try (SegmentedLog log = open(replayed)) {
@@ -246,16 +252,12 @@ class SegmentedLogTest {
       assertEquals(1, segmentFiles().size());
       appendRange(log, 5, 5);
     }
-    replayed.clear();
-    open(replayed).close();
-    assertRange(replayed, 1, 5);
+    assertReopensAs(1, 5);
   }
 
   @Test
   void corruptRecordInTheMiddleOfTheLastSegmentIsRefusedNamingFileAndOffset() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 3);
-    }
+    writeLog(3);
     Path only = segmentFiles().get(0);
     long second = SegmentHeader.BYTES + 27;
     flipByte(only, second + RecordFrame.HEADER_BYTES + 2);
@@ -269,9 +271,7 @@ class SegmentedLogTest {
 
   @Test
   void corruptLengthInTheMiddleIsRefusedNotMistakenForATornTail() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 3);
-    }
+    writeLog(3);
     Path only = segmentFiles().get(0);
     flipByte(only, SegmentHeader.BYTES + 27);
     CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(new ArrayList<>()));
@@ -280,9 +280,7 @@ class SegmentedLogTest {
 
   @Test
   void corruptRecordInANonLastSegmentIsRefused() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 6);
-    }
+    writeLog(6);
     Path first = segmentFiles().get(0);
     long fourth = SegmentHeader.BYTES + 3 * 27;
     flipByte(first, fourth + 20);
@@ -295,9 +293,7 @@ class SegmentedLogTest {
 
   @Test
   void lastRecordOfANonLastSegmentIsNeverCut() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 6);
-    }
+    writeLog(6);
     Path first = segmentFiles().get(0);
     byte[] bytes = Files.readAllBytes(first);
     Files.write(first, java.util.Arrays.copyOf(bytes, bytes.length - 3));
@@ -306,9 +302,7 @@ class SegmentedLogTest {
 
   @Test
   void missingMiddleSegmentIsRefused() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 10);
-    }
+    writeLog(10);
     Files.delete(segmentFiles().get(1));
     CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(new ArrayList<>()));
     assertTrue(e.getMessage().contains("a segment is missing"), e.getMessage());
@@ -316,9 +310,7 @@ class SegmentedLogTest {
 
   @Test
   void damagedHeaderOfANonLastSegmentIsRefused() throws IOException {
-    try (SegmentedLog log = open(new ArrayList<>())) {
-      appendRange(log, 1, 6);
-    }
+    writeLog(6);
     flipByte(segmentFiles().get(0), 5);
     CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(new ArrayList<>()));
     assertEquals(0, e.offset());
