@@ -155,8 +155,9 @@ public final class SegmentedLog implements Closeable {
   /**
    * Removes every record with an index of {@code fromIndex} or more (a view change replacing the
    * uncommitted suffix), durably: whole segments from the end first, then the rest of the cut in
-   * the segment that keeps records below it, which is then synced. A crash part way leaves the old
-   * log or a prefix of it, never a mix of old and new records.
+   * the segment that keeps records below it, which is then synced. A crash or an I/O failure part
+   * way leaves the old log or a prefix of it that still holds every durable record below {@code
+   * fromIndex}, never a mix of old and new records.
    */
   public void truncateSuffix(long fromIndex) throws IOException {
     checkUsable();

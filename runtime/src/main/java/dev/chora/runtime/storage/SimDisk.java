@@ -26,8 +26,8 @@ import java.util.TreeMap;
  *   <li>handles opened before the crash are dead (the process died with them) and the lock is
  *       free.</li>
  * </ul>
- * Other faults: a bit flip in a stored file ({@link #flipBit}), which the next read finds; a
- * capacity, beyond which an append writes what fits and fails with {@link
+ * Other faults: a bit flip in a stored file ({@link #flipBit}), which the next read finds; failing
+ * syncs ({@link #failNextSyncs}); a capacity, beyond which an append writes what fits and fails with {@link
  * StorageUnwritableException.Kind#DISK_FULL}; a read-only switch; and {@link
  * #nextSyncLatencyNanos()}, which the simulator asks how long the sync it is starting takes and
  * completes it that much later in simulated time (the disk itself makes data durable at the call
@@ -43,6 +43,7 @@ public final class SimDisk implements Disk {
   private final List<DirOp> pending = new ArrayList<>();
   private long capacityBytes = Long.MAX_VALUE;
   private boolean readOnly;
+  private int failingSyncs;
   private int epoch;
   private boolean locked;
   private long forces;
@@ -117,6 +118,14 @@ public final class SimDisk implements Disk {
   /** While set, every write (append, create, rename, delete, truncate) fails with NOT_WRITABLE. */
   public void setReadOnly(boolean readOnly) {
     this.readOnly = readOnly;
+  }
+
+  /**
+   * The next {@code count} file syncs fail with {@link StorageUnwritableException.Kind#SYNC_FAILED}
+   * and make nothing durable, as an fsync that hit an I/O error.
+   */
+  public void failNextSyncs(int count) {
+    this.failingSyncs = count;
   }
 
   /** How long the sync the simulator is starting takes, drawn from the {@link SyncLatency}. */
@@ -368,8 +377,12 @@ public final class SimDisk implements Disk {
     }
 
     @Override
-    public void force() {
+    public void force() throws StorageUnwritableException {
       check();
+      if (failingSyncs > 0) {
+        failingSyncs--;
+        throw new StorageUnwritableException(StorageUnwritableException.Kind.SYNC_FAILED, location(), "syncing " + file, null);
+      }
       forces++;
       inode.force();
     }

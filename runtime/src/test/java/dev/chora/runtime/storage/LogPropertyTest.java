@@ -29,12 +29,12 @@ class LogPropertyTest {
     long cuts;
     long refusals;
     long recordsChecked;
-    long diskFull;
+    long unwritable;
 
     @Override
     public String toString() {
       return "crashes " + crashes + ", restarts " + restarts + ", torn tails cut " + cuts + ", refusals " + refusals
-          + ", disk-full failures " + diskFull + ", records checked " + recordsChecked;
+          + ", full-disk and failed-sync errors " + unwritable + ", records checked " + recordsChecked;
     }
   }
 
@@ -45,8 +45,8 @@ class LogPropertyTest {
       run(seed, false, tally);
     }
     System.out.println("LogPropertyTest without damage, 400 seeds: " + tally);
-    assertTrue(tally.crashes > 2000 && tally.cuts > 100 && tally.diskFull > 100 && tally.recordsChecked > 10_000,
-        "faults too rare to prove anything: crashes " + tally.crashes + ", cuts " + tally.cuts + ", disk full " + tally.diskFull
+    assertTrue(tally.crashes > 2000 && tally.cuts > 100 && tally.unwritable > 100 && tally.recordsChecked > 10_000,
+        "faults too rare to prove anything: crashes " + tally.crashes + ", cuts " + tally.cuts + ", unwritable " + tally.unwritable
             + ", records checked " + tally.recordsChecked);
     assertEquals(0, tally.refusals, "without damage nothing may be refused");
   }
@@ -153,6 +153,8 @@ class LogPropertyTest {
     List<LogRecord> model = new ArrayList<>();
     long durable = 0;
     boolean damaged = false;
+    // A suffix truncation that fails part way may have removed some of what it was asked to.
+    long truncatingFrom = Long.MAX_VALUE;
     SegmentedLog log = SegmentedLog.open(disk, OPTIONS, model::add);
     for (int step = 0; step < 400; step++) {
       int op = random.nextInt(100);
@@ -174,7 +176,9 @@ class LogPropertyTest {
         } else if (op < 74) {
           long from = model.isEmpty() ? 1 : model.get(random.nextInt(model.size())).index() + random.nextInt(2);
           boolean cuts = from <= log.lastIndex();
+          truncatingFrom = from;
           log.truncateSuffix(from);
+          truncatingFrom = Long.MAX_VALUE;
           digest.append("suffix").append(from).append(';');
           model.removeIf(r -> r.index() >= from);
           if (cuts) {
@@ -195,8 +199,11 @@ class LogPropertyTest {
           int room = random.nextInt(300);
           disk.setCapacityBytes(disk.usedBytes() + room);
           digest.append("room").append(room).append(';');
-        } else if (op < 92) {
+        } else if (op < 91) {
           disk.setCapacityBytes(Long.MAX_VALUE);
+        } else if (op < 92) {
+          disk.failNextSyncs(1);
+          digest.append("failsync;");
         } else if (flips && op < 94) {
           List<String> segments = new ArrayList<>(disk.list());
           segments.removeIf(n -> !n.endsWith(".seg"));
@@ -214,8 +221,9 @@ class LogPropertyTest {
           tally.recordsChecked += read.size();
         }
       } catch (StorageUnwritableException e) {
-        tally.diskFull++;
-        digest.append("full;");
+        tally.unwritable++;
+        digest.append(e.kind()).append(';');
+
         restart = true;
       } catch (CorruptStorageException e) {
         if (!damaged) {
@@ -235,6 +243,7 @@ class LogPropertyTest {
           digest.append("restart;");
         }
         disk.setCapacityBytes(Long.MAX_VALUE);
+        disk.failNextSyncs(0);
         List<LogRecord> recovered = new ArrayList<>();
         try {
           log = SegmentedLog.open(disk, OPTIONS, recovered::add);
@@ -246,7 +255,9 @@ class LogPropertyTest {
           return digest.append("refused:").append(e.getMessage()).toString();
         }
         long syncedUpTo = durable;
-        long synced = model.stream().filter(r -> r.index() <= syncedUpTo).count();
+        long keptBelow = truncatingFrom;
+        long synced = model.stream().filter(r -> r.index() <= syncedUpTo && r.index() < keptBelow).count();
+        truncatingFrom = Long.MAX_VALUE;
         assertSame(seed + " after " + digest, model, recovered, damaged ? 0 : synced);
         tally.recordsChecked += recovered.size();
         if (log.replayReport().cutTornTail()) {
@@ -259,6 +270,7 @@ class LogPropertyTest {
       }
     }
     disk.setCapacityBytes(Long.MAX_VALUE);
+    disk.failNextSyncs(0);
     log.close();
     return digest.toString();
   }

@@ -3,6 +3,7 @@ package dev.chora.runtime.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -314,5 +315,45 @@ class SegmentedLogTest {
     flipByte(segmentFiles().get(0), 5);
     CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> open(new ArrayList<>()));
     assertEquals(0, e.offset());
+  }
+
+  @Test
+  void afterAFailedSyncTheLogRefusesEverythingUntilReopened() throws IOException {
+    SimDisk disk = new SimDisk("d", 1, SyncLatency.NONE);
+    SegmentedLog log = SegmentedLog.open(disk, SMALL, r -> { });
+    appendRange(log, 1, 2);
+    log.sync();
+    appendRange(log, 3, 3);
+    disk.failNextSyncs(1);
+    StorageUnwritableException e = assertThrows(StorageUnwritableException.class, log::sync);
+    assertEquals(StorageUnwritableException.Kind.SYNC_FAILED, e.kind());
+    assertEquals(2, log.durableIndex(), "a failed sync makes nothing durable");
+    assertSame(e, assertThrows(StorageUnwritableException.class, log::sync), "a retried fsync could lie: refused");
+    assertSame(e, assertThrows(StorageUnwritableException.class, () -> log.append(4, 0, payload(4))));
+    log.close();
+    List<LogRecord> replayed = new ArrayList<>();
+    SegmentedLog.open(disk, SMALL, replayed::add).close();
+    assertRange(replayed, 1, 3);
+  }
+
+  @Test
+  void aFullDiskStopsTheLogAndSaysWhy() throws IOException {
+    SimDisk disk = new SimDisk("replica-2", 1, SyncLatency.NONE);
+    SegmentedLog log = SegmentedLog.open(disk, SMALL, r -> { });
+    appendRange(log, 1, 2);
+    log.sync();
+    disk.setCapacityBytes(disk.usedBytes() + 30);
+    appendRange(log, 3, 4);
+    StorageUnwritableException e = assertThrows(StorageUnwritableException.class, log::sync);
+    assertEquals(StorageUnwritableException.Kind.DISK_FULL, e.kind());
+    assertTrue(e.stoppedAcknowledging().startsWith("stopped acknowledging: disk full at sim-disk:replica-2"), e.stoppedAcknowledging());
+    assertEquals(2, log.durableIndex());
+    log.close();
+    disk.setCapacityBytes(Long.MAX_VALUE);
+    List<LogRecord> replayed = new ArrayList<>();
+    try (SegmentedLog reopened = SegmentedLog.open(disk, SMALL, replayed::add)) {
+      assertRange(replayed, 1, 3);
+      assertTrue(reopened.replayReport().cutTornTail(), "the part of record 4 that fitted is cut");
+    }
   }
 }
