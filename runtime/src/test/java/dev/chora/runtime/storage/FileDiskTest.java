@@ -52,10 +52,13 @@ class FileDiskTest {
   @Test
   void aSecondLockInThisProcessFailsAtOnce() throws IOException {
     FileDisk disk = FileDisk.open(dir);
-    try (Closeable held = disk.lock()) {
+    Closeable held = disk.lock();
+    try {
       DataDirectoryLockedException e = assertThrows(DataDirectoryLockedException.class, () -> FileDisk.open(dir).lock());
       assertTrue(e.getMessage().contains(dir.toAbsolutePath().toString()), e.getMessage());
       assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+    } finally {
+      held.close();
     }
     disk.lock().close();
   }

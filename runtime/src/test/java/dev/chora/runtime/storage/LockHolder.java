@@ -11,12 +11,12 @@ public final class LockHolder {
   private LockHolder() {}
 
   public static void main(String[] args) throws Exception {
-    try (Closeable lock = FileDisk.open(Path.of(args[0])).lock()) {
-      System.out.println("locked");
-      System.out.flush();
-      while (System.in.read() >= 0) {
-        // Hold the lock until the parent closes the pipe.
-      }
+    Closeable lock = FileDisk.open(Path.of(args[0])).lock();
+    System.out.println("locked");
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // Hold the lock until the parent closes the pipe.
     }
+    lock.close();
   }
 }

@@ -108,10 +108,7 @@ class SegmentedLogTest {
       assertFalse(log.replayReport().cutTornTail());
       appendRange(log, 11, 12);
     }
-    replayed.clear();
-    try (SegmentedLog log = open(replayed)) {
-      assertRange(replayed, 1, 12);
-    }
+    assertReopensAs(1, 12);
   }
 
   @Test
@@ -170,10 +167,7 @@ class SegmentedLogTest {
       appendRange(log, 7, 8);
       log.sync();
     }
-    List<LogRecord> replayed = new ArrayList<>();
-    try (SegmentedLog log = open(replayed)) {
-      assertRange(replayed, 1, 8);
-    }
+    assertReopensAs(1, 8);
   }
 
   @Test
