@@ -1,5 +1,6 @@
 package dev.chora.runtime.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -20,10 +22,13 @@ import java.util.stream.Stream;
  * mvn -B -q -pl runtime -am test-compile
  * java -cp runtime/target/classes:runtime/target/test-classes dev.chora.runtime.storage.StorageBench DIR [SECONDS]
  * </pre>
- * Each configuration runs for SECONDS (default 5) after a one-second warm-up, in a fresh
- * subdirectory of DIR that is deleted afterwards.
+ * The configurations take turns in half-second slices for SECONDS each (default 10), after a
+ * one-second warm-up each, so that on a shared machine they all see the same neighbours. Each
+ * works in a fresh subdirectory of DIR, deleted afterwards.
  */
 public final class StorageBench {
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private StorageBench() {}
 
   public static void main(String[] args) throws IOException {
@@ -32,93 +37,143 @@ public final class StorageBench {
       System.exit(2);
     }
     Path root = Path.of(args[0]).toAbsolutePath();
-    long seconds = args.length > 1 ? Long.parseLong(args[1]) : 5;
-    System.out.printf("storage bench in %s, %d s per configuration, java %s%n", root, seconds, System.getProperty("java.version"));
-    System.out.printf("%-34s %12s %10s %14s %10s %10s %10s%n", "configuration", "appends/s", "syncs/s", "bytes/sync", "p50 ms", "p99 ms", "max ms");
-    raw(root.resolve("raw"), seconds, 4096);
-    log(root.resolve("log-1x4k"), seconds, 1, 4096);
-    log(root.resolve("log-8x512"), seconds, 8, 512);
-    log(root.resolve("log-64x4k"), seconds, 64, 4096);
-  }
-
-  /** The floor: one 4 KiB positional write and one force(false) per round, no framing, no log. */
-  private static void raw(Path dir, long seconds, int bytes) throws IOException {
-    Files.createDirectories(dir);
-    Recorder recorder = new Recorder();
-    ByteBuffer block = ByteBuffer.allocate(bytes);
-    try (FileChannel channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      long position = 0;
-      long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
-      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-        block.clear();
-        long start = System.nanoTime();
-        position += channel.write(block, position);
-        channel.force(false);
-        recorder.add(start >= warmEnd, 1, bytes, System.nanoTime() - start);
+    long seconds = args.length > 1 ? Long.parseLong(args[1]) : 10;
+    List<Config> configs = List.of(
+        new Raw(root.resolve("raw"), 4096),
+        new Log(root.resolve("log-1x4096"), 1, 4096),
+        new Log(root.resolve("log-8x512"), 8, 512),
+        new Log(root.resolve("log-64x4096"), 64, 4096));
+    for (Config config : configs) {
+      runFor(config, TimeUnit.SECONDS.toNanos(1));
+      config.recorder = new Recorder();
+    }
+    for (long slices = seconds * 2; slices > 0; slices--) {
+      for (Config config : configs) {
+        runFor(config, SLICE_NANOS);
       }
     }
-    recorder.print("raw write+fdatasync 4096 B");
-    deleteTree(dir);
+    System.out.printf("storage bench in %s, %d s per configuration in %d ms turns, java %s%n", root, seconds,
+        TimeUnit.NANOSECONDS.toMillis(SLICE_NANOS), System.getProperty("java.version"));
+    System.out.printf("%-30s %12s %10s %12s %9s %9s %9s%n", "configuration", "appends/s", "syncs/s", "bytes/sync", "p50 ms", "p99 ms", "max ms");
+    for (Config config : configs) {
+      config.recorder.print(config.name);
+      config.close();
+      deleteTree(config.dir);
+    }
   }
 
-  private static void log(Path dir, long seconds, int recordsPerSync, int recordBytes) throws IOException {
+  private static void runFor(Config config, long nanos) throws IOException {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      config.commit();
+    }
+  }
+
+  /** One kind of group commit: {@link #commit()} writes one group and syncs it, and records it. */
+  private abstract static class Config implements Closeable {
+    final String name;
+    final Path dir;
     Recorder recorder = new Recorder();
-    byte[] payload = new byte[recordBytes];
-    Arrays.fill(payload, (byte) 0x5A);
-    try (SegmentedLog log = SegmentedLog.open(FileDisk.open(dir), LogOptions.DEFAULTS, r -> { })) {
-      long index = 0;
-      long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
-      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-        long written = log.bytesWritten();
-        long start = System.nanoTime();
-        for (int i = 0; i < recordsPerSync; i++) {
-          log.append(++index, 1, payload);
-        }
-        log.sync();
-        recorder.add(start >= warmEnd, recordsPerSync, log.bytesWritten() - written, System.nanoTime() - start);
-        if (log.segmentCount() > 4) {
-          log.truncatePrefix(index);
-        }
+
+    Config(String name, Path dir) {
+      this.name = name;
+      this.dir = dir;
+    }
+
+    abstract void commit() throws IOException;
+  }
+
+  /** The floor: one positional write and one force(false) per commit, no framing, no log. */
+  private static final class Raw extends Config {
+    private final FileChannel channel;
+    private final ByteBuffer block;
+    private long position;
+
+    Raw(Path dir, int bytes) throws IOException {
+      super("raw write+fdatasync " + bytes + " B", dir);
+      Files.createDirectories(dir);
+      channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      block = ByteBuffer.allocate(bytes);
+    }
+
+    @Override
+    void commit() throws IOException {
+      block.clear();
+      long start = System.nanoTime();
+      position += channel.write(block, position);
+      channel.force(false);
+      recorder.add(1, block.capacity(), System.nanoTime() - start);
+      if (position > 64L << 20) {
+        channel.truncate(0);
+        position = 0;
       }
     }
-    recorder.print(String.format("log %d x %d B per sync", recordsPerSync, recordBytes));
-    deleteTree(dir);
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
-  /** Latencies and counts after the warm-up. */
+  /** The log: records appended, then one sync; whole segments below are dropped as it goes. */
+  private static final class Log extends Config {
+    private final SegmentedLog log;
+    private final int records;
+    private final byte[] payload;
+    private long index;
+
+    Log(Path dir, int records, int recordBytes) throws IOException {
+      super(String.format("log %d x %d B per sync", records, recordBytes), dir);
+      this.log = SegmentedLog.open(FileDisk.open(dir), LogOptions.DEFAULTS, r -> { });
+      this.records = records;
+      this.payload = new byte[recordBytes];
+      Arrays.fill(payload, (byte) 0x5A);
+    }
+
+    @Override
+    void commit() throws IOException {
+      long written = log.bytesWritten();
+      long start = System.nanoTime();
+      for (int i = 0; i < records; i++) {
+        log.append(++index, 1, payload);
+      }
+      log.sync();
+      recorder.add(records, log.bytesWritten() - written, System.nanoTime() - start);
+      if (log.segmentCount() > 2) {
+        log.truncatePrefix(index);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      log.close();
+    }
+  }
+
+  /** Latencies and counts; throughput over the time spent committing. */
   private static final class Recorder {
     private long[] latencies = new long[1 << 16];
-    private int syncs;
+    private int commits;
     private long appends;
     private long bytes;
-    private long firstNanos;
-    private long lastNanos;
+    private long busyNanos;
 
-    void add(boolean measured, int records, long written, long latencyNanos) {
-      if (!measured) {
-        return;
+    void add(int records, long written, long latencyNanos) {
+      if (commits == latencies.length) {
+        latencies = Arrays.copyOf(latencies, 2 * commits);
       }
-      long now = System.nanoTime();
-      if (syncs == 0) {
-        firstNanos = now - latencyNanos;
-      }
-      lastNanos = now;
-      if (syncs == latencies.length) {
-        latencies = Arrays.copyOf(latencies, 2 * syncs);
-      }
-      latencies[syncs++] = latencyNanos;
+      latencies[commits++] = latencyNanos;
       appends += records;
       bytes += written;
+      busyNanos += latencyNanos;
     }
 
     void print(String name) {
-      double elapsed = (lastNanos - firstNanos) / 1e9;
-      long[] sorted = Arrays.copyOf(latencies, syncs);
+      double seconds = busyNanos / 1e9;
+      long[] sorted = Arrays.copyOf(latencies, commits);
       Arrays.sort(sorted);
-      System.out.printf("%-34s %12.0f %10.0f %14.0f %10.3f %10.3f %10.3f%n", name, appends / elapsed, syncs / elapsed,
-          (double) bytes / syncs, sorted[syncs / 2] / 1e6, sorted[(int) (syncs * 0.99)] / 1e6, sorted[syncs - 1] / 1e6);
+      System.out.printf("%-30s %12.0f %10.0f %12.0f %9.3f %9.3f %9.3f%n", name, appends / seconds, commits / seconds,
+          (double) bytes / commits, sorted[commits / 2] / 1e6, sorted[(int) (commits * 0.99)] / 1e6, sorted[commits - 1] / 1e6);
     }
   }
 
