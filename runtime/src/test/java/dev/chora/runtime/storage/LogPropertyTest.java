@@ -43,11 +43,7 @@ class LogPropertyTest {
 
   @Test
   void everyCrashKeepsAPrefixThatHoldsEverythingSynced() throws IOException {
-    Tally tally = new Tally();
-    for (long seed : seeds(400)) {
-      run(seed, false, tally);
-    }
-    System.out.println("LogPropertyTest without damage, " + seeds(400).length + " seeds: " + tally);
+    Tally tally = runSeeds(400, false);
     assertTrue(oneSeed() || tally.crashes > 2000 && tally.cuts > 100 && tally.unwritable > 100 && tally.recordsChecked > 10_000,
         "faults too rare to prove anything: crashes " + tally.crashes + ", cuts " + tally.cuts + ", unwritable " + tally.unwritable
             + ", records checked " + tally.recordsChecked);
@@ -56,11 +52,7 @@ class LogPropertyTest {
 
   @Test
   void bitFlipsAreRefusedOrCutNeverReplayed() throws IOException {
-    Tally tally = new Tally();
-    for (long seed : seeds(200)) {
-      run(seed, true, tally);
-    }
-    System.out.println("LogPropertyTest with bit flips, " + seeds(200).length + " seeds: " + tally);
+    Tally tally = runSeeds(200, true);
     assertTrue(oneSeed() || tally.refusals > 50, "flips found only " + tally.refusals + " times");
   }
 
@@ -146,6 +138,16 @@ class LogPropertyTest {
       }
     }
     assertEquals(oneSeed() ? 1 : 300, reopened);
+  }
+
+  private static Tally runSeeds(int count, boolean flips) throws IOException {
+    Tally tally = new Tally();
+    long[] seeds = seeds(count);
+    for (long seed : seeds) {
+      run(seed, flips, tally);
+    }
+    System.out.println("LogPropertyTest " + (flips ? "with bit flips, " : "without damage, ") + seeds.length + " seeds: " + tally);
+    return tally;
   }
 
   /** Runs one seed; returns a digest of what it saw, for the determinism check. */
