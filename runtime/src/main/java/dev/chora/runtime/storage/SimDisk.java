@@ -26,9 +26,9 @@ import java.util.TreeMap;
  *   <li>handles opened before the crash are dead (the process died with them) and the lock is
  *       free.</li>
  * </ul>
- * Other faults: a bit flip in a stored file ({@link #flipBit}), which the next read finds; failing
- * syncs ({@link #failNextSyncs}); a capacity, beyond which an append writes what fits and fails with {@link
- * StorageUnwritableException.Kind#DISK_FULL}; a read-only switch; and {@link
+ * Other faults: a bit flip in a stored file ({@link #flipBit}), which the next read finds;
+ * failing syncs ({@link #failNextSyncs}); a capacity, beyond which an append writes what fits and
+ * fails with {@link StorageUnwritableException.Kind#DISK_FULL}; a read-only switch; and {@link
  * #nextSyncLatencyNanos()}, which the simulator asks how long the sync it is starting takes and
  * completes it that much later in simulated time (the disk itself makes data durable at the call
  * to {@link DiskFile#force()}, so the simulator calls it when the sync completes).
