@@ -39,8 +39,8 @@ final class ExecutorActor {
   /** Asks for the digest of the state as it stands after every slot sent so far. */
   record Digest(int replicaId, ActorRef<StateDigest> replyTo) {}
 
-  /** The replica's answer to a snapshot request. */
-  record SnapshotTaken(long round, byte[] state) {}
+  /** The replica's answer to a snapshot request, with the state's digest for divergence detection. */
+  record SnapshotTaken(long round, byte[] state, long digest) {}
 
   static Behavior<Work> create(int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
       ActorRef<Object> replica, AtomicLong requestsExecuted) {
@@ -97,11 +97,12 @@ final class ExecutorActor {
         long started = System.nanoTime();
         long cpuStarted = SlowSnapshots.cpuNanos();
         byte[] state = executor.snapshot();
+        long digest = Executor.digest(state);
         long ended = System.nanoTime();
         slowSnapshots.taken(ctx.getLog(), self, t.round(), state.length, ended - started,
             cpuStarted < 0 ? -1 : SlowSnapshots.cpuNanos() - cpuStarted, ended);
         // Handed back as a message: an output of the core must not call into it.
-        replica.tell(new SnapshotTaken(t.round(), state));
+        replica.tell(new SnapshotTaken(t.round(), state, digest));
       } else if (op instanceof InstallSnapshot i) {
         executor.restore(i.snapshot());
         executedRound = i.round();
