@@ -140,6 +140,8 @@ class DivergenceTest {
   @Test
   void aReplicaWhoseStateDivergesStopsNamingTheRoundAndTheOthersGoOn() throws Exception {
     start(1);
+    watch(0);
+    watch(2);
     CompletableFuture<Void> stopped = watch(1);
     long total = 0;
     // Writes through replica 0 until replica 1 has stopped: each one changes replica 1's clock stamp.
@@ -186,7 +188,8 @@ class DivergenceTest {
     for (int i = 0; i < 3; i++) {
       assertFalse(watched.get(i).isDone(), "replica " + i + " stopped; the log:\n" + logged());
     }
-    assertFalse(logged().contains("diverged"), "a deterministic group reported divergence:\n" + logged());
+    assertFalse(logged().contains("diverged") || logged().contains("different state")
+        || logged().contains("states differ"), "a deterministic group reported divergence:\n" + logged());
   }
 
   long minExecutedRound() throws Exception {

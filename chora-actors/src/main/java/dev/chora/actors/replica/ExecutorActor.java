@@ -66,6 +66,9 @@ final class ExecutorActor {
       this.requestsExecuted = requestsExecuted;
       this.sink = routes.newSink();
       this.executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
+      // Loads the JCA provider now: its first use takes tens of milliseconds, which would otherwise
+      // fall on the first snapshot's digest and hold the executor then.
+      Executor.digest(new byte[0]);
     }
 
     Behavior<Work> behavior() {

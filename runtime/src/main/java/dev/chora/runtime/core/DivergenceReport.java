@@ -69,7 +69,8 @@ public record DivergenceReport(long round, int self, Verdict verdict, long[] dig
         }
         yield "this replica's state diverged from the group's at round " + round + ": its digest " + hex(ownDigest())
             + ", the quorum's (replicas " + holding(quorum) + ") " + hex(quorum) + "; digests heard " + heard()
-            + ". This replica has stopped and serves nothing: " + cause + ", then restore this replica from a peer"
+            + ". This replica has stopped and serves nothing. T" + cause.substring(1)
+            + ", then restore this replica from a peer"
             + " (restart it with chora.restarted = true: it recovers the group's state by transfer)";
       }
       case PEERS_DIVERGED -> "replicas " + differing() + " hold a different state from this replica's and a quorum's"
