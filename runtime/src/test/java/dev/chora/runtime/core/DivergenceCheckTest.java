@@ -43,6 +43,16 @@ class DivergenceCheckTest extends CoreFixture {
     core.receive(t, ack(r).from(peer).acks(r - 1, r - 1, r - 1).checkpoint(checkpoint, digest).build());
   }
 
+  void bothPeersReport(long checkpoint, long digest, long t) {
+    peerReports(1, checkpoint, digest, t);
+    peerReports(2, checkpoint, digest, t);
+  }
+
+  void assertNoReport() {
+    assertEquals(List.of(), out.divergences);
+    assertNull(core.divergence());
+  }
+
   @Test
   void theLatestCheckpointDigestRidesOnEveryRoundAndAckMessage() {
     long t = reachCheckpoint(4, MINE, 0);
@@ -78,8 +88,7 @@ class DivergenceCheckTest extends CoreFixture {
     runWithPeersInStep(core.currentRound() + 1, t);
     assertEquals(12, out.lastRoundMessage().checkRound());
     assertEquals(THIRD, out.lastRoundMessage().checkDigest());
-    peerReports(1, 12, OTHER, t);
-    peerReports(2, 12, OTHER, t);
+    bothPeersReport(12, OTHER, t);
     assertNotNull(core.divergence(), "and is compared");
   }
 
@@ -92,10 +101,8 @@ class DivergenceCheckTest extends CoreFixture {
   @Test
   void equalDigestsAreNoNews() {
     long t = reachCheckpoint(4, MINE, 0);
-    peerReports(1, 4, MINE, t);
-    peerReports(2, 4, MINE, t);
-    assertEquals(List.of(), out.divergences);
-    assertNull(core.divergence());
+    bothPeersReport(4, MINE, t);
+    assertNoReport();
   }
 
   @Test
@@ -136,8 +143,7 @@ class DivergenceCheckTest extends CoreFixture {
   @Test
   void peersDigestsThatArriveFirstAreComparedWhenItsOwnComes() {
     long t = runWithPeersInStep(2, 0);
-    peerReports(1, 4, OTHER, t);
-    peerReports(2, 4, OTHER, t);
+    bothPeersReport(4, OTHER, t);
     assertEquals(List.of(), out.divergences);
     reachCheckpoint(4, MINE, t);
     assertEquals(DivergenceReport.Verdict.DIVERGED, core.divergence().verdict());
@@ -188,17 +194,13 @@ class DivergenceCheckTest extends CoreFixture {
   @Test
   void reportsOfRoundsThatAreNotCheckpointsOrLongGoneAreIgnored() {
     long t = reachCheckpoint(4, MINE, 0);
-    peerReports(1, 5, OTHER, t);
-    peerReports(2, 5, OTHER, t);
-    peerReports(1, 0, OTHER, t);
-    peerReports(2, 0, OTHER, t);
+    bothPeersReport(5, OTHER, t);
+    bothPeersReport(0, OTHER, t);
     // Checkpoint 4's row is taken over by one WINDOW checkpoints later: round 4 is no longer compared.
     long later = 4 + 4L * DivergenceCheck.WINDOW;
     peerReports(1, later, OTHER, t);
-    peerReports(1, 4, OTHER, t);
-    peerReports(2, 4, OTHER, t);
-    assertEquals(List.of(), out.divergences);
-    assertNull(core.divergence());
+    bothPeersReport(4, OTHER, t);
+    assertNoReport();
   }
 
   @Test
@@ -214,8 +216,7 @@ class DivergenceCheckTest extends CoreFixture {
   void withDetectionOffNothingIsSentOrCompared() {
     core = new ReplicaCore(config().divergenceCheckEverySnapshots(0).build(), 0, out);
     long t = reachCheckpoint(4, MINE, 0);
-    peerReports(1, 4, OTHER, t);
-    peerReports(2, 4, OTHER, t);
+    bothPeersReport(4, OTHER, t);
     assertNull(core.divergence());
     assertEquals(List.of(), out.divergences);
     runWithPeersInStep(core.currentRound() + 1, t);
@@ -226,12 +227,10 @@ class DivergenceCheckTest extends CoreFixture {
   void everySecondSnapshotRoundIsACheckpointWhenSoSet() {
     core = new ReplicaCore(config().divergenceCheckEverySnapshots(2).build(), 0, out);
     long t = reachCheckpoint(4, MINE, 0);
-    peerReports(1, 4, OTHER, t);
-    peerReports(2, 4, OTHER, t);
+    bothPeersReport(4, OTHER, t);
     assertNull(core.divergence(), "round 4 is not a checkpoint every 8 rounds");
     t = reachCheckpoint(8, MINE, t);
-    peerReports(1, 8, OTHER, t);
-    peerReports(2, 8, OTHER, t);
+    bothPeersReport(8, OTHER, t);
     assertNotNull(core.divergence());
   }
 }
