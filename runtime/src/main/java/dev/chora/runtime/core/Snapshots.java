@@ -9,7 +9,8 @@ import dev.chora.runtime.message.Batch;
  * The executor's snapshots as this replica keeps them: when to ask for one (every
  * snapshot-every-rounds rounds, or sooner once snapshot-every-bytes were executed), the last one
  * and the one before it (so that a transfer in progress can finish), and the one asked for and not
- * yet returned.
+ * yet returned. The kept snapshot's digest, when the executor gave one, goes to
+ * {@link DivergenceCheck}, which compares it with the peers' at checkpoint rounds.
  *
  * <p>Invariants, asserted in {@link #keep}: {@link #round} only grows and is at most the executed round; a kept snapshot's
  * previous one is older; {@link #pendingRound} is {@link Sentinels#NO_ROUND} or a round asked of
