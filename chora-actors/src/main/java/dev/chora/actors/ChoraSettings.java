@@ -98,7 +98,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .snapshotEveryBytes(p.bytes("snapshot-every-bytes"))
           .maxLogBytes(p.bytes("max-log-bytes"))
           .rejoinAfterRounds(p.integer("rejoin-after-rounds"))
-          .maxSnapshotBytes(p.intBytes("max-snapshot-bytes"));
+          .maxSnapshotBytes(p.intBytes("max-snapshot-bytes"))
+          .divergenceCheckEverySnapshots(p.integer("divergence-check-every-snapshots"));
       // Values that could not be read stand in as zeros: checking them would only add noise.
       if (!p.failed()) {
         protocol = builder.build();

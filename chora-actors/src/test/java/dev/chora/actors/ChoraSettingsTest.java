@@ -150,6 +150,18 @@ class ChoraSettingsTest {
   }
 
   @Test
+  void divergenceChecksComeAtEverySnapshotRoundByDefaultAndAreChecked() {
+    ChoraSettings s = parse(THREE + "chora.replica-id = 0\nchora.protocol.snapshot-every-rounds = 100");
+    assertEquals(1, s.protocol().divergenceCheckEverySnapshots());
+    assertEquals(100, s.protocol().divergenceCheckEveryRounds());
+    assertEquals(0, parse(THREE + "chora.replica-id = 0\nchora.protocol.divergence-check-every-snapshots = 0")
+        .protocol().divergenceCheckEveryRounds(), "0 switches detection off");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
+        + "chora.replica-id = 0\nchora.protocol.divergence-check-every-snapshots = -2"));
+    assertTrue(e.getMessage().contains("divergence-check-every-snapshots = -2: must be >= 0"), e.getMessage());
+  }
+
+  @Test
   void aRefusedPauseMustBePositive() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> parse(THREE + "chora.replica-id = 0\nchora.client.refused-pause = 0ms"));

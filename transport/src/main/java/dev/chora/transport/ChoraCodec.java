@@ -24,9 +24,9 @@ public final class ChoraCodec {
   /**
    * Bumped whenever any layout changes; a receiver refuses versions it does not know. 2: DoViewChange
    * and StartView carry their part number and count. 3: StartViewChange carries its sender's bound
-   * view.
+   * view. 4: RoundMessage and AckMessage carry the sender's divergence checkpoint.
    */
-  static final byte FORMAT_VERSION = 3;
+  static final byte FORMAT_VERSION = 4;
 
   /** Largest buffer an Output keeps when returned to the pool; larger ones are left to the GC. */
   private static final int RETAINED_BUFFER_BYTES = 64 * 1024;

@@ -37,9 +37,11 @@ final class PeerMessageSerializers {
         Payloads.writeBatch(out, m.batch());
         writeLongs(out, m.ackVector());
         writeLong(out, m.executedRound());
+        writeLong(out, m.checkRound());
+        out.writeLong(m.checkDigest()); // a hash: fixed width, a varint would only grow it
       },
       in -> new RoundMessage(readLong(in), readLong(in), readInt(in), Payloads.readBatch(in),
-          readLongs(in, "RoundMessage.ackVector", MAX_REPLICAS), readLong(in)));
+          readLongs(in, "RoundMessage.ackVector", MAX_REPLICAS), readLong(in), readLong(in), in.readLong()));
 
   static final WireSerializer<AckMessage> ACK_MESSAGE = new WireSerializer<>(
       (out, m) -> {
@@ -48,9 +50,11 @@ final class PeerMessageSerializers {
         writeInt(out, m.from());
         writeLongs(out, m.ackVector());
         writeLong(out, m.executedRound());
+        writeLong(out, m.checkRound());
+        out.writeLong(m.checkDigest());
       },
       in -> new AckMessage(readLong(in), readLong(in), readInt(in),
-          readLongs(in, "AckMessage.ackVector", MAX_REPLICAS), readLong(in)));
+          readLongs(in, "AckMessage.ackVector", MAX_REPLICAS), readLong(in), readLong(in), in.readLong()));
 
   static final WireSerializer<SlotRequest> SLOT_REQUEST = new WireSerializer<>(
       (out, m) -> {

@@ -87,7 +87,8 @@ class FrameBudgetTest {
   void aFullRoundMessageFitsTwiceItsCount() {
     long[] acks = new long[REPLICAS];
     java.util.Arrays.fill(acks, Long.MIN_VALUE);
-    RoundMessage m = new RoundMessage(Long.MAX_VALUE, Long.MAX_VALUE, 8, worstBatch(TRANSFER), acks, Long.MAX_VALUE);
+    RoundMessage m = new RoundMessage(Long.MAX_VALUE, Long.MAX_VALUE, 8, worstBatch(TRANSFER), acks, Long.MAX_VALUE,
+        Long.MIN_VALUE, Long.MIN_VALUE);
     assertWithinTwice(m);
   }
 }

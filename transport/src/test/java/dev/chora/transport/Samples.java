@@ -73,12 +73,13 @@ final class Samples {
   static Map<String, Object> all() {
     Random rnd = new Random(42);
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("RoundMessage", new RoundMessage(7, 1234, 2, batch(rnd, 20, 200), acks(rnd, 5), 1200));
+    m.put("RoundMessage", new RoundMessage(7, 1234, 2, batch(rnd, 20, 200), acks(rnd, 5), 1200, 1024,
+        rnd.nextLong()));
     m.put("RoundMessage empty batch", new RoundMessage(7, 1235, 0, Batch.EMPTY, acks(rnd, 3), 0));
     m.put("RoundMessage big batch", new RoundMessage(9, 5, 4, batch(rnd, 500, 2000), acks(rnd, 9), 4));
-    m.put("AckMessage", new AckMessage(7, 1234, 3, acks(rnd, 5), 1199));
+    m.put("AckMessage", new AckMessage(7, 1234, 3, acks(rnd, 5), 1199, 1024, rnd.nextLong()));
     m.put("AckMessage extremes", new AckMessage(Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE,
-        new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE}, -1));
+        new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE}, -1, Long.MAX_VALUE, Long.MIN_VALUE));
     m.put("SlotRequest", new SlotRequest(7, 1, 4, 1000, 1010));
     m.put("SlotTransfer", new SlotTransfer(7, 4, 4, 1000,
         List.of(batch(rnd, 2, 50), Batch.EMPTY, batch(rnd, 7, 500))));

@@ -43,13 +43,13 @@ class WireFormatTest {
   @Test
   void encodingIsPinned() {
     Batch batch = Batch.of(List.of(new Request(3, 1, new byte[] {(byte) 0xAB, (byte) 0xCD})));
-    RoundMessage m = new RoundMessage(2, 10, 1, batch, new long[] {9, -1, 0}, 8);
-    // version 03, id 20 (0x14), view 2 -> zigzag 04, round 10 -> 14, from 1 -> 02, batch: count 1+1 = 02,
+    RoundMessage m = new RoundMessage(2, 10, 1, batch, new long[] {9, -1, 0}, 8, 4, 0x0123456789abcdefL);
+    // version 04, id 20 (0x14), view 2 -> zigzag 04, round 10 -> 14, from 1 -> 02, batch: count 1+1 = 02,
     // request clientId 3 -> 06, seq 1 -> 02, command length 2+1 = 03, abcd; acks 3+1 = 04, 12 01 00;
-    // executedRound 8 -> 10.
-    assertEquals("031404140202060203abcd0412010010",
+    // executedRound 8 -> 10; checkpoint round 4 -> 08, its digest in 8 bytes, little-endian (Kryo's fixed-width order).
+    assertEquals("041404140202060203abcd041201001008efcdab8967452301",
         HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(m)));
-    // version 03, id 24 (0x18), view 8 -> 10, from 1 -> 02, bound view 6 -> 0c.
-    assertEquals("031810020c", HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(new StartViewChange(8, 1, 6))));
+    // version 04, id 24 (0x18), view 8 -> 10, from 1 -> 02, bound view 6 -> 0c.
+    assertEquals("041810020c", HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(new StartViewChange(8, 1, 6))));
   }
 }

@@ -39,8 +39,8 @@ final class ExecutorActor {
   /** Asks for the digest of the state as it stands after every slot sent so far. */
   record Digest(int replicaId, ActorRef<StateDigest> replyTo) {}
 
-  /** The replica's answer to a snapshot request. */
-  record SnapshotTaken(long round, byte[] state) {}
+  /** The replica's answer to a snapshot request, with the state's digest for divergence detection. */
+  record SnapshotTaken(long round, byte[] state, long digest) {}
 
   static Behavior<Work> create(int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
       ActorRef<Object> replica, AtomicLong requestsExecuted) {
@@ -66,6 +66,9 @@ final class ExecutorActor {
       this.requestsExecuted = requestsExecuted;
       this.sink = routes.newSink();
       this.executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
+      // Loads the JCA provider now: its first use takes tens of milliseconds, which would otherwise
+      // fall on the first snapshot's digest and hold the executor then.
+      Executor.digest(new byte[0]);
     }
 
     Behavior<Work> behavior() {
@@ -97,11 +100,12 @@ final class ExecutorActor {
         long started = System.nanoTime();
         long cpuStarted = SlowSnapshots.cpuNanos();
         byte[] state = executor.snapshot();
+        long digest = Executor.digest(state);
         long ended = System.nanoTime();
         slowSnapshots.taken(ctx.getLog(), self, t.round(), state.length, ended - started,
             cpuStarted < 0 ? -1 : SlowSnapshots.cpuNanos() - cpuStarted, ended);
         // Handed back as a message: an output of the core must not call into it.
-        replica.tell(new SnapshotTaken(t.round(), state));
+        replica.tell(new SnapshotTaken(t.round(), state, digest));
       } else if (op instanceof InstallSnapshot i) {
         executor.restore(i.snapshot());
         executedRound = i.round();

@@ -8,6 +8,7 @@ import dev.chora.actors.metrics.CommitLatency;
 import dev.chora.actors.metrics.ReplicaMBean;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.core.CoreOutput;
+import dev.chora.runtime.core.DivergenceReport;
 import dev.chora.runtime.core.DropReason;
 import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
@@ -185,7 +186,8 @@ public final class ReplicaActor {
             return step(() -> core.tick(System.nanoTime()));
           })
           .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
-          .onMessage(ExecutorActor.SnapshotTaken.class, m -> step(() -> core.snapshotTaken(m.round(), m.state())))
+          .onMessage(ExecutorActor.SnapshotTaken.class,
+              m -> step(() -> core.snapshotTaken(m.round(), m.state(), m.digest())))
           .onMessage(StatusQuery.class, q -> {
             q.replyTo().tell(status());
             return Behaviors.same();
@@ -321,6 +323,10 @@ public final class ReplicaActor {
 
     private Behavior<Object> step(Runnable input) {
       input.run();
+      if (core.divergence() != null) {
+        // Logged by divergence(); the executor, a child, stops with this actor, its work unsent.
+        return Behaviors.stopped();
+      }
       if (!work.isEmpty()) {
         executor.tell(new ExecutorActor.Work(work));
         work = new ArrayList<>();
@@ -417,6 +423,15 @@ public final class ReplicaActor {
           loggedViewChangeTimeout = timedOut; // why views are not completing, at the same pace
           ctx.getLog().warn("replica {}: {}", core.self(), timedOut);
         }
+      }
+    }
+
+    @Override
+    public void divergence(DivergenceReport report) {
+      if (report.verdict() == DivergenceReport.Verdict.PEERS_DIVERGED) {
+        ctx.getLog().warn("replica {}: {}", core.self(), report.describe());
+      } else {
+        ctx.getLog().error("replica {}: {}", core.self(), report.describe());
       }
     }
 

@@ -37,6 +37,7 @@ public final class ChoraConfig {
   private final long maxLogBytes;
   private final int rejoinAfterRounds;
   private final int maxSnapshotBytes;
+  private final int divergenceCheckEverySnapshots;
 
   private ChoraConfig(Builder b) {
     this.replicas = b.replicas;
@@ -64,6 +65,7 @@ public final class ChoraConfig {
     this.maxLogBytes = b.maxLogBytes;
     this.rejoinAfterRounds = b.rejoinAfterRounds;
     this.maxSnapshotBytes = b.maxSnapshotBytes;
+    this.divergenceCheckEverySnapshots = b.divergenceCheckEverySnapshots;
   }
 
   public static Builder builder(int replicas) {
@@ -136,6 +138,14 @@ public final class ChoraConfig {
   public int rejoinAfterRounds() { return rejoinAfterRounds; }
   /** The largest snapshot this replica accepts in a state transfer. */
   public int maxSnapshotBytes() { return maxSnapshotBytes; }
+  /** Replicas compare state digests every this many snapshot-every-rounds intervals; 0: never. */
+  public int divergenceCheckEverySnapshots() { return divergenceCheckEverySnapshots; }
+
+  /**
+   * The checkpoint rounds of divergence detection are the multiples of this (the same rounds on
+   * every replica, each one a snapshot round); 0 when detection is off.
+   */
+  public long divergenceCheckEveryRounds() { return (long) snapshotEveryRounds * divergenceCheckEverySnapshots; }
 
   @Override
   public String toString() {
@@ -161,7 +171,8 @@ public final class ChoraConfig {
         + ", snapshotEveryBytes=" + snapshotEveryBytes
         + ", maxLogBytes=" + maxLogBytes
         + ", rejoinAfterRounds=" + rejoinAfterRounds
-        + ", maxSnapshotBytes=" + maxSnapshotBytes + '}';
+        + ", maxSnapshotBytes=" + maxSnapshotBytes
+        + ", divergenceCheckEverySnapshots=" + divergenceCheckEverySnapshots + '}';
   }
 
   /** The longest warm-up accepted: longer is a mistake in units, not a wish. */
@@ -200,6 +211,7 @@ public final class ChoraConfig {
     private long maxLogBytes = 96L * 1024 * 1024;
     private int rejoinAfterRounds = 16;
     private int maxSnapshotBytes = 1 << 30;
+    private int divergenceCheckEverySnapshots = 1;
 
     private Builder(int replicas) {
       this.replicas = replicas;
@@ -229,6 +241,7 @@ public final class ChoraConfig {
     public Builder maxLogBytes(long v) { this.maxLogBytes = v; return this; }
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
+    public Builder divergenceCheckEverySnapshots(int v) { this.divergenceCheckEverySnapshots = v; return this; }
 
     /**
      * Unset, round-timeout-max is {@link #DEFAULT_ROUND_TIMEOUT_MAX_FACTOR} x round-timeout, but no
@@ -338,6 +351,10 @@ public final class ChoraConfig {
         errors.add("view-change-timeout (" + viewChangeTimeoutNanos + "ns) must be at least twice round-timeout-max ("
             + effectiveRoundTimeoutMax() + "ns): a view change takes several message delays, which may be"
             + " as long as the rounds' adapted timeout; raise view-change-timeout or lower round-timeout-max");
+      }
+      if (divergenceCheckEverySnapshots < 0) {
+        errors.add("divergence-check-every-snapshots = " + divergenceCheckEverySnapshots + ": must be >= 0 (1 compares"
+            + " the replicas' state digests at every snapshot-every-rounds round, 0 never)");
       }
       if (maxSnapshotBytes <= 0) {
         errors.add("max-snapshot-bytes = " + maxSnapshotBytes + ": must be > 0");

@@ -37,6 +37,7 @@ final class CoreContext {
   final ClientRequests clients;
   final ReadBarrier reads;
   final Snapshots snapshots;
+  final DivergenceCheck divergence;
   final Replication replication;
   final Synchronizer sync;
   final Suspicion suspicion;
@@ -65,6 +66,7 @@ final class CoreContext {
     this.clients = new ClientRequests(this);
     this.reads = new ReadBarrier(this);
     this.snapshots = new Snapshots(this);
+    this.divergence = new DivergenceCheck(this);
     this.replication = new Replication(this);
     this.sync = new Synchronizer(this);
     this.suspicion = new Suspicion(this);

@@ -29,7 +29,8 @@ public interface CoreOutput {
   /**
    * Every round up to {@code round} has been handed to {@link #execute}: snapshot the executor's
    * state as it is after that round and hand it to {@link ReplicaCore#snapshotTaken} (later is
-   * fine; the state must be the one after {@code round}). The log below the snapshot is truncated
+   * fine; the state must be the one after {@code round}), with its digest (see
+   * {@code Executor.digest}) for divergence detection. The log below the snapshot is truncated
    * only then.
    */
   void takeSnapshot(long round);
@@ -59,6 +60,13 @@ public interface CoreOutput {
 
   /** Every round up to {@code commitIndex} is committed. */
   default void committed(long commitIndex) {}
+
+  /**
+   * State digests differed at a checkpoint round (see {@link DivergenceReport}). With verdict
+   * DIVERGED this replica's state is not the group's: the core takes no further input, and the
+   * caller must stop it, loudly, and serve nothing more from its state.
+   */
+  default void divergence(DivergenceReport report) {}
 
   /** An invalid message was dropped; logged by the caller at a rate-limited level. */
   default void dropped(DropReason reason, PeerMessage message) {}

@@ -25,9 +25,15 @@ public final class CoreStats {
   long viewsFallenBackTo;
   long roundsHeldAtMaxLogBytes;
   long slotsDroppedAtMaxLogBytes;
+  long divergenceReports;
+  long checkpointsMatched;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
+  /** Divergence reports given (see {@link DivergenceReport}): state digests that differed at a checkpoint. */
+  public long divergenceReports() { return divergenceReports; }
+  /** Peers' state digests that were found equal to this replica's at a divergence checkpoint. */
+  public long checkpointsMatched() { return checkpointsMatched; }
   /** Rounds entered by timeout rather than with every member's message in hand. */
   public long roundsTimedOut() { return roundsTimedOut; }
   /** Missing-sender records: one per member missing when a round timed out. */

@@ -32,8 +32,12 @@ import dev.chora.runtime.message.ViewRequest;
  * one sub-protocol each, share a {@link CoreContext}: {@link ViewState}, {@link MemberProgress},
  * {@link ClientRequests}, {@link ReadBarrier}, {@link Replication}, {@link Snapshots},
  * {@link Synchronizer}, {@link Suspicion}, {@link SlotRepair}, {@link ViewChange},
- * {@link ViewAdoption}, {@link CatchUp} (state transfer), {@link RecoveryProtocol} and
- * {@link Diagnostics}. docs/protocol.md maps the protocol's rules onto them.
+ * {@link ViewAdoption}, {@link CatchUp} (state transfer), {@link RecoveryProtocol},
+ * {@link DivergenceCheck} and {@link Diagnostics}. docs/protocol.md maps the protocol's rules onto
+ * them.
+ *
+ * <p>A replica whose state diverged from a quorum's ({@link #divergence()}) takes no further
+ * input: every input method returns at once, so it neither votes, proposes, executes nor serves.
  *
  * <p>Safety does not rest on time anywhere in the core: time only decides when a round is
  * entered, when a member is suspected, when a view change gives up on its coordinator and when a
@@ -79,6 +83,11 @@ public final class ReplicaCore {
 
   // ================================================================ inputs
 
+  /** Whether this replica is known diverged: then every input is ignored (see {@link DivergenceCheck}). */
+  private boolean diverged() {
+    return c.divergence.diverged() != null;
+  }
+
   private void advanceTo(long nowNanos) {
     c.now = nowNanos;
     if (c.bornNanos == NEVER) {
@@ -88,12 +97,18 @@ public final class ReplicaCore {
 
   /** Time passes: enters rounds that are due, retries what was lost, times out view changes. */
   public void tick(long nowNanos) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     progress();
   }
 
   /** A client request arrives at this replica. It is proposed in a coming round or refused. */
   public void submit(long nowNanos, Request request) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     if (c.clients.submit(request)) {
       progress();
@@ -102,6 +117,9 @@ public final class ReplicaCore {
 
   /** A round-barrier read: answered once a round entered after it arrived is committed and executed (see {@link ReadBarrier}). */
   public void read(long nowNanos, ReadRequest read) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     if (c.reads.read(read)) {
       progress();
@@ -110,6 +128,9 @@ public final class ReplicaCore {
 
   /** The failure detector (Pekko Cluster) says {@code replica} is unreachable: suspect it now. */
   public void markUnreachable(long nowNanos, int replica) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     if (replica < 0 || replica >= c.replicas || replica == c.self) {
       return;
@@ -120,6 +141,9 @@ public final class ReplicaCore {
 
   /** The failure detector says {@code replica} is reachable again: it may rejoin once caught up. */
   public void markReachable(long nowNanos, int replica) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     if (replica >= 0 && replica < c.replicas) {
       c.members[replica].unreachable = false;
@@ -129,14 +153,28 @@ public final class ReplicaCore {
 
   /**
    * The executor's snapshot of the state after executing {@code round}, asked for by
-   * {@link CoreOutput#takeSnapshot}. The log below it is truncated.
+   * {@link CoreOutput#takeSnapshot}, with the executor's digest of it ({@code Executor.digest}),
+   * which divergence detection compares with the peers' at checkpoint rounds. The log below it is
+   * truncated.
    */
+  public void snapshotTaken(long round, byte[] state, long digest) {
+    if (!diverged()) {
+      c.snapshots.taken(round, state, true, digest);
+    }
+  }
+
+  /** A snapshot without its digest: it takes no part in divergence detection. */
   public void snapshotTaken(long round, byte[] state) {
-    c.snapshots.taken(round, state);
+    if (!diverged()) {
+      c.snapshots.taken(round, state, false, 0);
+    }
   }
 
   /** A message from a peer. Invalid messages are dropped and counted; nothing is thrown. */
   public void receive(long nowNanos, PeerMessage message) {
+    if (diverged()) {
+      return;
+    }
     advanceTo(nowNanos);
     if (message == null) {
       return;
@@ -147,6 +185,15 @@ public final class ReplicaCore {
       return;
     }
     c.suspicion.heardFrom(from);
+    // Checkpoint digests are about executed state, not views: compared whatever the view.
+    if (message instanceof RoundMessage m) {
+      c.divergence.reported(from, m.checkRound(), m.checkDigest());
+    } else if (message instanceof AckMessage m) {
+      c.divergence.reported(from, m.checkRound(), m.checkDigest());
+    }
+    if (diverged()) {
+      return;
+    }
     if (message instanceof RoundMessage m) {
       if (acceptViewTraffic(m)) {
         c.replication.onRound(m);
@@ -240,6 +287,9 @@ public final class ReplicaCore {
 
   /** When the core next needs a {@link #tick}; a new input may make it sooner, so ask again. */
   public long nextDeadlineNanos() {
+    if (diverged()) {
+      return Long.MAX_VALUE;
+    }
     long deadline = Long.MAX_VALUE;
     switch (c.status()) {
       case RECOVERING -> deadline = c.adoption.pending() == null ? c.recovery.deadlineNanos() : Long.MAX_VALUE;
@@ -306,6 +356,13 @@ public final class ReplicaCore {
    * use. A group that changes views with every member alive reads here which timing gave way.
    */
   public String lastSuspicion() { return c.suspicion.lastSuspicion(); }
+
+  /**
+   * Null while this replica's state is not known to differ from the group's; once a quorum's state
+   * digest at a checkpoint round differs from its own, the report (verdict DIVERGED) that names
+   * the round and the digests. Terminal: the core ignores every input from then on.
+   */
+  public DivergenceReport divergence() { return c.divergence.diverged(); }
 
   /** What this replica holds of one round, for diagnostics. */
   public String describeRound(long round) { return Diagnostics.describeRound(c, round); }

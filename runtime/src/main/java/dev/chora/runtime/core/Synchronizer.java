@@ -192,9 +192,10 @@ final class Synchronizer {
       c.replication.storeSlot(r, c.self, batch);
       c.stats.requestsProposed += batch.size();
       message = new RoundMessage(c.views.view(), r, c.self, batch, c.acks.copyOfRow(c.self),
-          c.replication.executedRound());
+          c.replication.executedRound(), c.divergence.latestRound(), c.divergence.latestDigest());
     } else {
-      message = new AckMessage(c.views.view(), r, c.self, c.acks.copyOfRow(c.self), c.replication.executedRound());
+      message = new AckMessage(c.views.view(), r, c.self, c.acks.copyOfRow(c.self), c.replication.executedRound(),
+          c.divergence.latestRound(), c.divergence.latestDigest());
     }
     c.broadcast(message);
     c.out.roundEntered(r, c.now);
@@ -213,7 +214,7 @@ final class Synchronizer {
     }
     lastSentNanos = c.now;
     c.broadcast(new AckMessage(c.views.view(), currentRound, c.self, c.acks.copyOfRow(c.self),
-        c.replication.executedRound()));
+        c.replication.executedRound(), c.divergence.latestRound(), c.divergence.latestDigest()));
   }
 
   /** When the next round is due, or the next heartbeat or blocked violation, in NORMAL status once started. */

@@ -106,7 +106,7 @@ sealed interface SimEvent {
   }
 
   /** A snapshot the executor took after {@code round}, handed back to the incarnation that asked. */
-  record SnapshotTaken(int replica, int incarnation, long round, byte[] snapshot) implements SimEvent {
+  record SnapshotTaken(int replica, int incarnation, long round, byte[] snapshot, long digest) implements SimEvent {
     public Kind kind() {
       return Kind.SNAPSHOT;
     }

@@ -128,4 +128,11 @@ public record SimParameters(
   public int replicas() {
     return config.replicas();
   }
+
+  /** The same run without faults: no loss, lateness, duplicates, link faults, episodes or crashes. */
+  public SimParameters calm() {
+    return new SimParameters(seed, config, clients, opsPerClient, keys, meanThinkNanos, clientTimeoutNanos,
+        barrierReadShare, logReadShare, casShare, minDelayNanos, maxDelayNanos, 0, 0, 0, lateDelayMaxNanos, 0, 0, 0,
+        0, 0, faultRounds, livenessRounds);
+  }
 }

@@ -2,6 +2,7 @@ package dev.chora.runtime.sim;
 
 import dev.chora.runtime.core.CoreMutation;
 import dev.chora.runtime.core.CoreOutput;
+import dev.chora.runtime.core.DivergenceReport;
 import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.exec.ExecutionListener;
 import dev.chora.runtime.exec.Executor;
@@ -20,7 +21,7 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   final int incarnation;
   final ReplicaCore core;
   final Executor executor;
-  final SimKvStore store = new SimKvStore();
+  final SimKvStore store;
   private final Simulation sim;
   /** Time of the one valid pending tick, or Long.MAX_VALUE. */
   long scheduledTick = Long.MAX_VALUE;
@@ -32,6 +33,7 @@ final class SimReplica implements CoreOutput, ExecutionListener {
     this.sim = sim;
     this.id = id;
     this.incarnation = incarnation;
+    this.store = sim.nonDeterministic(id, incarnation) ? new SimKvStore(sim::now) : new SimKvStore();
     this.core = new ReplicaCore(p.config(), id, this, recovering, nonce, mutation);
     this.executor = new Executor(id, store, p.config().maxClients(), this::reply, this, mutation);
   }
@@ -66,13 +68,19 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   public void takeSnapshot(long round) {
     // Taken now, as the state stands after `round`; handed back to the core as a later event,
     // since an output must not call into the core.
-    sim.snapshotTaken(this, round, executor.snapshot());
+    byte[] snapshot = executor.snapshot();
+    sim.snapshotTaken(this, round, snapshot, Executor.digest(snapshot));
   }
 
   @Override
   public void installSnapshot(long round, byte[] snapshot) {
     executor.restore(snapshot);
     sim.checkSnapshotInstalled(id, round, store.digest());
+  }
+
+  @Override
+  public void divergence(DivergenceReport report) {
+    sim.divergenceReported(this, report);
   }
 
   @Override

@@ -9,9 +9,10 @@ package dev.chora.runtime.sim;
  * @param viewChanges how view changes went (the replicas' last incarnations)
  * @param log         how close the logs came to their bounds
  * @param violation   the first broken invariant, or null
+ * @param divergedReplicas bit mask of the replicas that stopped because their state diverged
  */
 public record SimResult(long seed, int replicas, long digest, RunFigures run, FaultFigures faults,
-    ViewChangeFigures viewChanges, LogFigures log, SimulationViolation violation) {
+    ViewChangeFigures viewChanges, LogFigures log, SimulationViolation violation, int divergedReplicas) {
 
   public boolean ok() {
     return violation == null;
@@ -27,16 +28,19 @@ public record SimResult(long seed, int replicas, long digest, RunFigures run, Fa
    * @param recoveryRounds     rounds from the end of faults until every request completed, every
    *                           replica executed everything and all were NORMAL in one view, all
    *                           active; -1 if the run failed first
+   * @param checkpointsMatched peers' state digests found equal to a replica's own at a divergence
+   *                           checkpoint, summed over the replicas' last incarnations
    */
   public record RunFigures(long rounds, long events, long operations, long appliedRequests, long slotsRecovered,
-      long snapshotsInstalled, long recoveryRounds) {
-    public static final RunFigures ZERO = new RunFigures(0, 0, 0, 0, 0, 0, 0);
+      long snapshotsInstalled, long recoveryRounds, long checkpointsMatched) {
+    public static final RunFigures ZERO = new RunFigures(0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Counts summed; {@code recoveryRounds} the longer of the two. */
     public RunFigures plus(RunFigures o) {
       return new RunFigures(rounds + o.rounds, events + o.events, operations + o.operations,
           appliedRequests + o.appliedRequests, slotsRecovered + o.slotsRecovered,
-          snapshotsInstalled + o.snapshotsInstalled, Math.max(recoveryRounds, o.recoveryRounds));
+          snapshotsInstalled + o.snapshotsInstalled, Math.max(recoveryRounds, o.recoveryRounds),
+          checkpointsMatched + o.checkpointsMatched);
     }
   }
 

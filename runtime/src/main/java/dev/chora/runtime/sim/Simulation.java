@@ -1,6 +1,7 @@
 package dev.chora.runtime.sim;
 
 import dev.chora.runtime.core.CoreMutation;
+import dev.chora.runtime.core.DivergenceReport;
 import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientReply;
@@ -77,6 +78,10 @@ public final class Simulation {
   private final boolean[][] blocked;
   private final CoreMutation mutation;
   private final SimTrace trace;
+  /** The replica whose first incarnation's state machine is non-deterministic, or -1. */
+  private final int nonDeterministicReplica;
+  /** Replicas that stopped as diverged. */
+  private int divergedMask;
   private final List<FaultEpisode> activeEpisodes = new ArrayList<>();
   private final long[] faultsByKind = new long[FaultEpisode.Kind.values().length];
   private int faultyMask;
@@ -101,8 +106,9 @@ public final class Simulation {
   private int ticksAtInstant;
   private SimulationViolation violation;
 
-  private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace) {
+  private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace, int nonDeterministicReplica) {
     this.p = p;
+    this.nonDeterministicReplica = nonDeterministicReplica;
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed());
     this.safety = new SafetyChecker(n);
@@ -141,7 +147,18 @@ public final class Simulation {
 
   /** Runs a core (with a deliberate bug, or {@link CoreMutation#NONE}) and traces it. */
   public static SimResult run(SimParameters parameters, CoreMutation mutation, SimTrace trace) {
-    return new Simulation(parameters, mutation, trace).execute();
+    return new Simulation(parameters, mutation, trace, -1).execute();
+  }
+
+  /**
+   * Runs the real core with a non-deterministic state machine on replica {@code replica}'s first
+   * incarnation (see {@link SimKvStore}): divergence detection must stop that replica, and only
+   * it; it is then restored from a peer as an operator would (restarted, its state lost, to
+   * recover by transfer) and runs a deterministic one. Which replicas stopped as diverged is in
+   * {@link SimResult#divergedReplicas}.
+   */
+  public static SimResult runWithNonDeterministicReplica(SimParameters parameters, int replica, SimTrace trace) {
+    return new Simulation(parameters, CoreMutation.NONE, trace, replica).execute();
   }
 
   private SimResult execute() {
@@ -248,12 +265,13 @@ public final class Simulation {
       checkLinearizability();
     }
     return new SimResult(p.seed(), n, digest, runFigures(), faultFigures(), viewChangeFigures(), logFigures(),
-        violation);
+        violation, divergedMask);
   }
 
   private SimResult.RunFigures runFigures() {
     return new SimResult.RunFigures(maxRound, events, history.size(), summed(r -> r.executor.appliedRequests()),
-        summed(r -> r.core.stats().slotsRecovered()), snapshotsInstalled, recoveryRounds);
+        summed(r -> r.core.stats().slotsRecovered()), snapshotsInstalled, recoveryRounds,
+        summed(r -> r.core.stats().checkpointsMatched()));
   }
 
   private SimResult.FaultFigures faultFigures() {
@@ -343,7 +361,7 @@ public final class Simulation {
     } else if (e instanceof SnapshotTaken m) {
       SimReplica r = replicas[m.replica()];
       if (m.incarnation() == r.incarnation && available(m.replica(), e)) {
-        r.core.snapshotTaken(m.round(), m.snapshot());
+        r.core.snapshotTaken(m.round(), m.snapshot(), m.digest());
         reschedule(r);
       }
     } else if (e instanceof FaultStart m) {
@@ -634,8 +652,45 @@ public final class Simulation {
     }
   }
 
-  void snapshotTaken(SimReplica r, long round, byte[] snapshot) {
-    queue.schedule(now, new SnapshotTaken(r.id, r.incarnation, round, snapshot));
+  void snapshotTaken(SimReplica r, long round, byte[] snapshot, long snapshotDigest) {
+    queue.schedule(now, new SnapshotTaken(r.id, r.incarnation, round, snapshot, snapshotDigest));
+  }
+
+  /** Whether this incarnation of a replica runs the non-deterministic state machine. */
+  boolean nonDeterministic(int replica, int incarnation) {
+    return replica == nonDeterministicReplica && incarnation == 0;
+  }
+
+  /** The simulated clock, which the non-deterministic state machine reads. */
+  long now() {
+    return now;
+  }
+
+  /**
+   * A replica reported state digests that differ. In a deterministic run that is a false positive.
+   * With a non-deterministic replica, only it may stop as diverged; it is then restored from a
+   * peer: down for a while, then restarted with its state lost, as a crash is (at most f faulty).
+   */
+  void divergenceReported(SimReplica r, DivergenceReport report) {
+    if (trace.wants(now)) {
+      trace.line("t=" + now + " r" + r.id + " " + report.verdict() + ": " + report.describe());
+    }
+    if (nonDeterministicReplica < 0) {
+      fail(Invariant.DIVERGENCE, "replica " + r.id + " of a deterministic group reported " + report.verdict() + ": "
+          + report.describe());
+    } else if (report.verdict() == DivergenceReport.Verdict.DIVERGED) {
+      if (!nonDeterministic(r.id, r.incarnation)) {
+        fail(Invariant.DIVERGENCE, "replica " + r.id + ", deterministic, stopped as diverged: " + report.describe());
+        return;
+      }
+      divergedMask |= 1 << r.id;
+      r.crashed = true;
+      FaultEpisode restore = new FaultEpisode(FaultEpisode.Kind.CRASH, 1 << r.id, now,
+          now + 50 * SimParameters.ROUND_TIMEOUT_NANOS);
+      faultyMask |= restore.replicas();
+      activeEpisodes.add(restore);
+      queue.schedule(restore.end(), new FaultEnd(restore));
+    }
   }
 
   void viewChanged(SimReplica r, ReplicaCore.Status status, int activeSet) {

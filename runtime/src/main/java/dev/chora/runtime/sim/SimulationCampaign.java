@@ -43,7 +43,7 @@ public final class SimulationCampaign {
               + " %d flapping links, %d lagging replicas; %d views installed (%d view-change messages in parts; %d view changes"
               + " of replicas outside the active set answered with the view instead of joined, %d views fallen"
               + " back to; %d suspicions by replicas warming up), %d snapshots installed by state transfer, %d slots"
-              + " recovered; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
+              + " recovered, %d checkpoint digests found equal; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
           seeds, run.rounds(), run.events(), run.operations(), run.appliedRequests(), faults.messagesDropped(),
@@ -51,7 +51,7 @@ public final class SimulationCampaign {
           faults.crashesInStateTransfer(), faults.pauses(), faults.isolations(), faults.oneWayPartitions(),
           faults.flappingLinks(), faults.lags(), viewChanges.viewsInstalled(), viewChanges.messagesInParts(),
           viewChanges.outsiderViewChangesAnswered(), viewChanges.viewsFallenBackTo(),
-          viewChanges.suspicionsWhileWarmingUp(), run.snapshotsInstalled(), run.slotsRecovered(),
+          viewChanges.suspicionsWhileWarmingUp(), run.snapshotsInstalled(), run.slotsRecovered(), run.checkpointsMatched(),
           log.roundsHeldAtMaxLogBytes(), log.slotsDroppedAtMaxLogBytes(), run.recoveryRounds(),
           log.peakRetainedSlots(), wallNanos / 1e9, roundsPerSecond(), failures.size());
     }

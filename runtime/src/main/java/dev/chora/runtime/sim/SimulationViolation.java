@@ -8,7 +8,9 @@ import dev.chora.runtime.core.CoreMutation;
  */
 public record SimulationViolation(long seed, int replicas, Invariant invariant, long atNanos, String detail,
     CoreMutation mutation) {
-  public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE }
+  public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE,
+    /** Divergence detection stopped or reported a replica whose state did not diverge. */
+    DIVERGENCE }
 
   /** The one command that replays this run exactly. */
   public String replayCommand() {

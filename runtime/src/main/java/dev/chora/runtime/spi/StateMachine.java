@@ -5,6 +5,11 @@ package dev.chora.runtime.spi;
  * so {@link #apply} must be deterministic: no clocks, no randomness, no I/O whose result differs
  * between replicas, no iteration over unordered hash structures whose order leaks into results.
  *
+ * <p>Replicas compare digests of {@link #snapshot()} at checkpoint rounds, and one whose state
+ * differs from a quorum's stops (divergence detection, docs/runtime.md). So a snapshot must write
+ * equal states as equal bytes: in a defined order (sorted, or insertion order), never in the order
+ * of a hash structure that depends on its capacity or history.
+ *
  * <p>Called from one thread at a time (the executor's); implementations need no locking.
  *
  * <p>No method may throw. A command the state machine refuses gets a reply that says so (an error

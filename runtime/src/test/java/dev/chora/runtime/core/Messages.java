@@ -75,6 +75,8 @@ final class Messages {
     private Batch batch = Batch.EMPTY;
     private long[] acks;
     private long executedRound;
+    private long checkRound = -1;
+    private long checkDigest;
 
     private RoundBuilder(long round) {
       this.round = round;
@@ -96,8 +98,15 @@ final class Messages {
       return this;
     }
 
+    /** The sender's latest divergence checkpoint: its state digest after {@code round}. */
+    RoundBuilder checkpoint(long round, long digest) {
+      this.checkRound = round;
+      this.checkDigest = digest;
+      return this;
+    }
+
     RoundMessage build() {
-      return new RoundMessage(view, round, from, batch, acks, executedRound);
+      return new RoundMessage(view, round, from, batch, acks, executedRound, checkRound, checkDigest);
     }
   }
 
@@ -105,6 +114,8 @@ final class Messages {
     private final long currentRound;
     private long[] acks;
     private long executedRound;
+    private long checkRound = -1;
+    private long checkDigest;
 
     private AckBuilder(long currentRound) {
       this.currentRound = currentRound;
@@ -120,8 +131,14 @@ final class Messages {
       return this;
     }
 
+    AckBuilder checkpoint(long round, long digest) {
+      this.checkRound = round;
+      this.checkDigest = digest;
+      return this;
+    }
+
     AckMessage build() {
-      return new AckMessage(view, currentRound, from, acks, executedRound);
+      return new AckMessage(view, currentRound, from, acks, executedRound, checkRound, checkDigest);
     }
   }
 

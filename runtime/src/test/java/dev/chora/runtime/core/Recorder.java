@@ -25,6 +25,7 @@ class Recorder implements CoreOutput {
   final List<DropReason> drops = new ArrayList<>();
   final List<Long> snapshotsAsked = new ArrayList<>();
   final List<Long> snapshotsInstalled = new ArrayList<>();
+  final List<DivergenceReport> divergences = new ArrayList<>();
   long committed;
 
   @Override
@@ -55,6 +56,11 @@ class Recorder implements CoreOutput {
   @Override
   public void installSnapshot(long round, byte[] snapshot) {
     snapshotsInstalled.add(round);
+  }
+
+  @Override
+  public void divergence(DivergenceReport report) {
+    divergences.add(report);
   }
 
   @Override

@@ -36,6 +36,9 @@ class SimulationCampaignTest {
         "every kind of replica fault was injected: " + summary.describe());
     assertTrue(summary.viewChanges().viewsInstalled() > seeds && summary.run().snapshotsInstalled() > 0,
         "view changes and state transfers happened: " + summary.describe());
+    assertTrue(summary.run().checkpointsMatched() > seeds,
+        "replicas compared state digests at checkpoints (and, deterministic, found none differing): "
+            + summary.describe());
     assertTrue(summary.viewChanges().suspicionsWhileWarmingUp() > 0,
         "replicas suspected peers while still warming up (longer thresholds): " + summary.describe());
     assertTrue(summary.viewChanges().messagesInParts() > 0,
