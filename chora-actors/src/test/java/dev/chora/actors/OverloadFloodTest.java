@@ -72,13 +72,13 @@ class OverloadFloodTest {
   }
 
   static final int MAX_QUEUED = 8;
-  /**
-   * Above the 600 sessions in flight. The client table forgets the least recently executed client
-   * beyond max-clients, and a forgotten client's late retry (after a view change or retry-after)
-   * executes again: exactly-once holds only for the clients the table remembers, so the history
-   * check needs them all remembered. Seen here with 48: first writes applied twice.
-   */
+  /** Above the 600 sessions in flight: the client table remembers every one. */
   static final int MAX_CLIENTS = 4096;
+  /**
+   * Far below the 600 sessions in flight: the client table forgets sessions while their requests
+   * are still queued or being resent, and a forgotten session's late retry must not execute again.
+   */
+  static final int FEW_CLIENTS = 64;
   static final int LOGS_PER_NODE = 4;
   static final int SLOTS_PER_LOG = 50; // 600 commands in flight against 3 x 8 queue places
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
@@ -98,15 +98,29 @@ class OverloadFloodTest {
 
   @Test
   void aFloodIsRefusedExplicitlyWithinBoundsLosesNoWriteAndTheGroupServesAfter() throws Exception {
+    // Retries of accepted requests stay rare with a retry-after well above the commit latency.
+    flood(MAX_CLIENTS, "2s");
+  }
+
+  /**
+   * More sessions than the client table holds, and requests resent soon after they were sent, so
+   * that many are executed, forgotten and then retried: every late retry of a forgotten session
+   * is refused, none executes again.
+   */
+  @Test
+  void aFloodOfMoreClientsThanTheTableHoldsExecutesNoWriteTwice() throws Exception {
+    flood(FEW_CLIENTS, "150ms");
+  }
+
+  private void flood(int maxClients, String retryAfter) throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n"
         + "pekko.actor.allow-java-serialization = on\n"
         + "pekko.actor.warn-about-java-serializer-usage = off\n"
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.max-queued-requests = " + MAX_QUEUED + "\n"
-        + "chora.protocol.max-clients = " + MAX_CLIENTS + "\n"
-        // Retries of accepted requests stay rare with a retry-after well above the commit latency.
-        + "chora.client.retry-after = 2s\n"
+        + "chora.protocol.max-clients = " + maxClients + "\n"
+        + "chora.client.retry-after = " + retryAfter + "\n"
         + "chora.client.overloaded-retries = 3\n"
         + "chora.client.overloaded-max-backoff = 40ms\n");
     for (ActorSystem<Void> system : group.systems) {
