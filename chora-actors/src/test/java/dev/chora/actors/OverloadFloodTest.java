@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * A flood: far more commands in flight than the replicas' queues hold (600 against 3 x 8). The
  * replicas refuse what they cannot hold, the gateways back off and then
  * fail those asks with {@link ChoraOverloadedException}, memory stays within the bounds, no write
- * is lost or applied twice, and the group serves normally afterwards.
+ * is lost or applied twice, and the group serves normally afterwards. Then the same with more
+ * sessions than the client table holds: forgotten sessions' commands fail with
+ * {@link ChoraSessionExpiredException}, and none applies twice.
  */
 class OverloadFloodTest {
   /** Appends {@code value} to the log, or (a negative value) reads the whole log. */
@@ -94,12 +97,14 @@ class OverloadFloodTest {
     }
   }
 
-  enum Outcome { OK, REFUSED_NOT_APPLIED, REFUSED_MAY_HAVE_APPLIED, TIMED_OUT }
+  /** How an ask ended; an expired session's command is refused like an overloaded one. */
+  enum Outcome { OK, REFUSED_NOT_APPLIED, REFUSED_MAY_HAVE_APPLIED, EXPIRED_NOT_APPLIED, EXPIRED_MAY_HAVE_APPLIED,
+    TIMED_OUT }
 
   @Test
   void aFloodIsRefusedExplicitlyWithinBoundsLosesNoWriteAndTheGroupServesAfter() throws Exception {
     // Retries of accepted requests stay rare with a retry-after well above the commit latency.
-    flood(MAX_CLIENTS, "2s");
+    flood(MAX_CLIENTS, "2s", false);
   }
 
   /**
@@ -109,10 +114,10 @@ class OverloadFloodTest {
    */
   @Test
   void aFloodOfMoreClientsThanTheTableHoldsExecutesNoWriteTwice() throws Exception {
-    flood(FEW_CLIENTS, "150ms");
+    flood(FEW_CLIENTS, "150ms", true);
   }
 
-  private void flood(int maxClients, String retryAfter) throws Exception {
+  private void flood(int maxClients, String retryAfter, boolean sessionsExpire) throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n"
         + "pekko.actor.allow-java-serialization = on\n"
         + "pekko.actor.warn-about-java-serializer-usage = off\n"
@@ -153,12 +158,16 @@ class OverloadFloodTest {
     flooding.set(false);
     CompletableFuture.allOf(slots.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-    assertTrue(unexpected.isEmpty(), "only overload refusals and timeouts may fail an ask: " + unexpected);
+    assertTrue(unexpected.isEmpty(), "only overload and expired-session refusals and timeouts may fail an ask: "
+        + unexpected);
     Map<Outcome, Integer> counts = new HashMap<>();
     outcomes.values().forEach(o -> counts.merge(o, 1, Integer::sum));
     assertTrue(counts.getOrDefault(Outcome.OK, 0) > 0, "some writes were acknowledged: " + counts);
     assertTrue(counts.getOrDefault(Outcome.REFUSED_NOT_APPLIED, 0) + counts.getOrDefault(
         Outcome.REFUSED_MAY_HAVE_APPLIED, 0) > 0, "the flood was refused explicitly (ChoraOverloadedException): " + counts);
+    int expired = counts.getOrDefault(Outcome.EXPIRED_NOT_APPLIED, 0)
+        + counts.getOrDefault(Outcome.EXPIRED_MAY_HAVE_APPLIED, 0);
+    assertTrue(sessionsExpire ? expired > 0 : expired == 0, "sessions expired " + expired + " times: " + counts);
     for (int id = 0; id < 3; id++) {
       assertTrue(maxQueued[id] <= MAX_QUEUED, "replica " + id + " queued " + maxQueued[id] + " > " + MAX_QUEUED);
     }
@@ -194,7 +203,7 @@ class OverloadFloodTest {
       int times = present.getOrDefault(v, 0);
       if (o == Outcome.OK && times != 1) {
         wrong.add(v + " acknowledged but present " + times + " times");
-      } else if (o == Outcome.REFUSED_NOT_APPLIED && times != 0) {
+      } else if ((o == Outcome.REFUSED_NOT_APPLIED || o == Outcome.EXPIRED_NOT_APPLIED) && times != 0) {
         wrong.add(v + " refused as not applied but present " + times + " times");
       }
     });
@@ -216,6 +225,8 @@ class OverloadFloodTest {
         outcomes.put(value, Outcome.OK);
       } else if (cause instanceof ChoraOverloadedException o) {
         outcomes.put(value, o.mayHaveApplied() ? Outcome.REFUSED_MAY_HAVE_APPLIED : Outcome.REFUSED_NOT_APPLIED);
+      } else if (cause instanceof ChoraSessionExpiredException e) {
+        outcomes.put(value, e.mayHaveApplied() ? Outcome.EXPIRED_MAY_HAVE_APPLIED : Outcome.EXPIRED_NOT_APPLIED);
       } else if (cause instanceof TimeoutException) {
         outcomes.put(value, Outcome.TIMED_OUT);
       } else {

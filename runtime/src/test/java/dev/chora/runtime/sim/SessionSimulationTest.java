@@ -17,6 +17,7 @@ class SessionSimulationTest {
   void evictedClientsNeverExecuteARequestTwice() {
     List<String> failures = new ArrayList<>();
     int smallTables = 0;
+    long expired = 0;
     for (long seed = 1; seed <= 160; seed++) {
       SimParameters p = SimParameters.forSeed(seed, SimulationCampaign.replicasFor(seed));
       if (p.config().maxClients() >= p.clients()) {
@@ -24,11 +25,13 @@ class SessionSimulationTest {
       }
       smallTables++;
       SimResult r = Simulation.run(p);
+      expired += r.run().sessionsExpired();
       if (!r.ok()) {
         failures.add(r.violation().toString());
       }
     }
     assertTrue(smallTables >= 20, "only " + smallTables + " seeds had a client table smaller than their clients");
+    assertTrue(expired > 100, "the replicas refused only " + expired + " requests of forgotten sessions");
     assertTrue(failures.isEmpty(), failures.size() + " of " + smallTables + " seeds failed, e.g.:\n"
         + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
   }
