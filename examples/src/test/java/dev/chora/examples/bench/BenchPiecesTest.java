@@ -3,6 +3,8 @@ package dev.chora.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,52 @@ class BenchPiecesTest {
       assertEquals(ok + info + loop.failed(), Files.readAllLines(file).size());
     } finally {
       timer.shutdownNow();
+    }
+  }
+
+  /**
+   * A refusal the gateway knows did not apply (every attempt refused) is "fail" in the history, so
+   * that the history check holds it absent; one that may have applied is "info" (unknown).
+   */
+  @Test
+  void refusalsThatDidNotApplyAreFailuresTheOthersUnknown() throws Exception {
+    Path file = dir.resolve("refusals.jsonl");
+    List<RuntimeException> errors = List.of(new ChoraOverloadedException(3, false, false),
+        new ChoraOverloadedException(3, true, false), new ChoraSessionExpiredException(17, false),
+        new ChoraSessionExpiredException(17, true));
+    try (HistoryWriter history = new HistoryWriter(file)) {
+      int[] n = {0};
+      ClosedLoop loop = new ClosedLoop(worker -> {
+        int i;
+        synchronized (n) {
+          i = n[0]++;
+        }
+        CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+        if (i < errors.size()) {
+          f.completeExceptionally(errors.get(i));
+        } else {
+          f.complete(ClosedLoop.Result.ok("r"));
+        }
+        return new ClosedLoop.Op("put", "k" + i, "v", f);
+      }, history, "w");
+      loop.start(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (loop.ok() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(loop.stopAndDrain(5_000));
+      history.close();
+      Map<String, String> types = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(file)) {
+        String key = line.replaceAll(".*\"key\":\"(k[0-9]+)\".*", "$1");
+        String type = line.replaceAll(".*\"type\":\"([a-z]+)\".*", "$1");
+        types.put(key, type);
+      }
+      assertEquals("fail", types.get("k0"), "overloaded, not applied: " + types);
+      assertEquals("info", types.get("k1"), "overloaded, may have applied: " + types);
+      assertEquals("fail", types.get("k2"), "session expired, not applied: " + types);
+      assertEquals("info", types.get("k3"), "session expired, may have applied: " + types);
+      assertEquals(2, loop.failed());
     }
   }
 }
