@@ -1,5 +1,7 @@
 package dev.chora.examples.bench;
 
+import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.entity.EntityCommandFailedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -95,7 +97,10 @@ public final class ClosedLoop {
       if (cause instanceof TimeoutException) {
         result = new Result("info", "timeout: " + cause.getMessage());
       } else if (cause instanceof EntityCommandFailedException || cause instanceof RejectedExecutionException
-          || cause instanceof IllegalArgumentException) {
+          || cause instanceof IllegalArgumentException
+          // Refusals that say every attempt was refused: certainly not applied.
+          || cause instanceof ChoraOverloadedException o && !o.mayHaveApplied()
+          || cause instanceof ChoraSessionExpiredException s && !s.mayHaveApplied()) {
         result = Result.fail(cause.getClass().getSimpleName() + ": " + cause.getMessage());
       } else {
         result = new Result("info", cause.getClass().getSimpleName() + ": " + cause.getMessage());
