@@ -31,7 +31,9 @@ import org.apache.pekko.serialization.Serializers;
  * command takes one and gives it back when answered. The replicas assign a session's id when it is
  * opened, through the log, which costs one round trip: only when no idle session is at hand, so a
  * steady load opens none. A session whose command timed out or was refused (overloaded, session
- * expired) is dropped (the command may still apply; a new session never collides with it).
+ * expired) is dropped (the command may still apply; a new session never collides with it). A
+ * command refused because its idle session had been forgotten, and certainly not applied, is sent
+ * once more in a new session.
  */
 public final class EntityClient {
   private final ActorRef<ClientGateway.Ask> gateway;
@@ -130,21 +132,26 @@ public final class EntityClient {
     CompletableFuture<R> result = new CompletableFuture<>();
     Session polled = idle.pollFirst();
     if (polled != null) {
-      send(polled, key, bytes, read, deadline, result);
+      send(polled, key, bytes, read, deadline, result, false);
     } else {
-      open(deadline).whenComplete((session, failure) -> {
-        if (failure != null) {
-          Throwable error = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          inFlight.decrementAndGet();
-          result.completeExceptionally(error instanceof TimeoutException ? new TimeoutException(
-              "no session could be opened with the Chora group in time: the command was not sent") : error);
-        } else {
-          send(session, key, bytes, read, deadline, result);
-        }
-      });
+      openAndSend(key, bytes, read, deadline, result, false);
     }
     return result;
+  }
+
+  private <C, R> void openAndSend(EntityTypeKey<C, R> key, byte[] bytes, boolean read, long deadline,
+      CompletableFuture<R> result, boolean renewed) {
+    open(deadline).whenComplete((session, failure) -> {
+      if (failure != null) {
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        inFlight.decrementAndGet();
+        result.completeExceptionally(error instanceof TimeoutException ? new TimeoutException(
+            "no session could be opened with the Chora group in time: the command was not sent") : error);
+      } else {
+        send(session, key, bytes, read, deadline, result, renewed);
+      }
+    });
   }
 
   /** Opens a session: the replicas assign its id. */
@@ -157,9 +164,19 @@ public final class EntityClient {
     });
   }
 
+  /**
+   * Sends the command in {@code session}. An idle session may have been forgotten by the replicas
+   * meanwhile: a command refused as of an expired session on every attempt was certainly not
+   * applied, so it goes once more in a new session ({@code renewed}) before the caller hears of it.
+   */
   private <C, R> void send(Session session, EntityTypeKey<C, R> key, byte[] bytes, boolean read, long deadline,
-      CompletableFuture<R> result) {
+      CompletableFuture<R> result, boolean renewed) {
     tell(new Request(session.clientId, session.nextSeq, bytes), read, deadline).whenComplete((r, error) -> {
+      if (error instanceof ChoraSessionExpiredException expired && !expired.mayHaveApplied() && !renewed
+          && !gatewayStopped && deadline - System.nanoTime() > 0) {
+        openAndSend(key, bytes, read, deadline, result, true);
+        return;
+      }
       inFlight.decrementAndGet();
       if (error != null) {
         result.completeExceptionally(error instanceof TimeoutException || error instanceof IllegalStateException
