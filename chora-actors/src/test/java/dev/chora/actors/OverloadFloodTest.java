@@ -1,5 +1,6 @@
 package dev.chora.actors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * fail those asks with {@link ChoraOverloadedException}, memory stays within the bounds, no write
  * is lost or applied twice, and the group serves normally afterwards. Then the same with more
  * sessions than the client table holds: forgotten sessions' commands fail with
- * {@link ChoraSessionExpiredException}, and none applies twice.
+ * {@link ChoraSessionExpiredException}, and none applies twice. And a forgotten idle session: its
+ * next command, certainly not applied, goes again in a new session.
  */
 class OverloadFloodTest {
   /** Appends {@code value} to the log, or (a negative value) reads the whole log. */
@@ -210,6 +212,34 @@ class OverloadFloodTest {
     assertTrue(wrong.isEmpty(), wrong.size() + " history violations, e.g. "
         + wrong.subList(0, Math.min(10, wrong.size())) + "; outcomes " + counts);
     assertEveryReplicaHasTheSameDigest();
+  }
+
+  /**
+   * A client table of two sessions: a node's idle session is forgotten while other nodes' sessions
+   * execute. Its next command is refused as of an expired session on every replica, certainly not
+   * applied, so the entity client sends it once more in a new session and the caller sees success.
+   */
+  @Test
+  void aCommandInAForgottenIdleSessionGoesAgainInANewOneAndAppliesOnce() throws Exception {
+    group = new LocalGroup(3, "pekko.actor.provider = remote\n"
+        + "pekko.actor.allow-java-serialization = on\n"
+        + "pekko.actor.warn-about-java-serializer-usage = off\n"
+        + "chora.protocol.max-clients = 2\n");
+    for (ActorSystem<Void> system : group.systems) {
+      Chora.get(system).startReplica(List.of(EntityType.of(LOG, id -> new AppendLog())));
+    }
+    append(0, 1); // node 0's session, idle from now on
+    append(1, 2); // two more sessions: node 0's is forgotten
+    append(2, 3);
+    append(0, 4); // refused as expired, sent again in a new session
+    long[] values = Chora.get(group.get(1)).entityRefFor(LOG, "log").ask(new LogOp(-1), ASK_TIMEOUT)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS).values();
+    assertArrayEquals(new long[] {1, 2, 3, 4}, values, "every write applied once, in order");
+  }
+
+  private void append(int node, long value) throws Exception {
+    Chora.get(group.get(node)).entityRefFor(LOG, "log").ask(new LogOp(value), ASK_TIMEOUT)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** One slot's closed loop: append the next value, record the outcome, until the flood ends. */

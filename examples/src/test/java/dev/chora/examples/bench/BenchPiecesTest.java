@@ -100,20 +100,13 @@ class BenchPiecesTest {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     Path file = dir.resolve("history.jsonl");
     try (HistoryWriter history = new HistoryWriter(file)) {
-      int[] n = {0};
-      ClosedLoop loop = new ClosedLoop(worker -> {
-        int i;
-        synchronized (n) {
-          i = n[0]++;
-        }
-        CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+      ClosedLoop loop = numberedPuts(history, (f, i) -> {
         if (i % 10 == 9) {
           f.completeExceptionally(new TimeoutException("slow"));
         } else {
           timer.schedule(() -> f.complete(ClosedLoop.Result.ok("r" + i)), 1, TimeUnit.MILLISECONDS);
         }
-        return new ClosedLoop.Op("put", "k" + i, "v", f);
-      }, history, "w");
+      });
       loop.start(4);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while ((loop.ok() < 100 || loop.timedOut() == 0) && System.nanoTime() < deadline) {
@@ -144,20 +137,13 @@ class BenchPiecesTest {
         new ChoraOverloadedException(3, true, false), new ChoraSessionExpiredException(17, false),
         new ChoraSessionExpiredException(17, true));
     try (HistoryWriter history = new HistoryWriter(file)) {
-      int[] n = {0};
-      ClosedLoop loop = new ClosedLoop(worker -> {
-        int i;
-        synchronized (n) {
-          i = n[0]++;
-        }
-        CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+      ClosedLoop loop = numberedPuts(history, (f, i) -> {
         if (i < errors.size()) {
           f.completeExceptionally(errors.get(i));
         } else {
           f.complete(ClosedLoop.Result.ok("r"));
         }
-        return new ClosedLoop.Op("put", "k" + i, "v", f);
-      }, history, "w");
+      });
       loop.start(1);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (loop.ok() < 1 && System.nanoTime() < deadline) {
@@ -177,5 +163,20 @@ class BenchPiecesTest {
       assertEquals("info", types.get("k3"), "session expired, may have applied: " + types);
       assertEquals(2, loop.failed());
     }
+  }
+
+  /** A loop of puts numbered from 0 (key "k" + number), each completed by {@code outcome}. */
+  private static ClosedLoop numberedPuts(HistoryWriter history,
+      java.util.function.ObjIntConsumer<CompletableFuture<ClosedLoop.Result>> outcome) {
+    int[] n = {0};
+    return new ClosedLoop(worker -> {
+      int i;
+      synchronized (n) {
+        i = n[0]++;
+      }
+      CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+      outcome.accept(f, i);
+      return new ClosedLoop.Op("put", "k" + i, "v", f);
+    }, history, "w");
   }
 }
