@@ -833,7 +833,7 @@ public final class Simulation {
     }
     if (reply.status() == ClientReply.Status.SESSION_EXPIRED) {
       // Not executed now, nor ever after; an earlier attempt may have been, before the session was
-      // forgotten: the outcome is unknown, as for an operation still outstanding at the end.
+      // forgotten: unknown to the client, settled when the history is checked.
       sessionsExpired++;
       if (c.isWrite()) {
         expiredWrites.add(new ExpiredWrite(unknownOutcome(c), c.sessionId, c.seq));
