@@ -1,9 +1,11 @@
 package dev.chora.actors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
@@ -33,7 +35,10 @@ import org.junit.jupiter.api.Test;
  * A flood: far more commands in flight than the replicas' queues hold (600 against 3 x 8). The
  * replicas refuse what they cannot hold, the gateways back off and then
  * fail those asks with {@link ChoraOverloadedException}, memory stays within the bounds, no write
- * is lost or applied twice, and the group serves normally afterwards.
+ * is lost or applied twice, and the group serves normally afterwards. Then the same with more
+ * sessions than the client table holds: forgotten sessions' commands fail with
+ * {@link ChoraSessionExpiredException}, and none applies twice. And a forgotten idle session: its
+ * next command, certainly not applied, goes again in a new session.
  */
 class OverloadFloodTest {
   /** Appends {@code value} to the log, or (a negative value) reads the whole log. */
@@ -72,13 +77,13 @@ class OverloadFloodTest {
   }
 
   static final int MAX_QUEUED = 8;
-  /**
-   * Above the 600 sessions in flight. The client table forgets the least recently executed client
-   * beyond max-clients, and a forgotten client's late retry (after a view change or retry-after)
-   * executes again: exactly-once holds only for the clients the table remembers, so the history
-   * check needs them all remembered. Seen here with 48: first writes applied twice.
-   */
+  /** Above the 600 sessions in flight: the client table remembers every one. */
   static final int MAX_CLIENTS = 4096;
+  /**
+   * Far below the 600 sessions in flight: the client table forgets sessions while their requests
+   * are still queued or being resent, and a forgotten session's late retry must not execute again.
+   */
+  static final int FEW_CLIENTS = 64;
   static final int LOGS_PER_NODE = 4;
   static final int SLOTS_PER_LOG = 50; // 600 commands in flight against 3 x 8 queue places
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
@@ -94,19 +99,35 @@ class OverloadFloodTest {
     }
   }
 
-  enum Outcome { OK, REFUSED_NOT_APPLIED, REFUSED_MAY_HAVE_APPLIED, TIMED_OUT }
+  /** How an ask ended; an expired session's command is refused like an overloaded one. */
+  enum Outcome { OK, REFUSED_NOT_APPLIED, REFUSED_MAY_HAVE_APPLIED, EXPIRED_NOT_APPLIED, EXPIRED_MAY_HAVE_APPLIED,
+    TIMED_OUT }
 
   @Test
   void aFloodIsRefusedExplicitlyWithinBoundsLosesNoWriteAndTheGroupServesAfter() throws Exception {
+    // Retries of accepted requests stay rare with a retry-after well above the commit latency.
+    flood(MAX_CLIENTS, "2s", false);
+  }
+
+  /**
+   * More sessions than the client table holds, and requests resent soon after they were sent, so
+   * that many are executed, forgotten and then retried: every late retry of a forgotten session
+   * is refused, none executes again.
+   */
+  @Test
+  void aFloodOfMoreClientsThanTheTableHoldsExecutesNoWriteTwice() throws Exception {
+    flood(FEW_CLIENTS, "150ms", true);
+  }
+
+  private void flood(int maxClients, String retryAfter, boolean sessionsExpire) throws Exception {
     group = new LocalGroup(3, "pekko.actor.provider = remote\n"
         + "pekko.actor.allow-java-serialization = on\n"
         + "pekko.actor.warn-about-java-serializer-usage = off\n"
         + "chora.protocol.round-timeout = 20ms\n"
         + "chora.protocol.view-change-timeout = 200ms\n"
         + "chora.protocol.max-queued-requests = " + MAX_QUEUED + "\n"
-        + "chora.protocol.max-clients = " + MAX_CLIENTS + "\n"
-        // Retries of accepted requests stay rare with a retry-after well above the commit latency.
-        + "chora.client.retry-after = 2s\n"
+        + "chora.protocol.max-clients = " + maxClients + "\n"
+        + "chora.client.retry-after = " + retryAfter + "\n"
         + "chora.client.overloaded-retries = 3\n"
         + "chora.client.overloaded-max-backoff = 40ms\n");
     for (ActorSystem<Void> system : group.systems) {
@@ -139,12 +160,16 @@ class OverloadFloodTest {
     flooding.set(false);
     CompletableFuture.allOf(slots.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-    assertTrue(unexpected.isEmpty(), "only overload refusals and timeouts may fail an ask: " + unexpected);
+    assertTrue(unexpected.isEmpty(), "only overload and expired-session refusals and timeouts may fail an ask: "
+        + unexpected);
     Map<Outcome, Integer> counts = new HashMap<>();
     outcomes.values().forEach(o -> counts.merge(o, 1, Integer::sum));
     assertTrue(counts.getOrDefault(Outcome.OK, 0) > 0, "some writes were acknowledged: " + counts);
     assertTrue(counts.getOrDefault(Outcome.REFUSED_NOT_APPLIED, 0) + counts.getOrDefault(
         Outcome.REFUSED_MAY_HAVE_APPLIED, 0) > 0, "the flood was refused explicitly (ChoraOverloadedException): " + counts);
+    int expired = counts.getOrDefault(Outcome.EXPIRED_NOT_APPLIED, 0)
+        + counts.getOrDefault(Outcome.EXPIRED_MAY_HAVE_APPLIED, 0);
+    assertTrue(sessionsExpire ? expired > 0 : expired == 0, "sessions expired " + expired + " times: " + counts);
     for (int id = 0; id < 3; id++) {
       assertTrue(maxQueued[id] <= MAX_QUEUED, "replica " + id + " queued " + maxQueued[id] + " > " + MAX_QUEUED);
     }
@@ -180,13 +205,41 @@ class OverloadFloodTest {
       int times = present.getOrDefault(v, 0);
       if (o == Outcome.OK && times != 1) {
         wrong.add(v + " acknowledged but present " + times + " times");
-      } else if (o == Outcome.REFUSED_NOT_APPLIED && times != 0) {
+      } else if ((o == Outcome.REFUSED_NOT_APPLIED || o == Outcome.EXPIRED_NOT_APPLIED) && times != 0) {
         wrong.add(v + " refused as not applied but present " + times + " times");
       }
     });
     assertTrue(wrong.isEmpty(), wrong.size() + " history violations, e.g. "
         + wrong.subList(0, Math.min(10, wrong.size())) + "; outcomes " + counts);
     assertEveryReplicaHasTheSameDigest();
+  }
+
+  /**
+   * A client table of two sessions: a node's idle session is forgotten while other nodes' sessions
+   * execute. Its next command is refused as of an expired session on every replica, certainly not
+   * applied, so the entity client sends it once more in a new session and the caller sees success.
+   */
+  @Test
+  void aCommandInAForgottenIdleSessionGoesAgainInANewOneAndAppliesOnce() throws Exception {
+    group = new LocalGroup(3, "pekko.actor.provider = remote\n"
+        + "pekko.actor.allow-java-serialization = on\n"
+        + "pekko.actor.warn-about-java-serializer-usage = off\n"
+        + "chora.protocol.max-clients = 2\n");
+    for (ActorSystem<Void> system : group.systems) {
+      Chora.get(system).startReplica(List.of(EntityType.of(LOG, id -> new AppendLog())));
+    }
+    append(0, 1); // node 0's session, idle from now on
+    append(1, 2); // two more sessions: node 0's is forgotten
+    append(2, 3);
+    append(0, 4); // refused as expired, sent again in a new session
+    long[] values = Chora.get(group.get(1)).entityRefFor(LOG, "log").ask(new LogOp(-1), ASK_TIMEOUT)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS).values();
+    assertArrayEquals(new long[] {1, 2, 3, 4}, values, "every write applied once, in order");
+  }
+
+  private void append(int node, long value) throws Exception {
+    Chora.get(group.get(node)).entityRefFor(LOG, "log").ask(new LogOp(value), ASK_TIMEOUT)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** One slot's closed loop: append the next value, record the outcome, until the flood ends. */
@@ -202,6 +255,8 @@ class OverloadFloodTest {
         outcomes.put(value, Outcome.OK);
       } else if (cause instanceof ChoraOverloadedException o) {
         outcomes.put(value, o.mayHaveApplied() ? Outcome.REFUSED_MAY_HAVE_APPLIED : Outcome.REFUSED_NOT_APPLIED);
+      } else if (cause instanceof ChoraSessionExpiredException e) {
+        outcomes.put(value, e.mayHaveApplied() ? Outcome.EXPIRED_MAY_HAVE_APPLIED : Outcome.EXPIRED_NOT_APPLIED);
       } else if (cause instanceof TimeoutException) {
         outcomes.put(value, Outcome.TIMED_OUT);
       } else {

@@ -68,13 +68,15 @@ class StateMachineFailureTest {
     for (ActorSystem<Void> system : group.systems) {
       replicas.add(Chora.get(system).startReplica(new Fragile()));
     }
-    assertEquals(ClientReply.Status.OK, submit(0, 1, new byte[] {1}).status(), "the group executes at first");
+    assertEquals(ClientReply.Status.OK, submit(0, submit(0, Request.openSession(-1)).openedSessionId(), new byte[] {1})
+        .status(), "the group executes at first");
+    long poisoner = submit(0, Request.openSession(-2)).openedSessionId();
 
     // To every replica, as one request (one client id and seq): whichever is active proposes it,
     // exactly once, even if a start-up view change left one of them out of the active set.
     for (int i = 0; i < 3; i++) {
       AskPattern.ask(replicas.get(i),
-          (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(2, 1, new byte[] {Fragile.POISON}),
+          (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(poisoner, 1, new byte[] {Fragile.POISON}),
               replyTo), Duration.ofSeconds(10), group.get(i).scheduler());
     }
 
@@ -85,9 +87,13 @@ class StateMachineFailureTest {
   }
 
   private ClientReply submit(int replica, long client, byte[] command) throws Exception {
+    return submit(replica, new Request(client, 1, command));
+  }
+
+  private ClientReply submit(int replica, Request request) throws Exception {
     ActorSystem<Void> system = group.get(replica);
     return AskPattern.ask(replicas.get(replica),
-        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(client, 1, command), replyTo),
+        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(request, replyTo),
         Duration.ofSeconds(10), system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

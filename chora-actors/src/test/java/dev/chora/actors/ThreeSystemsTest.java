@@ -150,25 +150,34 @@ class ThreeSystemsTest {
     return c;
   }
 
-  CompletionStage<ClientReply> submit(int replica, long client, long seq) {
+  CompletionStage<ClientReply> submit(int replica, Request request) {
     ActorSystem<Void> system = systems.get(replica);
     return AskPattern.ask(replicas.get(replica),
-        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(new Request(client, seq, command()), replyTo),
+        (ActorRef<ClientReply> replyTo) -> new ReplicaActor.Submit(request, replyTo),
         Duration.ofSeconds(10), system.scheduler());
   }
 
-  /** Each client sends {@code ops} requests one after another to its replica; returns how many succeeded. */
-  private long nextClientId = 1000;
+  /** Reply addresses of session openings: negative, as no session id is. */
+  private final java.util.concurrent.atomic.AtomicLong nextOpeningAddress = new java.util.concurrent.atomic.AtomicLong(-1);
 
+  /** Opens a session through the replicas in {@code replicaFor}, as a client must before its requests. */
+  CompletableFuture<Long> openSession(int replica, List<Integer> replicaFor) {
+    return submitWithRetry(replica, Request.openSession(nextOpeningAddress.getAndDecrement()), replicaFor).toCompletableFuture()
+        .thenApply(ClientReply::openedSessionId);
+  }
+
+  /** Each client sends {@code ops} requests one after another to its replica; returns how many succeeded. */
   int load(int clients, int ops, List<Integer> replicaFor) throws Exception {
     List<CompletableFuture<Integer>> done = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      long client = nextClientId++; // a new client: its seqs start again at 1
       int replica = replicaFor.get(c % replicaFor.size());
+      // A new session for each client (its seqs start at 1), all opened at once, as a burst of new clients would.
+      CompletableFuture<Long> session = openSession(replica, replicaFor);
       CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
       for (int s = 1; s <= ops; s++) {
         long seq = s;
-        chain = chain.thenCompose(ok -> submitWithRetry(replica, client, seq, replicaFor).thenApply(r -> ok + 1));
+        chain = chain.thenCompose(ok -> session.thenCompose(client -> submitWithRetry(replica, client, seq, replicaFor))
+            .thenApply(r -> ok + 1));
       }
       done.add(chain);
     }
@@ -180,12 +189,16 @@ class ThreeSystemsTest {
   }
 
   CompletionStage<ClientReply> submitWithRetry(int replica, long client, long seq, List<Integer> replicaFor) {
-    return submit(replica, client, seq).handle((r, e) -> r).thenCompose(r -> {
+    return submitWithRetry(replica, new Request(client, seq, command()), replicaFor);
+  }
+
+  CompletionStage<ClientReply> submitWithRetry(int replica, Request request, List<Integer> replicaFor) {
+    return submit(replica, request).handle((r, e) -> r).thenCompose(r -> {
       if (r != null && r.status() == ClientReply.Status.OK) {
         return CompletableFuture.completedFuture(r);
       }
       int next = replicaFor.get((replicaFor.indexOf(replica) + 1) % replicaFor.size());
-      return submitWithRetry(next, client, seq, replicaFor);
+      return submitWithRetry(next, request, replicaFor);
     });
   }
 
@@ -213,8 +226,8 @@ class ThreeSystemsTest {
     start(3, false, true);
     List<CompletableFuture<ClientReply>> writes = new ArrayList<>();
     for (int c = 0; c < 9; c++) {
-      long client = 5000 + c;
       int replica = c % 3;
+      long client = openSession(replica, List.of(0, 1, 2)).get(60, TimeUnit.SECONDS);
       CompletableFuture<ClientReply> chain = CompletableFuture.completedFuture(null);
       for (int s = 1; s <= 100; s++) {
         long seq = s;

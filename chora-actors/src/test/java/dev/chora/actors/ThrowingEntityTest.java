@@ -144,6 +144,10 @@ class ThrowingEntityTest {
     EntityClient client = new EntityClient(group.get(0), gateway.getRef(), 8, 1 << 20);
     CompletableFuture<Balance> ask = client.entityRefFor(LEDGER, "l").ask(new Post(7, "checked"), TIMEOUT)
         .toCompletableFuture();
+    // A new entity client first opens a session; that is answered here too.
+    ClientGateway.Ask opening = gateway.expectMessageClass(ClientGateway.Ask.class);
+    assertTrue(opening.request().opensSession(), "a session is opened first: " + opening.request());
+    opening.result().complete(submitUntilOk(opening.request()));
     ClientGateway.Ask sent = gateway.expectMessageClass(ClientGateway.Ask.class);
 
     ClientReply first = submitUntilOk(sent.request());

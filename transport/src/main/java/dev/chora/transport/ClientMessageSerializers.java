@@ -106,6 +106,7 @@ final class ClientMessageSerializers {
       case REQUEST_TOO_LARGE -> 3;
       case NOT_ACTIVE -> 4;
       case REPLY_TOO_LARGE -> 5;
+      case SESSION_EXPIRED -> 6;
     };
   }
 
@@ -117,6 +118,7 @@ final class ClientMessageSerializers {
       case 3 -> ClientReply.Status.REQUEST_TOO_LARGE;
       case 4 -> ClientReply.Status.NOT_ACTIVE;
       case 5 -> ClientReply.Status.REPLY_TOO_LARGE;
+      case 6 -> ClientReply.Status.SESSION_EXPIRED;
       default -> throw new MalformedMessageException("ClientReply.status: unknown code " + code);
     };
   }

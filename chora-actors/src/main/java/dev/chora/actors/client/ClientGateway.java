@@ -43,7 +43,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * {@code retry-after}, or at once when the cluster marks its replica unreachable or a reply tells of
  * a view that excludes it, a request is resent to the next replica. Resending is safe: the client id
  * and seq make execution exactly-once. Past its deadline the caller gets a {@link TimeoutException}
- * (the request may still apply).
+ * (the request may still apply). Sessions are the caller's: a request goes in one the caller
+ * opened (the entity client opens and reuses them); one the replicas do not know is refused with a
+ * {@link ChoraSessionExpiredException}.
  *
  * <p>Users send it {@link Ask}s through an {@code ActorRef<Ask>}. The actor itself is a
  * {@code Behavior<Object>}: its mailbox also takes the replicas' {@link ClientReplies} (runtime's
@@ -55,7 +57,9 @@ public final class ClientGateway {
   /**
    * Sends {@code request} (as a round-barrier read if {@code read}); {@code result} completes with
    * an OK, REQUEST_TOO_LARGE or REPLY_TOO_LARGE reply, or fails on timeout, or with a
-   * {@link ChoraOverloadedException} when the replicas kept refusing it as overloaded.
+   * {@link ChoraOverloadedException} when the replicas kept refusing it as overloaded, or with a
+   * {@link ChoraSessionExpiredException} when its session is not (or no longer) open. A request
+   * that opens a session ({@link Request#openSession}) is answered OK with the session's id.
    */
   public record Ask(Request request, boolean read, long deadlineNanos, CompletableFuture<ClientReply> result) {}
 
@@ -272,6 +276,11 @@ public final class ClientGateway {
           case OK, REQUEST_TOO_LARGE, REPLY_TOO_LARGE -> {
             pending.remove(reply.clientId());
             p.ask.result().complete(reply);
+          }
+          case SESSION_EXPIRED -> {
+            // Refused on every replica alike, now and on any later attempt: resending cannot help.
+            pending.remove(reply.clientId());
+            p.ask.result().completeExceptionally(new ChoraSessionExpiredException(reply.clientId(), p.mayHaveApplied));
           }
           case NOT_ACTIVE -> {
             p.replica = nextReachable(p.replica);

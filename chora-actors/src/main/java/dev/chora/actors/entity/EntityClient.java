@@ -1,6 +1,7 @@
 package dev.chora.actors.entity;
 
 import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.Request;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -26,9 +28,12 @@ import org.apache.pekko.serialization.Serializers;
 /**
  * Sends entity commands through this node's {@link ClientGateway}. Exactly-once needs one request
  * outstanding per client id, so the client keeps a pool of sessions (client id and next seq): each
- * command takes one and gives it back when answered. A session whose command timed out or was
- * refused as overloaded is dropped (the command may still apply; a new session never collides
- * with it).
+ * command takes one and gives it back when answered. The replicas assign a session's id when it is
+ * opened, through the log, which costs one round trip: only when no idle session is at hand, so a
+ * steady load opens none. A session whose command timed out or was refused (overloaded, session
+ * expired) is dropped (the command may still apply; a new session never collides with it). A
+ * command refused because its idle session had been forgotten, and certainly not applied, is sent
+ * once more in a new session.
  */
 public final class EntityClient {
   private final ActorRef<ClientGateway.Ask> gateway;
@@ -43,7 +48,11 @@ public final class EntityClient {
    * network message per replica instead of one.
    */
   private final ConcurrentLinkedDeque<Session> idle = new ConcurrentLinkedDeque<>();
-  private final AtomicLong nextClientId;
+  /**
+   * Reply addresses of openings: negative, so never a session's id, and from a random start, so
+   * that the clients of one gateway do not share them.
+   */
+  private final AtomicLong nextOpeningAddress;
   private final int maxRequestBytes;
   /**
    * The answer each session waits for, so that they all fail at once when the gateway stops: an
@@ -63,8 +72,7 @@ public final class EntityClient {
     this.serialization = SerializationExtension.get(system);
     this.maxInFlight = maxInFlight;
     this.maxRequestBytes = maxRequestBytes;
-    // Client ids from a random 63-bit start: nodes and restarts do not reuse each other's ids.
-    this.nextClientId = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE >> 1));
+    this.nextOpeningAddress = new AtomicLong(-ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE >> 1));
   }
 
   /** @throws IllegalArgumentException if the entity id is longer than 16,384 characters */
@@ -120,18 +128,59 @@ public final class EntityClient {
       return CompletableFuture.failedFuture(new RejectedExecutionException(
           maxInFlight + " entity commands are in flight on this node (chora.client.max-in-flight): retry later"));
     }
-    Session polled = idle.pollFirst();
-    Session session = polled != null ? polled : new Session(nextClientId.getAndIncrement());
-    long clientId = session.clientId;
-    long seq = session.nextSeq;
-    CompletableFuture<ClientReply> reply = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeoutNanos;
     CompletableFuture<R> result = new CompletableFuture<>();
-    reply.whenComplete((r, error) -> {
-      waiting.remove(clientId);
+    Session polled = idle.pollFirst();
+    if (polled != null) {
+      send(polled, key, bytes, read, deadline, result, false);
+    } else {
+      openAndSend(key, bytes, read, deadline, result, false);
+    }
+    return result;
+  }
+
+  private <C, R> void openAndSend(EntityTypeKey<C, R> key, byte[] bytes, boolean read, long deadline,
+      CompletableFuture<R> result, boolean renewed) {
+    open(deadline).whenComplete((session, failure) -> {
+      if (failure != null) {
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        inFlight.decrementAndGet();
+        result.completeExceptionally(error instanceof TimeoutException ? new TimeoutException(
+            "no session could be opened with the Chora group in time: the command was not sent") : error);
+      } else {
+        send(session, key, bytes, read, deadline, result, renewed);
+      }
+    });
+  }
+
+  /** Opens a session: the replicas assign its id. */
+  private CompletableFuture<Session> open(long deadline) {
+    return tell(Request.openSession(nextOpeningAddress.getAndDecrement()), false, deadline).thenApply(r -> {
+      if (r.status() != ClientReply.Status.OK) {
+        throw new IllegalStateException("opening a session was answered " + r.status());
+      }
+      return new Session(r.openedSessionId());
+    });
+  }
+
+  /**
+   * Sends the command in {@code session}. An idle session may have been forgotten by the replicas
+   * meanwhile: a command refused as of an expired session on every attempt was certainly not
+   * applied, so it goes once more in a new session ({@code renewed}) before the caller hears of it.
+   */
+  private <C, R> void send(Session session, EntityTypeKey<C, R> key, byte[] bytes, boolean read, long deadline,
+      CompletableFuture<R> result, boolean renewed) {
+    tell(new Request(session.clientId, session.nextSeq, bytes), read, deadline).whenComplete((r, error) -> {
+      if (error instanceof ChoraSessionExpiredException expired && !expired.mayHaveApplied() && !renewed
+          && !gatewayStopped && deadline - System.nanoTime() > 0) {
+        openAndSend(key, bytes, read, deadline, result, true);
+        return;
+      }
       inFlight.decrementAndGet();
       if (error != null) {
         result.completeExceptionally(error instanceof TimeoutException || error instanceof IllegalStateException
-            || error instanceof ChoraOverloadedException
+            || error instanceof ChoraOverloadedException || error instanceof ChoraSessionExpiredException
             ? error : new TimeoutException("no reply for the entity command: " + error));
         return;
       }
@@ -146,19 +195,25 @@ public final class EntityClient {
             + " but its reply is larger than a transport frame (pekko.remote.artery.advanced.maximum-frame-size)"
             + " and cannot be delivered: keep the entity's replies smaller"));
         case REQUEST_TOO_LARGE -> result.completeExceptionally(tooLarge(bytes.length));
-        // The gateway resends these itself and never completes an ask with them.
-        case NOT_ACTIVE, OVERLOADED -> result.completeExceptionally(
-            new IllegalStateException("the gateway passed on a " + r.status() + " reply, which it should have retried"));
+        // The gateway resends the first two itself, and fails the ask on the third.
+        case NOT_ACTIVE, OVERLOADED, SESSION_EXPIRED -> result.completeExceptionally(
+            new IllegalStateException("the gateway passed on a " + r.status() + " reply, which it should not have"));
       }
     });
+  }
+
+  /** Asks the gateway; the answer fails at once if the gateway has stopped or stops meanwhile. */
+  private CompletableFuture<ClientReply> tell(Request request, boolean read, long deadline) {
+    CompletableFuture<ClientReply> reply = new CompletableFuture<>();
+    long clientId = request.clientId();
     waiting.put(clientId, reply);
-    gateway.tell(new ClientGateway.Ask(new Request(clientId, seq, bytes), read,
-        System.nanoTime() + timeoutNanos, reply));
+    reply.whenComplete((r, error) -> waiting.remove(clientId));
+    gateway.tell(new ClientGateway.Ask(request, read, deadline, reply));
     if (gatewayStopped) {
       // Stopped while this ask was on its way: it may sit in a mailbox that will not be read.
       reply.completeExceptionally(ClientGateway.stoppedError());
     }
-    return result;
+    return reply;
   }
 
   /**

@@ -267,4 +267,43 @@ class ClientGatewayTest {
         && e.getCause().getMessage().contains("deadline would pass"), "why: " + e.getCause());
     KIT.stop(gateway, Duration.ofSeconds(5));
   }
+
+  /**
+   * SESSION_EXPIRED is final: the ask fails at once with the session error, not resent. Not
+   * applied when every attempt was answered; of unknown outcome when one went unanswered.
+   */
+  @Test
+  void anAskOfAnExpiredSessionFailsAtOnceWithTheSessionException() throws Exception {
+    TestProbe<Object> first = KIT.createTestProbe();
+    TestProbe<Object> second = KIT.createTestProbe();
+    ActorRefResolver resolver = ActorRefResolver.get(KIT.system());
+    List<String> paths = List.of(resolver.toSerializationFormat(first.getRef()),
+        resolver.toSerializationFormat(second.getRef()));
+    ActorRef<Object> gateway = KIT.spawn(ClientGateway.create(new ClientGateway.Settings(0, paths,
+        Duration.ofMillis(300), Duration.ofMillis(10), 3, Duration.ofMillis(40), Duration.ofMillis(1),
+        64 * 1024, 100, () -> {})));
+
+    ClientGateway.Ask refused = ask(6_200, 4);
+    gateway.tell(refused);
+    first.expectMessageClass(ClientBatch.class);
+    gateway.tell(new ClientReplies(1, 0b11, List.of(ClientReply.refused(6_200, 4, ClientReply.Status.SESSION_EXPIRED))));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> refused.result().get(3, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof ChoraSessionExpiredException, "a distinct session error, not: " + e.getCause());
+    ChoraSessionExpiredException expired = (ChoraSessionExpiredException) e.getCause();
+    assertFalse(expired.mayHaveApplied(), expired.getMessage());
+    assertTrue(expired.getMessage().contains("chora.protocol.max-clients")
+        && expired.getMessage().contains("was not applied"), expired.getMessage());
+    first.expectNoMessage(Duration.ofMillis(500));
+    second.expectNoMessage(Duration.ofMillis(10));
+
+    ClientGateway.Ask unknown = ask(6_201, 9);
+    gateway.tell(unknown);
+    first.expectMessageClass(ClientBatch.class); // unanswered: resent to the next replica after retry-after
+    second.expectMessageClass(ClientBatch.class, Duration.ofSeconds(5));
+    gateway.tell(new ClientReplies(1, 0b11, List.of(ClientReply.refused(6_201, 9, ClientReply.Status.SESSION_EXPIRED))));
+    e = assertThrows(ExecutionException.class, () -> unknown.result().get(3, TimeUnit.SECONDS));
+    expired = (ChoraSessionExpiredException) e.getCause();
+    assertTrue(expired.mayHaveApplied() && expired.getMessage().contains("outcome is unknown"), expired.getMessage());
+    KIT.stop(gateway, Duration.ofSeconds(5));
+  }
 }

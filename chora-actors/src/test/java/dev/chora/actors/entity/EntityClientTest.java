@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.client.ClientGateway;
 import dev.chora.runtime.message.ClientReply;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class EntityClientTest {
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
 
     var read = client.ask(KEY, "e", "get a", Duration.ofSeconds(5), true).toCompletableFuture();
-    ClientGateway.Ask first = gateway.expectMessageClass(ClientGateway.Ask.class);
+    ClientGateway.Ask first = command(gateway, 11);
     first.result().complete(ClientReply.ok(first.request().clientId(), first.request().seq(), reply("value of a")));
     assertEquals("value of a", read.get(5, TimeUnit.SECONDS));
 
@@ -111,11 +112,51 @@ class EntityClientTest {
     TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     var f = client.ask(KEY, "e", "get all", Duration.ofSeconds(5), false).toCompletableFuture();
-    ClientGateway.Ask a = gateway.expectMessageClass(ClientGateway.Ask.class);
+    ClientGateway.Ask a = command(gateway, 12);
     a.result().complete(ClientReply.refused(a.request().clientId(), a.request().seq(),
         ClientReply.Status.REPLY_TOO_LARGE));
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains("was applied"), "why: " + e.getCause());
+  }
+
+  /**
+   * The next command the client asks the gateway for, in session {@code sessionId}: a client with no
+   * idle session first opens one, answered here with that id.
+   */
+  private static ClientGateway.Ask command(TestProbe<ClientGateway.Ask> gateway, long sessionId) {
+    ClientGateway.Ask opening = gateway.expectMessageClass(ClientGateway.Ask.class);
+    assertTrue(opening.request().opensSession() && opening.request().clientId() < 0,
+        "a session is opened first, at a negative reply address: " + opening.request());
+    opening.result().complete(ClientReply.sessionOpened(opening.request().clientId(), sessionId));
+    ClientGateway.Ask command = gateway.expectMessageClass(ClientGateway.Ask.class);
+    assertEquals(sessionId, command.request().clientId(), "the command goes in the opened session");
+    return command;
+  }
+
+  /**
+   * A command refused as of an expired session on every attempt was not applied: it goes once more
+   * in a new session. One that may have applied fails, saying so, and is not sent again.
+   */
+  @Test
+  void aCommandOfAnExpiredSessionGoesOnceMoreInANewOneOnlyIfCertainlyNotApplied() throws Exception {
+    TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
+    EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
+    var renewed = client.ask(KEY, "e", "put a", Duration.ofSeconds(30), false).toCompletableFuture();
+    ClientGateway.Ask first = command(gateway, 21);
+    first.result().completeExceptionally(new ChoraSessionExpiredException(21, false));
+    ClientGateway.Ask again = command(gateway, 22);
+    assertEquals(first.request().command().length, again.request().command().length, "the same command");
+    again.result().complete(ClientReply.ok(22, again.request().seq(), reply("done")));
+    assertEquals("done", renewed.get(5, TimeUnit.SECONDS));
+
+    var unknown = client.ask(KEY, "e", "put b", Duration.ofSeconds(30), false).toCompletableFuture();
+    ClientGateway.Ask sent = gateway.expectMessageClass(ClientGateway.Ask.class);
+    assertEquals(22, sent.request().clientId(), "the idle session is reused");
+    sent.result().completeExceptionally(new ChoraSessionExpiredException(22, true));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> unknown.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof ChoraSessionExpiredException expired && expired.mayHaveApplied(),
+        "why: " + e.getCause());
+    gateway.expectNoMessage(Duration.ofMillis(200));
   }
 
   private static byte[] reply(String value) {
@@ -132,7 +173,7 @@ class EntityClientTest {
     TestProbe<ClientGateway.Ask> gateway = KIT.createTestProbe();
     EntityClient client = new EntityClient(KIT.system(), gateway.getRef(), 8, 16 * 1024);
     var ask = client.ask(KEY, "e", "put a", Duration.ofSeconds(30), false).toCompletableFuture();
-    ClientGateway.Ask sent = gateway.expectMessageClass(ClientGateway.Ask.class);
+    ClientGateway.Ask sent = command(gateway, 13);
     byte[] unknown = new Envelope("", "", 424242, "v9", new byte[] {1, 2, 3}).encode();
     sent.result().complete(ClientReply.ok(sent.request().clientId(), sent.request().seq(), unknown));
 

@@ -1,5 +1,7 @@
 package dev.chora.examples.bench;
 
+import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import dev.chora.actors.entity.EntityCommandFailedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -95,7 +97,7 @@ public final class ClosedLoop {
       if (cause instanceof TimeoutException) {
         result = new Result("info", "timeout: " + cause.getMessage());
       } else if (cause instanceof EntityCommandFailedException || cause instanceof RejectedExecutionException
-          || cause instanceof IllegalArgumentException) {
+          || cause instanceof IllegalArgumentException || refusedNotApplied(cause)) {
         result = Result.fail(cause.getClass().getSimpleName() + ": " + cause.getMessage());
       } else {
         result = new Result("info", cause.getClass().getSimpleName() + ": " + cause.getMessage());
@@ -117,6 +119,15 @@ public final class ClosedLoop {
     if (running) {
       next(worker);
     }
+  }
+
+  /**
+   * Whether an ask failed with a refusal of the group's (overloaded, or of an expired session) on
+   * every attempt: the command was certainly not applied, a "fail" in a history, not an "info".
+   */
+  public static boolean refusedNotApplied(Throwable cause) {
+    return cause instanceof ChoraOverloadedException o && !o.mayHaveApplied()
+        || cause instanceof ChoraSessionExpiredException s && !s.mayHaveApplied();
   }
 
   private static Throwable unwrap(Throwable e) {

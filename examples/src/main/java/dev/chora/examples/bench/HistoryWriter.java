@@ -12,8 +12,10 @@ import java.nio.file.Path;
  * Writes every client operation as one JSON line, Jepsen style: which client, the operation, key
  * and value, when it was invoked and completed (nanoseconds on this JVM's monotonic clock, plus the
  * wall-clock time of invocation in ms), and how it ended: {@code "ok"} with the result,
- * {@code "fail"} (definitely not applied: refused by the entity or the node) or {@code "info"}
- * (outcome unknown: a timeout — the command may still have applied). Thread-safe.
+ * {@code "fail"} (definitely not applied: refused by the entity or the node, or refused as
+ * overloaded or of an expired session on every attempt) or {@code "info"} (outcome unknown: a
+ * timeout, or such a refusal after an unanswered attempt — the command may still have applied).
+ * Thread-safe.
  */
 public final class HistoryWriter implements Closeable {
   private final BufferedWriter out;

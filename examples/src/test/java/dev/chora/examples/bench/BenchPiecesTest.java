@@ -3,6 +3,8 @@ package dev.chora.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chora.actors.client.ChoraOverloadedException;
+import dev.chora.actors.client.ChoraSessionExpiredException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,20 +100,13 @@ class BenchPiecesTest {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     Path file = dir.resolve("history.jsonl");
     try (HistoryWriter history = new HistoryWriter(file)) {
-      int[] n = {0};
-      ClosedLoop loop = new ClosedLoop(worker -> {
-        int i;
-        synchronized (n) {
-          i = n[0]++;
-        }
-        CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+      ClosedLoop loop = numberedPuts(history, (f, i) -> {
         if (i % 10 == 9) {
           f.completeExceptionally(new TimeoutException("slow"));
         } else {
           timer.schedule(() -> f.complete(ClosedLoop.Result.ok("r" + i)), 1, TimeUnit.MILLISECONDS);
         }
-        return new ClosedLoop.Op("put", "k" + i, "v", f);
-      }, history, "w");
+      });
       loop.start(4);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while ((loop.ok() < 100 || loop.timedOut() == 0) && System.nanoTime() < deadline) {
@@ -129,5 +124,59 @@ class BenchPiecesTest {
     } finally {
       timer.shutdownNow();
     }
+  }
+
+  /**
+   * A refusal the gateway knows did not apply (every attempt refused) is "fail" in the history, so
+   * that the history check holds it absent; one that may have applied is "info" (unknown).
+   */
+  @Test
+  void refusalsThatDidNotApplyAreFailuresTheOthersUnknown() throws Exception {
+    Path file = dir.resolve("refusals.jsonl");
+    List<RuntimeException> errors = List.of(new ChoraOverloadedException(3, false, false),
+        new ChoraOverloadedException(3, true, false), new ChoraSessionExpiredException(17, false),
+        new ChoraSessionExpiredException(17, true));
+    try (HistoryWriter history = new HistoryWriter(file)) {
+      ClosedLoop loop = numberedPuts(history, (f, i) -> {
+        if (i < errors.size()) {
+          f.completeExceptionally(errors.get(i));
+        } else {
+          f.complete(ClosedLoop.Result.ok("r"));
+        }
+      });
+      loop.start(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (loop.ok() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(loop.stopAndDrain(5_000));
+      history.close();
+      Map<String, String> types = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(file)) {
+        String key = line.replaceAll(".*\"key\":\"(k[0-9]+)\".*", "$1");
+        String type = line.replaceAll(".*\"type\":\"([a-z]+)\".*", "$1");
+        types.put(key, type);
+      }
+      assertEquals("fail", types.get("k0"), "overloaded, not applied: " + types);
+      assertEquals("info", types.get("k1"), "overloaded, may have applied: " + types);
+      assertEquals("fail", types.get("k2"), "session expired, not applied: " + types);
+      assertEquals("info", types.get("k3"), "session expired, may have applied: " + types);
+      assertEquals(2, loop.failed());
+    }
+  }
+
+  /** A loop of puts numbered from 0 (key "k" + number), each completed by {@code outcome}. */
+  private static ClosedLoop numberedPuts(HistoryWriter history,
+      java.util.function.ObjIntConsumer<CompletableFuture<ClosedLoop.Result>> outcome) {
+    int[] n = {0};
+    return new ClosedLoop(worker -> {
+      int i;
+      synchronized (n) {
+        i = n[0]++;
+      }
+      CompletableFuture<ClosedLoop.Result> f = new CompletableFuture<>();
+      outcome.accept(f, i);
+      return new ClosedLoop.Op("put", "k" + i, "v", f);
+    }, history, "w");
   }
 }

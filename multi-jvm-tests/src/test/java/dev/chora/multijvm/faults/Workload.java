@@ -5,6 +5,7 @@ import dev.chora.actors.entity.EntityRef;
 import dev.chora.examples.ExampleEntities;
 import dev.chora.examples.bank.BankCommand;
 import dev.chora.examples.bank.BankReply;
+import dev.chora.examples.bench.ClosedLoop;
 import dev.chora.examples.kv.KvCommand;
 import dev.chora.examples.kv.KvReply;
 import dev.chora.multijvm.ChoraCluster;
@@ -218,8 +219,9 @@ final class Workload implements AutoCloseable {
       o.text = String.valueOf(o.reply);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof RejectedExecutionException || c instanceof EntityCommandFailedException) {
-        o.type = "fail"; // never sent, or refused by the entity: nothing changed
+      if (c instanceof RejectedExecutionException || c instanceof EntityCommandFailedException
+          || ClosedLoop.refusedNotApplied(c)) {
+        o.type = "fail"; // never sent, refused by the entity, or refused by the group on every attempt
       } else {
         o.type = "info"; // a timeout, or anything else: the command may still apply
       }

@@ -1,19 +1,29 @@
 package dev.chora.runtime.exec;
 
+import dev.chora.runtime.message.Request;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * clientId → the last executed seq and its reply: what makes execution exactly-once. It is part of
- * the replicated state (every replica updates it in the same order), so its eviction is
- * deterministic: when full, the client whose last request executed longest ago is forgotten.
- * Size max-clients above the number of clients that can be active at once; a forgotten client's
- * late retry would execute again.
+ * Session id → the last executed seq and its reply: what makes execution exactly-once. It is part
+ * of the replicated state (every replica updates it in the same order), so the ids it assigns and
+ * its eviction are deterministic: when full, the session whose last request executed longest ago
+ * is forgotten (an opened session that never executed a request is as old as its opening).
+ *
+ * <p>Sessions are opened through the log and their ids assigned here, from a counter that is part
+ * of the replicated state, so an id is never handed out twice. A request of a session the table
+ * does not know is {@link Verdict#UNKNOWN_SESSION}: never opened, or forgotten. It is refused,
+ * not executed: a forgotten session's late retry must not execute again, and the table cannot tell
+ * it from a new request. A late duplicate of an opening opens a session nobody uses, which ages
+ * out like any other.
  */
 public final class ClientTable {
+  private static final byte[] NO_REPLY = new byte[0];
   private final int capacity;
   private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
+  /** The id the next opened session gets; replicated state, in snapshots. */
+  private long nextSessionId = 1;
   /** A typical reply's size, for sizing snapshot buffers; not part of the replicated state. */
   private int lastReplyBytes;
 
@@ -21,22 +31,34 @@ public final class ClientTable {
     this.capacity = capacity;
   }
 
-  /** What a request's seq means for its client. */
+  /** What a request's seq means for its session. */
   public enum Verdict {
     /** Not seen before: execute it. */
     NEW,
-    /** The client's last executed request, retried: answer with the stored reply. */
+    /** The session's last executed request, retried: answer with the stored reply. */
     RETRY_OF_LAST,
-    /** Older than the client's last executed request: the client has moved on; ignore it. */
-    STALE
+    /** Older than the session's last executed request: the client has moved on; ignore it. */
+    STALE,
+    /** No such session (never opened, or forgotten): refuse it, do not execute it. */
+    UNKNOWN_SESSION
   }
 
   public Verdict classify(long clientId, long seq) {
     Entry e = entries.get(clientId);
-    if (e == null || seq > e.seq) {
+    if (e == null) {
+      return Verdict.UNKNOWN_SESSION;
+    }
+    if (seq > e.seq) {
       return Verdict.NEW;
     }
     return seq == e.seq ? Verdict.RETRY_OF_LAST : Verdict.STALE;
+  }
+
+  /** Opens a session: assigns its id and remembers it as just executed (at seq 0, no reply). */
+  public long open() {
+    long id = nextSessionId++;
+    record(id, Request.OPEN_SESSION_SEQ, NO_REPLY);
+    return id;
   }
 
   public byte[] storedReply(long clientId) {
@@ -48,8 +70,12 @@ public final class ClientTable {
     lastReplyBytes = reply.length;
     entries.remove(clientId); // re-insert so iteration order is least-recently-executed first
     entries.put(clientId, new Entry(seq, reply));
-    if (entries.size() > capacity) {
-      Iterator<Map.Entry<Long, Entry>> oldest = entries.entrySet().iterator();
+    evictBeyondCapacity();
+  }
+
+  private void evictBeyondCapacity() {
+    Iterator<Map.Entry<Long, Entry>> oldest = entries.entrySet().iterator();
+    while (entries.size() > capacity) {
       oldest.next();
       oldest.remove();
     }
@@ -61,11 +87,15 @@ public final class ClientTable {
 
   /** About what {@link #writeTo} writes (exactly, while the stored replies keep their size). */
   int estimatedBytes() {
-    return 4 + entries.size() * (20 + lastReplyBytes);
+    return 12 + entries.size() * (20 + lastReplyBytes);
   }
 
-  /** Writes every entry, least recently executed first, so that a restore keeps the eviction order. */
+  /**
+   * Writes the id counter, then every entry, least recently executed first, so that a restore
+   * keeps the eviction order.
+   */
   void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeLong(nextSessionId);
     out.writeInt(entries.size());
     for (Map.Entry<Long, Entry> e : entries.entrySet()) {
       out.writeLong(e.getKey());
@@ -75,15 +105,29 @@ public final class ClientTable {
     }
   }
 
+  /**
+   * Reads what {@link #writeTo} wrote. A table written with a larger max-clients keeps only its
+   * most recently executed sessions: the table stays within its bound (every replica must have the
+   * same max-clients for their tables to agree).
+   */
   void readFrom(java.io.DataInputStream in) throws java.io.IOException {
     entries.clear();
+    nextSessionId = in.readLong();
     int n = in.readInt();
+    if (n < 0 || nextSessionId < 1) {
+      throw new java.io.IOException("a client table of " + n + " sessions, next id " + nextSessionId);
+    }
     for (int i = 0; i < n; i++) {
       long clientId = in.readLong();
       long seq = in.readLong();
-      byte[] reply = new byte[in.readInt()];
+      int length = in.readInt();
+      if (length < 0 || length > in.available()) {
+        throw new java.io.IOException("a stored reply of " + length + " bytes, " + in.available() + " left");
+      }
+      byte[] reply = new byte[length];
       in.readFully(reply);
       entries.put(clientId, new Entry(seq, reply));
+      evictBeyondCapacity();
     }
   }
 

@@ -10,5 +10,8 @@ public interface ExecutionListener {
   /** A request at that position was a retry of an executed one and was not applied again. */
   default void skippedDuplicate(long round, int proposer, int index, Request request) {}
 
+  /** A request at that position belonged to a session the client table did not know: not applied. */
+  default void sessionExpired(long round, int proposer, int index, Request request) {}
+
   ExecutionListener NONE = new ExecutionListener() {};
 }

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
 /**
  * Applies committed slots, in the order the core hands them out, to the user's state machine,
  * exactly once per (clientId, seq), and answers the clients whose requests this replica proposed
- * (DESIGN §3.5): the other replicas apply silently. Single-threaded, like the core; in the Pekko
+ * (DESIGN §3.5): the other replicas apply silently. A request opening a session opens it in the
+ * client table; a request of a session the table does not know is refused as SESSION_EXPIRED,
+ * the same way on every replica, and not applied (see {@link ClientTable}). Single-threaded, like the core; in the Pekko
  * runtime it is an actor of its own so a slow state machine does not hold up rounds.
  */
 public final class Executor {
@@ -24,6 +26,8 @@ public final class Executor {
   private final boolean deduplicate;
   private long appliedRequests;
   private long duplicatesSkipped;
+  private long sessionsOpened;
+  private long sessionsExpired;
 
   public Executor(int self, StateMachine stateMachine, int maxClients, Consumer<ClientReply> replies,
       ExecutionListener listener) {
@@ -46,6 +50,14 @@ public final class Executor {
     List<Request> requests = batch.requests();
     for (int i = 0; i < requests.size(); i++) {
       Request request = requests.get(i);
+      if (request.opensSession()) {
+        long session = clients.open();
+        sessionsOpened++;
+        if (proposer == self) {
+          replies.accept(ClientReply.sessionOpened(request.clientId(), session));
+        }
+        continue;
+      }
       ClientTable.Verdict verdict = deduplicate
           ? clients.classify(request.clientId(), request.seq())
           : ClientTable.Verdict.NEW;
@@ -70,6 +82,13 @@ public final class Executor {
         case STALE -> {
           duplicatesSkipped++;
           listener.skippedDuplicate(round, proposer, i, request);
+        }
+        case UNKNOWN_SESSION -> {
+          sessionsExpired++;
+          listener.sessionExpired(round, proposer, i, request);
+          if (proposer == self) {
+            replies.accept(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.SESSION_EXPIRED));
+          }
         }
       }
     }
@@ -131,4 +150,8 @@ public final class Executor {
 
   public long appliedRequests() { return appliedRequests; }
   public long duplicatesSkipped() { return duplicatesSkipped; }
+  public long sessionsOpened() { return sessionsOpened; }
+
+  /** Requests refused because the client table did not know their session. */
+  public long sessionsExpired() { return sessionsExpired; }
 }

@@ -118,6 +118,11 @@ final class SafetyChecker {
     return null;
   }
 
+  /** Whether any replica applied the request (clientId, seq). */
+  boolean wasApplied(long clientId, long seq) {
+    return appliedAt.containsKey(requestKey(clientId, seq));
+  }
+
   /** The highest round in which any replica applied a request. */
   long highestAppliedRound() {
     return highestAppliedRound;

@@ -70,7 +70,7 @@ public record SimParameters(
     int longSnapshotEvery = 256 + extra.nextInt(1024);
     // One to two and a half whole rounds: view changes often hold more, and go in parts.
     long wholeRound = RoundSlots.maxSizeBytes(replicas, maxBatch);
-    ChoraConfig config = ChoraConfig.builder(replicas)
+    ChoraConfig.Builder config = ChoraConfig.builder(replicas)
         .minRoundIntervalNanos(r.nextInt(4) == 0 ? r.nextLong(200_000) : 0)
         .roundTimeoutNanos(ROUND_TIMEOUT_NANOS)
         .idleRoundIntervalNanos(300_000 + r.nextLong(3_000_000))
@@ -89,8 +89,7 @@ public record SimParameters(
         .snapshotEveryBytes(snapshotEveryBytes)
         .maxLogBytes(maxLogBytes)
         .logWindowRounds(longWindow ? 2 * longSnapshotEvery : snapshotEvery + 4 * inFlight + 4 + r.nextInt(64))
-        .rejoinAfterRounds(4 + r.nextInt(24))
-        .build();
+        .rejoinAfterRounds(4 + r.nextInt(24));
     boolean calm = r.nextInt(10) == 0; // some runs with no faults at all, the common case
     // One seed in four has a replica whose inbound lags tens of round timeouts for a while.
     int lagEpisodes = !calm && extra.nextInt(4) == 0 ? 1 + extra.nextInt(2) : 0;
@@ -99,10 +98,17 @@ public record SimParameters(
     // Spread each client's operations over about the faulty phase, so that some are in flight
     // when the faults stop and the liveness bound is exercised.
     long meanThink = faultRounds * (150_000L + r.nextLong(300_000)) / opsPerClient;
+    int clients = 2 + r.nextInt(7);
+    // One seed in four keeps a client table smaller than its clients, so that sessions are evicted
+    // while their requests are still retried and duplicated by the network. A stream of its own.
+    SplittableRandom table = new SplittableRandom(seed * 0xD6E8FEB86659FD93L + replicas);
+    if (table.nextInt(4) == 0) {
+      config.maxClients(1 + table.nextInt(clients));
+    }
     return new SimParameters(
         seed,
-        config,
-        2 + r.nextInt(7),
+        config.build(),
+        clients,
         opsPerClient,
         1 + r.nextInt(5),
         meanThink,

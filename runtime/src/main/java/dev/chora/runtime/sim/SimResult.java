@@ -28,19 +28,21 @@ public record SimResult(long seed, int replicas, long digest, RunFigures run, Fa
    * @param recoveryRounds     rounds from the end of faults until every request completed, every
    *                           replica executed everything and all were NORMAL in one view, all
    *                           active; -1 if the run failed first
+   * @param sessionsExpired    client operations answered SESSION_EXPIRED: their session had been
+   *                           forgotten by the client table (or never opened)
    * @param checkpointsMatched peers' state digests found equal to a replica's own at a divergence
    *                           checkpoint, summed over the replicas' last incarnations
    */
   public record RunFigures(long rounds, long events, long operations, long appliedRequests, long slotsRecovered,
-      long snapshotsInstalled, long recoveryRounds, long checkpointsMatched) {
-    public static final RunFigures ZERO = new RunFigures(0, 0, 0, 0, 0, 0, 0, 0);
+      long snapshotsInstalled, long recoveryRounds, long sessionsExpired, long checkpointsMatched) {
+    public static final RunFigures ZERO = new RunFigures(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Counts summed; {@code recoveryRounds} the longer of the two. */
     public RunFigures plus(RunFigures o) {
       return new RunFigures(rounds + o.rounds, events + o.events, operations + o.operations,
           appliedRequests + o.appliedRequests, slotsRecovered + o.slotsRecovered,
           snapshotsInstalled + o.snapshotsInstalled, Math.max(recoveryRounds, o.recoveryRounds),
-          checkpointsMatched + o.checkpointsMatched);
+          sessionsExpired + o.sessionsExpired, checkpointsMatched + o.checkpointsMatched);
     }
   }
 

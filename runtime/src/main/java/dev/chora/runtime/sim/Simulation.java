@@ -70,6 +70,12 @@ public final class Simulation {
    */
   private final long activeBytesBound;
   private final List<KvOp> history = new ArrayList<>();
+  /** Session id → the index of the client that opened it. */
+  private final Map<Long, Integer> sessionOwners = new HashMap<>();
+  /** Writes refused as of an expired session: unknown to their clients, settled at the end. */
+  private final List<ExpiredWrite> expiredWrites = new ArrayList<>();
+
+  private record ExpiredWrite(KvOp op, long sessionId, long seq) {}
   private final List<Map<Integer, Long>> seenValues = new ArrayList<>();
   private final double[][] linkDrop;
   private final long[][] linkDelay;
@@ -102,6 +108,7 @@ public final class Simulation {
   private long crashesInViewChange;
   private long crashesInStateTransfer;
   private long snapshotsInstalled;
+  private long sessionsExpired;
   private long lastTickInstant = -1;
   private int ticksAtInstant;
   private SimulationViolation violation;
@@ -271,7 +278,7 @@ public final class Simulation {
   private SimResult.RunFigures runFigures() {
     return new SimResult.RunFigures(maxRound, events, history.size(), summed(r -> r.executor.appliedRequests()),
         summed(r -> r.core.stats().slotsRecovered()), snapshotsInstalled, recoveryRounds,
-        summed(r -> r.core.stats().checkpointsMatched()));
+        sessionsExpired, summed(r -> r.core.stats().checkpointsMatched()));
   }
 
   private SimResult.FaultFigures faultFigures() {
@@ -704,8 +711,12 @@ public final class Simulation {
   }
 
   void sendReply(int from, ClientReply reply) {
-    int client = (int) (reply.clientId() - 1);
-    deliver(from, SimEvent.CLIENT, new ReplyArrives(client, from, reply));
+    long id = reply.clientId();
+    // Negative ids are clients' reply addresses (openings, reads); positive ones are sessions.
+    Integer client = id < 0 ? Integer.valueOf((int) ((-id - 1) % clients.length)) : sessionOwners.get(id);
+    if (client != null) {
+      deliver(from, SimEvent.CLIENT, new ReplyArrives(client, from, reply));
+    }
   }
 
   // ---------------------------------------------------------------- checkers
@@ -746,14 +757,28 @@ public final class Simulation {
   private void checkLinearizability() {
     for (SimClient c : clients) {
       if (c.outstanding && c.isWrite()) {
-        history.add(new KvOp(c.index, c.command.type(), key(c.command), c.command.arg(), c.command.expected(),
-            c.invokedAt, Long.MAX_VALUE, false, null));
+        history.add(unknownOutcome(c));
+      }
+    }
+    // A write refused as of an expired session is unknown to its client, but not to the simulator:
+    // its session is forgotten for good, so it is applied now or never. One never applied is left
+    // out (as a refused one would be); only one applied before its session was forgotten stays
+    // unknown. Many unknown writes would make the search exponential, and they are not unknown.
+    for (ExpiredWrite w : expiredWrites) {
+      if (safety.wasApplied(w.sessionId(), w.seq())) {
+        history.add(w.op());
       }
     }
     CheckResult result = LinearizabilityChecker.check(history);
     if (!result.isLinearizable()) {
       fail(Invariant.LINEARIZABILITY, result.verdict() + " on key " + result.key() + ": " + result.explanation());
     }
+  }
+
+  /** The client's current write, which may or may not have taken effect. */
+  private static KvOp unknownOutcome(SimClient c) {
+    return new KvOp(c.index, c.command.type(), key(c.command), c.command.arg(), c.command.expected(),
+        c.invokedAt, Long.MAX_VALUE, false, null);
   }
 
   private void fail(Invariant invariant, String detail) {
@@ -825,9 +850,16 @@ public final class Simulation {
   private void sendOperation(SimClient c) {
     byte[] bytes = c.command.encode();
     if (c.barrierRead) {
-      deliver(SimEvent.CLIENT, c.replica, new ReadArrives(c.replica, new ReadRequest(c.clientId, c.seq, bytes)));
+      // A read changes nothing, so it needs no session: its id is only where the answer goes.
+      deliver(SimEvent.CLIENT, c.replica, new ReadArrives(c.replica, new ReadRequest(-c.clientId, c.seq, bytes)));
+    } else if (c.sessionId == 0) {
+      if (!c.opening) {
+        c.opening = true;
+        c.openingAddress = -(c.clientId + (long) clients.length * ++c.openings);
+      }
+      deliver(SimEvent.CLIENT, c.replica, new RequestArrives(c.replica, Request.openSession(c.openingAddress)));
     } else {
-      Request request = new Request(c.clientId, c.seq, bytes);
+      Request request = new Request(c.sessionId, c.seq, bytes);
       safety.submitted(request);
       deliver(SimEvent.CLIENT, c.replica, new RequestArrives(c.replica, request));
     }
@@ -835,8 +867,35 @@ public final class Simulation {
   }
 
   private void onReply(SimClient c, ClientReply reply) {
+    if (reply.seq() == Request.OPEN_SESSION_SEQ) {
+      if (!c.outstanding || !c.opening || reply.clientId() != c.openingAddress) {
+        return; // a late answer to an earlier opening: that session stays unused
+      }
+      if (reply.status() == ClientReply.Status.OK) {
+        c.opening = false;
+        c.sessionId = reply.openedSessionId();
+        sessionOwners.put(c.sessionId, c.index);
+        c.attempt++; // the opening's timeout no longer applies
+        sendOperation(c);
+      } else {
+        queue.schedule(now + SimParameters.ROUND_TIMEOUT_NANOS, new ClientTimeout(c.index, c.attempt, c.seq));
+      }
+      return;
+    }
     if (!c.outstanding || reply.seq() != c.seq) {
       return; // a late answer to an earlier attempt or operation
+    }
+    if (reply.status() == ClientReply.Status.SESSION_EXPIRED) {
+      // Not executed now, nor ever after; an earlier attempt may have been, before the session was
+      // forgotten: unknown to the client, settled when the history is checked.
+      sessionsExpired++;
+      if (c.isWrite()) {
+        expiredWrites.add(new ExpiredWrite(unknownOutcome(c), c.sessionId, c.seq));
+      }
+      c.sessionId = 0;
+      c.outstanding = false;
+      queue.schedule(now + think(), new ClientNext(c.index));
+      return;
     }
     if (reply.status() != ClientReply.Status.OK) {
       // Refused (overloaded, or not active there): retry at another replica after a round-timeout.

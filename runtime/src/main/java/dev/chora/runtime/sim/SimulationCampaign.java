@@ -37,7 +37,8 @@ public final class SimulationCampaign {
     }
 
     public String describe() {
-      return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied;"
+      return String.format("%d seeds, %d simulated rounds, %d events, %d client operations, %d requests applied"
+              + " (%d refused as of expired sessions);"
               + " faults: %d messages dropped, %d synchrony violations, %d crashes with state lost (%d as a view"
               + " change started, %d in a state transfer), %d pauses, %d isolations, %d one-way partitions,"
               + " %d flapping links, %d lagging replicas; %d views installed (%d view-change messages in parts; %d view changes"
@@ -46,7 +47,8 @@ public final class SimulationCampaign {
               + " recovered, %d checkpoint digests found equal; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
               + " %.0f simulated rounds/s; %d failed",
-          seeds, run.rounds(), run.events(), run.operations(), run.appliedRequests(), faults.messagesDropped(),
+          seeds, run.rounds(), run.events(), run.operations(), run.appliedRequests(), run.sessionsExpired(),
+          faults.messagesDropped(),
           faults.synchronyViolations(), faults.crashes(), faults.crashesInViewChange(),
           faults.crashesInStateTransfer(), faults.pauses(), faults.isolations(), faults.oneWayPartitions(),
           faults.flappingLinks(), faults.lags(), viewChanges.viewsInstalled(), viewChanges.messagesInParts(),

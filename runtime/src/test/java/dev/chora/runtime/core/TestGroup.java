@@ -57,6 +57,7 @@ final class TestGroup {
     counters[i] = new CounterMachine();
     executors[i] = new Executor(i, counters[i], 1000, replies::add, ExecutionListener.NONE);
     Executor executor = executors[i];
+    openSessions(executor);
     ReplicaCore[] self = new ReplicaCore[1];
     self[0] = new ReplicaCore(config, i, new CoreOutput() {
       @Override
@@ -97,6 +98,19 @@ final class TestGroup {
       }
     }, recovering, 7919L * i + now);
     cores[i] = self[0];
+  }
+
+  /**
+   * The stories are about the core, not about sessions: every executor starts as if sessions 1 to
+   * {@link #OPEN_SESSIONS} had been opened before them, the same on every replica (a restarted one
+   * too: that is its state before round 1), so that the tests' client ids are sessions.
+   */
+  static final int OPEN_SESSIONS = 200;
+
+  private static void openSessions(Executor executor) {
+    for (int k = 1; k <= OPEN_SESSIONS; k++) {
+      executor.execute(0, -1, Batch.of(List.of(Request.openSession(-k))));
+    }
   }
 
   void crash(int i) {

@@ -57,7 +57,7 @@ class BehaviourDigestTest {
         faults.flappingLinks(), faults.lags(), views.viewsInstalled(), run.snapshotsInstalled(),
         views.messagesInParts(), views.outsiderViewChangesAnswered(), views.viewsFallenBackTo(),
         views.suspicionsWhileWarmingUp(), log.roundsHeldAtMaxLogBytes(), log.slotsDroppedAtMaxLogBytes(),
-        r.ok() ? 0 : 1};
+        run.sessionsExpired(), r.ok() ? 0 : 1};
     for (long f : figures) {
       h = (h ^ f) * 0x100000001B3L;
     }
