@@ -1,6 +1,7 @@
 package dev.chora.examples.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.chora.actors.Chora;
 import dev.chora.examples.cli.ChoraCli;
 import java.nio.file.Path;
@@ -29,6 +30,11 @@ public final class ClusterClient implements AutoCloseable {
    */
   public static ClusterClient connect(Path file, Duration timeout) throws Exception {
     Config config = NodeConfig.clientFromFile(file);
+    if (System.getenv("CHORA_DEBUG") == null) {
+      // A short-lived command's own error says what failed (which addresses it tried); Artery's
+      // warnings for every refused connection on the way only bury it.
+      config = ConfigFactory.parseString("pekko.loglevel = ERROR").withFallback(config);
+    }
     ChoraCli.initLogging();
     return new ClusterClient(ClientNode.start(config, timeout));
   }
