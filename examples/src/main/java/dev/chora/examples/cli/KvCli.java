@@ -47,6 +47,9 @@ public final class KvCli implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
+    @Parameters(index = "0", paramLabel = "KEY")
+    String key;
+
     @Option(names = "--entity", defaultValue = "default", paramLabel = "ID",
         description = "which key-value entity (each is a separate store; default ${DEFAULT-VALUE})")
     String entity;
@@ -63,6 +66,11 @@ public final class KvCli implements Runnable {
 
     /** Prints the reply's one line and returns the exit code. */
     abstract int print(KvReply reply, PrintWriter out);
+
+    static int say(PrintWriter out, String line, int code) {
+      out.println(line);
+      return code;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -102,7 +110,6 @@ public final class KvCli implements Runnable {
   @Command(name = "put", mixinStandardHelpOptions = true,
       description = "Sets KEY to VALUE. Prints OK.")
   static final class Put extends Op {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
     @Parameters(index = "1", paramLabel = "VALUE") String value;
 
     @Override
@@ -112,15 +119,13 @@ public final class KvCli implements Runnable {
 
     @Override
     int print(KvReply reply, PrintWriter out) {
-      out.println("OK");
-      return 0;
+      return say(out, "OK", 0);
     }
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true,
       description = "Reads KEY (linearizable). Prints its value, or NOT_FOUND with exit code 3.")
   static final class Get extends Op {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
 
     @Override
     KvCommand command() {
@@ -134,19 +139,13 @@ public final class KvCli implements Runnable {
 
     @Override
     int print(KvReply reply, PrintWriter out) {
-      if (!reply.ok()) {
-        out.println("NOT_FOUND");
-        return NOT_FOUND;
-      }
-      out.println(reply.value());
-      return 0;
+      return reply.ok() ? say(out, reply.value(), 0) : say(out, "NOT_FOUND", NOT_FOUND);
     }
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true,
       description = "Removes KEY. Prints OK, or NOT_FOUND with exit code 3 if it was absent.")
   static final class Delete extends Op {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
 
     @Override
     KvCommand command() {
@@ -155,8 +154,7 @@ public final class KvCli implements Runnable {
 
     @Override
     int print(KvReply reply, PrintWriter out) {
-      out.println(reply.ok() ? "OK" : "NOT_FOUND");
-      return reply.ok() ? 0 : NOT_FOUND;
+      return reply.ok() ? say(out, "OK", 0) : say(out, "NOT_FOUND", NOT_FOUND);
     }
   }
 
@@ -164,7 +162,6 @@ public final class KvCli implements Runnable {
       description = {"Sets KEY to VALUE only if it holds EXPECTED now (only if it is absent when EXPECTED is left out).",
           "Prints OK; or, with exit code 4, CONFLICT alone if KEY is absent, else 'CONFLICT ' and its value."})
   static final class Cas extends Op {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
     @Parameters(index = "1", paramLabel = "VALUE") String value;
     @Parameters(index = "2", paramLabel = "EXPECTED", arity = "0..1",
         description = "the value KEY must hold; leave out to require that KEY is absent") String expected;
@@ -176,12 +173,8 @@ public final class KvCli implements Runnable {
 
     @Override
     int print(KvReply reply, PrintWriter out) {
-      if (reply.ok()) {
-        out.println("OK");
-        return 0;
-      }
-      out.println(reply.value() == null ? "CONFLICT" : "CONFLICT " + reply.value());
-      return CONFLICT;
+      return reply.ok() ? say(out, "OK", 0)
+          : say(out, reply.value() == null ? "CONFLICT" : "CONFLICT " + reply.value(), CONFLICT);
     }
   }
 }
