@@ -34,10 +34,10 @@ public final class AdminCommand implements Runnable {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = {"The group's view and active set, and each replica's state, view, round, commit index,",
-          "executed round and lag (rounds executed fewer than the furthest replica). Replicas that do not answer",
-          "within --timeout are listed as such. Exit codes: 0 every replica answered, 3 some did not,",
-          "1 the cluster could not be joined, 2 bad input."})
+      description = {"The group's view and active set, and each replica's state, view, round, commit index,"
+          + " executed round and lag (rounds executed fewer than the furthest replica). Replicas that do not answer"
+          + " within --timeout are listed as such.",
+          "Exit codes: 0 every replica answered, 3 some did not, 1 the cluster could not be joined, 2 bad input."})
   static final class Status implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;

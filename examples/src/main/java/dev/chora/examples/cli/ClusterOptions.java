@@ -11,7 +11,7 @@ public final class ClusterOptions {
           + " (docs/cli.md, \"Using a running cluster\")")
   Path cluster;
 
-  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "how long to wait to join the cluster, and again for the answer (default ${DEFAULT-VALUE})")
   Duration timeout;
 

@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
  * group. Prints one line on stdout; the exit code says how it went (docs/cli.md).
  */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-    description = {"Reads and writes the key-value store (the examples' kv entity) of a running group, one command",
-        "per call, from a client-node file. Prints one line: the value, OK, NOT_FOUND or CONFLICT.",
-        "Exit codes: 0 done, 3 NOT_FOUND, 4 CONFLICT (cas), 2 bad input, 1 failed (cluster not joined, no",
-        "answer within --timeout: a command that timed out may still have been applied)."},
+    description = {"Reads and writes a running group's key-value store (the examples' kv entity).",
+        "One command per call, from a client-node file; prints one line: the value, OK, NOT_FOUND or CONFLICT.",
+        "Exit codes: 0 done, 3 NOT_FOUND, 4 CONFLICT (cas), 2 bad input, 1 failed (cluster not joined, or no"
+        + " answer within --timeout: a write that timed out may still have been applied)."},
     subcommands = {KvCli.Put.class, KvCli.Get.class, KvCli.Delete.class, KvCli.Cas.class})
 public final class KvCli implements Runnable {
   public static final int NOT_FOUND = 3;
@@ -160,7 +160,8 @@ public final class KvCli implements Runnable {
 
   @Command(name = "cas", mixinStandardHelpOptions = true,
       description = {"Sets KEY to VALUE only if it holds EXPECTED now (only if it is absent when EXPECTED is left out).",
-          "Prints OK; or, with exit code 4, CONFLICT alone if KEY is absent, else 'CONFLICT ' and its value."})
+          "Prints OK; or, with exit code 4, CONFLICT alone if KEY is absent, else 'CONFLICT ' and its value."
+              + " To delete, use delete."})
   static final class Cas extends Op {
     @Parameters(index = "1", paramLabel = "VALUE") String value;
     @Parameters(index = "2", paramLabel = "EXPECTED", arity = "0..1",
