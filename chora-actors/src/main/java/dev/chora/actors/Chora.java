@@ -146,6 +146,25 @@ public final class Chora implements Extension {
     return AskPattern.ask(replicaRef(replicaId), StatusQuery::new, QUERY_TIMEOUT, system.scheduler());
   }
 
+  /**
+   * Every replica's status, asked in parallel; completes once all have answered or {@code wait} has
+   * passed, with the ids of those that did not answer (never fails for a silent replica).
+   */
+  public CompletionStage<GroupStatus> groupStatus(Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      throw new IllegalArgumentException("the wait for the replicas' answers must be positive, not " + wait);
+    }
+    long start = System.nanoTime();
+    List<CompletableFuture<ReplicaStatus>> asks = new java.util.ArrayList<>();
+    for (int i = 0; i < settings.replicas().size(); i++) {
+      asks.add(AskPattern.<ReplicaActor.Command, ReplicaStatus>ask(replicaRef(i), StatusQuery::new, wait,
+          system.scheduler()).toCompletableFuture().exceptionally(e -> null));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> GroupStatus.of(
+        settings.replicas(), asks.stream().map(CompletableFuture::join).toList(),
+        Duration.ofNanos(System.nanoTime() - start)));
+  }
+
   /** The digest of replica {@code replicaId}'s replicated state after the rounds it has executed. */
   public CompletionStage<StateDigest> stateDigest(int replicaId) {
     return AskPattern.ask(replicaRef(replicaId), DigestQuery::new, QUERY_TIMEOUT, system.scheduler());

@@ -71,12 +71,7 @@ public final class LoadGenerator implements Callable<Integer> {
       if (writer != null) {
         writer.close();
       }
-      system.terminate();
-      // Bounded: Pekko 1.7.0's Artery can wait forever for its streams when a system terminates
-      // (docs/transport.md, "Known issue"), met here over tls-tcp; main's System.exit ends the JVM.
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(TERMINATE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+      if (!ClientNode.stop(system, Duration.ofSeconds(TERMINATE_WAIT_SECONDS))) {
         System.out.println("chora-load: the actor system did not terminate within " + TERMINATE_WAIT_SECONDS
             + " s; exiting anyway");
       }

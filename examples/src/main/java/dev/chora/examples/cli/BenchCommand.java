@@ -21,14 +21,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Closed-loop benchmark on this machine: replicas in separate JVMs, the load in its own JVM.",
         "Commands are key-value puts of --command-bytes-byte values over --keys keys. Each --in-flight",
         "level runs for --duration after one uncounted warm-up. Prints a table and writes results.csv",
-        "and throughput-latency.png to --out."})
+        "and throughput-latency.png to --out. With --cluster FILE it loads a running group instead, from a",
+        "client-node file (docs/cli.md), writing into the kv entities bench-0..bench-15."})
 public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--cluster", paramLabel = "FILE",
+      description = "load the running group of this client-node file instead of starting replicas here; the"
+          + " replicas keep their own settings, so the options that configure local replicas do not apply")
+  Path cluster;
+
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--replicas", defaultValue = "3", description = "replicas: 3, 5, 7 or 9 (default ${DEFAULT-VALUE})")
   int replicas;
 
@@ -128,8 +139,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Options that set up the replicas this command would start: they have no say over a running group. */
+  private static final List<String> LOCAL_ONLY = List.of("--replicas", "--transport", "--driver-mtu", "--driver-idle",
+      "--round-timeout", "--min-round-interval", "--protocol", "--pekko", "--idle", "--idle-settle");
+
   private void validate() {
     List<String> problems = new ArrayList<>();
+    if (cluster != null) {
+      for (String option : LOCAL_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          problems.add(option + " configures the replicas started here; with --cluster the running group keeps"
+              + " its own settings");
+        }
+      }
+    }
     if (replicas < 3 || replicas > 9 || replicas % 2 == 0) {
       problems.add("--replicas " + replicas + ": use 3, 5, 7 or 9");
     }
@@ -249,6 +272,27 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    return cluster != null ? loadRunningCluster() : benchLocalCluster();
+  }
+
+  /** {@code --cluster}: the load JVM alone, joining the group of the client-node file. */
+  private int loadRunningCluster() throws Exception {
+    PrintStream o = System.out;
+    int n = dev.chora.examples.node.NodeConfig.clientFromFile(cluster).getStringList("chora.replicas").size();
+    Path work = out.resolve("logs");
+    Files.createDirectories(work);
+    o.printf(Locale.ROOT, "chora bench: the running group of %s (%d replicas), in flight %s, %d-byte values over"
+        + " %d keys, %s per level after %s warm-up%n", cluster, n, inFlight, commandBytes, keys, human(duration),
+        human(warmup));
+    List<LevelResult> results = new ArrayList<>();
+    runLoad(cluster, n, null, work, results, o);
+    o.println();
+    o.print(BenchReport.table(results));
+    return report(results, "chora bench: running group of " + n + " replicas, " + commandBytes + "-byte puts", work,
+        null, null);
+  }
+
+  private int benchLocalCluster() throws Exception {
     PrintStream o = System.out;
     Path work = out.resolve("logs");
     String protocol = "chora.protocol.round-timeout = " + DurationConverter.hocon(roundTimeout) + "\n"
@@ -270,27 +314,15 @@ public final class BenchCommand implements Callable<Integer> {
     IdleMeasurement idle = null;
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
-    try (LocalCluster cluster = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
+    try (LocalCluster local = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
         .driverMtu(driverMtu()).driverIdle(driverIdle())) {
-      cluster.start();
-      o.println("replicas ready: " + String.join(", ", cluster.addresses()));
+      local.start();
+      o.println("replicas ready: " + String.join(", ", local.addresses()));
       Path loadConf = work.resolve("load.conf");
-      Files.writeString(loadConf, cluster.clientNodeFile());
-      List<String> args = new ArrayList<>(List.of("--node-config", loadConf.toString(), "--replicas",
-          Integer.toString(replicas), "--in-flight", join(inFlight), "--command-bytes", Integer.toString(commandBytes),
-          "--keys", Integer.toString(keys), "--duration-ms", Long.toString(duration.toMillis()), "--warmup-ms",
-          Long.toString(warmup.toMillis()), "--timeout-ms", Long.toString(timeout.toMillis())));
-      if (history != null) {
-        args.add("--history");
-        args.add(history.toAbsolutePath().toString());
-      }
-      try (JvmProcess load = JvmProcess.builder("dev.chora.examples.bench.LoadGenerator").name("load")
-          .jvmOptions("-Xms1g", "-Xmx2g").logFile(work.resolve("load.log")).args(args.toArray(String[]::new))
-          .start()) {
-        followLoad(load, cluster, results, o);
-      }
-      if (cluster.driver() != null) {
-        driverTraffic = "aeron media driver, start to the end of the last level: " + cluster.driver().trafficReport();
+      Files.writeString(loadConf, local.clientNodeFile());
+      runLoad(loadConf, replicas, local, work, results, o);
+      if (local.driver() != null) {
+        driverTraffic = "aeron media driver, start to the end of the last level: " + local.driver().trafficReport();
       }
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
@@ -298,7 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
             Transport.parse(transport), protocol, o).driverMtu(driverMtu()).driverIdle(driverIdle())) {
           o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
           without.startWithoutReplicas();
-          List<IdleMeasurement> m = IdleMeasurement.measure(List.of(cluster, without), idleSettle, idleSeconds, o);
+          List<IdleMeasurement> m = IdleMeasurement.measure(List.of(local, without), idleSettle, idleSeconds, o);
           idle = m.get(0);
           idleWithout = m.get(1);
         }
@@ -316,18 +348,45 @@ public final class BenchCommand implements Callable<Integer> {
         o.print(IdleThreads.describe(idleWithout.byGroup(), " without a replica"));
       }
     }
+    return report(results, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes + "-byte puts",
+        work, idle, idleWithout);
+  }
+
+  /** Writes results.csv, the chart (and idle.csv); 0 if every level ran. */
+  private int report(List<LevelResult> results, String title, Path work, IdleMeasurement idle,
+      IdleMeasurement idleWithout) throws IOException {
     Path csv = out.resolve("results.csv");
     Path png = out.resolve("throughput-latency.png");
     BenchReport.writeCsv(results, csv);
-    BenchReport.writeChart(results, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes
-        + "-byte puts", png);
+    BenchReport.writeChart(results, title, png);
     if (idle != null) {
       Files.writeString(out.resolve("idle.csv"), IdleMeasurement.csv(idle, idleWithout));
       Files.writeString(out.resolve("idle-threads.csv"), IdleThreads.csv(idle.byGroup()));
     }
-    o.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in " + work);
+    System.out.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in " + work);
     boolean complete = results.size() == inFlight.size();
     return complete ? 0 : 1;
+  }
+
+  /**
+   * Runs the load generator's JVM against the group of {@code nodeFile} and follows it;
+   * {@code local} is the cluster started here (for its CPU figures), or null for a running group.
+   */
+  private void runLoad(Path nodeFile, int n, LocalCluster local, Path work, List<LevelResult> results, PrintStream o)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("--node-config", nodeFile.toAbsolutePath().toString(), "--replicas",
+        Integer.toString(n), "--in-flight", join(inFlight), "--command-bytes", Integer.toString(commandBytes),
+        "--keys", Integer.toString(keys), "--duration-ms", Long.toString(duration.toMillis()), "--warmup-ms",
+        Long.toString(warmup.toMillis()), "--timeout-ms", Long.toString(timeout.toMillis())));
+    if (history != null) {
+      args.add("--history");
+      args.add(history.toAbsolutePath().toString());
+    }
+    try (JvmProcess load = JvmProcess.builder("dev.chora.examples.bench.LoadGenerator").name("load")
+        .jvmOptions("-Xms1g", "-Xmx2g").logFile(work.resolve("load.log")).args(args.toArray(String[]::new))
+        .start()) {
+      followLoad(load, local, results, o);
+    }
   }
 
   /** Reads the load generator's log: relays progress, samples CPU around each level. */
@@ -389,7 +448,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static Map<String, Double> cpuWithLoad(LocalCluster cluster, JvmProcess load) {
-    Map<String, Double> cpu = cluster.cpuSeconds();
+    Map<String, Double> cpu = cluster == null ? new LinkedHashMap<>() : cluster.cpuSeconds();
     cpu.put("load", load.cpuSeconds());
     return cpu;
   }

@@ -4,11 +4,12 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code chora} command line: {@code node}, {@code demo}, {@code bench}. */
+/** The {@code chora} command line: {@code node}, {@code demo}, {@code bench}, {@code kv}, {@code admin}. */
 @Command(name = "chora", mixinStandardHelpOptions = true, version = "chora 0.1.0-SNAPSHOT",
-    description = "Chora state machine replication on Apache Pekko: run a replica, a local demo or a benchmark.",
-    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, ProbeCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Chora state machine replication on Apache Pekko: run a replica, a local demo or a benchmark;"
+        + " use and inspect a running group.",
+    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, KvCli.class, AdminCommand.class,
+        ProbeCommand.class, CommandLine.HelpCommand.class})
 public final class ChoraCli implements Runnable {
   public static final int BAD_INPUT = 2;
 
@@ -56,7 +57,7 @@ public final class ChoraCli implements Runnable {
   }
 
   private static String name(CommandLine c) {
-    return c.getParent() == null ? "chora" : "chora " + c.getCommandName();
+    return c.getCommandSpec().qualifiedName();
   }
 
   public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.chora.examples.node;
 import dev.chora.transport.launch.EmbeddedDriverDirectory;
 import com.typesafe.config.Config;
 import dev.chora.actors.Chora;
+import dev.chora.actors.GroupStatus;
 import dev.chora.actors.ReplicaStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,10 @@ public final class ClientNode {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
-        system.terminate();
-        throw new IllegalStateException("this node did not join the cluster within " + timeout.toSeconds() + " s");
+        stop(system, Duration.ofSeconds(5));
+        throw new IllegalStateException("this node (" + system.address() + ") did not join the cluster within "
+            + timeout.toMillis() + " ms; it tried " + String.join(", ", config.getStringList("pekko.cluster.seed-nodes"))
+            + ": is the group running, and can it reach this node back at its node.hostname and node.port?");
       }
       Thread.sleep(50);
     }
@@ -63,6 +66,26 @@ public final class ClientNode {
         + " can send no more requests; " + why);
   }
 
+  /**
+   * Terminates the actor system (leaving the cluster) and waits at most {@code wait} for it:
+   * Pekko 1.7.0's Artery can wait forever for its streams when a system terminates
+   * (docs/transport.md, "Known issue"). Returns whether it terminated in time.
+   */
+  public static boolean stop(ActorSystem<?> system, Duration wait) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
   /** Waits until every replica reports NORMAL. */
   public static void awaitAllNormal(ActorSystem<?> system, int n, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -80,18 +103,10 @@ public final class ClientNode {
 
   /** Every replica's status, asked in parallel; null for one that did not answer within {@code wait}. */
   public static List<ReplicaStatus> statuses(ActorSystem<?> system, int n, Duration wait) {
-    List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      asks.add(Chora.get(system).replicaStatus(i).toCompletableFuture());
-    }
-    long deadline = System.nanoTime() + wait.toNanos();
+    GroupStatus group = Chora.get(system).groupStatus(wait).toCompletableFuture().join();
     List<ReplicaStatus> result = new ArrayList<>();
-    for (CompletableFuture<ReplicaStatus> a : asks) {
-      try {
-        result.add(a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (Exception e) {
-        result.add(null);
-      }
+    for (int i = 0; i < n; i++) {
+      result.add(group.replica(i).orElse(null));
     }
     return result;
   }

@@ -81,25 +81,7 @@ public final class NodeConfig {
 
   /** Reads and checks a node file; every problem is a {@link CliException} naming the file. */
   public static Config fromFile(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("config file " + file + " does not exist (or is not a file)");
-    }
-    if (!Files.isReadable(file)) {
-      throw new CliException("config file " + file + " is not readable");
-    }
-    Config user;
-    try {
-      user = ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new CliException("config file " + file + ": " + e.getMessage(), e);
-    }
-    // First: a misspelt key explains the missing setting it stands for.
-    try {
-      checkKeys(user);
-    } catch (CliException e) {
-      throw new CliException("config file " + file + ": " + e.getMessage(), e);
-    }
+    Config user = parse(file);
     if (!user.hasPath("chora.replica-id")) {
       throw new CliException("config file " + file + ": set chora.replica-id (this node's replica id)");
     }
@@ -120,6 +102,76 @@ public final class NodeConfig {
     } catch (CliException e) {
       throw e.getMessage().startsWith("config file") ? e : new CliException("config file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** An example client-node file, for {@code chora kv}, {@code chora admin} and {@code chora bench --cluster}. */
+  public static final String CLIENT_EXAMPLE = String.join("\n",
+      "# client.conf: a node without a replica, to use a running group from the command line",
+      "chora.replicas = [",
+      "  \"pekko://chora@10.0.0.1:25520\",",
+      "  \"pekko://chora@10.0.0.2:25520\",",
+      "  \"pekko://chora@10.0.0.3:25520\"",
+      "]",
+      "node {",
+      "  transport = tcp                 # the replicas' transport",
+      "  hostname = \"10.0.0.9\"          # this machine's address, which the replicas must reach",
+      "  port = 0                        # 0: any free port",
+      "}",
+      "");
+
+  /**
+   * Reads and checks a client-node file: {@code chora.replicas}, {@code node.hostname} and
+   * {@code node.port} (0 for any free port), the transport as the replicas have it; no replica id.
+   * Every problem is a {@link CliException} naming the file.
+   */
+  public static Config clientFromFile(Path file) {
+    Config user = parse(file);
+    String where = "config file " + file + ": ";
+    if (user.hasPath("chora.replica-id") && !"-1".equals(user.getValue("chora.replica-id").unwrapped().toString())) {
+      throw new CliException(where + "chora.replica-id is set: this is a replica's node file; a client file has"
+          + " chora.replicas, node.hostname and node.port but no replica id");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String key : List.of("chora.replicas", "node.hostname", "node.port")) {
+      if (!user.hasPath(key)) {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new CliException(where + "set " + String.join(", ", missing)
+          + " (a client file names every replica and this node's own address; node.port = 0 takes any free port)");
+    }
+    try {
+      return build(user, -1, user.getStringList("chora.replicas"), false);
+    } catch (ConfigException e) {
+      throw new CliException(where + e.getMessage(), e);
+    } catch (CliException e) {
+      throw new CliException(where + e.getMessage(), e);
+    }
+  }
+
+  /** Parses a node file and checks its keys; every problem is a {@link CliException} naming the file. */
+  private static Config parse(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("config file " + file + " does not exist (or is not a file)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new CliException("config file " + file + " is not readable");
+    }
+    Config user;
+    try {
+      user = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new CliException("config file " + file + ": " + e.getMessage(), e);
+    }
+    // First: a misspelt key explains the missing setting it stands for.
+    try {
+      checkKeys(user);
+    } catch (CliException e) {
+      throw new CliException("config file " + file + ": " + e.getMessage(), e);
+    }
+    return user;
   }
 
   /**
@@ -161,8 +213,9 @@ public final class NodeConfig {
             + hostname + "]\", as Pekko writes it in the node's address");
       }
     }
-    if (port < 1 || port > 65535) {
-      throw new CliException("port " + port + " is not a TCP/UDP port (1..65535)");
+    // A client node may take any free port (0): the replicas learn its address when it joins.
+    if (port < (id >= 0 ? 1 : 0) || port > 65535) {
+      throw new CliException("port " + port + " is not a TCP/UDP port (" + (id >= 0 ? "1" : "0") + "..65535)");
     }
     Transport transport;
     try {
@@ -180,8 +233,11 @@ public final class NodeConfig {
           + ", which does not use it: set node.transport = tls-tcp, or remove node.tls");
     }
     // Seed: replica 0. A restarted replica 0 must not found a cluster of its own: it joins the others.
+    // A client node never founds one, so it lists every replica and joins through whichever answers.
     List<String> seeds = new ArrayList<>();
-    if (id == 0 && restarted) {
+    if (id < 0) {
+      seeds.addAll(replicas);
+    } else if (id == 0 && restarted) {
       seeds.addAll(replicas.subList(1, replicas.size()));
     } else {
       seeds.add(replicas.get(0));
