@@ -56,7 +56,8 @@ class ControlSerializerTest {
     assertEquals(new StatusQuery(ref), roundTrip(new StatusQuery(ref)));
     ActorRef<StateDigest> dref = ref.unsafeUpcast();
     assertEquals(new DigestQuery(dref), roundTrip(new DigestQuery(dref)));
-    assertEquals(new PeerLinkRequest(2, -5L), roundTrip(new PeerLinkRequest(2, -5L)));
+    assertEquals(new PeerLinkRequest(2, -5L, true), roundTrip(new PeerLinkRequest(2, -5L, true)));
+    assertEquals(new PeerLinkRequest(1, 9L, false), roundTrip(new PeerLinkRequest(1, 9L, false)));
     ActorRef<PeerMessage> inbox = ref.unsafeUpcast();
     assertEquals(new PeerLinkGrant(1, 77L, inbox), roundTrip(new PeerLinkGrant(1, 77L, inbox)));
   }

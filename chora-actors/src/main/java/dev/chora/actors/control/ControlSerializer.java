@@ -69,6 +69,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
       } else if (o instanceof PeerLinkRequest r) {
         out.writeInt(r.from());
         out.writeLong(r.nonce());
+        out.writeBoolean(r.fresh());
       } else if (o instanceof PeerLinkGrant g) {
         out.writeInt(g.from());
         out.writeLong(g.nonce());
@@ -94,7 +95,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         case "D" -> new DigestQuery(resolver.<StateDigest>resolveActorRef(in.readUTF()));
         case "S" -> readStatus(in);
         case "G" -> new StateDigest(in.readInt(), in.readLong(), in.readUTF());
-        case "L" -> new PeerLinkRequest(in.readInt(), in.readLong());
+        case "L" -> new PeerLinkRequest(in.readInt(), in.readLong(), in.readBoolean());
         case "K" -> new PeerLinkGrant(in.readInt(), in.readLong(), resolver.resolveActorRef(in.readUTF()));
         default -> throw new NotSerializableException("unknown control manifest \"" + manifest + "\"");
       };

@@ -3,7 +3,9 @@ package dev.chora.actors.replica;
 import dev.chora.actors.control.PeerLinkGrant;
 import dev.chora.actors.control.PeerLinkRequest;
 import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.StartView;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.pekko.actor.ActorCell;
@@ -23,15 +25,23 @@ import scala.runtime.BoxedUnit;
  * inbox of its own: an actor ref under the replica whose name holds 128 random bits, handed out
  * only to that peer's configured address. A peer message counts only when it came in through the
  * inbox of the replica it names as {@code from}; one that came any other way is forged and dropped.
+ * The one exception is a {@link StartView}: its {@code from} is the view's coordinator, and any
+ * replica that holds it resends it to one that missed it (ViewAdoption.sendLastStartView), so it
+ * counts through any replica's inbox. The protocol tolerates crashes, not lies: a replica is
+ * trusted with what it relays as with what it says itself; a node that is no replica is not.
  *
  * <p>The handshake: replica j sends {@link PeerLinkRequest}(j, nonce) to replica i's configured
  * address; i answers with {@link PeerLinkGrant}(i, nonce, i's inbox for j) sent to j's configured
  * address, whoever asked. j takes an inbox only from a grant that echoes its outstanding nonce,
  * which only a node receiving what is sent to i's address has seen. A forged request makes i send
- * its grant to the real j; a forged grant lacks the nonce. A replica that receives a request asks
- * the requester for its inbox again until it grants one anew: the requester may be a restarted
- * incarnation whose inboxes are new. Until a peer has granted an inbox, messages to it are lost,
- * as on the network, and the protocol's resends cover them.
+ * its grant to the real j; a forged grant lacks the nonce. A request says whether its sender holds
+ * none of the receiver's inboxes (it has just started, perhaps as a new incarnation whose own
+ * inboxes are new): the receiver then asks it for its inbox again at once, and keeps sending
+ * through the one it holds until the new grant comes. Requests are repeated on a timer of their
+ * own, not at the core's deadlines (a replica in a view change or recovery may have none for a
+ * long time), until every peer has granted. Messages for a peer that has not granted yet are held
+ * (at most {@link #MAX_HELD} per peer, the oldest dropped first) and sent, in order, with its
+ * grant: a replica loses nothing because its peers started a moment apart.
  *
  * <p>The inboxes are Pekko function refs: a message to one is passed on to the replica's mailbox
  * on the receiving Artery thread, with the inbox as its classic sender, so the check on the hot
@@ -39,11 +49,23 @@ import scala.runtime.BoxedUnit;
  */
 final class PeerLinks {
   /** How often a replica asks a peer whose inbox it lacks, or may have lost, for it. */
-  static final long ASK_EVERY_NANOS = 100_000_000L;
+  static final java.time.Duration ASK_EVERY = java.time.Duration.ofMillis(100);
+  private static final long ASK_EVERY_NANOS = ASK_EVERY.toNanos();
+
+  /**
+   * Messages held per peer until it grants its inbox, each within Artery's frame limits: the
+   * rounds of the moment peers start apart. Older ones would be stale by the grant; the protocol
+   * fetches again what it still needs.
+   */
+  static final int MAX_HELD = 32;
+
+  /** Tells the replica to ask again the peers that have not granted (see {@link #askMissing}). */
+  enum AskAgain { INSTANCE }
 
   private final int self;
   private final Address[] addresses;
-  private final ActorRef<Object>[] replicas;
+  private final List<String> paths;
+  private final ActorRefResolver resolver;
   private final org.apache.pekko.actor.ActorContext classic;
   /** This replica's inbox for each peer, by peer id; null at its own id. */
   private final org.apache.pekko.actor.ActorRef[] inboxes;
@@ -54,6 +76,8 @@ final class PeerLinks {
   private final long[] askedAtNanos;
   /** Peers whose granted inbox may be an earlier incarnation's: asked again until they grant anew. */
   private final boolean[] doubted;
+  /** Messages for each peer that has not granted its inbox yet, oldest first. */
+  private final ArrayDeque<PeerMessage>[] held;
   private final SecureRandom random = new SecureRandom();
   private long forged;
 
@@ -64,14 +88,15 @@ final class PeerLinks {
     this.self = self;
     this.classic = Adapter.toClassic(ctx);
     this.addresses = new Address[n];
-    this.replicas = new ActorRef[n];
+    this.paths = List.copyOf(peerPaths);
     this.inboxes = new org.apache.pekko.actor.ActorRef[n];
     this.typedInboxes = new ActorRef[n];
     this.outboxes = new ActorRef[n];
     this.nonces = new long[n];
     this.askedAtNanos = new long[n];
     this.doubted = new boolean[n];
-    ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
+    this.held = new ArrayDeque[n];
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
     org.apache.pekko.actor.ActorRef replica = classic.self();
     byte[] secret = new byte[16];
     for (int id = 0; id < n; id++) {
@@ -79,8 +104,8 @@ final class PeerLinks {
       if (id == self) {
         continue;
       }
-      replicas[id] = resolver.resolveActorRef(peerPaths.get(id));
       nonces[id] = random.nextLong();
+      held[id] = new ArrayDeque<>();
       askedAtNanos[id] = System.nanoTime() - ASK_EVERY_NANOS;
       random.nextBytes(secret);
       FunctionRef[] inbox = new FunctionRef[1];
@@ -98,12 +123,28 @@ final class PeerLinks {
   }
 
   /**
-   * Whether the peer message being received came in through the inbox of the replica it names. One
-   * naming an id the group does not have passes: the core drops it as UNKNOWN_SENDER.
+   * Whether the peer message being received came in through the inbox of the replica it names, or,
+   * for a StartView, of any replica. One naming an id the group does not have passes: the core
+   * drops it as UNKNOWN_SENDER. Call only while the message is the one being received: its inbox
+   * is the classic sender, which a stash would not keep.
    */
   boolean authentic(PeerMessage message) {
     int from = message.from();
-    return from < 0 || from >= inboxes.length || classic.sender() == inboxes[from];
+    if (from < 0 || from >= inboxes.length) {
+      return true;
+    }
+    org.apache.pekko.actor.ActorRef sender = classic.sender();
+    if (sender == inboxes[from]) {
+      return true;
+    }
+    if (message instanceof StartView) {
+      for (org.apache.pekko.actor.ActorRef inbox : inboxes) {
+        if (inbox != null && sender == inbox) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Counts a peer message that {@link #authentic} refused. */
@@ -116,36 +157,75 @@ final class PeerLinks {
     return forged;
   }
 
-  /** Where to send peer {@code to} its messages, or null while it has not granted an inbox. */
+  /** Sends peer {@code to} a message through its inbox, or holds it until the peer grants one. */
+  void send(int to, PeerMessage message) {
+    ActorRef<PeerMessage> outbox = outboxes[to];
+    if (outbox != null) {
+      outbox.tell(message);
+      return;
+    }
+    ArrayDeque<PeerMessage> queue = held[to];
+    if (queue.size() == MAX_HELD) {
+      queue.pollFirst();
+    }
+    queue.addLast(message);
+  }
+
+  /** Where peer {@code to}'s messages go, or null while it has not granted an inbox. */
   ActorRef<PeerMessage> outbox(int to) {
     return outboxes[to];
   }
 
-  /** Asks every peer whose inbox is missing or doubted, at most every {@link #ASK_EVERY_NANOS}. */
-  void askMissing(long nowNanos) {
+  /**
+   * Asks every peer whose inbox is missing or doubted, each at most every {@link #ASK_EVERY};
+   * returns whether any is, so that the caller asks again after {@link #ASK_EVERY}.
+   */
+  boolean askMissing(long nowNanos) {
+    boolean missing = false;
     for (int id = 0; id < outboxes.length; id++) {
       if (id != self && (outboxes[id] == null || doubted[id])) {
-        ask(id, nowNanos);
+        missing = true;
+        if (nowNanos - askedAtNanos[id] >= ASK_EVERY_NANOS) {
+          ask(id, nowNanos);
+        }
       }
     }
+    return missing;
   }
 
   private void ask(int peer, long nowNanos) {
-    if (nowNanos - askedAtNanos[peer] >= ASK_EVERY_NANOS) {
-      askedAtNanos[peer] = nowNanos;
-      replicas[peer].tell(new PeerLinkRequest(self, nonces[peer]));
-    }
+    askedAtNanos[peer] = nowNanos;
+    replica(peer).tell(new PeerLinkRequest(self, nonces[peer], outboxes[peer] == null));
   }
 
-  /** Grants the named replica, at its configured address, this replica's inbox for it. */
+  /**
+   * Replica {@code id}'s actor, resolved at each use: a path on this node's own address resolves to
+   * the actor living there at that moment, which a peer started later, or anew, is not (handshake
+   * messages are few).
+   */
+  private ActorRef<Object> replica(int id) {
+    return resolver.resolveActorRef(paths.get(id));
+  }
+
+  /**
+   * Grants the named replica, at its configured address, this replica's inbox for it. If it holds
+   * none of this replica's inboxes while this one holds its, it has started anew since (a new
+   * incarnation's inboxes are new): ask it for its inbox at once. A replica holding none of the
+   * peer's inboxes asks on its timer anyway.
+   */
   void requested(PeerLinkRequest request, long nowNanos) {
     int peer = request.from();
-    if (peer < 0 || peer >= replicas.length || peer == self) {
+    if (peer < 0 || peer >= addresses.length || peer == self) {
       return;
     }
-    replicas[peer].tell(new PeerLinkGrant(self, request.nonce(), typedInboxes[peer]));
-    doubted[peer] = true;
-    ask(peer, nowNanos);
+    replica(peer).tell(new PeerLinkGrant(self, request.nonce(), typedInboxes[peer]));
+    if (request.fresh() && outboxes[peer] != null) {
+      doubted[peer] = true;
+      // Not held to ASK_EVERY: the sooner a restarted peer's new inbox is known, the fewer messages
+      // go to its last incarnation's. This request is not fresh, so the peer does not ask back;
+      // a forged fresh request costs one request to the real peer.
+      ask(peer, nowNanos);
+    }
   }
 
   /**
@@ -155,7 +235,7 @@ final class PeerLinks {
    */
   boolean granted(PeerLinkGrant grant) {
     int peer = grant.from();
-    if (peer < 0 || peer >= replicas.length || peer == self) {
+    if (peer < 0 || peer >= addresses.length || peer == self) {
       return false;
     }
     if (grant.nonce() != nonces[peer] || !grant.inbox().path().address().equals(addresses[peer])) {
@@ -164,6 +244,9 @@ final class PeerLinks {
     outboxes[peer] = grant.inbox();
     doubted[peer] = false;
     nonces[peer] = random.nextLong(); // a replayed grant no longer matches
+    for (PeerMessage m; (m = held[peer].pollFirst()) != null; ) {
+      grant.inbox().tell(m);
+    }
     return true;
   }
 

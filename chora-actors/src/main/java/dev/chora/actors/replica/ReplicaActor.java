@@ -126,6 +126,7 @@ public final class ReplicaActor {
     private final ClusterMembers members;
     private final Address selfAddress;
     private long fromNonMembers;
+    private boolean linksAskScheduled;
     private final ActorRef<ExecutorActor.Work> executor;
     private final ReplyRoutes routes;
     private final ReplyRoutes.Sink replies;
@@ -174,7 +175,7 @@ public final class ReplicaActor {
     }
 
     Behavior<Object> behavior() {
-      links.askMissing(System.nanoTime());
+      askLinks();
       step(() -> core.tick(System.nanoTime()));
       subscribeToMembership();
       return Behaviors.receive(Object.class)
@@ -189,11 +190,16 @@ public final class ReplicaActor {
           .onMessage(ClientBatch.class, this::clientBatch)
           .onMessageEquals(RoundTicker.Tick.INSTANCE, () -> {
             armedDeadlineNanos = Long.MAX_VALUE;
-            links.askMissing(System.nanoTime());
             return step(() -> core.tick(System.nanoTime()));
           })
           .onMessage(PeerLinkRequest.class, r -> {
             links.requested(r, System.nanoTime());
+            askLinks();
+            return Behaviors.same();
+          })
+          .onMessageEquals(PeerLinks.AskAgain.INSTANCE, () -> {
+            linksAskScheduled = false;
+            askLinks();
             return Behaviors.same();
           })
           .onMessage(PeerLinkGrant.class, g -> {
@@ -304,6 +310,14 @@ public final class ReplicaActor {
       return false;
     }
 
+    /** Asks the peers that have not granted their inboxes, and again after ASK_EVERY while any has not. */
+    private void askLinks() {
+      if (links.askMissing(System.nanoTime()) && !linksAskScheduled) {
+        linksAskScheduled = true;
+        ctx.scheduleOnce(PeerLinks.ASK_EVERY, ctx.getSelf(), PeerLinks.AskAgain.INSTANCE);
+      }
+    }
+
     private boolean clusterProvider() {
       return "cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"));
     }
@@ -402,10 +416,7 @@ public final class ReplicaActor {
       if (to == core.self()) {
         return; // the core keeps its own copy; a trip through Artery would only come back dropped
       }
-      ActorRef<PeerMessage> inbox = links.outbox(to);
-      if (inbox != null) {
-        inbox.tell(message);
-      } // else lost, as on the network, until the peer has granted its inbox (asked on every tick)
+      links.send(to, message);
     }
 
     @Override

@@ -38,7 +38,8 @@ class PeerLinksTest {
   /** Answers whether the node holds every peer's inbox. */
   record Linked(ActorRef<Boolean> replyTo) {}
 
-  enum Tick { INSTANCE }
+  /** Answers how many link requests the node has received. */
+  record Requests(ActorRef<Integer> replyTo) {}
 
   @AfterEach
   void stop() {
@@ -48,60 +49,89 @@ class PeerLinksTest {
   Behavior<Object> node(int self, List<String> paths) {
     return Behaviors.setup(ctx -> {
       PeerLinks links = new PeerLinks(ctx, self, paths);
-      links.askMissing(System.nanoTime());
-      return Behaviors.withTimers(timers -> {
-        // The replica asks again at its core's ticks; a steady timer stands in for them.
-        timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(20));
-        return Behaviors.receive(Object.class)
-            .onMessage(PeerLinkRequest.class, r -> {
-              links.requested(r, System.nanoTime());
-              return Behaviors.same();
-            })
-            .onMessage(PeerLinkGrant.class, g -> {
-              links.granted(g);
-              return Behaviors.same();
-            })
-            .onMessageEquals(Tick.INSTANCE, () -> {
-              links.askMissing(System.nanoTime());
-              return Behaviors.same();
-            })
-            .onMessage(Send.class, s -> {
-              links.outbox(s.to()).tell(s.message());
-              return Behaviors.same();
-            })
-            .onMessage(Linked.class, l -> {
-              boolean all = true;
-              for (int id = 0; id < paths.size(); id++) {
-                all &= id == self || links.outbox(id) != null;
-              }
-              l.replyTo().tell(all);
-              return Behaviors.same();
-            })
-            .onMessage(PeerMessage.class, m -> {
-              received.getRef().tell(new Received(self, m, links.authentic(m)));
-              return Behaviors.same();
-            })
-            .build();
-      });
+      int[] requests = new int[1];
+      Runnable askLinks = () -> { // as ReplicaActor.Running.askLinks, without its one-timer guard
+        if (links.askMissing(System.nanoTime())) {
+          ctx.scheduleOnce(PeerLinks.ASK_EVERY, ctx.getSelf(), PeerLinks.AskAgain.INSTANCE);
+        }
+      };
+      askLinks.run();
+      return Behaviors.receive(Object.class)
+          .onMessage(PeerLinkRequest.class, r -> {
+            requests[0]++;
+            links.requested(r, System.nanoTime());
+            return Behaviors.same();
+          })
+          .onMessage(PeerLinkGrant.class, g -> {
+            links.granted(g);
+            return Behaviors.same();
+          })
+          .onMessageEquals(PeerLinks.AskAgain.INSTANCE, () -> {
+            askLinks.run();
+            return Behaviors.same();
+          })
+          .onMessage(Send.class, s -> {
+            links.send(s.to(), s.message());
+            return Behaviors.same();
+          })
+          .onMessage(Linked.class, l -> {
+            boolean all = true;
+            for (int id = 0; id < paths.size(); id++) {
+              all &= id == self || links.outbox(id) != null;
+            }
+            l.replyTo().tell(all);
+            return Behaviors.same();
+          })
+          .onMessage(Requests.class, r -> {
+            r.replyTo().tell(requests[0]);
+            return Behaviors.same();
+          })
+          .onMessage(PeerMessage.class, m -> {
+            received.getRef().tell(new Received(self, m, links.authentic(m)));
+            return Behaviors.same();
+          })
+          .build();
     });
   }
 
-  void startLinked() {
+  List<String> paths() {
     List<String> paths = new ArrayList<>();
     for (int id = 0; id < 3; id++) {
       paths.add(kit.system().address() + "/user/replica-" + id);
     }
-    for (int id = 0; id < 3; id++) {
-      nodes.add(kit.spawn(node(id, paths), "replica-" + id));
+    return paths;
+  }
+
+  ActorRef<Object> start(int id) {
+    ActorRef<Object> node = kit.spawn(node(id, paths()), "replica-" + id);
+    if (nodes.size() > id) {
+      nodes.set(id, node);
+    } else {
+      nodes.add(node);
     }
+    return node;
+  }
+
+  void awaitLinked(ActorRef<Object> node) {
     TestProbe<Boolean> linked = kit.createTestProbe();
-    for (ActorRef<Object> node : nodes) {
-      linked.awaitAssert(Duration.ofSeconds(20), () -> {
-        node.tell(new Linked(linked.getRef()));
-        assertTrue(linked.receiveMessage());
-        return null;
-      });
+    linked.awaitAssert(Duration.ofSeconds(20), () -> {
+      node.tell(new Linked(linked.getRef()));
+      assertTrue(linked.receiveMessage());
+      return null;
+    });
+  }
+
+  int requestsReceived(ActorRef<Object> node) {
+    TestProbe<Integer> count = kit.createTestProbe();
+    node.tell(new Requests(count.getRef()));
+    return count.receiveMessage();
+  }
+
+  void startLinked() {
+    for (int id = 0; id < 3; id++) {
+      start(id);
     }
+    nodes.forEach(this::awaitLinked);
   }
 
   @Test
@@ -136,5 +166,46 @@ class PeerLinksTest {
 
     nodes.get(2).tell(coordinators); // through no inbox: not from a replica at all
     assertFalse(received.receiveMessage().authentic(), "a StartView that came through no inbox");
+  }
+
+  /** Peers start a moment apart: what one sends a peer before that peer has granted its inbox is held, not lost. */
+  @Test
+  void messagesForAPeerNotLinkedYetAreSentWithItsGrant() {
+    start(0);
+    StartViewChange early = new StartViewChange(1, 0);
+    nodes.get(0).tell(new Send(1, early)); // replica 1 does not exist yet
+    start(1);
+    start(2);
+    Received first = received.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(new Received(1, early, true), first);
+    nodes.forEach(this::awaitLinked);
+  }
+
+  /**
+   * A peer that starts anew (a new incarnation: new inboxes) is asked for its new inbox at once,
+   * and once every link is current the replicas stop asking: no request ping-pong.
+   */
+  @Test
+  void aRestartedPeerIsRelinkedAndTheAskingStops() throws Exception {
+    startLinked();
+    TestProbe<Object> watcher = kit.createTestProbe();
+    kit.stop(nodes.get(1));
+    watcher.expectTerminated(nodes.get(1), Duration.ofSeconds(10));
+    start(1);
+    awaitLinked(nodes.get(1));
+    // Replica 0 learns replica 1's new inbox without waiting for anything but the handshake.
+    received.awaitAssert(Duration.ofSeconds(20), () -> {
+      nodes.get(0).tell(new Send(1, new StartViewChange(9, 0)));
+      Received r = received.receiveMessage(Duration.ofMillis(500));
+      assertEquals(1, r.at());
+      assertTrue(r.authentic());
+      return null;
+    });
+    received.expectNoMessage(Duration.ofMillis(600)); // the retries' surplus answers, if any
+    int[] before = {requestsReceived(nodes.get(0)), requestsReceived(nodes.get(1)), requestsReceived(nodes.get(2))};
+    Thread.sleep(10 * PeerLinks.ASK_EVERY.toMillis()); // the window in which ping-pong would show
+    int[] after = {requestsReceived(nodes.get(0)), requestsReceived(nodes.get(1)), requestsReceived(nodes.get(2))};
+    assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(after),
+        "link requests went on after every link was current");
   }
 }
