@@ -36,8 +36,8 @@ import scala.runtime.BoxedUnit;
  * which only a node receiving what is sent to i's address has seen. A forged request makes i send
  * its grant to the real j; a forged grant lacks the nonce. A request says whether its sender holds
  * none of the receiver's inboxes (it has just started, perhaps as a new incarnation whose own
- * inboxes are new): the receiver then asks it for its inbox again at once, and keeps sending
- * through the one it holds until the new grant comes. Requests are repeated on a timer of their
+ * inboxes are new): a receiver that holds the sender's inbox then asks it for its inbox again at
+ * once, and keeps sending through the one it holds until the new grant comes. Requests are repeated on a timer of their
  * own, not at the core's deadlines (a replica in a view change or recovery may have none for a
  * long time), until every peer has granted. Messages for a peer that has not granted yet are held
  * (at most {@link #MAX_HELD} per peer, the oldest dropped first) and sent, in order, with its
