@@ -141,7 +141,11 @@ public final class Chora implements Extension {
     }
   }
 
-  /** The status of replica {@code replicaId}, asked over the network if it runs elsewhere. */
+  /**
+   * The status of replica {@code replicaId}, asked over the network if it runs elsewhere. With the
+   * cluster provider a replica answers only cluster members: from a node it has not (yet) seen
+   * join, the ask times out.
+   */
   public CompletionStage<ReplicaStatus> replicaStatus(int replicaId) {
     return AskPattern.ask(replicaRef(replicaId), StatusQuery::new, QUERY_TIMEOUT, system.scheduler());
   }

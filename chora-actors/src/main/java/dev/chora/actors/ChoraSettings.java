@@ -231,10 +231,10 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
   }
 
   /**
-   * The replica's traffic goes on Artery's large-message stream because its path is listed there
-   * (chora-transport's reference.conf lists the default name): a renamed replica must be listed
-   * under its new name, or its transfers, larger than the ordinary stream's frame, are dropped and
-   * recovery never completes.
+   * The replica's traffic goes on Artery's large-message stream because its path, and its
+   * children's (the inboxes its peers send to), are listed there (chora-transport's reference.conf
+   * lists the default name): a renamed replica must be listed under its new name, or its transfers,
+   * larger than the ordinary stream's frame, are dropped and recovery never completes.
    */
   private static void checkLargeMessageDestinations(Config root, String actorName, List<String> problems) {
     String key = "pekko.remote.artery.large-message-destinations";
@@ -242,7 +242,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
       return;
     }
     List<String> listed = root.getStringList(key);
-    for (String path : List.of("/system/" + actorName, "/system/" + actorName + "/transfer")) {
+    for (String path : List.of("/system/" + actorName, "/system/" + actorName + "/*")) {
       if (!listed.contains(path)) {
         problems.add(key + " does not list \"" + path + "\" (chora.replica-actor-name = \"" + actorName + "\"):"
             + " the replica's transfers would go on the ordinary stream and be dropped when larger than its"

@@ -6,13 +6,14 @@ package dev.chora.actors;
  * grow, so a reader derives rates (round rate, violation rate, requests per round) from two
  * samples and their {@link #sampledAtNanos} (the replica's clock).
  *
+ * @param refused        messages refused for who sent them (see docs/runtime.md, Security)
  * @param warmingUp      within protocol.warm-up of this replica's start: its suspicion thresholds
  *                       are warm-up-suspicion-factor times longer, and so is a fail-over that it
  *                       has to notice
  * @param sampledAtNanos when the figures were read, on the replica's {@code System.nanoTime()}
  */
 public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds rounds, Requests requests,
-    ViewChanges viewChanges, boolean warmingUp, long sampledAtNanos) {
+    ViewChanges viewChanges, Refused refused, boolean warmingUp, long sampledAtNanos) {
 
   /** What a replica is doing. */
   public enum State {
@@ -96,10 +97,21 @@ public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds 
   public record ViewChanges(long started, long suspicions, long timeouts, long messagesInParts,
       long outsidersAnswered, long fallenBackTo) {}
 
+  /**
+   * Messages this replica dropped for their sender, each also logged (at most a line a second).
+   *
+   * @param forgedPeerMessages peer messages that did not come from the replica they name (not
+   *                           through that replica's inbox), and peer-link grants without this
+   *                           replica's nonce
+   * @param fromNonMembers     client batches and status or digest queries whose reply address is
+   *                           neither a cluster member nor a configured replica
+   */
+  public record Refused(long forgedPeerMessages, long fromNonMembers) {}
+
   /** A replica not yet running the protocol: no view, no rounds, no history. */
   public static ReplicaStatus starting(int replicaId) {
     return new ReplicaStatus(replicaId, new View(State.STARTING, -1, 0), new Progress(0, 0, 0, 0),
-        new Rounds(0, 0, 0, 0, 0, 0), new Requests(0, 0, 0), new ViewChanges(0, 0, 0, 0, 0, 0), false,
+        new Rounds(0, 0, 0, 0, 0, 0), new Requests(0, 0, 0), new ViewChanges(0, 0, 0, 0, 0, 0), new Refused(0, 0), false,
         System.nanoTime());
   }
 }

@@ -142,10 +142,10 @@ class ChoraSettingsTest {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> parse(THREE + "chora.replica-id = 0\nchora.replica-actor-name = r"));
     assertTrue(e.getMessage().contains("large-message-destinations does not list \"/system/r\""), e.getMessage());
-    assertTrue(e.getMessage().contains("\"/system/r/transfer\""), e.getMessage());
+    assertTrue(e.getMessage().contains("\"/system/r/*\""), e.getMessage());
     ChoraSettings s = parse(THREE + "chora.replica-id = 0\nchora.replica-actor-name = r\n"
         + "pekko.remote.artery.large-message-destinations += \"/system/r\"\n"
-        + "pekko.remote.artery.large-message-destinations += \"/system/r/transfer\"");
+        + "pekko.remote.artery.large-message-destinations += \"/system/r/*\"");
     assertEquals("pekko://chora@127.0.0.1:25520/system/r", s.replicaPath(0));
   }
 

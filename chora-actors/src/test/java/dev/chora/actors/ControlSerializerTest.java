@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.chora.actors.control.ControlSerializer;
 import dev.chora.actors.control.DigestQuery;
+import dev.chora.actors.control.PeerLinkGrant;
+import dev.chora.actors.control.PeerLinkRequest;
 import dev.chora.actors.control.StatusQuery;
+import dev.chora.runtime.message.PeerMessage;
 import java.io.NotSerializableException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +46,8 @@ class ControlSerializerTest {
   void everyControlMessageRoundTrips() throws Exception {
     ReplicaStatus s = new ReplicaStatus(2, new ReplicaStatus.View(ReplicaStatus.State.VIEW_CHANGE, 7, 0b101),
         new ReplicaStatus.Progress(1234, 1230, 1229, 3), new ReplicaStatus.Rounds(5000, 40, 12, 7.5, 1.25, 9.5),
-        new ReplicaStatus.Requests(99_000, 98_000, 17), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7), true,
-        123_456_789L);
+        new ReplicaStatus.Requests(99_000, 98_000, 17), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7),
+        new ReplicaStatus.Refused(8, 9), true, 123_456_789L);
     assertEquals(s, roundTrip(s));
     StateDigest d = new StateDigest(1, 1229, "ab".repeat(32));
     assertEquals(d, roundTrip(d));
@@ -53,6 +56,10 @@ class ControlSerializerTest {
     assertEquals(new StatusQuery(ref), roundTrip(new StatusQuery(ref)));
     ActorRef<StateDigest> dref = ref.unsafeUpcast();
     assertEquals(new DigestQuery(dref), roundTrip(new DigestQuery(dref)));
+    assertEquals(new PeerLinkRequest(2, -5L, true), roundTrip(new PeerLinkRequest(2, -5L, true)));
+    assertEquals(new PeerLinkRequest(1, 9L, false), roundTrip(new PeerLinkRequest(1, 9L, false)));
+    ActorRef<PeerMessage> inbox = ref.unsafeUpcast();
+    assertEquals(new PeerLinkGrant(1, 77L, inbox), roundTrip(new PeerLinkGrant(1, 77L, inbox)));
   }
 
   @Test
@@ -70,7 +77,7 @@ class ControlSerializerTest {
     for (int i = 0; i < 2000; i++) {
       byte[] junk = new byte[rnd.nextInt(200)];
       rnd.nextBytes(junk);
-      String manifest = new String[] {"Q", "D", "S", "G"}[i % 4];
+      String manifest = new String[] {"Q", "D", "S", "G", "L", "K"}[i % 6];
       try {
         serializer.fromBinary(junk, manifest);
       } catch (NotSerializableException expected) {

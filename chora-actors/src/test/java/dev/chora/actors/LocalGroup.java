@@ -18,6 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * {@link #close()} terminates them all (and the shared Aeron driver, if one was started).
  */
 final class LocalGroup implements AutoCloseable {
+  /** HOCON for a group that forms a Pekko Cluster, its JMX off, heartbeats every 200 ms. */
+  static final String CLUSTER = "pekko.actor.provider = cluster\n"
+      + "pekko.cluster.jmx.enabled = off\n"
+      + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n";
+
   final List<ActorSystem<Void>> systems = new ArrayList<>();
   /** Nodes after the replicas: cluster members without a replica (replica-id -1). */
   final List<ActorSystem<Void>> clients = new ArrayList<>();
@@ -80,6 +85,30 @@ final class LocalGroup implements AutoCloseable {
 
   ActorSystem<Void> get(int i) {
     return systems.get(i);
+  }
+
+  /**
+   * Replica {@code id}'s status, asked from {@code asker}, once it satisfies {@code condition}
+   * (within 60 s). With the cluster provider a replica answers only members: a query from a node it
+   * has not yet seen joining (or asked of a replica whose node has not yet joined) goes unanswered,
+   * and is asked again.
+   */
+  static ReplicaStatus awaitStatus(ActorSystem<?> asker, int id, java.util.function.Predicate<ReplicaStatus> condition)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ReplicaStatus s = null;
+    do {
+      try {
+        s = Chora.get(asker).replicaStatus(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException unanswered) {
+        continue;
+      }
+      if (condition.test(s)) {
+        return s;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("replica " + id + " never reached the expected status; last: " + s);
   }
 
   /**

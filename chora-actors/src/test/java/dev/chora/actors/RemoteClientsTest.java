@@ -62,9 +62,7 @@ class RemoteClientsTest {
   }
 
   void start() throws Exception {
-    group = new LocalGroup(3, 1, "pekko.actor.provider = cluster\n"
-        + "pekko.cluster.jmx.enabled = off\n"
-        + "pekko.cluster.failure-detector.heartbeat-interval = 200ms\n"
+    group = new LocalGroup(3, 1, LocalGroup.CLUSTER
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1s\n"
         + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
         + "pekko.actor.serializers.test = \"dev.chora.actors.TestSerializer\"\n"
@@ -130,16 +128,7 @@ class RemoteClientsTest {
    * be out of the active set for a moment, and rejoins.
    */
   ReplicaStatus awaitStatus(int id, java.util.function.Predicate<ReplicaStatus> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    ReplicaStatus s;
-    do {
-      s = Chora.get(client()).replicaStatus(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      if (condition.test(s)) {
-        return s;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("replica " + id + " never reached the expected status; last: " + s);
+    return LocalGroup.awaitStatus(client(), id, condition);
   }
 
   @Test

@@ -15,7 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Wire format of the status and digest queries and their answers: rare, small messages, so a plain
+ * Wire format of the status and digest queries and their answers, and of the replicas' peer-link
+ * handshake ({@link PeerLinkRequest}, {@link PeerLinkGrant}): rare, small messages, so a plain
  * data stream with a one-letter manifest serves (the hot path has the Kryo serializer). Bound in
  * this module's reference.conf; identifier 0x43484f53 ("CHOS"), reserved.
  */
@@ -44,6 +45,10 @@ public final class ControlSerializer extends SerializerWithStringManifest {
       return "S";
     } else if (o instanceof StateDigest) {
       return "G";
+    } else if (o instanceof PeerLinkRequest) {
+      return "L";
+    } else if (o instanceof PeerLinkGrant) {
+      return "K";
     }
     throw new IllegalArgumentException("ControlSerializer cannot serialize " + o.getClass().getName());
   }
@@ -61,6 +66,14 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         out.writeInt(d.replicaId());
         out.writeLong(d.executedRound());
         out.writeUTF(d.sha256());
+      } else if (o instanceof PeerLinkRequest r) {
+        out.writeInt(r.from());
+        out.writeLong(r.nonce());
+        out.writeBoolean(r.fresh());
+      } else if (o instanceof PeerLinkGrant g) {
+        out.writeInt(g.from());
+        out.writeLong(g.nonce());
+        out.writeUTF(resolver.toSerializationFormat(g.inbox()));
       } else {
         throw new IllegalArgumentException("ControlSerializer cannot serialize " + o.getClass().getName());
       }
@@ -82,6 +95,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         case "D" -> new DigestQuery(resolver.<StateDigest>resolveActorRef(in.readUTF()));
         case "S" -> readStatus(in);
         case "G" -> new StateDigest(in.readInt(), in.readLong(), in.readUTF());
+        case "L" -> new PeerLinkRequest(in.readInt(), in.readLong(), in.readBoolean());
+        case "K" -> new PeerLinkGrant(in.readInt(), in.readLong(), resolver.resolveActorRef(in.readUTF()));
         default -> throw new NotSerializableException("unknown control manifest \"" + manifest + "\"");
       };
       if (in.available() > 0) {
@@ -116,6 +131,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     ReplicaStatus.ViewChanges c = s.viewChanges();
     writeLongs(out, c.started(), c.suspicions(), c.timeouts(), c.messagesInParts(), c.outsidersAnswered(),
         c.fallenBackTo());
+    writeLongs(out, s.refused().forgedPeerMessages(), s.refused().fromNonMembers());
     out.writeBoolean(s.warmingUp());
     out.writeLong(s.sampledAtNanos());
   }
@@ -137,6 +153,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     ReplicaStatus.Requests requests = new ReplicaStatus.Requests(in.readLong(), in.readLong(), in.readInt());
     ReplicaStatus.ViewChanges viewChanges = new ReplicaStatus.ViewChanges(in.readLong(), in.readLong(),
         in.readLong(), in.readLong(), in.readLong(), in.readLong());
-    return new ReplicaStatus(id, view, progress, rounds, requests, viewChanges, in.readBoolean(), in.readLong());
+    ReplicaStatus.Refused refused = new ReplicaStatus.Refused(in.readLong(), in.readLong());
+    return new ReplicaStatus(id, view, progress, rounds, requests, viewChanges, refused, in.readBoolean(),
+        in.readLong());
   }
 }

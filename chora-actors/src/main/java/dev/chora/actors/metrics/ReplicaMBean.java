@@ -72,4 +72,6 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public long getOutsiderViewChangesAnswered() { return status.viewChanges().outsidersAnswered(); }
   @Override public long getViewsFallenBackTo() { return status.viewChanges().fallenBackTo(); }
   @Override public boolean isWarmingUp() { return status.warmingUp(); }
+  @Override public long getForgedPeerMessages() { return status.refused().forgedPeerMessages(); }
+  @Override public long getMessagesFromNonMembers() { return status.refused().fromNonMembers(); }
 }

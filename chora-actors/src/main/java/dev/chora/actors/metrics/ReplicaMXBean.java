@@ -38,4 +38,8 @@ public interface ReplicaMXBean {
   long getViewsFallenBackTo();
   /** Within protocol.warm-up of the replica's start: suspicion thresholds warm-up-suspicion-factor times longer. */
   boolean isWarmingUp();
+  /** Peer messages (and peer-link grants) dropped because they did not come from the replica they name. */
+  long getForgedPeerMessages();
+  /** Client batches and queries dropped because their reply address is not a cluster member's. */
+  long getMessagesFromNonMembers();
 }

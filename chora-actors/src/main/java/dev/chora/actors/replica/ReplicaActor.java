@@ -2,7 +2,10 @@ package dev.chora.actors.replica;
 
 import dev.chora.actors.ReplicaStatus;
 import dev.chora.actors.control.DigestQuery;
+import dev.chora.actors.control.PeerLinkGrant;
+import dev.chora.actors.control.PeerLinkRequest;
 import dev.chora.actors.control.StatusQuery;
+import dev.chora.actors.membership.ClusterMembers;
 import dev.chora.actors.membership.PeerIncarnations;
 import dev.chora.actors.metrics.CommitLatency;
 import dev.chora.actors.metrics.ReplicaMBean;
@@ -15,10 +18,6 @@ import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
-import dev.chora.runtime.message.DoViewChange;
-import dev.chora.runtime.message.SlotTransfer;
-import dev.chora.runtime.message.StartView;
-import dev.chora.runtime.message.StateTransfer;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
@@ -50,9 +49,12 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * {@link ExecutorActor} messages (one per step), and its deadlines into {@link RoundTicker} arms.
  * One actor on one pinned thread: the core needs no locks.
  *
- * <p>Inputs: peer messages as themselves; client traffic as {@link ClientBatch} from gateways
- * (replies batched back per gateway) or single {@link Submit}s; failure-detector news from Pekko
- * Cluster; {@link StatusQuery} and {@link DigestQuery} from any node.
+ * <p>Inputs: peer messages as themselves, through each peer's inbox ({@link PeerLinks}: one that
+ * did not come from the replica it names is dropped and counted); client traffic as
+ * {@link ClientBatch} from gateways (replies batched back per gateway) or single {@link Submit}s;
+ * failure-detector news from Pekko Cluster; {@link StatusQuery} and {@link DigestQuery}. Client
+ * batches and queries are served only when their reply goes to a cluster member or a configured
+ * replica (with the cluster provider); others are dropped and counted.
  *
  * <p>The actor itself is a {@code Behavior<Object>}: besides its {@link Command}s, its one mailbox
  * takes runtime's {@link PeerMessage} and {@link ClientBatch} records as they come off the wire,
@@ -80,13 +82,6 @@ public final class ReplicaActor {
   /** Cluster role every replica member carries; a member with it must be listed in chora.replicas. */
   public static final String ROLE = "chora-replica";
 
-  /**
-   * The child that receives a peer's bulky messages (state and slot transfers, view-change
-   * decisions) and hands them to the replica. Its path is Artery's large-message destination, so
-   * up to a mebibyte of transfer never waits in front of, or behind, the rounds' small messages.
-   */
-  public static final String TRANSFER_CHILD = "transfer";
-
   /** Resolved gateway paths kept at most; a client node's path is resolved once, not per batch. */
   private static final int MAX_CACHED_GATEWAYS = 4096;
 
@@ -113,18 +108,26 @@ public final class ReplicaActor {
       throw new IllegalArgumentException("replica " + self + ": " + peerPaths.size() + " peer paths given for a group of "
           + config.replicas() + " replicas; list one actor path per replica id, in id order");
     }
-    return Behaviors.setup(ctx -> restarted || firstStartCheck.isZero()
-        ? new Running(ctx, config, self, peerPaths, stateMachine, restarted).behavior()
-        : FirstStartCheck.create(ctx, self, peerPaths, firstStartCheck,
-            recovering -> new Running(ctx, config, self, peerPaths, stateMachine, recovering).behavior()));
+    return Behaviors.setup(ctx -> {
+      // Before anything is received: the inboxes are children the replica's mailbox must know.
+      PeerLinks links = new PeerLinks(ctx, self, peerPaths);
+      return restarted || firstStartCheck.isZero()
+          ? new Running(ctx, config, self, peerPaths, links, stateMachine, restarted).behavior()
+          : FirstStartCheck.create(ctx, self, peerPaths, firstStartCheck,
+              recovering -> new Running(ctx, config, self, peerPaths, links, stateMachine, recovering).behavior());
+    });
   }
 
   private static final class Running implements CoreOutput {
     private final ActorContext<Object> ctx;
     private final ReplicaCore core;
     private final List<String> peerPaths;
-    private final ActorRef<PeerMessage>[] peers;
-    private final ActorRef<PeerMessage>[] peerTransfers;
+    private final PeerLinks links;
+    /** Null without the cluster provider: there are no members to tell from others. */
+    private final ClusterMembers members;
+    private final Address selfAddress;
+    private long fromNonMembers;
+    private boolean linksAskScheduled;
     private final ActorRef<ExecutorActor.Work> executor;
     private final ReplyRoutes routes;
     private final ReplyRoutes.Sink replies;
@@ -137,15 +140,16 @@ public final class ReplicaActor {
     private List<Object> work = new ArrayList<>();
     private long armedDeadlineNanos = Long.MAX_VALUE;
     private long lastPublishedNanos;
-    private final long[] droppedSinceLog = new long[DropReason.values().length];
-    private final long[] lastDropLogNanos = new long[DropReason.values().length];
+    private static final int FORGED = DropReason.values().length;
+    private static final int NOT_MEMBER = FORGED + 1;
+    private final long[] droppedSinceLog = new long[NOT_MEMBER + 1];
+    private final long[] lastDropLogNanos = new long[NOT_MEMBER + 1];
     private long viewChangesUnlogged;
     private long lastViewLogNanos;
     private String loggedViewChangeTimeout;
     private long loggedSuspicions;
 
-    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of refs, filled lazily by id
-    Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths,
+    Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths, PeerLinks links,
         StateMachine stateMachine, boolean restarted) {
       this.ctx = ctx;
       // Named here: inside the first-start check's wrappers Pekko would name the log after ActorCell.
@@ -153,13 +157,9 @@ public final class ReplicaActor {
       this.peerPaths = peerPaths;
       this.incarnations = new PeerIncarnations(
           peerPaths.stream().map(p -> ActorPaths.fromString(p).address()).toList());
-      this.peers = new ActorRef[config.replicas()];
-      this.peerTransfers = new ActorRef[config.replicas()];
-      // Bulky protocol messages arrive through a child on Artery's large-message stream (see send).
-      ctx.spawn(Behaviors.receive(Object.class).onAnyMessage(m -> {
-        ctx.getSelf().tell(m);
-        return Behaviors.same();
-      }).build(), TRANSFER_CHILD);
+      this.links = links;
+      this.members = clusterProvider() ? new ClusterMembers() : null;
+      this.selfAddress = ctx.getSystem().address();
       this.routes = new ReplyRoutes(config.maxClients(), (int) Math.min(Integer.MAX_VALUE,
           ctx.getSystem().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size")));
       this.replies = routes.newSink();
@@ -176,32 +176,58 @@ public final class ReplicaActor {
     }
 
     Behavior<Object> behavior() {
+      askLinks();
       step(() -> core.tick(System.nanoTime()));
       subscribeToMembership();
       return Behaviors.receive(Object.class)
-          .onMessage(PeerMessage.class, m -> step(() -> core.receive(System.nanoTime(), m)))
+          .onMessage(PeerMessage.class, m -> {
+            if (!links.authentic(m)) {
+              links.forged();
+              logDropped(FORGED, "its sender is not the replica it names", m);
+              return Behaviors.same();
+            }
+            return step(() -> core.receive(System.nanoTime(), m));
+          })
           .onMessage(ClientBatch.class, this::clientBatch)
           .onMessageEquals(RoundTicker.Tick.INSTANCE, () -> {
             armedDeadlineNanos = Long.MAX_VALUE;
             return step(() -> core.tick(System.nanoTime()));
           })
+          .onMessage(PeerLinkRequest.class, r -> {
+            links.requested(r, System.nanoTime());
+            askLinks();
+            return Behaviors.same();
+          })
+          .onMessageEquals(PeerLinks.AskAgain.INSTANCE, () -> {
+            linksAskScheduled = false;
+            askLinks();
+            return Behaviors.same();
+          })
+          .onMessage(PeerLinkGrant.class, g -> {
+            if (!links.granted(g)) {
+              links.forged();
+              logDropped(FORGED, "a peer-link grant without this replica's nonce", g);
+            }
+            return Behaviors.same();
+          })
           .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
           .onMessage(ExecutorActor.SnapshotTaken.class,
               m -> step(() -> core.snapshotTaken(m.round(), m.state(), m.digest())))
           .onMessage(StatusQuery.class, q -> {
-            q.replyTo().tell(status());
+            if (fromMember(q.replyTo().path().address(), q)) {
+              q.replyTo().tell(status());
+            }
             return Behaviors.same();
           })
           .onMessage(DigestQuery.class, q -> {
-            executor.tell(new ExecutorActor.Work(List.of(new ExecutorActor.Digest(core.self(), q.replyTo()))));
+            if (fromMember(q.replyTo().path().address(), q)) {
+              executor.tell(new ExecutorActor.Work(List.of(new ExecutorActor.Digest(core.self(), q.replyTo()))));
+            }
             return Behaviors.same();
           })
           .onMessage(ClusterEvent.UnreachableMember.class, e -> memberReachability(e.member(), false))
           .onMessage(ClusterEvent.ReachableMember.class, e -> memberReachability(e.member(), true))
-          .onMessage(ClusterEvent.MemberRemoved.class, e -> memberReachability(e.member(), false))
-          .onMessage(ClusterEvent.MemberExited.class, e -> memberReachability(e.member(), false))
-          .onMessage(ClusterEvent.MemberUp.class, e -> memberUp(e.member()))
-          .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+          .onMessage(ClusterEvent.MemberEvent.class, this::memberEvent)
           .onMessage(Stop.class, m -> {
             m.replyTo().tell(Done.getInstance());
             return Behaviors.stopped();
@@ -226,6 +252,9 @@ public final class ReplicaActor {
         }
         gateway = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(batch.replyTo());
         gateways.put(batch.replyTo(), gateway);
+      }
+      if (!fromMember(gateway.path().address(), batch)) {
+        return Behaviors.same();
       }
       ReplyRoutes.Route route = new ReplyRoutes.Route(gateway, null);
       return step(() -> {
@@ -266,13 +295,43 @@ public final class ReplicaActor {
     }
 
     /**
+     * Whether a client batch or query whose answer goes to {@code replyTo} is served: only when that
+     * is this node, a cluster member or a configured replica (a replica asks its peers before it
+     * has joined, see FirstStartCheck). A node outside the cluster never gets an answer; one that
+     * names a member's gateway as its reply address can still have a command executed, its reply
+     * going to that member (docs/runtime.md, Security). Without the cluster provider every sender
+     * is served. Others are counted and logged.
+     */
+    private boolean fromMember(Address replyTo, Object message) {
+      if (members == null || replyTo.hasLocalScope() || replyTo.equals(selfAddress) || members.contains(replyTo)
+          || links.isReplica(replyTo)) {
+        return true;
+      }
+      fromNonMembers++;
+      logDropped(NOT_MEMBER, "its reply address " + replyTo + " is not a cluster member", message);
+      return false;
+    }
+
+    /** Asks the peers that have not granted their inboxes, and again after ASK_EVERY while any has not. */
+    private void askLinks() {
+      if (links.askMissing(System.nanoTime()) && !linksAskScheduled) {
+        linksAskScheduled = true;
+        ctx.scheduleOnce(PeerLinks.ASK_EVERY, ctx.getSelf(), PeerLinks.AskAgain.INSTANCE);
+      }
+    }
+
+    private boolean clusterProvider() {
+      return "cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"));
+    }
+
+    /**
      * Failure detection comes from Pekko Cluster (DESIGN §5): a replica's member marked unreachable,
      * exiting or removed is suspected at once, without waiting for suspect-after-rounds violations;
      * reachable or up again, it may rejoin. Without the cluster provider the core's own round-timeout
      * suspicion still works.
      */
     private void subscribeToMembership() {
-      if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
+      if (!clusterProvider()) {
         return;
       }
       Cluster.get(ctx.getSystem()).subscriptions().tell(
@@ -280,6 +339,14 @@ public final class ReplicaActor {
       // A member that leaves (or is downed and removed) is never reachable again in that incarnation.
       Cluster.get(ctx.getSystem()).subscriptions().tell(
           Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
+    }
+
+    private Behavior<Object> memberEvent(ClusterEvent.MemberEvent event) {
+      members.update(event);
+      if (event instanceof ClusterEvent.MemberRemoved || event instanceof ClusterEvent.MemberExited) {
+        return memberReachability(event.member(), false);
+      }
+      return event instanceof ClusterEvent.MemberUp ? memberUp(event.member()) : Behaviors.same();
     }
 
     /** A replica's member up is its current incarnation (see PeerIncarnations), reachable. */
@@ -346,14 +413,8 @@ public final class ReplicaActor {
     }
 
     private ReplicaStatus status() {
-      return StatusReport.of(core, requestsExecuted.get(), commitLatency, System.nanoTime());
-    }
-
-    private ActorRef<PeerMessage> peer(int id) {
-      if (peers[id] == null) {
-        peers[id] = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(peerPaths.get(id));
-      }
-      return peers[id];
+      return StatusReport.of(core, requestsExecuted.get(), commitLatency,
+          new ReplicaStatus.Refused(links.forgedCount(), fromNonMembers), System.nanoTime());
     }
 
     @Override
@@ -361,16 +422,7 @@ public final class ReplicaActor {
       if (to == core.self()) {
         return; // the core keeps its own copy; a trip through Artery would only come back dropped
       }
-      if (message instanceof StateTransfer || message instanceof SlotTransfer || message instanceof DoViewChange
-          || message instanceof StartView) {
-        if (peerTransfers[to] == null) {
-          peerTransfers[to] = ActorRefResolver.get(ctx.getSystem())
-              .resolveActorRef(peerPaths.get(to) + "/" + TRANSFER_CHILD);
-        }
-        peerTransfers[to].tell(message);
-      } else {
-        peer(to).tell(message);
-      }
+      links.send(to, message);
     }
 
     @Override
@@ -447,9 +499,15 @@ public final class ReplicaActor {
 
     @Override
     public void dropped(DropReason reason, PeerMessage message) {
-      // Rate-limited: a flood of bad messages must not become a flood of log lines. Per reason, so
-      // that the ordinary stale messages of a view change do not hide a stranger's.
-      int r = reason.ordinal();
+      logDropped(reason.ordinal(), reason.toString(), message);
+    }
+
+    /**
+     * Rate-limited: a flood of bad messages must not become a flood of log lines. Per reason (the
+     * core's drop reasons, then {@link #FORGED} and {@link #NOT_MEMBER}), so that the ordinary stale
+     * messages of a view change do not hide a stranger's.
+     */
+    private void logDropped(int r, String reason, Object message) {
       droppedSinceLog[r]++;
       long now = System.nanoTime();
       if (now - lastDropLogNanos[r] > DROP_LOG_EVERY_NANOS) {

@@ -12,9 +12,11 @@ final class StatusReport {
   /**
    * @param requestsExecuted requests the executor has applied (it runs on a thread of its own)
    * @param commitLatency    the replica's recent commit latencies
+   * @param refused          the messages the actor refused for their senders
    * @param nowNanos         the sample's time, {@code System.nanoTime()}
    */
-  static ReplicaStatus of(ReplicaCore core, long requestsExecuted, CommitLatency commitLatency, long nowNanos) {
+  static ReplicaStatus of(ReplicaCore core, long requestsExecuted, CommitLatency commitLatency,
+      ReplicaStatus.Refused refused, long nowNanos) {
     CoreStats stats = core.stats();
     return new ReplicaStatus(core.self(),
         new ReplicaStatus.View(state(core.status()), core.view(), core.activeSet()),
@@ -25,7 +27,7 @@ final class StatusReport {
         new ReplicaStatus.Requests(stats.requestsProposed(), requestsExecuted, core.queuedRequests()),
         new ReplicaStatus.ViewChanges(stats.viewChangesStarted(), stats.suspicions(), stats.viewChangeTimeouts(),
             stats.viewChangeMessagesInParts(), stats.outsiderViewChangesAnswered(), stats.viewsFallenBackTo()),
-        core.isWarmingUp(), nowNanos);
+        refused, core.isWarmingUp(), nowNanos);
   }
 
   private static ReplicaStatus.State state(ReplicaCore.Status status) {

@@ -48,7 +48,7 @@ class FirstStartCheckTest {
     ReplicaStatus s = ReplicaStatus.starting(id);
     return new ReplicaStatus(id, new ReplicaStatus.View(ReplicaStatus.State.NORMAL, 3, 0b11),
         new ReplicaStatus.Progress(commitIndex + 2, commitIndex, commitIndex, 0), s.rounds(), s.requests(),
-        s.viewChanges(), false, 0);
+        s.viewChanges(), s.refused(), false, 0);
   }
 
   @Test

@@ -561,8 +561,8 @@ final class Faults {
    * Messages from an actor system that is no member of the cluster, to one replica under load:
    * Chora frames truncated or overwritten with noise (decoded by the replica's real serializer,
    * which must refuse them) and well-formed protocol messages from replica ids the group does not
-   * have. The replica must log, drop, and keep serving. (A stranger that forges a valid replica
-   * id is another matter: Chora, like Raft implementations, trusts its network; docs/runtime.md.)
+   * have. The replica must log, drop, and keep serving. (One that forges a valid replica id is
+   * dropped as not coming from that replica: ForgedPeersTest in chora-actors, docs/runtime.md.)
    */
   static Report strangerMessages(ChoraCluster c, String name, int victim, int messages, long seed) throws Exception {
     try (Run run = new Run(c, name, seed)) {

@@ -33,7 +33,7 @@ class ArteryDefaultsTest {
   void referenceConfDefaults() {
     Config c = ConfigFactory.load();
     assertEquals("aeron-udp", c.getString("pekko.remote.artery.transport"));
-    assertEquals(List.of("/system/chora-replica", "/system/chora-replica/transfer"),
+    assertEquals(List.of("/system/chora-replica", "/system/chora-replica/*"),
         c.getStringList("pekko.remote.artery.large-message-destinations"));
     assertTrue(c.getBytes("pekko.remote.artery.advanced.maximum-frame-size") >= 64 * 1024 + 4096);
     assertTrue(c.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size") >= 2L * 1024 * 1024);
