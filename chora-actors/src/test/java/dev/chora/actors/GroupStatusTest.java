@@ -17,7 +17,7 @@ class GroupStatusTest {
   static ReplicaStatus status(int id, ReplicaStatus.State state, long view, int active, long executed) {
     return new ReplicaStatus(id, new ReplicaStatus.View(state, view, active),
         new ReplicaStatus.Progress(executed + 2, executed + 1, executed, 0), new ReplicaStatus.Rounds(0, 0, 0, 5, 0, 0),
-        new ReplicaStatus.Requests(0, 0, 0), new ReplicaStatus.ViewChanges(0, 0, 0, 0, 0, 0), false, 0);
+        new ReplicaStatus.Requests(0, 0, 0), new ReplicaStatus.ViewChanges(0, 0, 0, 0, 0, 0), new ReplicaStatus.Refused(0, 0), false, 0);
   }
 
   @Test

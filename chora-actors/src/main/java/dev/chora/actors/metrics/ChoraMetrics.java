@@ -100,6 +100,10 @@ public final class ChoraMetrics implements MeterBinder, AutoCloseable {
         s -> s.requests().executed());
     counter(registry, "chora.state.requests", "state-transfer requests sent to catch up",
         s -> s.progress().stateRequests());
+    counter(registry, "chora.refused.forged", "peer messages dropped: not sent by the replica they name",
+        s -> s.refused().forgedPeerMessages());
+    counter(registry, "chora.refused.non.members", "client batches and queries refused from outside the cluster",
+        s -> s.refused().fromNonMembers());
     gauge(registry, "chora.requests.queued", "requests waiting for this replica's next batch",
         s -> s.requests().queued());
     Gauge.builder("chora.batch.requests", this, m -> m.batchRequests).tags(tags).strongReference(true)

@@ -19,7 +19,7 @@ class ChoraMetricsTest {
     return new ReplicaStatus(1, new ReplicaStatus.View(state, 4, 0b111),
         new ReplicaStatus.Progress(rounds + 1, rounds, rounds - 2, 0),
         new ReplicaStatus.Rounds(rounds, 3, violations, 5.0, 0.75, 2.5),
-        new ReplicaStatus.Requests(proposed, proposed * 3, queued), new ReplicaStatus.ViewChanges(2, 1, 0, 0, 0, 0),
+        new ReplicaStatus.Requests(proposed, proposed * 3, queued), new ReplicaStatus.ViewChanges(2, 1, 0, 0, 0, 0), new ReplicaStatus.Refused(0, 0),
         false, System.nanoTime());
   }
 
