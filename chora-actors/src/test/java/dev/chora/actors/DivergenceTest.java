@@ -88,6 +88,7 @@ class DivergenceTest {
   PrintStream originalErr;
   final java.util.Map<Integer, CompletableFuture<Void>> watched = new java.util.HashMap<>();
   long seq;
+  long session = -1;
 
   @AfterEach
   void stop() throws Exception {
@@ -224,7 +225,14 @@ class DivergenceTest {
 
   /** Adds {@code amount} through {@code replica}, retrying (same client id and seq) until applied; the total. */
   long writeUntilOk(int replica, int amount) throws Exception {
-    Request request = new Request(7, ++seq, new byte[] {(byte) amount});
+    if (session < 0) {
+      session = submitUntilOk(replica, Request.openSession(-7)).openedSessionId();
+    }
+    return ByteBuffer.wrap(submitUntilOk(replica, new Request(session, ++seq, new byte[] {(byte) amount})).result())
+        .getLong();
+  }
+
+  private ClientReply submitUntilOk(int replica, Request request) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     for (int attempt = 0; ; attempt++) {
       // A refusal (a view change under way) or a lost reply: the same request again, to the same replica.
@@ -234,7 +242,7 @@ class DivergenceTest {
             replyTo -> new ReplicaActor.Submit(request, replyTo), Duration.ofSeconds(3), system.scheduler())
             .toCompletableFuture().get(5, TimeUnit.SECONDS);
         if (reply.status() == ClientReply.Status.OK) {
-          return ByteBuffer.wrap(reply.result()).getLong();
+          return reply;
         }
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         // retried below
@@ -243,4 +251,5 @@ class DivergenceTest {
       Thread.sleep(50);
     }
   }
+
 }

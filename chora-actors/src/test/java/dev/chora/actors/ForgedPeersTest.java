@@ -121,10 +121,8 @@ class ForgedPeersTest {
   void aMembersClientBatchIsAnsweredAndANonMembersIsRefused() throws Exception {
     start();
     awaitStatus(0, s -> s.view().isNormal() && s.view().activeSet() == 0b111);
-    CompletableFuture<ClientReply> answer = new CompletableFuture<>();
-    Chora.get(member()).gateway().tell(new ClientGateway.Ask(new Request(41, 1, new byte[] {1}), false,
-        System.nanoTime() + TimeUnit.SECONDS.toNanos(30), answer));
-    assertEquals(ClientReply.Status.OK, answer.get(40, TimeUnit.SECONDS).status(), "a member's command");
+    long session = ask(Request.openSession(-41)).openedSessionId();
+    assertEquals(ClientReply.Status.OK, ask(new Request(session, 1, new byte[] {1})).status(), "a member's command");
     // The member's first status polls may have come before replica 0 saw it join, and been refused.
     ReplicaStatus base = awaitStatus(0, s -> s.requests().executed() >= 1);
 
@@ -150,5 +148,12 @@ class ForgedPeersTest {
     awaitStatus(0, s -> s.refused().fromNonMembers() >= base.refused().fromNonMembers() + 2);
     replies.expectNoMessage(Duration.ofMillis(200));
     assertEquals(base.requests().executed(), status(0).requests().executed(), "the outsider's command was executed");
+  }
+
+  private ClientReply ask(Request request) throws Exception {
+    CompletableFuture<ClientReply> answer = new CompletableFuture<>();
+    Chora.get(member()).gateway().tell(new ClientGateway.Ask(request, false,
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(30), answer));
+    return answer.get(40, TimeUnit.SECONDS);
   }
 }

@@ -83,7 +83,7 @@ class OverloadFloodTest {
    * Far below the 600 sessions in flight: the client table forgets sessions while their requests
    * are still queued or being resent, and a forgotten session's late retry must not execute again.
    */
-  static final int FEW_CLIENTS = 64;
+  static final int FEW_CLIENTS = 16;
   static final int LOGS_PER_NODE = 4;
   static final int SLOTS_PER_LOG = 50; // 600 commands in flight against 3 x 8 queue places
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
