@@ -80,6 +80,7 @@ public final class ReplicaCore {
   // ================================================================ inputs
 
   private void advanceTo(long nowNanos) {
+    c.suspicion.discountOwnStall(nowNanos);
     c.now = nowNanos;
     if (c.bornNanos == NEVER) {
       c.bornNanos = nowNanos;
@@ -240,6 +241,10 @@ public final class ReplicaCore {
 
   /** When the core next needs a {@link #tick}; a new input may make it sooner, so ask again. */
   public long nextDeadlineNanos() {
+    return c.suspicion.tickDue(deadline());
+  }
+
+  private long deadline() {
     long deadline = Long.MAX_VALUE;
     switch (c.status()) {
       case RECOVERING -> deadline = c.adoption.pending() == null ? c.recovery.deadlineNanos() : Long.MAX_VALUE;

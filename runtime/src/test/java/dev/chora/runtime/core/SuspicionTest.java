@@ -302,7 +302,8 @@ class SuspicionTest extends CoreFixture {
     assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "a member that stalls every round is suspected in the end");
     assertTrue(end >= 100 * MS && end <= 110 * MS, "after suspect-late-after of missed rounds: " + end / MS + " ms");
     assertTrue(core.stats().violations() >= 30, "it missed round after round: " + core.stats().violations());
-    assertTrue(core.lastSuspicion().contains("(suspect-late-after)"), core.lastSuspicion());
+    assertTrue(core.lastSuspicion().contains(", heard from meanwhile (suspect-after-rounds, suspect-late-after)"),
+        core.lastSuspicion());
   }
 
   /**

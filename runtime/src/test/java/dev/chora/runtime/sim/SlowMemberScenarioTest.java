@@ -66,7 +66,8 @@ class SlowMemberScenarioTest {
 
   /**
    * A run with no fault of its own (no loss, no reordering beyond the delays, no drawn episode):
-   * only the scenario's. Round timeout 1 ms, suspect-after-max 10 of them, suspect-late-after 200.
+   * only the scenario's. Round timeout 1 ms, suspect-after-max 10 of them (as many as
+   * suspect-after-rounds, as in the defaults), suspect-late-after 200.
    */
   private static SimParameters calm(long seed) {
     ChoraConfig config = ChoraConfig.builder(3)
@@ -75,7 +76,7 @@ class SlowMemberScenarioTest {
         .maxRequestBytes(KvCommand.BYTES + 16)
         .maxBatchBytes(16 * (KvCommand.BYTES + 16))
         .maxRoundsInFlight(4)
-        .suspectAfterRounds(3)
+        .suspectAfterRounds(10) // as the defaults: ten round timeouts are suspect-after-max
         .suspectAfterMaxNanos(SUSPECT_AFTER_MAX)
         .suspectLateAfterNanos(200 * RT)
         .viewChangeTimeoutNanos(10 * RT)
