@@ -23,8 +23,7 @@ final class Diagnostics {
         + (c.warmingUp() ? ", thresholds x" + c.config.warmUpSuspicionFactor() + " while warming up" : "")
         + "; last heard " + (heardAgo < 0 ? "never" : heardAgo + " ms ago") + ", round timeout "
         + c.roundTimeout() / 1_000 + " us, executed round " + c.replication.executedRound()
-        + (c.suspicion.lastOwnStallNanos() > 0 ? ", own last stall " + ms(c.suspicion.lastOwnStallNanos())
-            + " ms (not counted)" : "");
+        + (c.suspicion.lastOwnStallNanos() > 0 ? ", own last stall " + ms(c.suspicion.lastOwnStallNanos()) + " ms" : "");
   }
 
   /** Which limit a silence reached: suspect-after-max, or the slack of a member that paused before. */

@@ -80,7 +80,7 @@ public final class ReplicaCore {
   // ================================================================ inputs
 
   private void advanceTo(long nowNanos) {
-    c.suspicion.discountOwnStall(nowNanos);
+    c.suspicion.noteOwnStall(nowNanos);
     c.now = nowNanos;
     if (c.bornNanos == NEVER) {
       c.bornNanos = nowNanos;

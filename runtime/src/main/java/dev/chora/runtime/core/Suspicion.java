@@ -48,8 +48,10 @@ final class Suspicion {
   private String lastSuspicion;
   /** The tick the caller was last asked for (nextDeadlineNanos), or Long.MAX_VALUE once an input came. */
   private long tickDueNanos = Long.MAX_VALUE;
-  /** How long this replica's last stall beyond a round timeout lasted (not counted as silence), or 0. */
+  /** How long this replica's last stall beyond a round timeout lasted, or 0. */
   private long lastOwnStallNanos;
+  /** When that stall ended (the input that came late), or NEVER. */
+  private long ownStallEndedNanos = NEVER;
 
   Suspicion(CoreContext c) {
     this.c = c;
@@ -66,7 +68,7 @@ final class Suspicion {
   void heardFrom(int from) {
     MemberProgress p = c.members[from];
     if (p.consecutiveViolations > 0 || (suspected & (1 << from)) != 0) {
-      rememberPause(p, c.now - silentSince(from));
+      rememberPause(p, c.now - silentSince(from) - ownStallWithin(silentSince(from)));
     }
     p.lastHeardNanos = c.now;
     suspected &= ~(1 << from);
@@ -81,28 +83,44 @@ final class Suspicion {
   /**
    * Before an input at {@code now}: if the tick asked for came more than a round timeout late,
    * this replica was not running (a pause of its JVM, a starved thread, a backlog ahead of it in
-   * its thread), and heard nothing because it was not listening. That stall is not its peers'
-   * silence: each member's silence is moved on by it. Ticks late by less are scheduling noise.
+   * its thread), and heard nothing because it was not listening; what its peers sent meanwhile
+   * waits behind this input. Ticks late by less are scheduling noise.
    */
-  void discountOwnStall(long now) {
+  void noteOwnStall(long now) {
     long due = tickDueNanos;
     tickDueNanos = Long.MAX_VALUE;
     if (due == Long.MAX_VALUE || c.bornNanos == NEVER) {
       return;
     }
     long stall = now - Math.max(due, c.now);
-    if (stall <= c.config.roundTimeoutNanos()) {
-      return;
+    if (stall > c.config.roundTimeoutNanos()) {
+      lastOwnStallNanos = stall;
+      ownStallEndedNanos = now;
+      c.stats.ownStalls++;
     }
-    lastOwnStallNanos = stall;
-    c.stats.ownStalls++;
-    for (int j = 0; j < c.replicas; j++) {
-      MemberProgress p = c.members[j];
-      if (j != c.self) {
-        p.lastHeardNanos = p.lastHeardNanos == NEVER ? NEVER : p.lastHeardNanos + stall;
-        p.dueSinceNanos += stall;
-      }
+  }
+
+  /**
+   * A silence that reached member j's limit only during this replica's own last stall is not
+   * suspected until a round timeout after the stall: the messages that waited meanwhile come
+   * first. Once only: a silence that had reached the limit before the stall began, or that
+   * lasts past the grace, is suspected, so a replica starved again and again still suspects a
+   * dead member within its limit plus one stall and a round timeout.
+   */
+  private long afterOwnStall(long suspectedAt) {
+    if (ownStallEndedNanos == NEVER || suspectedAt - (ownStallEndedNanos - lastOwnStallNanos) <= 0) {
+      return suspectedAt;
     }
+    return Math.max(suspectedAt, ownStallEndedNanos + c.roundTimeout());
+  }
+
+  /** How much of this replica's own last stall falls after {@code since} (and before now). */
+  private long ownStallWithin(long since) {
+    if (ownStallEndedNanos == NEVER) {
+      return 0;
+    }
+    long from = Math.max(since, ownStallEndedNanos - lastOwnStallNanos);
+    return Math.max(0, Math.min(c.now, ownStallEndedNanos) - from);
   }
 
   /** The failure detector marks {@code replica} (another, valid one) unreachable: suspect it now. */
@@ -149,7 +167,7 @@ final class Suspicion {
       }
       MemberProgress p = c.members[j];
       int missed = p.consecutiveViolations;
-      boolean silentTooLong = missed >= 2 && c.now >= silenceSuspectedAt(j);
+      boolean silentTooLong = missed >= 2 && c.now - afterOwnStall(silenceSuspectedAt(j)) >= 0;
       boolean heard = p.lastHeardNanos != NEVER && p.lastHeardNanos - p.dueSinceNanos > 0;
       boolean byRounds = missed >= suspectAfterRounds && !bySilenceOnly
           && (heard ? c.now - p.dueSinceNanos >= lateLimit(c.warmingUp()) : !pausedBefore(j));
@@ -262,7 +280,7 @@ final class Suspicion {
     long deadline = Long.MAX_VALUE;
     for (int j = 0; j < c.replicas; j++) {
       if (j != c.self && c.isActive(j) && c.members[j].consecutiveViolations >= 2) {
-        deadline = Math.min(deadline, silenceSuspectedAt(j));
+        deadline = Math.min(deadline, afterOwnStall(silenceSuspectedAt(j)));
       }
     }
     return deadline;

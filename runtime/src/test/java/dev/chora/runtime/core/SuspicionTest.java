@@ -354,6 +354,46 @@ class SuspicionTest extends CoreFixture {
     assertEquals(0, core.stats().suspicions());
   }
 
+  /**
+   * A replica starved again and again (each of its inputs 10 ms after it was due) still suspects a
+   * member that died: the grace after its own stall is given once per silence, so the suspicion
+   * comes within suspect-after-max, one stall and a round timeout.
+   */
+  @Test
+  void aReplicaStalledAgainAndAgainStillSuspectsADeadMemberWithinItsLimitAndOneStall() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    SimQueue<Arrival> arrivals = new SimQueue<>();
+    long t = 0;
+    core.tick(t);
+    long lastRound = 0;
+    while (t < 5000 * MS && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        arrivals.schedule(t, new Arrival(1, r));
+        if (r < 20) {
+          arrivals.schedule(t, new Arrival(2, r));
+        } else if (r == 20) {
+          silentAt = t;
+        }
+      }
+      lastRound = core.currentRound();
+      long late = silentAt >= 0 ? 10 * MS : 0;
+      long deadline = core.nextDeadlineNanos();
+      SimQueue.Scheduled<Arrival> due = arrivals.pollDue(deadline);
+      if (due != null) {
+        t = Math.max(t, due.time() + late);
+        long r = due.item().round();
+        core.receive(t, round(r).from(due.item().from()).acks(r - 1, r - 1, r - 1).build());
+      } else {
+        t = Math.max(t, deadline + late);
+        core.tick(t);
+      }
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, dead from round 20, is suspected");
+    assertTrue(core.stats().ownStalls() >= 2, "this replica stalled again and again: " + core.stats().ownStalls());
+    assertTrue(t - silentAt <= 20 * MS + 10 * MS + 5 * MS,
+        "within suspect-after-max, one stall and a round timeout: " + (t - silentAt) / 1000 + " us");
+  }
+
   /** The time of the last input of the last runWithPausingPeer. */
   long lastEnd;
 
