@@ -34,10 +34,11 @@ final class Suspicion {
   static final int SHORT_STINT_FACTOR = 8;
   /**
    * A member's pauses are remembered for one to two periods of this: long enough to span the
-   * collections of a JVM under load (seconds apart), short enough that a member that has stopped
-   * pausing is soon suspected after suspect-after-max again.
+   * collections of a JVM under load (tens of seconds apart once warm, and those of its warm-up),
+   * short enough that a member that has stopped pausing is suspected after suspect-after-max
+   * again within minutes.
    */
-  static final long PAUSE_MEMORY_NANOS = 15_000_000_000L;
+  static final long PAUSE_MEMORY_NANOS = 60_000_000_000L;
   /** A member that came back from a pause may stay silent this many times as long before it is suspected. */
   static final int PAUSE_SLACK_FACTOR = 2;
 
@@ -102,16 +103,16 @@ final class Suspicion {
 
   /**
    * A silence that reached member j's limit only during this replica's own last stall is not
-   * suspected until a round timeout after the stall: the messages that waited meanwhile come
-   * first. Once only: a silence that had reached the limit before the stall began, or that
-   * lasts past the grace, is suspected, so a replica starved again and again still suspects a
-   * dead member within its limit plus one stall and a round timeout.
+   * suspected until as long again after the stall (a round timeout at least): the messages that
+   * waited meanwhile, and the backlog behind them, are read first. Once only: a silence that had
+   * reached the limit before the stall began, or that lasts past the grace, is suspected, so a
+   * replica starved again and again still suspects a dead member within its limit and two stalls.
    */
   private long afterOwnStall(long suspectedAt) {
     if (ownStallEndedNanos == NEVER || suspectedAt - (ownStallEndedNanos - lastOwnStallNanos) <= 0) {
       return suspectedAt;
     }
-    return Math.max(suspectedAt, ownStallEndedNanos + c.roundTimeout());
+    return Math.max(suspectedAt, ownStallEndedNanos + Math.max(c.roundTimeout(), lastOwnStallNanos));
   }
 
   /** How much of this replica's own last stall falls after {@code since} (and before now). */
