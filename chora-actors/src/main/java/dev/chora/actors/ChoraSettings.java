@@ -91,6 +91,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .maxClients(p.integer("max-clients"))
           .suspectAfterRounds(p.integer("suspect-after-rounds"))
           .suspectAfterMaxNanos(p.nanos("suspect-after-max"))
+          .suspectLateAfterNanos(p.nanos("suspect-late-after"))
           .warmUpNanos(p.nanos("warm-up"))
           .warmUpSuspicionFactor(p.integer("warm-up-suspicion-factor"))
           .viewChangeTimeoutNanos(p.nanos("view-change-timeout"))

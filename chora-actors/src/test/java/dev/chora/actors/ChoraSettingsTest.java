@@ -30,6 +30,9 @@ class ChoraSettingsTest {
   void suspicionDefaultsToFiftyMillisecondsAfterAMinuteOfWarmUp() {
     ChoraSettings s = parse(THREE + "chora.replica-id = 0");
     assertEquals(50_000_000, s.protocol().suspectAfterMaxNanos());
+    assertEquals(200_000_000, s.protocol().suspectLateAfterNanos());
+    assertEquals(1_000_000_000, parse(THREE + "chora.replica-id = 0\nchora.protocol.suspect-after-max = 1s")
+        .protocol().suspectLateAfterNanos(), "never below suspect-after-max");
     assertEquals(60_000_000_000L, s.protocol().warmUpNanos());
     assertEquals(2, s.protocol().warmUpSuspicionFactor());
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE

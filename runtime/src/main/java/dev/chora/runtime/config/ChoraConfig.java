@@ -29,6 +29,7 @@ public final class ChoraConfig {
   private final int maxClients;
   private final int suspectAfterRounds;
   private final long suspectAfterMaxNanos;
+  private final long suspectLateAfterNanos;
   private final long warmUpNanos;
   private final int warmUpSuspicionFactor;
   private final long viewChangeTimeoutNanos;
@@ -57,6 +58,7 @@ public final class ChoraConfig {
     this.maxClients = b.maxClients;
     this.suspectAfterRounds = b.suspectAfterRounds;
     this.suspectAfterMaxNanos = b.effectiveSuspectAfterMax();
+    this.suspectLateAfterNanos = b.effectiveSuspectLateAfter();
     this.warmUpNanos = b.warmUpNanos;
     this.warmUpSuspicionFactor = b.warmUpSuspicionFactor;
     this.viewChangeTimeoutNanos = b.viewChangeTimeoutNanos;
@@ -109,6 +111,14 @@ public final class ChoraConfig {
    * round-timeout-max (the rounds alone decide).
    */
   public long suspectAfterMaxNanos() { return suspectAfterMaxNanos; }
+  /**
+   * The longest suspicion of a live member may wait (at least suspect-after-max). A member still
+   * heard from but missing rounds (late, not silent) is suspected once it has missed
+   * suspect-after-rounds rounds in a row for this long; a member that recently paused and came
+   * back may stay silent up to twice its pause, within this, before it is suspected. Never less
+   * than suspect-after-max (a longer suspect-after-max raises it); unset, equal to it: no slack.
+   */
+  public long suspectLateAfterNanos() { return suspectLateAfterNanos; }
   /**
    * How long after a replica's first input it counts as warming up: its suspect-after-rounds and
    * suspect-after-max are then {@link #warmUpSuspicionFactor()} times longer, so that a young
@@ -165,6 +175,7 @@ public final class ChoraConfig {
         + ", maxTransferBytes=" + maxTransferBytes
         + ", maxClients=" + maxClients
         + ", suspectAfterRounds=" + suspectAfterRounds + ", suspectAfterMaxNanos=" + suspectAfterMaxNanos
+        + ", suspectLateAfterNanos=" + suspectLateAfterNanos
         + ", warmUp=" + warmUpNanos + "ns, warmUpSuspicionFactor=" + warmUpSuspicionFactor
         + ", viewChangeTimeout=" + viewChangeTimeoutNanos + "ns"
         + ", snapshotEveryRounds=" + snapshotEveryRounds
@@ -203,6 +214,7 @@ public final class ChoraConfig {
     private int maxClients = 100_000;
     private int suspectAfterRounds = 10;
     private long suspectAfterMaxNanos = -1;
+    private long suspectLateAfterNanos = -1;
     private long warmUpNanos = 0;
     private int warmUpSuspicionFactor = 2;
     private long viewChangeTimeoutNanos = 50_000_000;
@@ -233,6 +245,7 @@ public final class ChoraConfig {
     public Builder maxClients(int v) { this.maxClients = v; return this; }
     public Builder suspectAfterRounds(int v) { this.suspectAfterRounds = v; return this; }
     public Builder suspectAfterMaxNanos(long v) { this.suspectAfterMaxNanos = v; return this; }
+    public Builder suspectLateAfterNanos(long v) { this.suspectLateAfterNanos = v; return this; }
     public Builder warmUpNanos(long v) { this.warmUpNanos = v; return this; }
     public Builder warmUpSuspicionFactor(int v) { this.warmUpSuspicionFactor = v; return this; }
     public Builder viewChangeTimeoutNanos(long v) { this.viewChangeTimeoutNanos = v; return this; }
@@ -258,6 +271,10 @@ public final class ChoraConfig {
 
     private long effectiveSuspectAfterMax() {
       return suspectAfterMaxNanos >= 0 ? suspectAfterMaxNanos : suspectAfterRounds * effectiveRoundTimeoutMax();
+    }
+
+    private long effectiveSuspectLateAfter() {
+      return Math.max(suspectLateAfterNanos, effectiveSuspectAfterMax());
     }
 
     /** @throws InvalidConfigException listing every problem found, each with its fix */

@@ -14,6 +14,7 @@ public final class CoreStats {
   long slotsRecovered;
   long suspicions;
   long suspicionsWhileWarmingUp;
+  long ownStalls;
   long rejoins;
   long viewChangesStarted;
   long viewChangeTimeouts;
@@ -48,6 +49,8 @@ public final class CoreStats {
   public long suspicions() { return suspicions; }
   /** Of the suspicions, those raised while this replica was warming up (longer thresholds). */
   public long suspicionsWhileWarmingUp() { return suspicionsWhileWarmingUp; }
+  /** Inputs that came more than a round timeout after the tick asked for: stalls of this replica, not counted as its peers' silence. */
+  public long ownStalls() { return ownStalls; }
   /** View changes started to add a caught-up member back to the active set. */
   public long rejoins() { return rejoins; }
   public long viewChangesStarted() { return viewChangesStarted; }

@@ -12,15 +12,34 @@ import java.util.Arrays;
 final class Diagnostics {
   private Diagnostics() {}
 
-  static String describeSuspicion(CoreContext c, int j, int missed, boolean bySilence) {
-    long lastHeard = c.members[j].lastHeardNanos;
-    long heardAgo = lastHeard == NEVER ? -1 : (c.now - lastHeard) / 1_000_000;
+  static String describeSuspicion(CoreContext c, int j, int missed, boolean bySilence, boolean heard) {
+    MemberProgress p = c.members[j];
+    long heardAgo = p.lastHeardNanos == NEVER ? -1 : (c.now - p.lastHeardNanos) / 1_000_000;
     return "suspected replica " + j + " in view " + c.views.view() + " at round " + c.sync.currentRound() + ": "
-        + (bySilence ? "silent for " + (c.now - c.suspicion.silentSince(j)) / 1_000_000 + " ms (suspect-after-max)"
+        + (bySilence ? "silent for " + ms(c.now - c.suspicion.silentSince(j)) + " ms" + silenceRule(c, j)
+            : heard ? "missing from " + missed + " rounds in a row over " + ms(c.now - p.dueSinceNanos)
+                + " ms, heard from meanwhile (suspect-after-rounds, suspect-late-after)"
             : "missing from " + missed + " rounds in a row (suspect-after-rounds)")
         + (c.warmingUp() ? ", thresholds x" + c.config.warmUpSuspicionFactor() + " while warming up" : "")
         + "; last heard " + (heardAgo < 0 ? "never" : heardAgo + " ms ago") + ", round timeout "
-        + c.roundTimeout() / 1_000 + " us, executed round " + c.replication.executedRound();
+        + c.roundTimeout() / 1_000 + " us, executed round " + c.replication.executedRound()
+        + (c.suspicion.lastOwnStallNanos() > 0 ? ", own last stall " + ms(c.suspicion.lastOwnStallNanos()) + " ms" : "");
+  }
+
+  /** Which limit a silence reached: suspect-after-max, or the slack of a member that paused before. */
+  private static String silenceRule(CoreContext c, int j) {
+    long pause = c.suspicion.recentPauseNanos(j);
+    long limit = c.suspicion.silenceLimit(j, c.warmingUp());
+    long base = c.config.suspectAfterMaxNanos() * (c.warmingUp() ? c.config.warmUpSuspicionFactor() : 1);
+    if (limit <= base) {
+      return " (suspect-after-max)";
+    }
+    return " (suspect-after-max, twice its longest recent pause of " + ms(pause) + " ms"
+        + (Suspicion.PAUSE_SLACK_FACTOR * pause > limit ? ", within suspect-late-after)" : ")");
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   static String describeViewChange(CoreContext c, ViewChange vc) {

@@ -37,6 +37,12 @@ final class MemberProgress {
   int onTimeRounds;
   /** The failure detector marks this member unreachable. */
   boolean unreachable;
+  /** The longest silence this member came back from in the pause-memory period {@link #pausePeriod}. */
+  long pauseNanos;
+  /** ... and in the period before it. */
+  long previousPauseNanos;
+  /** The pause-memory period {@link #pauseNanos} belongs to (see Suspicion.recentPauseNanos). */
+  long pausePeriod = Long.MIN_VALUE;
 
   // ---- rejoin (Suspicion)
   /** Doublings of rejoin-after-rounds this member stays outside the active set before it is added back. */

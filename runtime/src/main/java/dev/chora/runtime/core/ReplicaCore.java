@@ -89,6 +89,7 @@ public final class ReplicaCore {
   }
 
   private void advanceTo(long nowNanos) {
+    c.suspicion.noteOwnStall(nowNanos);
     c.now = nowNanos;
     if (c.bornNanos == NEVER) {
       c.bornNanos = nowNanos;
@@ -290,6 +291,10 @@ public final class ReplicaCore {
     if (diverged()) {
       return Long.MAX_VALUE;
     }
+    return c.suspicion.tickDue(deadline());
+  }
+
+  private long deadline() {
     long deadline = Long.MAX_VALUE;
     switch (c.status()) {
       case RECOVERING -> deadline = c.adoption.pending() == null ? c.recovery.deadlineNanos() : Long.MAX_VALUE;

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <p>Each sample is the lag of a peer's round-r message behind this replica's entry into round r
  * (zero when it came first). The timeout is {@link #FACTOR} times the {@link #PERCENTILE} of the
  * last {@link #WINDOW} samples, kept within [round-timeout, round-timeout-max]. A member that
- * sends nothing adds no samples, so it cannot stretch the timeout: failure detection stays within
- * suspect-after-rounds times round-timeout-max. Deterministic (time comes from the caller), and
+ * sends nothing adds no samples, so it cannot stretch the timeout: failure detection goes by its
+ * silence (see Suspicion). Deterministic (time comes from the caller), and
  * only liveness reads it.
  */
 final class RoundTimer {

@@ -52,6 +52,11 @@ public record SimParameters(
     boolean warmsUp = warm.nextBoolean();
     long warmUp = warmsUp ? ROUND_TIMEOUT_NANOS * (1 + warm.nextInt(3000)) : 0;
     int warmUpFactor = warmsUp ? 2 + warm.nextInt(3) : 2;
+    // One seed in four gives a member that is late but heard from, or paused and came back, longer
+    // before it is suspected (suspect-late-after, 20 to 200 round timeouts; never below
+    // suspect-after-max); the others none. A stream of its own.
+    SplittableRandom late = new SplittableRandom(seed * 0x27D4EB2F165667C5L + replicas);
+    long suspectLateAfter = late.nextInt(4) == 0 ? ROUND_TIMEOUT_NANOS * (20 + late.nextInt(181)) : -1;
     int inFlight = 1 + r.nextInt(8);
     int maxRequest = KvCommand.BYTES + 16 + r.nextInt(32);
     int maxBatch = maxRequest * (1 + r.nextInt(64));
@@ -82,6 +87,7 @@ public record SimParameters(
         .maxTransferBytes((int) (wholeRound + wholeRound * r.nextInt(4) / 2))
         .suspectAfterRounds(2 + r.nextInt(4))
         .suspectAfterMaxNanos(suspectAfterMax)
+        .suspectLateAfterNanos(suspectLateAfter)
         .warmUpNanos(warmUp)
         .warmUpSuspicionFactor(warmUpFactor)
         .viewChangeTimeoutNanos(ROUND_TIMEOUT_NANOS * (4 + r.nextInt(20)))

@@ -112,10 +112,21 @@ public final class Simulation {
   private long lastTickInstant = -1;
   private int ticksAtInstant;
   private SimulationViolation violation;
+  /** Fault episodes a scenario test adds to the seed's draws (none in the campaign). */
+  private final List<FaultEpisode> scripted;
+  /** With scripted episodes: when each suspicion was raised, by any replica. */
+  private final List<Long> suspicionTimes = new ArrayList<>();
+  private long suspicionsSeen;
 
   private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace, int nonDeterministicReplica) {
+    this(p, mutation, trace, nonDeterministicReplica, List.of());
+  }
+
+  private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace, int nonDeterministicReplica,
+      List<FaultEpisode> scripted) {
     this.p = p;
     this.nonDeterministicReplica = nonDeterministicReplica;
+    this.scripted = List.copyOf(scripted);
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed());
     this.safety = new SafetyChecker(n);
@@ -168,7 +179,20 @@ public final class Simulation {
     return new Simulation(parameters, CoreMutation.NONE, trace, replica).execute();
   }
 
-  private SimResult execute() {
+  /**
+   * A scenario: the seed's run with {@code episodes} added (each begins at its start, as long as
+   * at most f replicas are faulty then); {@link #suspicionTimes} says when replicas suspected.
+   */
+  static Simulation scripted(SimParameters parameters, List<FaultEpisode> episodes) {
+    return new Simulation(parameters, CoreMutation.NONE, SimTrace.NONE, -1, episodes);
+  }
+
+  /** When a replica raised a suspicion, in simulated nanoseconds, in order (scripted runs only). */
+  List<Long> suspicionTimes() {
+    return List.copyOf(suspicionTimes);
+  }
+
+  SimResult execute() {
     for (SimReplica r : replicas) {
       reschedule(r);
     }
@@ -205,6 +229,9 @@ public final class Simulation {
       queue.schedule(start,
           new FaultStart(new FaultEpisode(FaultEpisode.Kind.LAG, 1 << lagDraws.nextInt(n), start, start + length, lag)));
     }
+    for (FaultEpisode episode : scripted) {
+      queue.schedule(episode.start(), new FaultStart(episode));
+    }
     // A round may last its timeout, which adapts up to round-timeout-max while delays run long.
     long stallLimit = p.faultRounds() * (p.config().idleRoundIntervalNanos() + 4 * p.config().roundTimeoutMaxNanos());
     while (violation == null) {
@@ -216,6 +243,9 @@ public final class Simulation {
       dispatch(e);
       if (violation != null) {
         break;
+      }
+      if (!scripted.isEmpty()) {
+        noteSuspicions();
       }
       if ((events & (CHECK_RETAINED_EVERY - 1)) == 0) {
         long groupCommit = 0;
@@ -273,6 +303,14 @@ public final class Simulation {
     }
     return new SimResult(p.seed(), n, digest, runFigures(), faultFigures(), viewChangeFigures(), logFigures(),
         violation, divergedMask);
+  }
+
+  private void noteSuspicions() {
+    long total = summed(r -> r.core.stats().suspicions());
+    for (long k = suspicionsSeen; k < total; k++) {
+      suspicionTimes.add(now);
+    }
+    suspicionsSeen = Math.max(suspicionsSeen, total);
   }
 
   private SimResult.RunFigures runFigures() {

@@ -245,4 +245,186 @@ class SuspicionTest extends CoreFixture {
     assertTrue(t - silentFrom <= 20 * MS + 2 * MS, "within suspect-after-max of the silence: " + (t - silentFrom) + " ns");
     assertTrue(core.lastSuspicion().contains("(suspect-after-max)"), core.lastSuspicion());
   }
+
+  // ---------------------------------------------------------------- a slow member from a dead one
+
+  @Test
+  void aMemberThatPausedAndCameBackMayPauseUpToTwiceAsLongAgainWithoutBeingSuspected() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .suspectLateAfterNanos(100 * MS).build(), 0, out);
+    // Replica 2 pauses for 15 ms at round 10 (under suspect-after-max), then for 28 ms every 20
+    // rounds: longer than suspect-after-max each time, never longer than twice its first pause.
+    int pauses = runWithPausingPeer(r -> r == 10 ? 15 * MS : r % 20 == 0 ? 28 * MS : 0, 3000 * MS);
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "no view change: " + core.lastSuspicion());
+    assertEquals(0, core.stats().suspicions());
+    assertTrue(pauses >= 6, "the pauses happened: " + pauses);
+  }
+
+  @Test
+  void aSilenceIsSuspectedAtTwiceTheMembersLongestRecentPauseWithinSuspectLateAfter() {
+    // Paused 15 ms at round 10, then silent for good from round 100: suspected after 30 ms of it.
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .suspectLateAfterNanos(100 * MS).build(), 0, out);
+    runWithPausingPeer(r -> r == 10 ? 15 * MS : r == 100 ? 100_000 * MS : 0, 3000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 100, is suspected");
+    assertEquals(30 * MS, lastEnd - silentAt, "twice its pause after its first missing message was due");
+    assertTrue(core.lastSuspicion().contains(": silent for 30 ms (suspect-after-max, twice its longest recent pause"),
+        core.lastSuspicion());
+    // The same with suspect-late-after 25 ms: the slack stops there.
+    out = new Recorder();
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .suspectLateAfterNanos(25 * MS).build(), 0, out);
+    runWithPausingPeer(r -> r == 10 ? 15 * MS : r == 100 ? 100_000 * MS : 0, 3000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 100, is suspected");
+    assertEquals(25 * MS, lastEnd - silentAt, "suspect-late-after bounds the slack");
+  }
+
+  @Test
+  void aMemberThatNeverPausedIsSuspectedAfterSuspectAfterMaxWhateverSuspectLateAfter() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS)
+        .suspectLateAfterNanos(500 * MS).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS / 2, 400, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, silent from round 400, is suspected");
+    assertEquals(20 * MS, end - silentAt, "suspect-after-max after its first missing message was due");
+  }
+
+  /**
+   * A member whose round messages all come late, beyond what the round timeout can stretch to, yet
+   * keep coming (it is heard from every few milliseconds): it misses every round, and would be
+   * suspected after suspect-after-rounds of them; but it is slow, not dead, and a view change costs
+   * more than its lateness. It is suspected once it has stalled the rounds for suspect-late-after.
+   */
+  @Test
+  void aMemberHeardFromButLateIsSuspectedOnlyAfterSuspectLateAfter() {
+    core = new ReplicaCore(config().roundTimeoutMaxNanos(MS).suspectAfterRounds(5).suspectAfterMaxNanos(20 * MS)
+        .suspectLateAfterNanos(100 * MS).build(), 0, out);
+    long end = driveWithLaggingPeer(3 * MS, Long.MAX_VALUE, 5000 * MS);
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "a member that stalls every round is suspected in the end");
+    assertTrue(end >= 100 * MS && end <= 110 * MS, "after suspect-late-after of missed rounds: " + end / MS + " ms");
+    assertTrue(core.stats().violations() >= 30, "it missed round after round: " + core.stats().violations());
+    assertTrue(core.lastSuspicion().contains(", heard from meanwhile (suspect-after-rounds, suspect-late-after)"),
+        core.lastSuspicion());
+  }
+
+  /**
+   * This replica itself stops running for 37 ms (a GC pause, a host that starves it) just after a
+   * member's message is due; the member's messages wait in its inbox meanwhile. When it runs again
+   * the first input is its overdue tick: the member is not silent for those 37 ms, this replica
+   * was deaf, and it must not suspect the member for it.
+   */
+  @Test
+  void aReplicaDoesNotTakeItsOwnStallForItsPeersSilence() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    SimQueue<Arrival> arrivals = new SimQueue<>();
+    long t = 0;
+    core.tick(t);
+    long lastRound = 0;
+    long stallAt = -1;
+    boolean stalled = false;
+    while (t < 1000 * MS && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        arrivals.schedule(t, new Arrival(1, r));
+        arrivals.schedule(r >= 20 && r < 25 ? t + 5 * MS : t, new Arrival(2, r));
+        if (r == 20) {
+          stallAt = t + 3 * MS;
+        }
+      }
+      lastRound = core.currentRound();
+      if (stallAt >= 0 && !stalled) {
+        long deadline = core.nextDeadlineNanos();
+        SimQueue.Scheduled<Arrival> due = arrivals.pollDue(Math.min(deadline, stallAt - 1));
+        if (due != null) {
+          t = Math.max(t, due.time());
+          long r = due.item().round();
+          core.receive(t, round(r).from(due.item().from()).acks(r - 1, r - 1, r - 1).build());
+          continue;
+        }
+        if (deadline >= stallAt) {
+          stalled = true;
+          assertTrue(core.consecutiveViolations(2) >= 2, "replica 2 was missing when the stall began");
+          t = stallAt + 37 * MS;
+          core.tick(t); // the overdue tick comes first, then the messages that waited
+          continue;
+        }
+      }
+      t = deliverNextOrTick(arrivals, t);
+    }
+    assertTrue(stalled, "the stall happened");
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "no view change: " + core.lastSuspicion());
+    assertEquals(0, core.stats().suspicions());
+  }
+
+  /**
+   * A replica starved again and again (each of its inputs 10 ms after it was due) still suspects a
+   * member that died: the grace after its own stall is given once per silence, so the suspicion
+   * comes within suspect-after-max and two stalls.
+   */
+  @Test
+  void aReplicaStalledAgainAndAgainStillSuspectsADeadMemberWithinItsLimitAndTwoStalls() {
+    core = new ReplicaCore(config().suspectAfterRounds(150).suspectAfterMaxNanos(20 * MS).build(), 0, out);
+    SimQueue<Arrival> arrivals = new SimQueue<>();
+    long t = 0;
+    core.tick(t);
+    long lastRound = 0;
+    while (t < 5000 * MS && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        arrivals.schedule(t, new Arrival(1, r));
+        if (r < 20) {
+          arrivals.schedule(t, new Arrival(2, r));
+        } else if (r == 20) {
+          silentAt = t;
+        }
+      }
+      lastRound = core.currentRound();
+      long late = silentAt >= 0 ? 10 * MS : 0;
+      long deadline = core.nextDeadlineNanos();
+      SimQueue.Scheduled<Arrival> due = arrivals.pollDue(deadline);
+      if (due != null) {
+        t = Math.max(t, due.time() + late);
+        long r = due.item().round();
+        core.receive(t, round(r).from(due.item().from()).acks(r - 1, r - 1, r - 1).build());
+      } else {
+        t = Math.max(t, deadline + late);
+        core.tick(t);
+      }
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, core.status(), "replica 2, dead from round 20, is suspected");
+    assertTrue(core.stats().ownStalls() >= 2, "this replica stalled again and again: " + core.stats().ownStalls());
+    assertTrue(t - silentAt <= 20 * MS + 2 * 10 * MS + 2 * MS,
+        "within suspect-after-max and two stalls: " + (t - silentAt) / 1000 + " us");
+  }
+
+  /** The time of the last input of the last runWithPausingPeer. */
+  long lastEnd;
+
+  /**
+   * Replica 1's round messages come at round entry, replica 2's too unless it is paused: at the
+   * entry of each round r it pauses for {@code pauseAt.applyAsLong(r)} (0: none), and what it
+   * would have sent meanwhile comes when the pause ends. Runs until {@code until} or a view
+   * change; returns the number of pauses.
+   */
+  int runWithPausingPeer(java.util.function.LongUnaryOperator pauseAt, long until) {
+    SimQueue<Arrival> arrivals = new SimQueue<>();
+    long t = 0;
+    core.tick(t);
+    long lastRound = 0;
+    long pausedUntil = -1;
+    int pauses = 0;
+    while (t < until && core.status() == ReplicaCore.Status.NORMAL) {
+      for (long r = lastRound + 1; r <= core.currentRound(); r++) {
+        long pause = pauseAt.applyAsLong(r);
+        if (pause > 0 && t >= pausedUntil) {
+          pausedUntil = t + pause;
+          pauses++;
+          silentAt = t;
+        }
+        arrivals.schedule(t, new Arrival(1, r));
+        arrivals.schedule(Math.max(t, pausedUntil), new Arrival(2, r));
+      }
+      lastRound = core.currentRound();
+      t = deliverNextOrTick(arrivals, t);
+    }
+    lastEnd = t;
+    return pauses;
+  }
 }
