@@ -67,6 +67,10 @@ class StateDigestCostTest {
 
   static Executor filled(int differentKey) {
     Executor executor = new Executor(0, new Kv(), 1000, reply -> {}, ExecutionListener.NONE);
+    // Sessions 1 to 500, as the client table numbers them, before their commands.
+    for (int k = 1; k <= 500; k++) {
+      executor.execute(0, -1, Batch.of(List.of(Request.openSession(-k))));
+    }
     List<Request> batch = new ArrayList<>();
     for (int k = 0; k < KEYS; k++) {
       byte[] command = new byte[42];

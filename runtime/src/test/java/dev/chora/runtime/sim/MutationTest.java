@@ -35,7 +35,7 @@ class MutationTest {
       "RESTART_WITHOUT_RECOVERY, AGREEMENT|LINEARIZABILITY, 2000",
       // A view change holding more rounds than max-transfer-bytes carries, sent in one message.
       "WHOLE_VIEW_CHANGE_MESSAGES, BOUNDED_MESSAGE, 200",
-      "FALL_BACK_DESPITE_PROMISE, AGREEMENT|LINEARIZABILITY, 3000",
+      "FALL_BACK_DESPITE_PROMISE, AGREEMENT|LINEARIZABILITY, 6000",
       "NO_FALL_BACK, LIVENESS, 1000",
   })
   void brokenCoreIsCaught(CoreMutation mutation, String expectedInvariants, int seedsToTry) {
