@@ -36,9 +36,9 @@ class SlowMemberScenarioTest {
    * As a JVM's collections do: one pause under suspect-after-max, then longer ones, each under
    * twice the first; each time the member is silent longer than suspect-after-max, which without
    * its pause remembered is a suspicion every time. Over 40 seeds most runs change no view. Not
-   * all: a first pause that falls while the group is idle misses no round, so it is not
-   * remembered, and the next one is suspected (about a quarter of the seeds; the closing gap of
-   * "no view change without a fault").
+   * all: a pause is measured as silences are, from when the member's first missing message was
+   * due, so up to a round or two shorter than it lasted; a later pause of nearly twice the first
+   * then exceeds twice the first's measure in about a third of the seeds.
    */
   @Test
   void aMemberThatPausesAndComesBackAgainAndAgainMostlyChangesNoView() {
