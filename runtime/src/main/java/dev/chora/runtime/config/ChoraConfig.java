@@ -39,6 +39,7 @@ public final class ChoraConfig {
   private final int rejoinAfterRounds;
   private final int maxSnapshotBytes;
   private final int divergenceCheckEverySnapshots;
+  private final boolean durable;
 
   private ChoraConfig(Builder b) {
     this.replicas = b.replicas;
@@ -68,6 +69,7 @@ public final class ChoraConfig {
     this.rejoinAfterRounds = b.rejoinAfterRounds;
     this.maxSnapshotBytes = b.maxSnapshotBytes;
     this.divergenceCheckEverySnapshots = b.divergenceCheckEverySnapshots;
+    this.durable = b.durable;
   }
 
   public static Builder builder(int replicas) {
@@ -155,6 +157,14 @@ public final class ChoraConfig {
    * The checkpoint rounds of divergence detection are the multiples of this (the same rounds on
    * every replica, each one a snapshot round); 0 when detection is off.
    */
+  /**
+   * Durable mode: the core emits what must be on disk ({@code CoreOutput.persist}), acknowledges
+   * only persisted slots and sends a message that reveals a promise or an adoption only once the view
+   * state is persisted. False is the diskless mode (the paper's): a restarted replica recovers from
+   * its peers.
+   */
+  public boolean durable() { return durable; }
+
   public long divergenceCheckEveryRounds() { return (long) snapshotEveryRounds * divergenceCheckEverySnapshots; }
 
   @Override
@@ -183,7 +193,8 @@ public final class ChoraConfig {
         + ", maxLogBytes=" + maxLogBytes
         + ", rejoinAfterRounds=" + rejoinAfterRounds
         + ", maxSnapshotBytes=" + maxSnapshotBytes
-        + ", divergenceCheckEverySnapshots=" + divergenceCheckEverySnapshots + '}';
+        + ", divergenceCheckEverySnapshots=" + divergenceCheckEverySnapshots
+        + ", durable=" + durable + '}';
   }
 
   /** The longest warm-up accepted: longer is a mistake in units, not a wish. */
@@ -224,6 +235,7 @@ public final class ChoraConfig {
     private int rejoinAfterRounds = 16;
     private int maxSnapshotBytes = 1 << 30;
     private int divergenceCheckEverySnapshots = 1;
+    private boolean durable = false;
 
     private Builder(int replicas) {
       this.replicas = replicas;
@@ -255,6 +267,7 @@ public final class ChoraConfig {
     public Builder rejoinAfterRounds(int v) { this.rejoinAfterRounds = v; return this; }
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
     public Builder divergenceCheckEverySnapshots(int v) { this.divergenceCheckEverySnapshots = v; return this; }
+    public Builder durable(boolean v) { this.durable = v; return this; }
 
     /**
      * Unset, round-timeout-max is {@link #DEFAULT_ROUND_TIMEOUT_MAX_FACTOR} x round-timeout, but no

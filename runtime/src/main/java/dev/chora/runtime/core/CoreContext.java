@@ -46,6 +46,7 @@ final class CoreContext {
   final ViewAdoption adoption;
   final CatchUp transfer;
   final RecoveryProtocol recovery;
+  final Durability durability;
 
   CoreContext(ChoraConfig config, int self, CoreOutput out, boolean recovering, long nonce, CoreMutation mutation) {
     this.config = config;
@@ -75,6 +76,12 @@ final class CoreContext {
     this.adoption = new ViewAdoption(this);
     this.transfer = new CatchUp(this);
     this.recovery = new RecoveryProtocol(this, nonce);
+    this.durability = new Durability(this);
+  }
+
+  /** A durable replica restarting from disk: see {@link ReplicaCore#restart}. */
+  void restore(Restored restored) {
+    throw new UnsupportedOperationException("restart from disk: not wired yet");
   }
 
   /** The round timeout in use: the loosened round length (DESIGN §4), see {@link RoundTimer}. */

@@ -68,6 +68,19 @@ public interface CoreOutput {
    */
   default void divergence(DivergenceReport report) {}
 
+  /**
+   * Durable mode only ({@code ChoraConfig.durable()}): append {@code entry} to storage. Entries are
+   * numbered 1, 2, 3… in the order of these calls (continuing from {@link Restored#nextSeq} after a
+   * restart); they need not be on disk when this returns. Storage syncs when it likes — one sync for
+   * every entry appended so far is the point (group commit) — and then tells the core the highest
+   * number on disk with {@link ReplicaCore#persisted}. Until it does, the core neither acknowledges
+   * the slots nor sends the view-change messages that depend on them; an implementation that never
+   * reports stalls the replica (safely).
+   */
+  default void persist(LogEntry entry) {
+    throw new UnsupportedOperationException("a durable core needs an output that persists its log entries");
+  }
+
   /** An invalid message was dropped; logged by the caller at a rate-limited level. */
   default void dropped(DropReason reason, PeerMessage message) {}
 }

@@ -81,7 +81,44 @@ public final class ReplicaCore {
     this.c = new CoreContext(config, self, out, recovering, nonce, mutation);
   }
 
+  /**
+   * A durable replica restarting from its data directory ({@code config.durable()} must be true).
+   * The caller has loaded the snapshot into the executor; the core holds the restored rounds (none
+   * verified: a view change or a state transfer confirms them) and starts a view change at its first
+   * input, as a replica that was cut off would, keeping every promise the view record holds.
+   */
+  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored) {
+    return restart(config, self, out, restored, CoreMutation.NONE);
+  }
+
+  /** {@link #restart} with a deliberate bug, for the simulator's mutation tests only. */
+  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored,
+      CoreMutation mutation) {
+    if (!config.durable()) {
+      throw new IllegalArgumentException("a restart from disk needs the durable mode; a memory-mode replica"
+          + " restarts as recovering");
+    }
+    ReplicaCore core = new ReplicaCore(config, self, out, false, 0, mutation);
+    core.c.restore(restored);
+    return core;
+  }
+
   // ================================================================ inputs
+
+  /**
+   * Storage reports that every {@link LogEntry} numbered up to {@code seq} is on disk (durable
+   * mode). Slots up to there may now be acknowledged, and messages held for the view state go out.
+   */
+  public void persisted(long nowNanos, long seq) {
+    if (diverged()) {
+      return;
+    }
+    advanceTo(nowNanos);
+    if (c.durability.persisted(seq)) {
+      progress();
+      c.durability.acknowledgeIfQuiet();
+    }
+  }
 
   /** Whether this replica is known diverged: then every input is ignored (see {@link DivergenceCheck}). */
   private boolean diverged() {
@@ -338,6 +375,10 @@ public final class ReplicaCore {
   public int queuedRequests() { return c.clients.queued(); }
   public int pendingReads() { return c.reads.pending(); }
   public CoreStats stats() { return c.stats; }
+  /** The number of the last {@link LogEntry} emitted (durable mode; 0 before the first). */
+  public long emittedSeq() { return c.durability.emitted(); }
+  /** The highest entry number storage reported on disk (durable mode). */
+  public long persistedSeq() { return c.durability.persistedSeq(); }
   /** Slots currently retained in the log window. */
   public long retainedSlots() { return c.log.heldSlots(); }
   /** The requests' bytes of the slots the log holds now (bounded by max-log-bytes). */
