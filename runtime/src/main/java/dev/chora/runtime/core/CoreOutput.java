@@ -32,12 +32,17 @@ public interface CoreOutput {
    * fine; the state must be the one after {@code round}), with its digest (see
    * {@code Executor.digest}) for divergence detection. The log below the snapshot is truncated
    * only then.
+   *
+   * <p>Durable mode: save the snapshot to disk before handing it to the core. The core frees its
+   * log below a snapshot only once it has it, so what a restart finds on disk above the saved
+   * snapshot always fits the log window.
    */
   void takeSnapshot(long round);
 
   /**
    * Replace the executor's whole state with {@code snapshot}, the state after executing
-   * {@code round}, received by state transfer. Executions that follow continue from it.
+   * {@code round}, received by state transfer. Executions that follow continue from it. Durable
+   * mode: save it too (a restart otherwise starts from an older snapshot and catches up again).
    */
   void installSnapshot(long round, byte[] snapshot);
 
