@@ -74,10 +74,17 @@ import org.apache.pekko.cluster.typed.Cluster;
  * #close()} stops every JVM it started; so do the launcher's shutdown hook if the test JVM exits,
  * and each node's parent watch if the test JVM is killed.
  *
- * <p>Faults: per node (kill -9, pause/resume, restart with state lost, slow node, clean leave) on
- * {@link ChoraNode}; between nodes (partitions both ways or one way, lossy links) here, through
- * Artery's test mode ({@code pekko.remote.artery.advanced.test-mode = on}, which drops the
- * messages of blackholed links inside Artery, for tcp and aeron-udp alike).
+ * <p>Faults: per node (kill -9, pause/resume, restart with state lost or from disk, slow node,
+ * clean leave) on {@link ChoraNode}; between nodes (partitions both ways or one way, lossy links)
+ * here, through Artery's test mode ({@code pekko.remote.artery.advanced.test-mode = on}, which
+ * drops the messages of blackholed links inside Artery, for tcp and aeron-udp alike); crashes of
+ * several replicas at once, up to every one, here too ({@link #kill(Collection)}, {@link
+ * #crashAllAndRestartFromDisk}, {@link #crashAndRestartFromDisk}).
+ *
+ * <p>Storage: each replica keeps its log and snapshots in its own data directory under the run
+ * directory ({@code data/replica-<id>}, {@code chora.storage.data-dir}), the same for every
+ * incarnation, in the library's default mode (durable) unless {@link Builder#durable(boolean)} or
+ * the test's HOCON says otherwise. The directories are deleted by {@link #close()}.
  */
 public final class ChoraCluster implements AutoCloseable {
   /** The role of the test JVM's member, so that tests and tools can tell it from the replicas. */
@@ -114,6 +121,7 @@ public final class ChoraCluster implements AutoCloseable {
   private volatile boolean closed;
   private String seedAddress;
   private MemberConfig memberConfig;
+  private DataDirectories data;
 
   private ChoraCluster(Builder settings, Path logDirectory) {
     this.settings = settings;
@@ -142,6 +150,8 @@ public final class ChoraCluster implements AutoCloseable {
     private String name = "cluster";
     private Duration startTimeout = Duration.ofSeconds(180);
     private Duration barrierTimeout = Duration.ofSeconds(30);
+    private Boolean durable;
+    private boolean keepData;
 
     private Builder(Class<? extends NodeSetup> setup) {
       this.setup = Objects.requireNonNull(setup, "setup");
@@ -230,12 +240,34 @@ public final class ChoraCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether the replicas keep their log and snapshots on disk, each in its own data directory
+     * ({@code chora.storage.mode = durable}), or nothing ({@code memory}). Unset: the library's
+     * default (durable), or {@code chora.storage.mode} of the test's {@link #config HOCON}. Durable
+     * mode is what {@link ChoraNode#restartFromDisk()} and {@link
+     * ChoraCluster#crashAllAndRestartFromDisk} need.
+     */
+    public Builder durable(boolean on) {
+      this.durable = on;
+      return this;
+    }
+
+    /**
+     * Keeps the replicas' data directories ({@code data/} in the run directory) after {@link
+     * ChoraCluster#close()}, e.g. to look at a failed run's log files (default false: deleted).
+     */
+    public Builder keepDataDirectories(boolean keep) {
+      this.keepData = keep;
+      return this;
+    }
+
     /** Starts the cluster; on failure everything started so far is stopped and the logs are named. */
     public ChoraCluster start() throws Exception {
       Path dir = logRoot.resolve(LocalDateTime.now().format(DIR_TIME) + "-" + RUNS.incrementAndGet() + "-" + name)
           .toAbsolutePath();
       Files.createDirectories(dir);
       ChoraCluster cluster = new ChoraCluster(this, dir);
+      cluster.data = new DataDirectories(dir.resolve("data"), durable, config);
       try {
         cluster.startAll();
         return cluster;
@@ -277,12 +309,13 @@ public final class ChoraCluster implements AutoCloseable {
     // replica (even replica 0) always finds a seed.
     system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(memberConfig.testJvm(testPort)));
     log("test JVM joined as " + system.address() + "; starting " + n + " replica JVMs over "
-        + settings.transport.label() + ", logs in " + logDirectory);
+        + settings.transport.label() + ", logs in " + logDirectory + (data.durable()
+        ? ", durable: data directories in " + data.root() : ", storage: memory (replicas keep nothing on disk)"));
     long deadline = System.nanoTime() + settings.startTimeout.toNanos();
     // One at a time: JVM start-up is CPU-heavy (class loading, JIT), and on a small machine N JVMs
     // starting at once starve each other (Artery's bind times out; members look unreachable).
     for (ChoraNode node : nodes) {
-      node.start(false);
+      node.start(ChoraNode.Incarnation.FIRST);
       node.awaitConnected(remaining(deadline));
     }
     awaitMembersUp(remaining(deadline));
@@ -306,9 +339,16 @@ public final class ChoraCluster implements AutoCloseable {
     }
   }
 
-  /** Starts node {@code node}'s next incarnation; its log is {@code node-<id>.log}, then {@code node-<id>-restart-<k>.log}. */
-  JvmProcess launch(ChoraNode node, boolean restarted) throws IOException {
-    Path conf = memberConfig.writeNodeFile(node.id(), restarted);
+  /**
+   * Starts node {@code node}'s next incarnation; its log is {@code node-<id>.log}, then {@code
+   * node-<id>-restart-<k>.log}. A start with the state lost empties its data directory first.
+   */
+  JvmProcess launch(ChoraNode node, ChoraNode.Incarnation incarnation) throws IOException {
+    boolean restarted = incarnation == ChoraNode.Incarnation.STATE_LOST;
+    if (restarted && data.supported()) {
+      data.wipe(node.id());
+    }
+    Path conf = memberConfig.writeNodeFile(node.id(), restarted, data);
     int restarts = launcher.incarnations(node.id());
     Path logFile = logDirectory.resolve("node-" + node.id() + (restarts == 0 ? "" : "-restart-" + restarts) + ".log");
     String cp = settings.snapshotClasspath ? ClasspathSnapshot.of(settings.classpath, settings.logRoot) : settings.classpath;
@@ -460,7 +500,15 @@ public final class ChoraCluster implements AutoCloseable {
     if (launcher != null) {
       launcher.close();
     }
-    log("cluster stopped; logs in " + logDirectory);
+    if (data != null && !settings.keepData) {
+      try {
+        data.deleteAll();
+      } catch (RuntimeException e) {
+        log("the replicas' data directories in " + data.root() + " could not be deleted: " + e.getMessage());
+      }
+    }
+    log("cluster stopped; logs in " + logDirectory + (data != null && settings.keepData && data.durable()
+        ? ", data directories kept in " + data.root() : ""));
   }
 
   // ---- the handles ------------------------------------------------------------------------------
@@ -476,6 +524,128 @@ public final class ChoraCluster implements AutoCloseable {
   /** The number of replicas. */
   public int size() {
     return nodes.size();
+  }
+
+  /** f, the number of replicas the group may lose and still serve: (N - 1) / 2. */
+  public int faultTolerance() {
+    return (nodes.size() - 1) / 2;
+  }
+
+  /** Whether the replicas keep their log and snapshots on disk (chora.storage.mode = durable). */
+  public boolean durable() {
+    return data.durable();
+  }
+
+  // ---- crashes of several replicas ----------------------------------------------------------------
+
+  /**
+   * kill -9 of the replicas {@code ids} at the same moment: every signal is sent before the kit
+   * waits for the first JVM to be gone, so none of them runs a step after another was killed (a
+   * power cut of their machines). Returns once every one is gone. Replicas not running are skipped.
+   */
+  public void kill(Collection<Integer> ids) {
+    List<ChoraNode> victims = new ArrayList<>();
+    for (int id : new LinkedHashSet<>(ids)) {
+      ChoraNode n = node(id);
+      JvmProcess p = n.process();
+      if (p != null && p.isAlive()) {
+        victims.add(n);
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+    for (ChoraNode n : victims) {
+      n.kill(); // already dying: stops its slowdown, if any, and waits until the JVM is gone
+    }
+    if (!victims.isEmpty()) {
+      log("replicas " + victims.stream().map(ChoraNode::id).toList() + " killed together (SIGKILL)");
+    }
+  }
+
+  /** kill -9 of every replica at the same moment ({@link #kill(Collection)}): a power cut of the whole group. */
+  public void killAll() {
+    kill(ids());
+  }
+
+  /**
+   * Starts the replicas {@code ids} again, each at its address and on its data directory, as after
+   * a crash of their machines: they recover from what they synced (durable mode only). A replica
+   * still running is killed first, together with the others that run. The JVMs are started one
+   * after another (at once they starve a small machine); returns once every one has connected.
+   * With every replica down, the group resumes only once enough of them are back: wait with
+   * {@link #awaitAllActive(Duration)}.
+   *
+   * @throws IllegalStateException in memory mode, where a replica keeps nothing to restart from
+   */
+  public void restartFromDisk(Collection<Integer> ids) throws IOException, InterruptedException, TimeoutException {
+    requireDurable("restartFromDisk");
+    kill(ids);
+    long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+    for (int id : new LinkedHashSet<>(ids)) {
+      ChoraNode n = node(id);
+      n.start(ChoraNode.Incarnation.FROM_DISK);
+      n.awaitConnected(remaining(deadline));
+    }
+  }
+
+  /**
+   * The replicas {@code ids} crash together and restart from their disks: {@link #kill(Collection)},
+   * {@link #restartFromDisk(Collection)}, then {@link #awaitAllActive(Duration)} within {@code
+   * timeout} (from the kill). More than f replicas (up to all of them) may crash: in durable mode no
+   * acknowledged write may be lost, and the group must resume once they are back. Returns every
+   * replica's status once all are NORMAL and active in one view.
+   *
+   * @throws IllegalStateException in memory mode, where a replica keeps nothing to restart from
+   */
+  public Map<Integer, ReplicaStatus> crashAndRestartFromDisk(Collection<Integer> ids, Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
+    requireDurable("crashAndRestartFromDisk");
+    long t0 = System.nanoTime();
+    kill(ids);
+    restartFromDisk(ids);
+    Map<Integer, ReplicaStatus> statuses = awaitAllActive(remaining(t0 + timeout.toNanos()));
+    log("replicas " + List.copyOf(new LinkedHashSet<>(ids)) + " restarted from disk; the group resumed "
+        + String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9) + " after the crash, view "
+        + statuses.values().iterator().next().view().number());
+    return statuses;
+  }
+
+  /** Every replica crashes at once and restarts from its disk ({@link #crashAndRestartFromDisk}). */
+  public Map<Integer, ReplicaStatus> crashAllAndRestartFromDisk(Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
+    return crashAndRestartFromDisk(ids(), timeout);
+  }
+
+  /**
+   * f + 1 replicas, {@code 0 .. f}, crash at once and restart from their disks ({@link
+   * #crashAndRestartFromDisk}): one more than the group survives, so it stops until they are back.
+   */
+  public Map<Integer, ReplicaStatus> crashFPlusOneAndRestartFromDisk(Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
+    List<Integer> victims = new ArrayList<>();
+    for (int i = 0; i <= faultTolerance(); i++) {
+      victims.add(i);
+    }
+    return crashAndRestartFromDisk(victims, timeout);
+  }
+
+  /** Replica {@code id}'s data directory (the same for every incarnation; emptied by a restart with the state lost). */
+  public Path dataDirectory(int id) {
+    return data.of(id);
+  }
+
+  void requireDurable(String action) {
+    if (!data.durable()) {
+      throw new IllegalStateException(action + ": the replicas run in memory mode and keep nothing on disk; use"
+          + " ChoraCluster.Builder.durable(true) (or restart() for a restart with the state lost)");
+    }
+  }
+
+  private List<Integer> ids() {
+    List<Integer> all = new ArrayList<>();
+    for (ChoraNode n : nodes) {
+      all.add(n.id());
+    }
+    return all;
   }
 
   /** The test JVM's actor system: a member of the cluster without a replica. */

@@ -19,8 +19,9 @@ import java.util.function.Predicate;
 
 /**
  * The test's handle to one replica JVM of a {@link ChoraCluster}: ask its entities, read its status
- * and state digest, run code in it, and fault it (kill -9, pause, restart with its state lost,
- * clean leave). Its index is its replica id; its address stays the same across restarts.
+ * and state digest, run code in it, and fault it (kill -9, pause, restart with its state lost or
+ * from its disk, clean leave). Its index is its replica id; its address and data directory stay the
+ * same across restarts.
  *
  * <p>Thread-safe; faults and queries may come from several test threads.
  */
@@ -30,6 +31,16 @@ public final class ChoraNode {
    * by the cluster, or stopped by Artery (e.g. its Aeron client timed out by the media driver).
    */
   public static final int TERMINATED_STATUS = NodeMain.TERMINATED_STATUS;
+
+  /** How a node's JVM starts: the group's first start, again with the state lost, or again from its disk. */
+  enum Incarnation {
+    /** The group's first start ({@code chora.restarted = false}, empty data directory). */
+    FIRST,
+    /** Again with everything lost: data directory emptied, {@code chora.restarted = true}. */
+    STATE_LOST,
+    /** Again on the data directory the previous incarnation wrote (durable mode). */
+    FROM_DISK
+  }
 
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(2);
@@ -240,16 +251,40 @@ public final class ChoraNode {
 
   /**
    * Starts this replica again at the same address with its state lost ({@code chora.restarted =
-   * true}): it recovers by state transfer from the others. A live JVM is killed first. Returns once
-   * the new JVM has started its replica and connected; use {@link #awaitActive(Duration)} to wait
-   * until it takes part again.
+   * true}; in durable mode its data directory is emptied first, a disk lost with its machine): it
+   * recovers by state transfer from the others. A live JVM is killed first. Returns once the new JVM
+   * has started its replica and connected; use {@link #awaitActive(Duration)} to wait until it takes
+   * part again.
    */
   public void restart() throws IOException, InterruptedException, TimeoutException {
     if (isAlive()) {
       kill();
     }
-    start(true);
+    start(Incarnation.STATE_LOST);
     awaitConnected(cluster.startTimeout());
+  }
+
+  /**
+   * Starts this replica again at the same address on its data directory, as after a crash of its
+   * machine (durable mode): it recovers from what it synced and fetches only what it missed. A live
+   * JVM is killed first (kill -9). Returns once the new JVM has started its replica and connected;
+   * use {@link #awaitActive(Duration)} to wait until it takes part again. To crash several
+   * replicas at once, up to all of them, see {@link ChoraCluster#crashAndRestartFromDisk}.
+   *
+   * @throws IllegalStateException in memory mode, where the replica keeps nothing to restart from
+   */
+  public void restartFromDisk() throws IOException, InterruptedException, TimeoutException {
+    cluster.requireDurable("restartFromDisk");
+    if (isAlive()) {
+      kill();
+    }
+    start(Incarnation.FROM_DISK);
+    awaitConnected(cluster.startTimeout());
+  }
+
+  /** This replica's data directory ({@code chora.storage.data-dir}), the same for every incarnation. */
+  public Path dataDirectory() {
+    return cluster.dataDirectory(id);
   }
 
   /** Waits until this replica is NORMAL and every replica in {@code activeIds} is in its active set. */
@@ -276,11 +311,15 @@ public final class ChoraNode {
 
   // ---- package-private: lifecycle and link faults ---------------------------------------------
 
-  synchronized void start(boolean restarted) throws IOException {
+  synchronized void start(Incarnation incarnation) throws IOException {
     hello = new CompletableFuture<>();
     control = null;
-    JvmProcess started = cluster.launch(this, restarted);
-    ChoraCluster.log(this + (restarted ? " restarted with its state lost" : " started") + ", log " + started.logFile());
+    JvmProcess started = cluster.launch(this, incarnation);
+    ChoraCluster.log(this + switch (incarnation) {
+      case FIRST -> " started";
+      case STATE_LOST -> " restarted with its state lost";
+      case FROM_DISK -> " restarted from its data directory " + dataDirectory();
+    } + ", log " + started.logFile());
   }
 
   /** Waits for the node's hello on the control channel; fails early with the log's tail if the JVM died. */

@@ -2,6 +2,8 @@ package dev.chora.multijvm;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.LocalClusterLauncher;
 import java.io.IOException;
@@ -14,7 +16,7 @@ import java.util.Map;
  * the file each node JVM loads ({@code -Dconfig.file}). All members share the kit's Pekko
  * settings, the transport of the cluster's {@link LocalClusterLauncher}, the replicas' addresses,
  * the test's protocol settings and its HOCON (which wins over the kit's); they differ only in
- * identity (replica id, role, restarted) and log level.
+ * identity (replica id, role, restarted, data directory) and log level.
  */
 final class MemberConfig {
   private final LocalClusterLauncher launcher;
@@ -52,10 +54,24 @@ final class MemberConfig {
     return identity.withFallback(common(artery)).withFallback(ConfigFactory.load()).resolve();
   }
 
-  /** Writes the file node {@code id}'s JVM loads as {@code -Dconfig.file}; returns it. */
-  Path writeNodeFile(int id, boolean restarted) throws IOException {
+  /**
+   * Writes the file node {@code id}'s JVM loads as {@code -Dconfig.file}; returns it. With storage
+   * settings in the library, the node's own data directory (which no HOCON of the test overrides:
+   * two replicas on one directory cannot both start) and the builder's storage mode, if any.
+   */
+  Path writeNodeFile(int id, boolean restarted, DataDirectories data) throws IOException {
+    StringBuilder storage = new StringBuilder();
+    if (data.supported()) {
+      storage.append(DataDirectories.DIR_PATH).append(" = ")
+          .append(ConfigValueFactory.fromAnyRef(data.of(id).toString()).render(ConfigRenderOptions.concise()))
+          .append('\n');
+      if (data.explicitMode() != null) {
+        storage.append(DataDirectories.MODE_PATH).append(" = ").append(data.explicitMode()).append('\n');
+      }
+    }
     Config identity = ConfigFactory.parseString("chora.replica-id = " + id + "\n"
         + "chora.restarted = " + restarted + "\n"
+        + storage
         + "pekko.cluster.roles = [\"chora-replica\"]\n")
         .withFallback(ConfigFactory.parseMap(Map.of("pekko.loglevel", "INFO", "pekko.cluster.log-info", "on")));
     Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
