@@ -2,6 +2,8 @@ package dev.chora.multijvm;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.transport.launch.LocalClusterLauncher;
 import java.io.IOException;
@@ -56,6 +58,9 @@ final class MemberConfig {
   Path writeNodeFile(int id, boolean restarted) throws IOException {
     Config identity = ConfigFactory.parseString("chora.replica-id = " + id + "\n"
         + "chora.restarted = " + restarted + "\n"
+        // Its own, kept across its restarts, deleted with the cluster (never the JVM's working directory).
+        + "chora.storage.data-dir = " + ConfigValueFactory.fromAnyRef(launcher.dataDirectory(id).toString())
+            .render(ConfigRenderOptions.concise()) + "\n"
         + "pekko.cluster.roles = [\"chora-replica\"]\n")
         .withFallback(ConfigFactory.parseMap(Map.of("pekko.loglevel", "INFO", "pekko.cluster.log-info", "on")));
     Config c = identity.withOnlyPath("chora").withFallback(identity.withOnlyPath("pekko.cluster.roles"))
