@@ -66,6 +66,9 @@ public final class StorageWriter implements AutoCloseable {
   private volatile long dropped;
   private volatile long waitsForDisk;
   private volatile ReplicaStorage.SyncFigures figures = ReplicaStorage.SyncFigures.NONE;
+  /** The storage's figures are read at most this often (the status is refreshed every 100 ms). */
+  private static final long FIGURES_EVERY_NANOS = 50_000_000L;
+  private long figuresReadNanos = System.nanoTime() - FIGURES_EVERY_NANOS - 1;
 
   /**
    * Starts the writer's thread.
@@ -223,7 +226,11 @@ public final class StorageWriter implements AutoCloseable {
 
   private void sync() throws IOException {
     long seq = storage.sync();
-    figures = storage.figures();
+    long now = System.nanoTime();
+    if (now - figuresReadNanos > FIGURES_EVERY_NANOS) {
+      figuresReadNanos = now; // a read sorts the recent latencies: not after every sync
+      figures = storage.figures();
+    }
     if (seq > durableSeq) {
       durableSeq = seq;
       replica.accept(new Persisted(seq));
