@@ -9,6 +9,9 @@ import dev.chora.actors.entity.EntityRef;
 import dev.chora.actors.entity.EntityType;
 import dev.chora.actors.entity.EntityTypeKey;
 import dev.chora.actors.replica.ReplicaActor;
+import dev.chora.actors.storage.DataDirectoryOpener;
+import dev.chora.actors.storage.OpenedStore;
+import dev.chora.actors.storage.StorageOpenException;
 import dev.chora.runtime.config.InvalidConfigException;
 import dev.chora.runtime.spi.StateMachine;
 import java.time.Duration;
@@ -68,6 +71,8 @@ public final class Chora implements Extension {
    * @throws IllegalStateException if this node has no replica id, or the replica runs already
    * @throws InvalidConfigException if this node's address is not the one chora.replicas lists for
    *                                its id (a node claiming another replica's id)
+   * @throws StorageOpenException   in durable mode, if the data directory cannot be locked (another
+   *                                process has it), read (damaged) or written
    */
   public synchronized ActorRef<ReplicaActor.Command> startReplica(StateMachine stateMachine) {
     if (settings.replicaId() < 0) {
@@ -79,10 +84,18 @@ public final class Chora implements Extension {
     checkDispatcher("chora.replica-dispatcher");
     checkDispatcher("chora.executor-dispatcher");
     checkOwnAddress();
-    replica = system.systemActorOf(
-        ReplicaActor.create(settings.protocol(), settings.replicaId(), settings.replicaPaths(), stateMachine,
-            settings.restarted(), settings.firstStartCheck()),
-        settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher")).narrow();
+    // Opened here, not in the actor: a locked or damaged directory fails the start, with its reason.
+    OpenedStore store = settings.storage().durable()
+        ? DataDirectoryOpener.open(settings.storage(), settings.protocol(), settings.replicaId()) : null;
+    try {
+      replica = system.systemActorOf(
+          ReplicaActor.create(settings.protocol(), settings.replicaId(), settings.replicaPaths(), stateMachine,
+              settings.restarted(), settings.firstStartCheck(), store),
+          settings.actorName(), DispatcherSelector.fromConfig("chora.replica-dispatcher")).narrow();
+    } catch (RuntimeException e) {
+      closeQuietly(store);
+      throw e;
+    }
     // A node that shuts down stops its replica first (service-stop, before the cluster leave and
     // the transport's shutdown): no more rounds go out to peers while Artery closes its streams.
     ActorRef<ReplicaActor.Command> stopping = replica;
@@ -91,6 +104,16 @@ public final class Chora implements Extension {
                 system.scheduler())
             .exceptionally(e -> Done.getInstance()));
     return replica;
+  }
+
+  private static void closeQuietly(OpenedStore store) {
+    if (store != null) {
+      try {
+        store.storage().close();
+      } catch (java.io.IOException | RuntimeException ignored) {
+        // the start failed already; that is the error to report
+      }
+    }
   }
 
   /**

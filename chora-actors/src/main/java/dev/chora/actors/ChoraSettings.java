@@ -25,9 +25,11 @@ import java.util.Set;
  * @param restarted  false only for the group's very first start
  * @param firstStartCheck how long a replica claiming the first start waits for its peers' word on
  *                   whether the group has a history (zero: it does not ask)
+ * @param storage    the {@code chora.storage} section: durable or memory, and where (the protocol's
+ *                   {@link ChoraConfig#durable()} follows its mode)
  */
 public record ChoraSettings(int replicaId, List<String> replicas, boolean restarted, Duration firstStartCheck,
-    String actorName, ChoraConfig protocol, Client client) {
+    String actorName, ChoraConfig protocol, Client client, StorageSettings storage) {
 
   /** The {@code chora.client} section: how this node's gateway sends requests. */
   public record Client(int maxInFlight, Duration retryAfter, Duration refusedPause, int overloadedRetries,
@@ -72,6 +74,8 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     checkLargeMessageDestinations(root, c.getString("replica-actor-name"), problems);
     checkDowning(root, id, problems);
     ChoraConfig protocol = null;
+    long maxBatchBytes = 0;
+    boolean durable = !c.hasPath("storage.mode") || !"memory".equals(c.getValue("storage.mode").unwrapped());
     try {
       Section p = new Section(c.getConfig("protocol"), "chora.protocol", problems);
       ChoraConfig.Builder builder = ChoraConfig.builder(replicas.size())
@@ -100,10 +104,12 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .maxLogBytes(p.bytes("max-log-bytes"))
           .rejoinAfterRounds(p.integer("rejoin-after-rounds"))
           .maxSnapshotBytes(p.intBytes("max-snapshot-bytes"))
-          .divergenceCheckEverySnapshots(p.integer("divergence-check-every-snapshots"));
+          .divergenceCheckEverySnapshots(p.integer("divergence-check-every-snapshots"))
+          .durable(durable);
       // Values that could not be read stand in as zeros: checking them would only add noise.
       if (!p.failed()) {
         protocol = builder.build();
+        maxBatchBytes = protocol.maxBatchBytes();
         checkFitsFrame(root, "chora.protocol.max-transfer-bytes", protocol.maxTransferBytes(),
             "a state transfer or a part of a view change", problems);
       }
@@ -136,11 +142,12 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
     } catch (ConfigException e) {
       problems.add(e.getMessage());
     }
+    StorageSettings storage = StorageSettings.read(c, id, replicas.size(), maxBatchBytes, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
     return new ChoraSettings(id, List.copyOf(replicas), c.getBoolean("restarted"), firstStartCheck,
-        c.getString("replica-actor-name"), protocol, client);
+        c.getString("replica-actor-name"), protocol, client, storage);
   }
 
   /** More resends than this only hold a caller longer before the answer it will get anyway. */

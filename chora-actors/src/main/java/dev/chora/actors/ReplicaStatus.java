@@ -11,9 +11,16 @@ package dev.chora.actors;
  *                       are warm-up-suspicion-factor times longer, and so is a fail-over that it
  *                       has to notice
  * @param sampledAtNanos when the figures were read, on the replica's {@code System.nanoTime()}
+ * @param storage        whether the replica persists, and how its disk keeps up
  */
 public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds rounds, Requests requests,
-    ViewChanges viewChanges, Refused refused, boolean warmingUp, long sampledAtNanos) {
+    ViewChanges viewChanges, Refused refused, boolean warmingUp, long sampledAtNanos, Storage storage) {
+
+  /** A memory-mode replica's status (no storage figures). */
+  public ReplicaStatus(int replicaId, View view, Progress progress, Rounds rounds, Requests requests,
+      ViewChanges viewChanges, Refused refused, boolean warmingUp, long sampledAtNanos) {
+    this(replicaId, view, progress, rounds, requests, viewChanges, refused, warmingUp, sampledAtNanos, Storage.MEMORY);
+  }
 
   /** What a replica is doing. */
   public enum State {
@@ -107,6 +114,35 @@ public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds 
    *                           neither a cluster member nor a configured replica
    */
   public record Refused(long forgedPeerMessages, long fromNonMembers) {}
+
+  /**
+   * Where the replica keeps its log (chora.storage, docs/runtime.md "Storage").
+   *
+   * @param durable       durable mode (log, view state and snapshots on disk); false: memory mode
+   * @param dataDir       the data directory, "" in memory mode
+   * @param emittedSeq    log entries the replica has asked to persist (numbered across restarts)
+   * @param persistedSeq  the highest entry number on disk: nothing above it is acknowledged
+   * @param syncs         syncs of the log (each covers every entry appended before it: group commit)
+   * @param syncP50Millis median sync time over recent syncs
+   * @param syncP99Millis 99th percentile of the same
+   * @param bytesWritten  bytes written to the log since the replica started
+   * @param failure       why the replica stopped acknowledging ("stopped acknowledging: disk full at
+   *                      ..."), or "" while its disk takes writes
+   */
+  public record Storage(boolean durable, String dataDir, long emittedSeq, long persistedSeq, long syncs,
+      double syncP50Millis, double syncP99Millis, long bytesWritten, String failure) {
+    public static final Storage MEMORY = new Storage(false, "", 0, 0, 0, 0, 0, 0, "");
+
+    /** "durable" or "memory", as chora.storage.mode writes it. */
+    public String mode() {
+      return durable ? "durable" : "memory";
+    }
+
+    /** Whether the disk failed and the replica no longer acknowledges. */
+    public boolean failed() {
+      return !failure.isEmpty();
+    }
+  }
 
   /** A replica not yet running the protocol: no view, no rounds, no history. */
   public static ReplicaStatus starting(int replicaId) {

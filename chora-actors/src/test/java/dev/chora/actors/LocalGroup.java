@@ -46,6 +46,19 @@ final class LocalGroup implements AutoCloseable {
    */
   LocalGroup(int n, int clientNodes, String extraConfig, ArteryTransport.Kind transport, String host)
       throws Exception {
+    this(n, clientNodes, extraConfig, transport, host, id -> "");
+  }
+
+  /**
+   * {@code n} replicas over TCP, replica {@code i} with {@code replicaConfig.apply(i)} over
+   * {@code extraConfig} (its own data directory, say).
+   */
+  LocalGroup(int n, String extraConfig, java.util.function.IntFunction<String> replicaConfig) throws Exception {
+    this(n, 0, extraConfig, ArteryTransport.Kind.TCP, ArteryTransport.HOST, replicaConfig);
+  }
+
+  private LocalGroup(int n, int clientNodes, String extraConfig, ArteryTransport.Kind transport, String host,
+      java.util.function.IntFunction<String> replicaConfig) throws Exception {
     if (transport == ArteryTransport.Kind.AERON_SHARED) {
       driver = MediaDriverProcess.start(Files.createTempDirectory("chora-test-driver").resolve("driver.log"));
     }
@@ -60,7 +73,7 @@ final class LocalGroup implements AutoCloseable {
     }
     try {
       for (int i = 0; i < n + clientNodes; i++) {
-        Config c = ConfigFactory.parseString(extraConfig + "\n"
+        Config c = ConfigFactory.parseString(extraConfig + "\n" + (i < n ? replicaConfig.apply(i) : "") + "\n"
             + "pekko.cluster.seed-nodes = [\"pekko://chora@" + host + ":" + ports.get(0) + "\"]\n"
             + "pekko.remote.artery.canonical.hostname = \"" + host + "\"\n"
             + "pekko.remote.artery.bind.hostname = \"" + host + "\"\n"
@@ -129,6 +142,12 @@ final class LocalGroup implements AutoCloseable {
         ConfigFactory.parseString(config).withFallback(replicaConfigs.get(i)));
     systems.set(i, again);
     return again;
+  }
+
+  /** Stops replica {@code i}'s node as an application does (coordinated shutdown) and waits for it. */
+  void stop(int i) throws Exception {
+    CoordinatedShutdown.get(systems.get(i)).run(CoordinatedShutdown.unknownReason());
+    systems.get(i).getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Override

@@ -121,7 +121,7 @@ public final class ChoraCluster implements AutoCloseable {
   private volatile boolean closed;
   private String seedAddress;
   private MemberConfig memberConfig;
-  private DataDirectories data;
+  private StorageChoice data;
 
   private ChoraCluster(Builder settings, Path logDirectory) {
     this.settings = settings;
@@ -267,7 +267,7 @@ public final class ChoraCluster implements AutoCloseable {
           .toAbsolutePath();
       Files.createDirectories(dir);
       ChoraCluster cluster = new ChoraCluster(this, dir);
-      cluster.data = new DataDirectories(dir.resolve("data"), durable, config);
+      cluster.data = new StorageChoice(durable, config);
       try {
         cluster.startAll();
         return cluster;
@@ -288,8 +288,9 @@ public final class ChoraCluster implements AutoCloseable {
       checkAeronOpens();
     }
     // Nodes are killed at the end: a test's end needs no graceful stop.
+    // Each replica's data directory: data/replica-<id> here, deleted by the launcher's close unless kept.
     launcher = LocalClusterLauncher.builder(settings.transport, logDirectory, n).driverLogName(DRIVER_LOG)
-        .stopGrace(Duration.ZERO).start();
+        .stopGrace(Duration.ZERO).dataRoot(logDirectory.resolve("data"), settings.keepData).start();
     if (launcher.driver() != null) {
       log("shared Aeron media driver in " + launcher.driver().aeronDirectory());
     }
@@ -310,7 +311,7 @@ public final class ChoraCluster implements AutoCloseable {
     system = ActorSystem.create(Behaviors.empty(), "chora", EmbeddedDriverDirectory.ownDirectory(memberConfig.testJvm(testPort)));
     log("test JVM joined as " + system.address() + "; starting " + n + " replica JVMs over "
         + settings.transport.label() + ", logs in " + logDirectory + (data.durable()
-        ? ", durable: data directories in " + data.root() : ", storage: memory (replicas keep nothing on disk)"));
+        ? ", durable: data directories in " + launcher.dataRoot() : ", storage: memory (replicas keep nothing on disk)"));
     long deadline = System.nanoTime() + settings.startTimeout.toNanos();
     // One at a time: JVM start-up is CPU-heavy (class loading, JIT), and on a small machine N JVMs
     // starting at once starve each other (Artery's bind times out; members look unreachable).
@@ -346,7 +347,7 @@ public final class ChoraCluster implements AutoCloseable {
   JvmProcess launch(ChoraNode node, ChoraNode.Incarnation incarnation) throws IOException {
     boolean restarted = incarnation == ChoraNode.Incarnation.STATE_LOST;
     if (restarted && data.supported()) {
-      data.wipe(node.id());
+      StorageChoice.wipe(launcher.dataDirectory(node.id()));
     }
     Path conf = memberConfig.writeNodeFile(node.id(), restarted, data);
     int restarts = launcher.incarnations(node.id());
@@ -500,15 +501,8 @@ public final class ChoraCluster implements AutoCloseable {
     if (launcher != null) {
       launcher.close();
     }
-    if (data != null && !settings.keepData) {
-      try {
-        data.deleteAll();
-      } catch (RuntimeException e) {
-        log("the replicas' data directories in " + data.root() + " could not be deleted: " + e.getMessage());
-      }
-    }
-    log("cluster stopped; logs in " + logDirectory + (data != null && settings.keepData && data.durable()
-        ? ", data directories kept in " + data.root() : ""));
+    log("cluster stopped; logs in " + logDirectory + (launcher != null && settings.keepData && data.durable()
+        ? ", data directories kept in " + launcher.dataRoot() : ""));
   }
 
   // ---- the handles ------------------------------------------------------------------------------
@@ -630,7 +624,7 @@ public final class ChoraCluster implements AutoCloseable {
 
   /** Replica {@code id}'s data directory (the same for every incarnation; emptied by a restart with the state lost). */
   public Path dataDirectory(int id) {
-    return data.of(id);
+    return launcher.dataDirectory(id);
   }
 
   void requireDurable(String action) {

@@ -59,14 +59,15 @@ final class MemberConfig {
    * settings in the library, the node's own data directory (which no HOCON of the test overrides:
    * two replicas on one directory cannot both start) and the builder's storage mode, if any.
    */
-  Path writeNodeFile(int id, boolean restarted, DataDirectories data) throws IOException {
+  Path writeNodeFile(int id, boolean restarted, StorageChoice data) throws IOException {
     StringBuilder storage = new StringBuilder();
     if (data.supported()) {
-      storage.append(DataDirectories.DIR_PATH).append(" = ")
-          .append(ConfigValueFactory.fromAnyRef(data.of(id).toString()).render(ConfigRenderOptions.concise()))
+      // Its own, kept across its restarts, deleted with the cluster (never the JVM's working directory).
+      storage.append(StorageChoice.DIR_PATH).append(" = ")
+          .append(ConfigValueFactory.fromAnyRef(launcher.dataDirectory(id).toString()).render(ConfigRenderOptions.concise()))
           .append('\n');
       if (data.explicitMode() != null) {
-        storage.append(DataDirectories.MODE_PATH).append(" = ").append(data.explicitMode()).append('\n');
+        storage.append(StorageChoice.MODE_PATH).append(" = ").append(data.explicitMode()).append('\n');
       }
     }
     Config identity = ConfigFactory.parseString("chora.replica-id = " + id + "\n"

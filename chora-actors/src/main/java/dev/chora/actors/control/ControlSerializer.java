@@ -134,6 +134,14 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     writeLongs(out, s.refused().forgedPeerMessages(), s.refused().fromNonMembers());
     out.writeBoolean(s.warmingUp());
     out.writeLong(s.sampledAtNanos());
+    ReplicaStatus.Storage st = s.storage();
+    out.writeBoolean(st.durable());
+    out.writeUTF(st.dataDir());
+    writeLongs(out, st.emittedSeq(), st.persistedSeq(), st.syncs());
+    out.writeDouble(st.syncP50Millis());
+    out.writeDouble(st.syncP99Millis());
+    out.writeLong(st.bytesWritten());
+    out.writeUTF(st.failure());
   }
 
   private static void writeLongs(DataOutputStream out, long... values) throws IOException {
@@ -154,7 +162,11 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     ReplicaStatus.ViewChanges viewChanges = new ReplicaStatus.ViewChanges(in.readLong(), in.readLong(),
         in.readLong(), in.readLong(), in.readLong(), in.readLong());
     ReplicaStatus.Refused refused = new ReplicaStatus.Refused(in.readLong(), in.readLong());
-    return new ReplicaStatus(id, view, progress, rounds, requests, viewChanges, refused, in.readBoolean(),
-        in.readLong());
+    boolean warmingUp = in.readBoolean();
+    long sampledAt = in.readLong();
+    ReplicaStatus.Storage storage = new ReplicaStatus.Storage(in.readBoolean(), in.readUTF(), in.readLong(),
+        in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readLong(), in.readUTF());
+    return new ReplicaStatus(id, view, progress, rounds, requests, viewChanges, refused, warmingUp, sampledAt,
+        storage);
   }
 }

@@ -121,6 +121,20 @@ public final class ChoraMetrics implements MeterBinder, AutoCloseable {
     gauge(registry, "chora.round.executed", "the last round applied to its state machine",
         s -> s.progress().executedRound());
     gauge(registry, "chora.warming.up", "1 within protocol.warm-up of the replica's start", s -> s.warmingUp() ? 1 : 0);
+    counter(registry, "chora.storage.syncs", "syncs of the replica's log, each covering every entry appended"
+        + " before it (durable mode; 0 in memory mode)", s -> s.storage().syncs());
+    counter(registry, "chora.storage.bytes.written", "bytes written to the replica's log (durable mode)",
+        s -> s.storage().bytesWritten());
+    gauge(registry, "chora.storage.persisted", "the highest log entry number on disk (durable mode)",
+        s -> s.storage().persistedSeq());
+    gauge(registry, "chora.storage.durable", "1 in durable mode (log on disk), 0 in memory mode",
+        s -> s.storage().durable() ? 1 : 0);
+    gauge(registry, "chora.storage.failed", "1 once the disk failed and the replica stopped acknowledging",
+        s -> s.storage().failed() ? 1 : 0);
+    timeGauge(registry, "chora.storage.sync.latency", "time of one sync of the log, recent syncs",
+        Tags.of("percentile", "0.5"), s -> s.storage().syncP50Millis());
+    timeGauge(registry, "chora.storage.sync.latency", "time of one sync of the log, recent syncs",
+        Tags.of("percentile", "0.99"), s -> s.storage().syncP99Millis());
     timeGauge(registry, "chora.round.timeout", "the round timeout in use", Tags.empty(), s -> s.rounds().timeoutMillis());
     timeGauge(registry, "chora.commit.latency", "time from proposing a round to its commit, recent rounds",
         Tags.of("percentile", "0.5"), s -> s.rounds().commitLatencyP50Millis());

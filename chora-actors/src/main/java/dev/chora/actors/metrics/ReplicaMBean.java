@@ -74,4 +74,12 @@ public final class ReplicaMBean implements ReplicaMXBean, AutoCloseable {
   @Override public boolean isWarmingUp() { return status.warmingUp(); }
   @Override public long getForgedPeerMessages() { return status.refused().forgedPeerMessages(); }
   @Override public long getMessagesFromNonMembers() { return status.refused().fromNonMembers(); }
+  @Override public String getStorageMode() { return status.storage().mode(); }
+  @Override public long getPersistedEntries() { return status.storage().persistedSeq(); }
+  @Override public long getEmittedEntries() { return status.storage().emittedSeq(); }
+  @Override public long getStorageSyncs() { return status.storage().syncs(); }
+  @Override public double getStorageSyncP50Ms() { return status.storage().syncP50Millis(); }
+  @Override public double getStorageSyncP99Ms() { return status.storage().syncP99Millis(); }
+  @Override public long getStorageBytesWritten() { return status.storage().bytesWritten(); }
+  @Override public String getStorageFailure() { return status.storage().failure(); }
 }

@@ -42,4 +42,17 @@ public interface ReplicaMXBean {
   long getForgedPeerMessages();
   /** Client batches and queries dropped because their reply address is not a cluster member's. */
   long getMessagesFromNonMembers();
+  /** "durable" (log on disk, chora.storage.mode) or "memory". */
+  String getStorageMode();
+  /** Durable mode: the highest log entry number on disk; nothing above it is acknowledged. */
+  long getPersistedEntries();
+  /** Durable mode: log entries asked to be persisted (numbered across restarts). */
+  long getEmittedEntries();
+  /** Durable mode: syncs of the log (group commits). */
+  long getStorageSyncs();
+  double getStorageSyncP50Ms();
+  double getStorageSyncP99Ms();
+  long getStorageBytesWritten();
+  /** Why the replica stopped acknowledging (a full or unwritable disk), or "" while its disk takes writes. */
+  String getStorageFailure();
 }

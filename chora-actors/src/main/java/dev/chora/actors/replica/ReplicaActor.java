@@ -9,10 +9,13 @@ import dev.chora.actors.membership.ClusterMembers;
 import dev.chora.actors.membership.PeerIncarnations;
 import dev.chora.actors.metrics.CommitLatency;
 import dev.chora.actors.metrics.ReplicaMBean;
+import dev.chora.actors.storage.OpenedStore;
+import dev.chora.actors.storage.StorageWriter;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.core.CoreOutput;
 import dev.chora.runtime.core.DivergenceReport;
 import dev.chora.runtime.core.DropReason;
+import dev.chora.runtime.core.LogEntry;
 import dev.chora.runtime.core.ReplicaCore;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientBatch;
@@ -104,6 +107,26 @@ public final class ReplicaActor {
    */
   public static Behavior<Object> create(ChoraConfig config, int self, List<String> peerPaths,
       StateMachine stateMachine, boolean restarted, java.time.Duration firstStartCheck) {
+    return create(config, self, peerPaths, stateMachine, restarted, firstStartCheck, null);
+  }
+
+  /**
+   * As {@link #create(ChoraConfig, int, List, StateMachine, boolean, java.time.Duration)}, durable
+   * when {@code store} is given ({@code config.durable()} must then be true): the replica's storage
+   * writer takes the store over (and closes it when the replica stops). A store that found a
+   * restart gives the executor its snapshot and the core what it held ({@link ReplicaCore#restart});
+   * {@code restarted} and the first-start check then do not apply. An empty one is a first start
+   * as in memory mode, guarded alike.
+   */
+  public static Behavior<Object> create(ChoraConfig config, int self, List<String> peerPaths,
+      StateMachine stateMachine, boolean restarted, java.time.Duration firstStartCheck, OpenedStore store) {
+    if (store != null && !config.durable()) {
+      throw new IllegalArgumentException("replica " + self + ": a data directory was opened for a memory-mode"
+          + " replica; set ChoraConfig.durable(true) with it");
+    }
+    if (store == null && config.durable()) {
+      throw new IllegalArgumentException("replica " + self + ": durable mode needs its opened data directory");
+    }
     if (peerPaths.size() != config.replicas()) {
       throw new IllegalArgumentException("replica " + self + ": " + peerPaths.size() + " peer paths given for a group of "
           + config.replicas() + " replicas; list one actor path per replica id, in id order");
@@ -111,12 +134,31 @@ public final class ReplicaActor {
     return Behaviors.setup(ctx -> {
       // Before anything is received: the inboxes are children the replica's mailbox must know.
       PeerLinks links = new PeerLinks(ctx, self, peerPaths);
+      // The writer takes the store over now, and a child closes it when this actor stops, however
+      // it stops (during the first-start check too, or failing): the directory's lock is released.
+      StorageWriter writer = store == null ? null : new StorageWriter("chora-storage-writer-" + self,
+          store.storage(), ctx.getSelf()::tell, store.writeQueueBytes(),
+          store.firstStart() ? 0 : store.restored().nextSeq() - 1);
+      if (writer != null) {
+        ctx.spawn(StorageCloser.create(self, writer, store.dataDir()), "storage-writer");
+      }
+      if (store != null && !store.firstStart()) {
+        if (restarted) {
+          ctx.getLog().info("replica {}: chora.restarted = true is not needed in durable mode (ignored): the data"
+              + " directory {} tells a restart", self, store.dataDir());
+        }
+        return new Running(ctx, config, self, peerPaths, links, stateMachine, false, store, writer).behavior();
+      }
       return restarted || firstStartCheck.isZero()
-          ? new Running(ctx, config, self, peerPaths, links, stateMachine, restarted).behavior()
+          ? new Running(ctx, config, self, peerPaths, links, stateMachine, restarted, store, writer).behavior()
           : FirstStartCheck.create(ctx, self, peerPaths, firstStartCheck,
-              recovering -> new Running(ctx, config, self, peerPaths, links, stateMachine, recovering).behavior());
+              recovering -> new Running(ctx, config, self, peerPaths, links, stateMachine, recovering, store, writer)
+                  .behavior());
     });
   }
+
+  /** A snapshot the executor took, now on disk: the core may have it (durable mode). */
+  private record SnapshotSaved(ExecutorActor.SnapshotTaken taken) {}
 
   private static final class Running implements CoreOutput {
     private final ActorContext<Object> ctx;
@@ -148,9 +190,14 @@ public final class ReplicaActor {
     private long lastViewLogNanos;
     private String loggedViewChangeTimeout;
     private long loggedSuspicions;
+    /** Durable mode's disk writer, off this actor's thread; null in memory mode. */
+    private final StorageWriter writer;
+    private final java.nio.file.Path dataDir;
+    /** The number the next persisted entry gets (durable mode). */
+    private long nextSeq = 1;
 
     Running(ActorContext<Object> ctx, ChoraConfig config, int self, List<String> peerPaths, PeerLinks links,
-        StateMachine stateMachine, boolean restarted) {
+        StateMachine stateMachine, boolean restarted, OpenedStore store, StorageWriter writer) {
       this.ctx = ctx;
       // Named here: inside the first-start check's wrappers Pekko would name the log after ActorCell.
       ctx.setLoggerName(Running.class);
@@ -170,7 +217,29 @@ public final class ReplicaActor {
       // nothing executes (no replies, no snapshots, a log growing to its limit).
       ctx.watch(executor);
       this.ticker = new RoundTicker("chora-round-ticker-" + self, ctx.getSelf().narrow());
-      this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
+      this.dataDir = store == null ? null : store.dataDir();
+      this.writer = writer;
+      if (store == null) {
+        this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
+      } else {
+        dev.chora.runtime.core.Restored restored = store.restored();
+        this.nextSeq = restored == null ? 1 : restored.nextSeq();
+        if (restored == null) {
+          ctx.getLog().info("replica {}: durable, data directory {} is empty: a first start{}", self, dataDir,
+              restarted ? " recovering from its peers (chora.restarted = true: its disk was lost)" : "");
+          this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
+        } else {
+          ctx.getLog().info("replica {}: restarting from data directory {}: snapshot of round {}, {} rounds held"
+              + " above it, view {} (promised {}), next entry {}", self, dataDir, restored.snapshotRound(),
+              restored.rounds().size(), restored.view().view(), restored.view().promisedView(), restored.nextSeq());
+          if (restored.snapshot() != null) {
+            // Before any work of the core's: the executor continues from the saved state.
+            executor.tell(new ExecutorActor.Work(List.of(
+                new ExecutorActor.InstallSnapshot(restored.snapshotRound(), restored.snapshot()))));
+          }
+          this.core = ReplicaCore.restart(config, self, this, restored);
+        }
+      }
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());
       routes.viewChanged(core.view(), core.status(), core.activeSet());
     }
@@ -211,8 +280,25 @@ public final class ReplicaActor {
             return Behaviors.same();
           })
           .onMessage(Submit.class, m -> step(() -> submit(m.request(), new ReplyRoutes.Route(null, m.replyTo()))))
-          .onMessage(ExecutorActor.SnapshotTaken.class,
-              m -> step(() -> core.snapshotTaken(m.round(), m.state(), m.digest())))
+          .onMessage(ExecutorActor.SnapshotTaken.class, m -> {
+            if (writer != null) {
+              // Saved first: the core frees its log below a snapshot it has.
+              writer.saveSnapshot(m.round(), m.state(), new SnapshotSaved(m));
+              return Behaviors.same();
+            }
+            return step(() -> core.snapshotTaken(m.round(), m.state(), m.digest()));
+          })
+          .onMessage(SnapshotSaved.class,
+              m -> step(() -> core.snapshotTaken(m.taken().round(), m.taken().state(), m.taken().digest())))
+          .onMessage(StorageWriter.Persisted.class, m -> step(() -> core.persisted(System.nanoTime(), m.seq())))
+          .onMessage(StorageWriter.Failed.class, m -> {
+            // The core is never told of anything more on disk: it acknowledges nothing more.
+            ctx.getLog().error("replica {}: {}; it no longer acknowledges (its peers go on without it while f+1"
+                + " others do); free space or fix the directory, then restart this replica", core.self(), m.why(),
+                m.cause());
+            mbean.publish(status());
+            return Behaviors.same();
+          })
           .onMessage(StatusQuery.class, q -> {
             if (fromMember(q.replyTo().path().address(), q)) {
               q.replyTo().tell(status());
@@ -238,7 +324,7 @@ public final class ReplicaActor {
           })
           .onSignal(PostStop.class, s -> {
             ticker.close();
-            mbean.close();
+            mbean.close(); // the storage writer is closed by its child, StorageCloser
             return Behaviors.same();
           })
           .build();
@@ -414,7 +500,8 @@ public final class ReplicaActor {
 
     private ReplicaStatus status() {
       return StatusReport.of(core, requestsExecuted.get(), commitLatency,
-          new ReplicaStatus.Refused(links.forgedCount(), fromNonMembers), System.nanoTime());
+          new ReplicaStatus.Refused(links.forgedCount(), fromNonMembers), System.nanoTime(),
+          writer == null ? ReplicaStatus.Storage.MEMORY : StatusReport.storage(core, writer, dataDir));
     }
 
     @Override
@@ -448,6 +535,17 @@ public final class ReplicaActor {
     @Override
     public void installSnapshot(long round, byte[] snapshot) {
       work.add(new ExecutorActor.InstallSnapshot(round, snapshot));
+      if (writer != null) {
+        writer.saveSnapshot(round, snapshot, null); // else a restart begins from an older one and catches up again
+      }
+    }
+
+    @Override
+    public void persist(LogEntry entry) {
+      if (writer == null) {
+        throw new IllegalStateException("replica " + core.self() + ": a memory-mode core asked to persist " + entry);
+      }
+      writer.append(nextSeq++, entry);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.chora.actors.replica;
 
 import dev.chora.actors.ReplicaStatus;
 import dev.chora.actors.metrics.CommitLatency;
+import dev.chora.actors.storage.ReplicaStorage;
+import dev.chora.actors.storage.StorageWriter;
 import dev.chora.runtime.core.CoreStats;
 import dev.chora.runtime.core.ReplicaCore;
 
@@ -14,9 +16,10 @@ final class StatusReport {
    * @param commitLatency    the replica's recent commit latencies
    * @param refused          the messages the actor refused for their senders
    * @param nowNanos         the sample's time, {@code System.nanoTime()}
+   * @param storage          the storage figures ({@link ReplicaStatus.Storage#MEMORY} in memory mode)
    */
   static ReplicaStatus of(ReplicaCore core, long requestsExecuted, CommitLatency commitLatency,
-      ReplicaStatus.Refused refused, long nowNanos) {
+      ReplicaStatus.Refused refused, long nowNanos, ReplicaStatus.Storage storage) {
     CoreStats stats = core.stats();
     return new ReplicaStatus(core.self(),
         new ReplicaStatus.View(state(core.status()), core.view(), core.activeSet()),
@@ -27,7 +30,15 @@ final class StatusReport {
         new ReplicaStatus.Requests(stats.requestsProposed(), requestsExecuted, core.queuedRequests()),
         new ReplicaStatus.ViewChanges(stats.viewChangesStarted(), stats.suspicions(), stats.viewChangeTimeouts(),
             stats.viewChangeMessagesInParts(), stats.outsiderViewChangesAnswered(), stats.viewsFallenBackTo()),
-        refused, core.isWarmingUp(), nowNanos);
+        refused, core.isWarmingUp(), nowNanos, storage);
+  }
+
+  /** A durable replica's storage figures: the core's entry numbers, the writer's syncs and failure. */
+  static ReplicaStatus.Storage storage(ReplicaCore core, StorageWriter writer, java.nio.file.Path dataDir) {
+    ReplicaStorage.SyncFigures f = writer.figures();
+    String failure = writer.failure();
+    return new ReplicaStatus.Storage(true, dataDir.toString(), core.emittedSeq(), core.persistedSeq(), f.syncs(),
+        f.syncP50Nanos() / 1e6, f.syncP99Nanos() / 1e6, f.bytesWritten(), failure == null ? "" : failure);
   }
 
   private static ReplicaStatus.State state(ReplicaCore.Status status) {

@@ -70,20 +70,27 @@ public final class AdminCommand implements Runnable {
         .orElse("no replica answered"));
     b.append(String.format(Locale.ROOT, "; %d of %d replicas answered within %d ms%n", g.answered().size(),
         g.replicas().size(), g.waited().toMillis()));
-    String format = "%-8s %-32s %-12s %6s %-7s %12s %12s %12s %8s%n";
+    String format = "%-8s %-32s %-12s %6s %-7s %12s %12s %12s %8s %-9s%n";
     b.append(String.format(Locale.ROOT, format, "replica", "address", "state", "view", "active", "round", "committed",
-        "executed", "lag"));
+        "executed", "lag", "storage"));
     for (int i = 0; i < g.replicas().size(); i++) {
       Optional<ReplicaStatus> s = g.replica(i);
       if (s.isEmpty()) {
-        b.append(String.format(Locale.ROOT, format, i, g.replicas().get(i), "NO ANSWER", "-", "-", "-", "-", "-", "-"));
+        b.append(String.format(Locale.ROOT, format, i, g.replicas().get(i), "NO ANSWER", "-", "-", "-", "-", "-", "-",
+            "-"));
         continue;
       }
       ReplicaStatus r = s.get();
       b.append(String.format(Locale.ROOT, format, i, g.replicas().get(i),
           r.view().state() + (r.warmingUp() ? "*" : ""), r.view().number(), r.view().isActive(i) ? "yes" : "no",
           r.progress().currentRound(), r.progress().commitIndex(), r.progress().executedRound(),
-          g.lag(i).orElseThrow()));
+          g.lag(i).orElseThrow(), r.storage().mode() + (r.storage().failed() ? "!" : "")));
+    }
+    for (int i = 0; i < g.replicas().size(); i++) {
+      Optional<ReplicaStatus> s = g.replica(i);
+      if (s.isPresent() && s.get().storage().failed()) {
+        b.append("! replica ").append(i).append(": ").append(s.get().storage().failure()).append('\n');
+      }
     }
     if (g.answered().values().stream().anyMatch(ReplicaStatus::warmingUp)) {
       b.append("* warming up: within protocol.warm-up of its start, with longer suspicion thresholds\n");
@@ -123,7 +130,12 @@ public final class AdminCommand implements Runnable {
             .append(",\"executedRound\":").append(r.progress().executedRound())
             .append(",\"lag\":").append(g.lag(i).orElseThrow())
             .append(",\"queuedRequests\":").append(r.requests().queued())
-            .append(",\"warmingUp\":").append(r.warmingUp());
+            .append(",\"warmingUp\":").append(r.warmingUp())
+            .append(",\"storage\":\"").append(r.storage().mode()).append('"')
+            .append(",\"persistedEntries\":").append(r.storage().persistedSeq())
+            .append(",\"syncs\":").append(r.storage().syncs())
+            .append(",\"storageFailure\":\"").append(r.storage().failure().replace("\\", "\\\\")
+                .replace("\"", "\\\"")).append('"');
       }
       b.append('}');
     }

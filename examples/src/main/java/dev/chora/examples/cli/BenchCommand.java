@@ -111,6 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--history", paramLabel = "FILE", description = "write every client operation as a JSON line")
   Path history;
 
+  @picocli.CommandLine.Mixin
+  StorageOptions storage;
+
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "a command unanswered this long counts as a timeout (default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -141,7 +144,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Options that set up the replicas this command would start: they have no say over a running group. */
   private static final List<String> LOCAL_ONLY = List.of("--replicas", "--transport", "--driver-mtu", "--driver-idle",
-      "--round-timeout", "--min-round-interval", "--protocol", "--pekko", "--idle", "--idle-settle");
+      "--round-timeout", "--min-round-interval", "--protocol", "--pekko", "--idle", "--idle-settle", "--storage",
+      "--data-dir");
 
   private void validate() {
     List<String> problems = new ArrayList<>();
@@ -175,6 +179,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
+    }
+    try {
+      storage.dataDirOrNull();
+    } catch (CliException e) {
+      problems.add(e.getMessage());
     }
     checkDriverOption("--driver-idle", driverIdle, MediaDriverProcess.Idle::parse, problems);
     checkDriverOption("--driver-mtu", driverMtu, MediaDriverProcess.Mtu::parse, problems);
@@ -305,8 +314,8 @@ public final class BenchCommand implements Callable<Integer> {
         + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n"
         + protocolSettings();
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
-        + " after %s warm-up; round-timeout %s, min-round-interval %s%s%n", replicas, transport, inFlight, commandBytes,
-        keys, human(duration), human(warmup), human(roundTimeout), human(minRoundInterval),
+        + " after %s warm-up; storage %s; round-timeout %s, min-round-interval %s%s%n", replicas, transport, inFlight,
+        commandBytes, keys, human(duration), human(warmup), storage.mode(), human(roundTimeout), human(minRoundInterval),
         (protocolSettings.isEmpty() ? "" : ", " + protocolSettings)
             + (pekkoSettings.isEmpty() ? "" : ", pekko " + pekkoSettings));
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
@@ -315,7 +324,7 @@ public final class BenchCommand implements Callable<Integer> {
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
     try (LocalCluster local = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
-        .driverMtu(driverMtu()).driverIdle(driverIdle())) {
+        .driverMtu(driverMtu()).driverIdle(driverIdle()).storage(storage.mode(), storage.dataDirOrNull())) {
       local.start();
       o.println("replicas ready: " + String.join(", ", local.addresses()));
       Path loadConf = work.resolve("load.conf");
@@ -327,7 +336,8 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleSeconds > 0) {
         // The baseline runs beside the idle cluster and both are sampled over the same window.
         try (LocalCluster without = new LocalCluster(work.resolve("without-replica"), replicas,
-            Transport.parse(transport), protocol, o).driverMtu(driverMtu()).driverIdle(driverIdle())) {
+            Transport.parse(transport), protocol, o).driverMtu(driverMtu()).driverIdle(driverIdle())
+            .storage("memory", null)) {
           o.println("idle: starting the same JVMs without Chora's replica beside the idle cluster, the baseline");
           without.startWithoutReplicas();
           List<IdleMeasurement> m = IdleMeasurement.measure(List.of(local, without), idleSettle, idleSeconds, o);

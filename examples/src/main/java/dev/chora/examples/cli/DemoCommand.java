@@ -61,6 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--logs", paramLabel = "DIR", description = "where the replicas' logs go (default: a new temporary directory)")
   Path logs;
 
+  @picocli.CommandLine.Mixin
+  StorageOptions storage;
+
   private static final int N = 3;
   private final PrintStream o = System.out;
   private final boolean tty = System.console() != null;
@@ -86,6 +89,11 @@ public final class DemoCommand implements Callable<Integer> {
       Transport.parse(transport);
     } catch (IllegalArgumentException e) {
       problems.add("--transport: " + e.getMessage());
+    }
+    try {
+      storage.dataDirOrNull();
+    } catch (CliException e) {
+      problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
       throw new CliException(String.join("; ", problems));
@@ -145,7 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
         duration.toSeconds() * 0.3, duration.toSeconds() * 0.6, work);
     HistoryWriter writer = history == null ? null : new HistoryWriter(history);
     ActorSystem<Void> system = null;
-    try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)) {
+    try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)
+        .storage(storage.mode(), storage.dataDirOrNull())) {
       t0 = System.nanoTime();
       cluster.start();
       event("replicas ready: " + String.join(", ", cluster.addresses()));
@@ -258,8 +267,11 @@ public final class DemoCommand implements Callable<Integer> {
         cluster.restart(kill);
         restarted = true;
         restartedNanos = now;
-        event("restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
-            + "): it recovers by state transfer");
+        event(cluster.storageMode().equals("durable")
+            ? "restarting replica " + kill + " (pid " + cluster.replica(kill).pid() + ") from its data directory: it"
+                + " replays its log and fetches only what it missed"
+            : "restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
+                + "): it recovers by state transfer");
       }
       if (restarted && !cluster.replica(kill).isAlive()) {
         event("the restarted replica " + kill + " exited (code " + cluster.replica(kill).exitCode() + "); see "

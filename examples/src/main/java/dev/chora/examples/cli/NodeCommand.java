@@ -5,6 +5,7 @@ import dev.chora.examples.node.ReplicaNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "node", mixinStandardHelpOptions = true,
@@ -23,9 +24,13 @@ public final class NodeCommand implements Callable<Integer> {
           + " replica: the baseline chora bench --idle compares an idle replica's CPU with")
   boolean withoutReplica;
 
+  @Mixin
+  StorageOptions storage;
+
   @Override
   public Integer call() throws Exception {
-    return ReplicaNode.run(NodeConfig.fromFile(config), System.out, !withoutReplica);
+    return ReplicaNode.run(NodeConfig.withStorage(NodeConfig.fromFile(config), storage.modeOrNull(),
+        storage.dataDirOrNull()), System.out, !withoutReplica);
   }
 
   /** The footer with the example file (picocli formats footer lines with String.format). */

@@ -34,6 +34,8 @@ public final class LocalCluster implements AutoCloseable {
   private MediaDriverProcess.Mtu driverMtu = MediaDriverProcess.Mtu.LOOPBACK;
   private MediaDriverProcess.Idle driverIdle = MediaDriverProcess.Idle.DEFAULT;
   private boolean withReplicas = true;
+  private String storageMode = "durable";
+  private Path dataRoot;
 
   /**
    * @param extraHocon added to every replica's node file (chora.protocol.* settings, pekko.* tuning)
@@ -85,6 +87,27 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * How the replicas store their logs: {@code durable} (the default, as the library's) or
+   * {@code memory}; in durable mode each replica's data directory is {@code <dataRoot>/replica-<id>}
+   * and is kept when this cluster closes, or, with {@code dataRoot} null, {@code data/replica-<id>}
+   * in the cluster's directory, deleted when it closes. Either way a replica killed and restarted
+   * finds its own. Set before {@link #start()}.
+   */
+  public LocalCluster storage(String mode, Path dataRoot) {
+    if (!mode.equals("durable") && !mode.equals("memory")) {
+      throw new CliException("--storage " + mode + ": use durable or memory");
+    }
+    this.storageMode = mode;
+    this.dataRoot = dataRoot;
+    return this;
+  }
+
+  /** "durable" or "memory". */
+  public String storageMode() {
+    return storageMode;
+  }
+
   /** Starts the driver (if shared) and every replica; returns once all report ready. */
   public void start() throws Exception {
     start(true);
@@ -101,8 +124,20 @@ public final class LocalCluster implements AutoCloseable {
 
   private void start(boolean replicasOn) throws Exception {
     this.withReplicas = replicasOn;
-    launcher = LocalClusterLauncher.builder(transport.kind(), workDir, n)
-        .systemName(NodeConfig.SYSTEM_NAME).driverIdle(driverIdle).driverMtu(driverMtu).start();
+    LocalClusterLauncher.Builder builder = LocalClusterLauncher.builder(transport.kind(), workDir, n)
+        .systemName(NodeConfig.SYSTEM_NAME).driverIdle(driverIdle).driverMtu(driverMtu);
+    if (dataRoot != null) {
+      try {
+        builder.dataRoot(dataRoot, true);
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--data-dir: " + e.getMessage(), e);
+      }
+    }
+    launcher = builder.start();
+    if (storageMode.equals("durable") && withReplicas) {
+      out.println("durable replicas: data directories in " + launcher.dataRoot()
+          + (dataRoot != null ? " (kept)" : " (deleted at the end)"));
+    }
     MediaDriverProcess driver = launcher.driver();
     if (driver != null) {
       out.println("shared Aeron media driver at " + driver.aeronDirectory() + " (pid " + driver.process().pid()
@@ -140,6 +175,8 @@ public final class LocalCluster implements AutoCloseable {
     b.append("chora.replica-id = ").append(i).append('\n');
     b.append("chora.replicas = ").append(launcher.addressesHocon()).append('\n');
     b.append("chora.restarted = ").append(restarted).append('\n');
+    b.append("chora.storage.mode = ").append(storageMode).append('\n');
+    b.append("chora.storage.data-dir = ").append(quoted(launcher.dataDirectory(i))).append('\n');
     b.append(transportFile(launcher.port(i)));
     b.append(SHARED_HOST_THREADS);
     b.append(CLIENT_ON_TRANSPORT_THREAD);
@@ -247,7 +284,10 @@ public final class LocalCluster implements AutoCloseable {
     launcher.kill(i);
   }
 
-  /** Starts replica {@code i} again with {@code chora.restarted = true} (it recovers by state transfer). */
+  /**
+   * Starts replica {@code i} again with {@code chora.restarted = true}: in memory mode it recovers by
+   * state transfer; in durable mode it restarts from its data directory (the flag is ignored then).
+   */
   public void restart(int i) throws IOException {
     if (replica(i).isAlive()) {
       throw new IllegalStateException("replica " + i + " still runs");
@@ -276,7 +316,15 @@ public final class LocalCluster implements AutoCloseable {
     return cpu;
   }
 
-  /** Stops every replica (SIGTERM, SIGKILL after 5 s), then the driver. */
+  /** The root of the replicas' data directories (durable mode); null before {@link #start()}. */
+  public Path dataRoot() {
+    return launcher == null ? null : launcher.dataRoot();
+  }
+
+  /**
+   * Stops every replica (SIGTERM, SIGKILL after 5 s), then the driver; deletes the data directories
+   * unless {@link #storage} named their root.
+   */
   @Override
   public void close() {
     if (launcher != null) {

@@ -53,8 +53,12 @@ public final class NodeConfig {
       "    \"pekko://chora@10.0.0.2:25520\",",
       "    \"pekko://chora@10.0.0.3:25520\"",
       "  ]",
-      "  # true when this replica starts again after a crash or a stop",
-      "  restarted = false",
+      "  # durable (the default): the log on disk in storage.data-dir, and a replica that starts",
+      "  # again restarts from it; memory: nothing on disk (then set restarted = true when this",
+      "  # replica starts again after a crash or a stop, and it recovers from its peers)",
+      "  storage.mode = durable",
+      "  # this replica's data directory (default: chora-data/replica-<id> in the working directory)",
+      "  storage.data-dir = \"/var/lib/chora/replica-1\"",
       "  # optional: any chora.protocol.* setting",
       "  protocol.round-timeout = 5ms",
       "}",
@@ -102,6 +106,29 @@ public final class NodeConfig {
     } catch (CliException e) {
       throw e.getMessage().startsWith("config file") ? e : new CliException("config file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code full} with {@code chora node}'s {@code --storage} and {@code --data-dir} over the node
+   * file's chora.storage (either may be null: the file's, or the default, stays), checked again.
+   */
+  public static Config withStorage(Config full, String mode, Path dataDir) {
+    Config c = full;
+    if (mode != null) {
+      c = ConfigFactory.parseMap(Map.of("chora.storage.mode", mode)).withFallback(c);
+    }
+    if (dataDir != null) {
+      c = ConfigFactory.parseMap(Map.of("chora.storage.data-dir", dataDir.toString())).withFallback(c);
+    }
+    if (c == full) {
+      return full;
+    }
+    try {
+      ChoraSettings.fromConfig(c);
+    } catch (InvalidConfigException e) {
+      throw new CliException(String.join("; ", e.problems()));
+    }
+    return c;
   }
 
   /** An example client-node file, for {@code chora kv}, {@code chora admin} and {@code chora bench --cluster}. */

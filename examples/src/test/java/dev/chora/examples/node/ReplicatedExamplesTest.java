@@ -24,14 +24,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example entities replicated for real: three replica actor systems and one client node in
  * this JVM, configured by {@link NodeConfig} as {@code chora node} does, over Artery TCP; commands
- * and replies cross the network through the examples' serializer.
+ * and replies cross the network through the examples' serializer. The replicas are durable (the
+ * default), each with its data directory in a temporary directory.
  */
 class ReplicatedExamplesTest {
   final List<ActorSystem<Void>> systems = new ArrayList<>();
+  @TempDir
+  java.nio.file.Path dataDirs;
 
   @AfterEach
   void stop() throws Exception {
@@ -54,7 +58,9 @@ class ReplicatedExamplesTest {
         + "pekko.actor.allow-java-serialization = off\n"
         + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n";
     for (int i = 0; i < 3; i++) {
-      Config c = NodeConfig.build(ConfigFactory.parseString(common), i, replicas, false);
+      // Durable, the default, each replica in a directory of its own under the test's.
+      Config c = NodeConfig.build(ConfigFactory.parseString(common + "chora.storage.data-dir = \""
+          + dataDirs.resolve("replica-" + i) + "\"\n"), i, replicas, false);
       ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "chora", c);
       systems.add(s);
       Chora.get(s).startReplica(ExampleEntities.all());

@@ -29,6 +29,11 @@ import java.util.stream.Collectors;
  * caller's main class, options and log file), at most one alive at a time. {@link #close()} stops
  * every node JVM it started, then the driver, which removes its directory.
  *
+ * <p>Each node also has a data directory ({@link #dataDirectory(int)}, under {@code data/} of the
+ * cluster's directory unless {@link Builder#dataRoot} names another), the same for every
+ * incarnation, so that a node killed and started again finds what it wrote. {@link #close()}
+ * deletes the data directories unless the caller named the root and asked to keep it.
+ *
  * <p>Thread-safe: a test may kill or restart nodes from several threads.
  */
 public final class LocalClusterLauncher implements AutoCloseable {
@@ -79,6 +84,8 @@ public final class LocalClusterLauncher implements AutoCloseable {
     private MediaDriverProcess.Idle driverIdle = MediaDriverProcess.Idle.DEFAULT;
     private MediaDriverProcess.Mtu driverMtu = MediaDriverProcess.Mtu.LOOPBACK;
     private Duration stopGrace = Duration.ofSeconds(5);
+    private Path dataRoot;
+    private boolean keepData;
 
     private Builder(ArteryTransport.Kind transport, Path directory, int nodes) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -126,6 +133,23 @@ public final class LocalClusterLauncher implements AutoCloseable {
     }
 
     /**
+     * Where the nodes' data directories go ({@code <root>/replica-<id>}; default {@code data} in the
+     * cluster's directory), and whether {@link LocalClusterLauncher#close()} keeps them (a root the
+     * user named) or deletes them (the default). Never tmpfs such as /dev/shm, where a sync
+     * persists nothing: a root there is refused.
+     */
+    public Builder dataRoot(Path root, boolean keep) {
+      Path absolute = Objects.requireNonNull(root, "data root").toAbsolutePath().normalize();
+      if (absolute.startsWith(Path.of("/dev/shm"))) {
+        throw new IllegalArgumentException("data directory root " + absolute + " is in /dev/shm (tmpfs, memory):"
+            + " a sync persists nothing there; name a directory on a disk");
+      }
+      this.dataRoot = absolute;
+      this.keepData = keep;
+      return this;
+    }
+
+    /**
      * Makes the directory, starts the shared driver (for aeron-shared) and picks the nodes'
      * ports; no node JVM runs yet. On failure nothing started is left running.
      */
@@ -162,6 +186,22 @@ public final class LocalClusterLauncher implements AutoCloseable {
   /** Where the node files and logs go. */
   public Path directory() {
     return settings.directory;
+  }
+
+  /** The root of the nodes' data directories. */
+  public Path dataRoot() {
+    return settings.dataRoot != null ? settings.dataRoot : settings.directory.resolve("data");
+  }
+
+  /**
+   * Node {@code id}'s data directory, {@code <data root>/replica-<id>}: the same for every
+   * incarnation (a node restarted after a kill finds its data). Not made here: the node makes it.
+   */
+  public Path dataDirectory(int id) {
+    if (id < 0 || id >= nodes.length) {
+      throw new IllegalArgumentException("no node " + id + " in a cluster of " + nodes.length);
+    }
+    return dataRoot().resolve("replica-" + id);
   }
 
   /** The number of nodes. */
@@ -344,6 +384,34 @@ public final class LocalClusterLauncher implements AutoCloseable {
       if (driver != null) {
         driver.close();
       }
+      if (!settings.keepData) {
+        deleteDataDirectories();
+      }
+    }
+  }
+
+  /** Deletes each node's data directory, then the root if empty; the nodes have stopped. */
+  private void deleteDataDirectories() {
+    for (int i = 0; i < nodes.length; i++) {
+      deleteTree(dataDirectory(i));
+    }
+    try {
+      Files.deleteIfExists(dataRoot());
+    } catch (IOException e) {
+      // not empty (something else there) or gone: left as it is
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("could not delete data directory " + dir + ": " + e.getMessage());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.chora.multijvm;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.chora.transport.launch.LocalClusterLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -13,36 +14,33 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
- * Where each replica of a {@link ChoraCluster} keeps its log and snapshots ({@code
- * chora.storage.data-dir}), and whether it keeps anything ({@code chora.storage.mode}).
+ * Whether the replicas of a {@link ChoraCluster} keep their log and snapshots on disk ({@code
+ * chora.storage.mode}), and emptying a replica's data directory for a restart with the state lost.
  *
- * <p>Every replica gets its own directory under the run directory, {@code data/replica-<id>}: the
- * same one for every incarnation, so that a replica killed and started again from disk finds what
- * it wrote ({@link ChoraNode#restartFromDisk()}), and never a directory of an earlier run (the
+ * <p>Each replica's data directory ({@code chora.storage.data-dir}) is chora-transport's {@link
+ * LocalClusterLauncher#dataDirectory(int)}: {@code data/replica-<id>} in the run directory, the
+ * same for every incarnation, so that a replica killed and started again from disk finds what it
+ * wrote ({@link ChoraNode#restartFromDisk()}), and never a directory of an earlier run (the
  * library's default, below the working directory, would be shared by every run of a test class).
- * A restart with the state lost ({@link ChoraNode#restart()}) empties it first, as a disk replaced
- * would. The directories are deleted when the cluster closes unless the builder keeps them.
+ * The launcher deletes them when the cluster closes, unless the builder keeps them.
  *
  * <p>A Chora without {@code chora.storage} in its reference configuration (before durable mode)
  * gets no storage settings at all: its replicas are diskless, and asking for durable mode fails.
  */
-final class DataDirectories {
+final class StorageChoice {
   static final String MODE_PATH = "chora.storage.mode";
   static final String DIR_PATH = "chora.storage.data-dir";
 
-  private final Path root;
   private final boolean supported;
   private final boolean durable;
   private final String explicitMode;
 
   /**
-   * @param root          the run's data root: each replica's directory is below it
-   * @param requested     the builder's choice (true durable, false memory), or null for the
-   *                      library's default (or what the test's HOCON says)
-   * @param userHocon     the test's HOCON, which may set {@value #MODE_PATH}
+   * @param requested the builder's choice (true durable, false memory), or null for the library's
+   *                  default (or what the test's HOCON says)
+   * @param userHocon the test's HOCON, which may set {@value #MODE_PATH}
    */
-  DataDirectories(Path root, Boolean requested, List<String> userHocon) {
-    this.root = root.toAbsolutePath();
+  StorageChoice(Boolean requested, List<String> userHocon) {
     Config reference = ConfigFactory.defaultReference();
     this.supported = reference.hasPath(MODE_PATH);
     if (!supported) {
@@ -58,11 +56,7 @@ final class DataDirectories {
     for (String c : userHocon) {
       user = ConfigFactory.parseString(c).withFallback(user);
     }
-    if (requested != null) {
-      this.explicitMode = requested ? "durable" : "memory";
-    } else {
-      this.explicitMode = null;
-    }
+    this.explicitMode = requested == null ? null : requested ? "durable" : "memory";
     String mode = explicitMode != null ? explicitMode : user.withFallback(reference).getString(MODE_PATH);
     this.durable = "durable".equals(mode);
   }
@@ -82,27 +76,8 @@ final class DataDirectories {
     return explicitMode;
   }
 
-  /** Replica {@code id}'s data directory (the same for every incarnation). */
-  Path of(int id) {
-    return root.resolve("replica-" + id);
-  }
-
-  /** The directory every replica's data directory is in. */
-  Path root() {
-    return root;
-  }
-
-  /** Deletes replica {@code id}'s data directory, as a lost disk; its JVM must not run. */
-  void wipe(int id) {
-    deleteTree(of(id));
-  }
-
-  /** Deletes every replica's data directory; the JVMs must not run. */
-  void deleteAll() {
-    deleteTree(root);
-  }
-
-  private static void deleteTree(Path dir) {
+  /** Deletes the data directory {@code dir}, as a disk lost with its machine; its JVM must not run. */
+  static void wipe(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
@@ -124,7 +99,7 @@ final class DataDirectories {
         }
       });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the data directory " + dir, e);
+      throw new UncheckedIOException("cannot empty the data directory " + dir, e);
     }
   }
 
