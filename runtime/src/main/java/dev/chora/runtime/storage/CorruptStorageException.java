@@ -14,10 +14,23 @@ public final class CorruptStorageException extends IOException {
 
   /** No index is known (a file header, a metadata or snapshot file). */
   public static final long NO_INDEX = -1;
+  /** No byte offset is known (damage found inside a decoded record or value). */
+  public static final long NO_OFFSET = -1;
 
   private final String file;
   private final long offset;
   private final long index;
+
+  /**
+   * Damage found inside a record or value whose bytes passed their checksum (a format this version
+   * cannot read, a wrong length): {@code where} names the file and record; no offset is known.
+   */
+  public CorruptStorageException(String where, String detail) {
+    super("corrupt data in " + where + ": " + detail);
+    this.file = where;
+    this.offset = NO_OFFSET;
+    this.index = NO_INDEX;
+  }
 
   /**
    * @param index the index of the last good record before the damage, {@link #NO_INDEX} if none
@@ -30,10 +43,12 @@ public final class CorruptStorageException extends IOException {
     this.index = index;
   }
 
+  /** The file; for damage found inside a decoded record or value, where it was found. */
   public String file() {
     return file;
   }
 
+  /** The byte offset in {@link #file()}, or {@link #NO_OFFSET}. */
   public long offset() {
     return offset;
   }
