@@ -10,6 +10,7 @@ import dev.chora.examples.bank.BankReply;
 import dev.chora.examples.bench.ClosedLoop;
 import dev.chora.examples.bench.HistoryWriter;
 import dev.chora.examples.bench.LatencyHistogram;
+import dev.chora.examples.demo.DurabilityLedger;
 import dev.chora.examples.demo.MixedWorkload;
 import dev.chora.examples.node.ClientNode;
 import dev.chora.examples.node.LocalCluster;
@@ -32,12 +33,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs a replicated cluster on this machine and shows it at work: three replicas in separate JVMs,",
-        "a mixed key-value and bank load from this JVM, one replica SIGKILLed midway and restarted later",
-        "(view change, continued service, rejoin by state transfer), then checks that every replica holds",
-        "identical state and the bank's total never changed. Exit code 0 only if that check passed."})
+        "a mixed key-value and bank load from this JVM, one replica SIGKILLed and restarted later (view",
+        "change, continued service, rejoin), then, in durable mode, every replica SIGKILLed at once and",
+        "restarted from disk, with every acknowledged write read back; at the end it checks that every",
+        "replica holds identical state and the bank's total never changed. Exit code 0 only if every check",
+        "passed."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
-      description = "how long the load runs (default ${DEFAULT-VALUE}); the kill comes at 30%%, the restart at 60%%")
+      description = "how long the load runs (default ${DEFAULT-VALUE}); the kill comes at 20%%, the restart at 40%%,"
+          + " the crash of every replica (durable mode) at 65%%; the load runs on after their restart")
   Duration duration;
 
   @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
@@ -70,6 +74,13 @@ public final class DemoCommand implements Callable<Integer> {
   private volatile String progress = "";
   /** When the demo started: every printed time is relative to it. */
   private long t0;
+  /** This JVM's client node: replaced after the crash of every replica (its cluster died with them). */
+  private volatile ActorSystem<Void> client;
+
+  /** Share of the load's duration at which the replica --kill is killed, restarted, and all replicas crash. */
+  private static final double KILL_AT = 0.2;
+  private static final double RESTART_AT = 0.4;
+  private static final double CRASH_ALL_AT = 0.65;
 
   private void validate() {
     List<String> problems = new ArrayList<>();
@@ -148,29 +159,30 @@ public final class DemoCommand implements Callable<Integer> {
         // resolver must not take that for an unstable cluster and down every member.
         + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n";
     LocalCluster.checkSettings(N, Transport.parse(transport), extra);
-    o.printf("chora demo: %d replicas on this machine (%s), %d clients for %ds; replica %d is killed at %.0fs and"
-        + " restarted at %.0fs. Logs: %s%n", N, transport, clients, duration.toSeconds(), kill,
-        duration.toSeconds() * 0.3, duration.toSeconds() * 0.6, work);
+    boolean durable = storage.mode().equals("durable");
+    o.printf("chora demo: %d replicas on this machine (%s, %s storage), %d clients for %ds; replica %d is killed at"
+        + " %.0fs and restarted at %.0fs; %s. Logs: %s%n", N, transport, storage.mode(), clients, duration.toSeconds(),
+        kill, duration.toSeconds() * KILL_AT, duration.toSeconds() * RESTART_AT, durable
+            ? String.format(Locale.ROOT, "all %d are SIGKILLed at %.0fs and restarted from disk", N,
+                duration.toSeconds() * CRASH_ALL_AT)
+            : "no crash of every replica (memory mode keeps nothing to restart from)", work);
     HistoryWriter writer = history == null ? null : new HistoryWriter(history);
-    ActorSystem<Void> system = null;
     try (LocalCluster cluster = new LocalCluster(work, N, Transport.parse(transport), extra, o)
         .storage(storage.mode(), storage.dataDirOrNull())) {
       t0 = System.nanoTime();
       cluster.start();
       event("replicas ready: " + String.join(", ", cluster.addresses()));
-      Config user = ConfigFactory.parseString(cluster.clientNodeFile()
-          + "pekko.loglevel = ERROR\n");
-      Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
-      system = ClientNode.start(config, Duration.ofMinutes(1));
-      ClientNode.awaitAllNormal(system, N, Duration.ofMinutes(1));
-      event("this JVM joined the cluster as a client node (no replica): " + system.address());
-      MixedWorkload workload = new MixedWorkload(system, Duration.ofSeconds(5));
+      client = startClient(cluster);
+      ClientNode.awaitAllNormal(client, N, Duration.ofMinutes(1));
+      event("this JVM joined the cluster as a client node (no replica): " + client.address());
+      MixedWorkload workload = new MixedWorkload(client, Duration.ofSeconds(5));
       workload.openAccounts();
       event(MixedWorkload.ACCOUNTS + " bank accounts opened, total " + MixedWorkload.expectedTotal());
       try {
-        return run(cluster, system, workload, writer);
+        return run(cluster, workload, writer, durable);
       } catch (Exception e) {
-        java.util.Optional<String> stopped = ClientNode.whyStopped(system);
+        ActorSystem<Void> c = client;
+        java.util.Optional<String> stopped = c == null ? java.util.Optional.empty() : ClientNode.whyStopped(c);
         if (stopped.isPresent()) {
           throw new IllegalStateException(String.format(Locale.ROOT, "%s (%.0f s into the demo). The replicas'"
               + " logs are in %s", stopped.get(), (System.nanoTime() - t0) / 1e9, work), e);
@@ -178,18 +190,30 @@ public final class DemoCommand implements Callable<Integer> {
         throw e;
       } finally {
         // Before the cluster closes: this node uses its media driver.
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        system = null;
+        stopClient();
       }
     } finally {
-      if (system != null) {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      }
+      stopClient();
       if (writer != null) {
         writer.close();
       }
+    }
+  }
+
+  /** Starts a client node of {@code cluster} (no replica) in this JVM; returns once it is Up. */
+  private static ActorSystem<Void> startClient(LocalCluster cluster) throws Exception {
+    Config user = ConfigFactory.parseString(cluster.clientNodeFile()
+        + "pekko.loglevel = ERROR\n");
+    Config config = NodeConfig.build(user, -1, user.getStringList("chora.replicas"), false);
+    return ClientNode.start(config, Duration.ofMinutes(1));
+  }
+
+  private void stopClient() throws Exception {
+    ActorSystem<Void> c = client;
+    client = null;
+    if (c != null) {
+      c.terminate();
+      c.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -207,13 +231,14 @@ public final class DemoCommand implements Callable<Integer> {
         warmUp.toSeconds(), protocol.getInt("warm-up-suspicion-factor"));
   }
 
-  private int run(LocalCluster cluster, ActorSystem<Void> system, MixedWorkload workload, HistoryWriter writer)
+  private int run(LocalCluster cluster, MixedWorkload workload, HistoryWriter writer, boolean durable)
       throws Exception {
     ClosedLoop loop = new ClosedLoop(workload, writer, "client-");
     LatencyHistogram all = new LatencyHistogram();
     long start = System.nanoTime();
-    long killAt = start + (long) (duration.toNanos() * 0.3);
-    long restartAt = start + (long) (duration.toNanos() * 0.6);
+    long killAt = start + (long) (duration.toNanos() * KILL_AT);
+    long restartAt = start + (long) (duration.toNanos() * RESTART_AT);
+    long crashAt = start + (long) (duration.toNanos() * CRASH_ALL_AT);
     long end = start + duration.toNanos();
     long latestEnd = end + TimeUnit.SECONDS.toNanos(30);
     boolean extending = false;
@@ -222,6 +247,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean killed = false;
     boolean restarted = false;
     boolean rejoined = false;
+    boolean crashed = false;
+    AllCrashPhase.Outcome crash = null;
+    int ackedAfterCrashCheck = 0;
     long killedNanos = 0;
     long restartedNanos = 0;
     long viewChangeSeenNanos = 0;
@@ -237,7 +265,9 @@ public final class DemoCommand implements Callable<Integer> {
     while (true) {
       long now = System.nanoTime();
       if (now >= end) {
-        if (rejoined || now >= latestEnd || !restarted) {
+        // In durable mode every replica is crashed once the single victim has rejoined, even if late.
+        boolean crashDue = durable && !crashed && rejoined;
+        if (!crashDue && (rejoined || now >= latestEnd || !restarted)) {
           break;
         }
         if (!extending) {
@@ -246,7 +276,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
       Thread.sleep(Math.max(1, Math.min(1000, (tick + 1_000_000_000L - now) / 1_000_000)));
-      if (ClientNode.whyStopped(system).isPresent()) {
+      if (ClientNode.whyStopped(client).isPresent()) {
         // Its asks fail from now on; call() reports why.
         throw new IllegalStateException("this JVM's cluster node stopped");
       }
@@ -255,12 +285,13 @@ public final class DemoCommand implements Callable<Integer> {
         cluster.kill(kill);
         killed = true;
         killedNanos = now;
-        event("SIGKILL replica " + kill + " (pid " + cluster.replica(kill).pid() + "): its state is lost");
-        long removedAfter = ClientNode.nanosUntilRemoved(system, N, kill, killedNanos, Duration.ofSeconds(5));
+        event("SIGKILL replica " + kill + " (pid " + cluster.replica(kill).pid() + "): "
+            + (durable ? "what it held in memory is lost, what it synced is on its disk" : "its state is lost"));
+        long removedAfter = ClientNode.nanosUntilRemoved(client, N, kill, killedNanos, Duration.ofSeconds(5));
         if (removedAfter >= 0) {
           viewChangeSeenNanos = killedNanos + removedAfter;
           event(String.format(Locale.ROOT, "replica %d suspected and removed: a survivor is NORMAL in a view without"
-              + " it %.0f ms after the kill%s", kill, removedAfter / 1e6, warmUpNote(system, killedNanos)));
+              + " it %.0f ms after the kill%s", kill, removedAfter / 1e6, warmUpNote(client, killedNanos)));
         }
       }
       if (killed && !restarted && now >= restartAt) {
@@ -273,6 +304,27 @@ public final class DemoCommand implements Callable<Integer> {
             : "restarting replica " + kill + " with chora.restarted = true (pid " + cluster.replica(kill).pid()
                 + "): it recovers by state transfer");
       }
+      if (durable && !crashed && rejoined && now >= crashAt) {
+        crashed = true;
+        all.add(loop.takeInterval());
+        crash = new AllCrashPhase(cluster, this::event, this::progress, () -> startClient(cluster))
+            .run(client, loop, workload, clients);
+        if (crash.client() == null) {
+          client = null;
+          break;
+        }
+        client = crash.client();
+        ackedAfterCrashCheck = workload.ledger().acknowledged();
+        now = System.nanoTime();
+        // The load runs on for a while on the group restarted from disk.
+        long after = Math.max(TimeUnit.SECONDS.toNanos(5), (long) (duration.toNanos() * 0.15));
+        end = Math.max(end, now + after);
+        latestEnd = Math.max(latestEnd, end);
+        lastOps = loop.ok() + loop.failed();
+        tick = now;
+        loop.takeInterval();
+        continue;
+      }
       if (restarted && !cluster.replica(kill).isAlive()) {
         event("the restarted replica " + kill + " exited (code " + cluster.replica(kill).exitCode() + "); see "
             + cluster.replica(kill).logFile());
@@ -281,7 +333,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (now - tick < 900_000_000L) {
         continue;
       }
-      List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofMillis(700));
+      List<ReplicaStatus> s = ClientNode.statuses(client, N, Duration.ofMillis(700));
       now = System.nanoTime();
       double rounds = 0;
       int rated = 0;
@@ -326,8 +378,8 @@ public final class DemoCommand implements Callable<Integer> {
           && k.view().number() == ref.view().number()) {
         rejoined = true;
         event(String.format(Locale.ROOT, "replica %d rejoined: NORMAL in view %d and active, executed round %d"
-            + " after state transfer (%.1f s after its restart)", kill, k.view().number(), k.progress().executedRound(),
-            (now - restartedNanos) / 1e9));
+            + " after %s (%.1f s after its restart)", kill, k.view().number(), k.progress().executedRound(),
+            durable ? "its restart from disk" : "state transfer", (now - restartedNanos) / 1e9));
       }
       LatencyHistogram h = loop.takeInterval();
       all.add(h);
@@ -349,10 +401,15 @@ public final class DemoCommand implements Callable<Integer> {
       o.println();
     }
     event("load stopped" + (drained ? "" : " (some commands still outstanding after 15 s)"));
+    if (client == null) {
+      o.println();
+      o.println("FAILED: " + crash.summary());
+      return 1;
+    }
     // The restarted replica must be back before the state can be compared.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!rejoined && System.nanoTime() < deadline && cluster.replica(kill).isAlive()) {
-      List<ReplicaStatus> s = ClientNode.statuses(system, N, Duration.ofSeconds(1));
+      List<ReplicaStatus> s = ClientNode.statuses(client, N, Duration.ofSeconds(1));
       ReplicaStatus ref = s.get(0);
       ReplicaStatus k = s.get(kill);
       if (k != null && ref != null && k.view().isNormal() && ref.view().isActive(kill)
@@ -365,8 +422,16 @@ public final class DemoCommand implements Callable<Integer> {
         Thread.sleep(250);
       }
     }
-    Verification v = verify(system, workload.bank());
+    Verification v = verify(client, workload.bank());
     event(v.message);
+    DurabilityLedger.Check later = null;
+    if (crash != null) {
+      int acked = workload.ledger().acknowledged();
+      later = workload.ledger().verify(client, ackedAfterCrashCheck, acked, done -> { });
+      event(later.passed() ? "all " + later.checked() + " ledger writes acknowledged since the all-crash check read back"
+          : later.missing().size() + " of " + later.checked() + " ledger writes acknowledged since the all-crash check"
+              + " are NOT readable, e.g. " + later.missing().subList(0, Math.min(5, later.missing().size())));
+    }
 
     long ok = loop.ok();
     long failed = loop.failed();
@@ -387,13 +452,23 @@ public final class DemoCommand implements Callable<Integer> {
         (restartedNanos - start) / 1e9, rejoined ? "rejoined" : "NOT rejoined");
     o.printf("  synchrony    %d violations (a round that ended on the round timeout, per missing member); %d view"
         + " changes seen from replica 0 (only changes of the active set are printed above)%n", violations, viewChanges);
+    if (crash != null) {
+      o.printf(Locale.ROOT, "  all-crash    all %d replicas SIGKILLed %.0f s into the load, back from disk %.1f s later; %s;"
+          + " %d more acknowledged since, %s%n", N, (crash.crashedNanos() - start) / 1e9,
+          (crash.resumedNanos() - crash.crashedNanos()) / 1e9, crash.summary(), later.checked(),
+          later.passed() ? "all read back" : later.missing().size() + " NOT readable");
+    } else {
+      o.println("  all-crash    " + (durable ? "NOT run (replica " + kill + " never rejoined)"
+          : "skipped: memory mode keeps nothing on disk, a crash of every replica would lose every write"));
+    }
     o.println("  state        " + v.message);
     if (history != null) {
       o.println("  history      " + writer.lines() + " operations in " + history);
     }
-    boolean passed = v.passed && rejoined && workload.invariantViolations() == 0;
-    o.println(passed ? "PASSED: every replica holds identical state and the bank's total never changed"
-        : "FAILED: see above");
+    boolean crashPassed = !durable || crash != null && crash.passed() && later.passed();
+    boolean passed = v.passed && rejoined && workload.invariantViolations() == 0 && crashPassed;
+    o.println(passed ? (durable ? "PASSED: every acknowledged write survived the crash of every replica, " : "PASSED: ")
+        + "every replica holds identical state and the bank's total never changed" : "FAILED: see above");
     return passed ? 0 : 1;
   }
 

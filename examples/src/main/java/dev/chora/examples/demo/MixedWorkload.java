@@ -21,7 +21,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * The demo's load: key-value puts, gets, compare-and-sets and deletes over a few shared keys, and
  * bank transfers between a few accounts, with an occasional read of the bank's total, which must
- * always equal what the accounts were opened with (else it counts an invariant violation).
+ * always equal what the accounts were opened with (else it counts an invariant violation), and
+ * writes to keys of their own recorded in a {@link DurabilityLedger} once acknowledged. {@link
+ * #bind} moves it to another client node (after every replica was restarted, the old one's cluster
+ * is gone); its counts and ledger go on.
  */
 public final class MixedWorkload implements ClosedLoop.OpSource {
   public static final int KV_SHARDS = 4;
@@ -30,8 +33,10 @@ public final class MixedWorkload implements ClosedLoop.OpSource {
   public static final long OPENING_BALANCE = 1_000;
   public static final String BANK_ID = "demo-bank";
 
-  private final EntityRef<KvCommand, KvReply>[] kv;
-  private final EntityRef<BankCommand, BankReply> bank;
+  private volatile EntityRef<KvCommand, KvReply>[] kv;
+  private volatile EntityRef<BankCommand, BankReply> bank;
+  private volatile EntityRef<KvCommand, KvReply>[] ledgerShards;
+  private final DurabilityLedger ledger = new DurabilityLedger();
   private final Duration timeout;
   private final SplittableRandom seed = new SplittableRandom(7);
   private final ThreadLocal<SplittableRandom> random = ThreadLocal.withInitial(this::split);
@@ -42,14 +47,26 @@ public final class MixedWorkload implements ClosedLoop.OpSource {
   private final AtomicLong totalViolations = new AtomicLong();
   private final AtomicLong transfersDone = new AtomicLong();
 
-  @SuppressWarnings("unchecked")
   public MixedWorkload(ActorSystem<?> system, Duration timeout) {
-    this.kv = new EntityRef[KV_SHARDS];
-    for (int s = 0; s < KV_SHARDS; s++) {
-      kv[s] = Chora.get(system).entityRefFor(ExampleEntities.KV, "demo-kv-" + s);
-    }
-    this.bank = Chora.get(system).entityRefFor(ExampleEntities.BANK, BANK_ID);
     this.timeout = timeout;
+    bind(system);
+  }
+
+  /** From now on, sends through {@code system}'s gateway (a client node started anew). */
+  @SuppressWarnings("unchecked")
+  public void bind(ActorSystem<?> system) {
+    EntityRef<KvCommand, KvReply>[] refs = new EntityRef[KV_SHARDS];
+    for (int s = 0; s < KV_SHARDS; s++) {
+      refs[s] = Chora.get(system).entityRefFor(ExampleEntities.KV, "demo-kv-" + s);
+    }
+    this.kv = refs;
+    this.bank = Chora.get(system).entityRefFor(ExampleEntities.BANK, BANK_ID);
+    this.ledgerShards = DurabilityLedger.entities(system);
+  }
+
+  /** The writes to keys of their own acknowledged so far. */
+  public DurabilityLedger ledger() {
+    return ledger;
   }
 
   private synchronized SplittableRandom split() {
@@ -109,6 +126,9 @@ public final class MixedWorkload implements ClosedLoop.OpSource {
         return new ClosedLoop.Op("delete", key, null, shard.ask(new KvCommand.Delete(key), timeout)
             .thenApply(x -> ClosedLoop.Result.ok(x.ok() ? "deleted=" + x.value() : "absent")));
       }
+    }
+    if (p < 0.60) {
+      return ledger.start(ledgerShards, worker, timeout);
     }
     if (p < 0.95) {
       String from = "acct-" + r.nextInt(ACCOUNTS);

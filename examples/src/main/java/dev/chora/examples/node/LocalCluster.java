@@ -295,6 +295,43 @@ public final class LocalCluster implements AutoCloseable {
     launch(i, true);
   }
 
+  /**
+   * SIGKILL to every replica at the same moment (every signal is sent before waiting for the first
+   * JVM to be gone): a power cut of the whole group. Returns once all are gone.
+   */
+  public void killAll() {
+    for (int i = 0; i < n; i++) {
+      JvmProcess p = replica(i);
+      if (p != null && p.isAlive()) {
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      launcher.kill(i);
+    }
+  }
+
+  /**
+   * Starts every replica again after all were killed (in durable mode each on its data directory,
+   * from which it restarts) and returns once all report ready. Replica 0 founds the Pekko cluster
+   * anew, as at the first start: no member of the old cluster is left for it to join (a client node
+   * of the old cluster must start again too).
+   */
+  public void restartAll() throws Exception {
+    for (int i = 0; i < n; i++) {
+      if (replica(i).isAlive()) {
+        throw new IllegalStateException("replica " + i + " still runs: restartAll is for a group whose every replica"
+            + " was killed");
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      launch(i, false);
+    }
+    for (int i = 0; i < n; i++) {
+      replica(i).awaitLogLine("chora node: replica " + i + " ready", READY_TIMEOUT);
+    }
+  }
+
   /** CPU seconds used so far by each process (replicas, then the driver). */
   public Map<String, Double> cpuSeconds() {
     Map<String, Double> cpu = new LinkedHashMap<>();

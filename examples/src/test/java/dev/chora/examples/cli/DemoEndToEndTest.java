@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chora demo} end to end, short: three replica JVMs over Artery TCP, a replica SIGKILLed
- * and restarted, and the final check (identical digests, unchanged bank total) passing: exit 0.
+ * {@code chora demo} end to end, short: three replica JVMs over Artery TCP in durable mode (the
+ * default), a replica SIGKILLed and restarted, then every replica SIGKILLed at once and restarted
+ * from disk with every acknowledged write read back, and the final check (identical digests,
+ * unchanged bank total) passing: exit 0.
  */
 class DemoEndToEndTest {
   @TempDir
@@ -42,6 +44,15 @@ class DemoEndToEndTest {
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"transfer\"")), "transfers in the history");
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"cas\"")), "compare-and-sets in the history");
     assertTrue(Files.exists(dir.resolve("logs/replica-2-start2.log")), "replica 2 was restarted");
+    for (int i = 0; i < 3; i++) {
+      assertTrue(Files.exists(dir.resolve("logs/replica-" + i + "-start" + (i == 2 ? 3 : 2) + ".log")),
+          "replica " + i + " was started again after the crash of every replica");
+    }
+    java.util.regex.Matcher crash = Pattern.compile("all-crash PASS: all (\\d+) writes acknowledged before the crash"
+        + " read back with their values").matcher(out);
+    assertTrue(crash.find(), "the all-crash phase read back every acknowledged write: " + out);
+    assertTrue(Long.parseLong(crash.group(1)) > 0, "writes were acknowledged before the crash: " + out);
+    assertTrue(out.contains("PASSED: every acknowledged write survived the crash of every replica"), out);
     assertTrue(Pattern.compile("replica 2 killed .*; removed by a view change \\d+ ms later").matcher(out).find(),
         "the summary gives the fail-over, measured: " + out);
     assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
