@@ -62,6 +62,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  *   cluster.node(1).kill();
  *   ...
  *   cluster.awaitConverged(Duration.ofSeconds(30));
+ *   // durable mode: every replica SIGKILLed at once, restarted on its data directory, the group resumed
+ *   cluster.crashAllAndRestartFromDisk(Duration.ofSeconds(90));
  * }
  * }</pre>
  *

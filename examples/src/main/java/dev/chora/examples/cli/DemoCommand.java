@@ -317,7 +317,7 @@ public final class DemoCommand implements Callable<Integer> {
         ackedAfterCrashCheck = workload.ledger().acknowledged();
         now = System.nanoTime();
         // The load runs on for a while on the group restarted from disk.
-        long after = Math.max(TimeUnit.SECONDS.toNanos(5), (long) (duration.toNanos() * 0.15));
+        long after = Math.max(TimeUnit.SECONDS.toNanos(5), (long) (duration.toNanos() * 0.1));
         end = Math.max(end, now + after);
         latestEnd = Math.max(latestEnd, end);
         lastOps = loop.ok() + loop.failed();
