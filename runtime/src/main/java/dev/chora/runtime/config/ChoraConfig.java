@@ -197,6 +197,38 @@ public final class ChoraConfig {
         + ", durable=" + durable + '}';
   }
 
+  /** A builder holding every value of this configuration (the derived ones as set), to change a few. */
+  public Builder toBuilder() {
+    return new Builder(replicas)
+        .minRoundIntervalNanos(minRoundIntervalNanos)
+        .roundTimeoutNanos(roundTimeoutNanos)
+        .roundTimeoutMaxNanos(roundTimeoutMaxNanos)
+        .idleRoundIntervalNanos(idleRoundIntervalNanos)
+        .maxBatchBytes(maxBatchBytes)
+        .maxBatchRequests(maxBatchRequests)
+        .maxRequestBytes(maxRequestBytes)
+        .maxQueuedRequests(maxQueuedRequests)
+        .maxQueuedBytes(maxQueuedBytes)
+        .maxPendingReads(maxPendingReads)
+        .maxRoundsInFlight(maxRoundsInFlight)
+        .logWindowRounds(logWindowRounds)
+        .maxTransferBytes(maxTransferBytes)
+        .maxClients(maxClients)
+        .suspectAfterRounds(suspectAfterRounds)
+        .suspectAfterMaxNanos(suspectAfterMaxNanos)
+        .suspectLateAfterNanos(suspectLateAfterNanos)
+        .warmUpNanos(warmUpNanos)
+        .warmUpSuspicionFactor(warmUpSuspicionFactor)
+        .viewChangeTimeoutNanos(viewChangeTimeoutNanos)
+        .snapshotEveryRounds(snapshotEveryRounds)
+        .snapshotEveryBytes(snapshotEveryBytes)
+        .maxLogBytes(maxLogBytes)
+        .rejoinAfterRounds(rejoinAfterRounds)
+        .maxSnapshotBytes(maxSnapshotBytes)
+        .divergenceCheckEverySnapshots(divergenceCheckEverySnapshots)
+        .durable(durable);
+  }
+
   /** The longest warm-up accepted: longer is a mistake in units, not a wish. */
   public static final long MAX_WARM_UP_NANOS = 86_400_000_000_000L;
   /** The largest warm-up suspicion factor accepted. */

@@ -135,7 +135,7 @@ final class CatchUp {
   private void sendStateRequest(int target, int offset) {
     long executed = c.replication.executedRound();
     long minSnapshot = executed + 1 < c.log.base() ? c.log.base() - 1 : executed + 1;
-    c.out.send(target, new StateRequest(c.views.view(), c.self, executed + 1, minSnapshot,
+    c.send(target, new StateRequest(c.views.view(), c.self, executed + 1, minSnapshot,
         offset == 0 ? NO_ROUND : incomingSnapshotRound, offset));
     c.stats.stateRequestsSent++;
   }
@@ -172,7 +172,7 @@ final class CatchUp {
         bytes += rs.sizeBytes();
       }
       if (!rounds.isEmpty()) {
-        c.out.send(m.from(), StateTransfer.rounds(c.views.view(), c.self, List.copyOf(rounds)));
+        c.send(m.from(), StateTransfer.rounds(c.views.view(), c.self, List.copyOf(rounds)));
       }
       return;
     }
@@ -187,7 +187,7 @@ final class CatchUp {
     }
     int length = Math.min(c.config.maxTransferBytes(), state.length - offset);
     byte[] chunk = Arrays.copyOfRange(state, offset, offset + length);
-    c.out.send(to, new StateTransfer(c.views.view(), c.self, null, round, state.length, offset, chunk));
+    c.send(to, new StateTransfer(c.views.view(), c.self, null, round, state.length, offset, chunk));
   }
 
   void onStateTransfer(StateTransfer m) {

@@ -57,7 +57,8 @@ final class CoreContext {
     this.out = out;
     this.mutation = mutation;
     this.roundTimer = new RoundTimer(config.roundTimeoutNanos(), config.roundTimeoutMaxNanos());
-    this.log = new RoundLog(replicas, config.logWindowRounds());
+    this.durability = new Durability(this);
+    this.log = new RoundLog(replicas, config.logWindowRounds(), durability::emit);
     this.acks = new AckMatrix(replicas, Replication.commitQuorum(quorum, mutation), BEFORE_FIRST_ROUND);
     this.members = new MemberProgress[replicas];
     for (int k = 0; k < replicas; k++) {
@@ -76,12 +77,33 @@ final class CoreContext {
     this.adoption = new ViewAdoption(this);
     this.transfer = new CatchUp(this);
     this.recovery = new RecoveryProtocol(this, nonce);
-    this.durability = new Durability(this);
   }
 
   /** A durable replica restarting from disk: see {@link ReplicaCore#restart}. */
-  void restore(Restored restored) {
-    throw new UnsupportedOperationException("restart from disk: not wired yet");
+  void restore(Restored restored, boolean recovering) {
+    durability.restartAt(restored.nextSeq());
+    long snapshotRound = restored.snapshotRound();
+    log.truncateThrough(snapshotRound);
+    replication.restore(snapshotRound);
+    if (snapshotRound > 0) {
+      snapshots.installed(snapshotRound, restored.snapshot());
+    }
+    if (recovering) {
+      // Never normal in any view: it holds no promise and its rounds vouch for nothing. It
+      // recovers from its peers as a diskless replica does, from its snapshot onwards.
+      durability.start();
+      return;
+    }
+    for (var rs : restored.rounds()) {
+      if (!log.inWindow(rs.round())) {
+        throw new IllegalArgumentException("round " + rs.round() + " restored from disk lies beyond the log window"
+            + " (rounds " + log.base() + " to " + (log.limit() - 1) + "): log-window-rounds was lowered since it was"
+            + " written; start with at least the value it ran with");
+      }
+      log.restore(rs);
+    }
+    views.restore(restored.view());
+    viewChange.restartPending = true;
   }
 
   /** The round timeout in use: the loosened round length (DESIGN §4), see {@link RoundTimer}. */
@@ -108,10 +130,15 @@ final class CoreContext {
     return now - bornNanos < config.warmUpNanos();
   }
 
+  /** Every message the core sends goes through here: in durable mode it may wait for storage (see {@link Durability}). */
+  void send(int to, PeerMessage message) {
+    durability.send(to, message);
+  }
+
   void broadcast(PeerMessage message) {
     for (int k = 0; k < replicas; k++) {
       if (k != self) {
-        out.send(k, message);
+        send(k, message);
       }
     }
   }

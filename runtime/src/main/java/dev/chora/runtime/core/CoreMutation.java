@@ -29,5 +29,12 @@ public enum CoreMutation {
   /** Falls back to an earlier view's StartView even after sending a DoViewChange for a later view. */
   FALL_BACK_DESPITE_PROMISE,
   /** Never falls back to an earlier view, so a replica the group answered instead of joining stays out. */
-  NO_FALL_BACK
+  NO_FALL_BACK,
+  /** Durable mode: acknowledges a slot as soon as it is stored, before storage has persisted it. */
+  ACK_BEFORE_SYNC,
+  /**
+   * Durable mode: sends a DoViewChange, or a view's first messages, without waiting for the view
+   * state recording the promise or the adoption to be persisted.
+   */
+  SEND_BEFORE_VIEW_SYNC
 }

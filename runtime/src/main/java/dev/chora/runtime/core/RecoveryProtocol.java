@@ -53,7 +53,7 @@ final class RecoveryProtocol {
     if (c.status() == Status.RECOVERING) {
       return;
     }
-    c.out.send(m.from(), new RecoveryResponse(c.views.view(), c.self, m.nonce()));
+    c.send(m.from(), new RecoveryResponse(c.views.view(), c.self, m.nonce()));
     if (m.afterView() < 0) {
       return;
     }

@@ -74,33 +74,46 @@ public final class ReplicaCore {
   /** With a deliberate bug, for the simulator's mutation tests only. */
   public ReplicaCore(ChoraConfig config, int self, CoreOutput out, boolean recovering, long nonce,
       CoreMutation mutation) {
+    this(config, self, out, recovering, nonce, mutation, null);
+  }
+
+  private ReplicaCore(ChoraConfig config, int self, CoreOutput out, boolean recovering, long nonce,
+      CoreMutation mutation, Restored restored) {
     if (self < 0 || self >= config.replicas()) {
       throw new IllegalArgumentException("replica id " + self + " is outside 0.." + (config.replicas() - 1)
           + " for a group of " + config.replicas() + " replicas");
     }
     this.c = new CoreContext(config, self, out, recovering, nonce, mutation);
+    if (restored != null) {
+      c.restore(restored, recovering);
+    } else {
+      c.durability.start(); // the first view record: a data directory always has one once it has anything
+    }
   }
 
   /**
    * A durable replica restarting from its data directory ({@code config.durable()} must be true).
-   * The caller has loaded the snapshot into the executor; the core holds the restored rounds (none
+   * The caller has loaded the snapshot into the executor. The core holds the restored rounds (none
    * verified: a view change or a state transfer confirms them) and starts a view change at its first
-   * input, as a replica that was cut off would, keeping every promise the view record holds.
+   * input, as a replica that was cut off would, keeping every promise the view record holds. A
+   * replica whose record shows it was never normal in any view (it was still recovering when it
+   * stopped) recovers again, from its snapshot, as in memory mode.
+   *
+   * @param nonce fresh for each start (e.g. random), names a recovery if one is needed
    */
-  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored) {
-    return restart(config, self, out, restored, CoreMutation.NONE);
+  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored, long nonce) {
+    return restart(config, self, out, restored, nonce, CoreMutation.NONE);
   }
 
   /** {@link #restart} with a deliberate bug, for the simulator's mutation tests only. */
-  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored,
+  public static ReplicaCore restart(ChoraConfig config, int self, CoreOutput out, Restored restored, long nonce,
       CoreMutation mutation) {
     if (!config.durable()) {
       throw new IllegalArgumentException("a restart from disk needs the durable mode; a memory-mode replica"
           + " restarts as recovering");
     }
-    ReplicaCore core = new ReplicaCore(config, self, out, false, 0, mutation);
-    core.c.restore(restored);
-    return core;
+    return new ReplicaCore(config, self, out, restored.view().lastNormalView() == Sentinels.NO_VIEW, nonce, mutation,
+        restored);
   }
 
   // ================================================================ inputs
@@ -114,9 +127,13 @@ public final class ReplicaCore {
       return;
     }
     advanceTo(nowNanos);
-    if (c.durability.persisted(seq)) {
-      progress();
-      c.durability.acknowledgeIfQuiet();
+    long roundsBefore = c.stats.roundsEntered;
+    boolean acksAdvanced = c.durability.persisted(seq);
+    progress();
+    if (acksAdvanced && c.stats.roundsEntered == roundsBefore) {
+      // No round message carried the new acknowledgements: at low load the next one may be an idle
+      // interval away, and the slots would wait that long to commit.
+      c.sync.sendAcks();
     }
   }
 
@@ -296,6 +313,10 @@ public final class ReplicaCore {
    * VIEW_CHANGE, the coordinator's decision and the view-change timeout; state transfer.
    */
   private void progress() {
+    if (c.viewChange.restartPending) {
+      c.viewChange.restartPending = false;
+      c.viewChange.start(c.viewChange.nextView());
+    }
     if (c.status() == Status.RECOVERING && c.adoption.pending() == null) {
       c.recovery.recoverIfDue();
       return;
@@ -332,6 +353,9 @@ public final class ReplicaCore {
   }
 
   private long deadline() {
+    if (c.viewChange.restartPending) {
+      return c.now;
+    }
     long deadline = Long.MAX_VALUE;
     switch (c.status()) {
       case RECOVERING -> deadline = c.adoption.pending() == null ? c.recovery.deadlineNanos() : Long.MAX_VALUE;

@@ -118,11 +118,11 @@ final class Replication {
   /**
    * This replica's cumulative ack for a proposer: every round it has executed counts as held (its
    * effect is in the state, and the slot may have been truncated since), then every held slot
-   * after that.
+   * after that — in durable mode only as far as storage has persisted them (see {@link Durability}).
    */
   private void advanceOwnAck(int proposer) {
     long ack = Math.max(c.acks.get(c.self, proposer), Math.max(executedRound, c.views.firstRound() - 1));
-    while (c.log.has(ack + 1, proposer)) {
+    while (c.log.has(ack + 1, proposer) && c.durability.isDurable(c.log.seq(ack + 1, proposer))) {
       ack++;
     }
     c.acks.set(c.self, proposer, ack);
@@ -227,6 +227,12 @@ final class Replication {
     assert round > executedRound : "a snapshot install moves execution back: " + executedRound + " -> " + round;
     executedRound = round;
     committedThrough(round);
+  }
+
+  /** A restart from disk: the loaded snapshot is the state after {@code snapshotRound}, committed there. */
+  void restore(long snapshotRound) {
+    executedRound = snapshotRound;
+    commitIndex = snapshotRound;
   }
 
   void truncate() {

@@ -5,6 +5,7 @@ import static dev.chora.runtime.core.Sentinels.NO_VIEW;
 
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.RoundSlots;
+import java.util.function.ToLongFunction;
 
 /**
  * The slots of a window of consecutive rounds, {@code base .. base + capacity - 1}, in a ring. Each
@@ -16,6 +17,11 @@ import dev.chora.runtime.message.RoundSlots;
  * <p>Invariants: {@link #base} only grows; {@link #store} never replaces a held slot (within a
  * view a slot has one value), only {@link #install} replaces a whole round; {@link #heldBytes} is
  * the bytes of the held slots, never negative (asserted where slots are forgotten).
+ *
+ * <p>In durable mode every change that a restart must replay — a slot stored, a round installed,
+ * a suffix cleared — goes to the journal as a {@link LogEntry}, and each held slot remembers the
+ * number of the entry that made it durable ({@link #seq}). Truncation is not journaled: storage
+ * drops the log below a snapshot it has saved.
  */
 final class RoundLog {
   private final int replicas;
@@ -26,11 +32,19 @@ final class RoundLog {
   private final int[] proposers;
   private final long[] tags;
   private final boolean[] verified;
+  /** The journal entry that holds each slot: it is durable once storage has persisted that number. */
+  private final long[][] seqs;
+  private final ToLongFunction<LogEntry> journal;
   private long base = FIRST_ROUND;
   /** The requests' bytes of every slot held in the window. */
   private long heldBytes;
 
   RoundLog(int replicas, int minCapacity) {
+    this(replicas, minCapacity, entry -> 0);
+  }
+
+  RoundLog(int replicas, int minCapacity, ToLongFunction<LogEntry> journal) {
+    this.journal = journal;
     this.replicas = replicas;
     this.capacity = Integer.highestOneBit(Math.max(2, minCapacity - 1)) << 1;
     this.mask = capacity - 1;
@@ -39,6 +53,7 @@ final class RoundLog {
     this.proposers = new int[capacity];
     this.tags = new long[capacity];
     this.verified = new boolean[capacity];
+    this.seqs = new long[capacity][replicas];
   }
 
   long base() { return base; }
@@ -66,6 +81,11 @@ final class RoundLog {
 
   boolean has(long round, int proposer) {
     return get(round, proposer) != null;
+  }
+
+  /** The number of the journal entry that stored a held slot (0 in memory mode or after a restart). */
+  long seq(long round, int proposer) {
+    return seqs[index(round)][proposer];
   }
 
   /** Bit mask of the proposers whose slots are held for {@code round}. */
@@ -128,6 +148,7 @@ final class RoundLog {
     slots[i][proposer] = batch;
     held[i] |= 1 << proposer;
     heldBytes += batch.sizeBytes();
+    seqs[i][proposer] = journal.applyAsLong(new LogEntry.Slot(round, proposer, proposers[i], tags[i], batch));
     return true;
   }
 
@@ -136,19 +157,36 @@ final class RoundLog {
     if (!inWindow(round.round())) {
       return false;
     }
+    long seq = journal.applyAsLong(new LogEntry.Round(new RoundSlots(round.round(), round.proposers(), tag,
+        round.slots().clone())));
+    put(round, tag, seq);
+    verified[index(round.round())] = true;
+    return true;
+  }
+
+  /**
+   * A round read back from disk at a restart: held with its tag, not verified (a view change or a
+   * state transfer confirms it), already durable, and not journaled again.
+   */
+  void restore(RoundSlots round) {
+    assert inWindow(round.round()) : "restored round " + round.round() + " outside the window";
+    put(round, round.tag(), 0);
+  }
+
+  private void put(RoundSlots round, long tag, long seq) {
     int i = index(round.round());
     forgetSlots(i);
     proposers[i] = round.proposers();
     tags[i] = tag;
-    verified[i] = true;
+    verified[i] = false;
     for (int j = 0; j < replicas; j++) {
       if ((round.proposers() & (1 << j)) != 0 && round.slots()[j] != null) {
         slots[i][j] = round.slots()[j];
         held[i] |= 1 << j;
         heldBytes += slots[i][j].sizeBytes();
+        seqs[i][j] = seq;
       }
     }
-    return true;
   }
 
   /** A copy of what is held of a round, or null if nothing is. */
@@ -181,6 +219,7 @@ final class RoundLog {
 
   /** Forgets every round above {@code round} (an uncommitted suffix replaced by a view change). */
   void clearAbove(long round) {
+    journal.applyAsLong(new LogEntry.ClearAbove(round));
     for (long r = Math.max(base, round + 1); r < base + capacity; r++) {
       clear(index(r));
     }

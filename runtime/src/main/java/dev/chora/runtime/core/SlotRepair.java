@@ -60,7 +60,7 @@ final class SlotRepair {
       while (to < last && !c.log.has(to + 1, j)) {
         to++;
       }
-      c.out.send(fetchTarget(j, mine + 1), new SlotRequest(c.views.view(), c.self, j, mine + 1, to));
+      c.send(fetchTarget(j, mine + 1), new SlotRequest(c.views.view(), c.self, j, mine + 1, to));
       p.fetchAttempts++;
     }
   }
@@ -110,7 +110,7 @@ final class SlotRepair {
       bytes += b.sizeBytes();
     }
     if (!batches.isEmpty()) {
-      c.out.send(m.from(), new SlotTransfer(c.views.view(), c.self, m.proposer(), m.fromRound(), List.copyOf(batches)));
+      c.send(m.from(), new SlotTransfer(c.views.view(), c.self, m.proposer(), m.fromRound(), List.copyOf(batches)));
     }
   }
 

@@ -88,8 +88,10 @@ final class Snapshots {
   void executed(long r) {
     if (r % c.config.snapshotEveryRounds() == 0 || bytesSince >= c.config.snapshotEveryBytes()) {
       bytesSince = 0;
-      if (!appliedSince && state != null && pendingRound == NO_ROUND) {
-        keep(r, state, digestKnown, digest); // nothing applied since: the same state under a later round
+      if (!appliedSince && state != null && pendingRound == NO_ROUND && !c.durability.on()) {
+        // Nothing applied since: the same state under a later round. Not in durable mode, where the
+        // log is freed only below a snapshot storage has saved (see CoreOutput.takeSnapshot).
+        keep(r, state, digestKnown, digest);
       } else {
         appliedSince = false;
         pendingRound = r;

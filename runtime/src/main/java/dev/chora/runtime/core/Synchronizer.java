@@ -217,6 +217,16 @@ final class Synchronizer {
         c.replication.executedRound(), c.divergence.latestRound(), c.divergence.latestDigest()));
   }
 
+  /** Sends this replica's acknowledgements now, outside a round message (durable mode, after a sync). */
+  void sendAcks() {
+    if (!started || c.status() != Status.NORMAL) {
+      return;
+    }
+    lastSentNanos = c.now;
+    c.broadcast(new AckMessage(c.views.view(), currentRound, c.self, c.acks.copyOfRow(c.self),
+        c.replication.executedRound(), c.divergence.latestRound(), c.divergence.latestDigest()));
+  }
+
   /** When the next round is due, or the next heartbeat or blocked violation, in NORMAL status once started. */
   long deadlineNanos() {
     if (flowControlAllowsNextRound()) {

@@ -184,7 +184,7 @@ final class ViewAdoption {
       lastStartViewPartsOf = last;
     }
     for (StartView part : lastStartViewParts) {
-      c.out.send(to, part);
+      c.send(to, part);
     }
   }
 
@@ -194,7 +194,7 @@ final class ViewAdoption {
       return;
     }
     nextViewRequestAtNanos = c.now + c.roundTimeout();
-    c.out.send(from, new ViewRequest(wanted, c.self));
+    c.send(from, new ViewRequest(wanted, c.self));
   }
 
   void onViewRequest(ViewRequest m) {

@@ -28,6 +28,8 @@ final class ViewChange {
 
   private final CoreContext c;
   private long startedNanos;
+  /** A replica restarted from disk starts a view change at its first input (see ReplicaCore.restart). */
+  boolean restartPending;
   /** Replicas known to have moved to this view (bit per id), this one included. */
   private int startViewChanges;
   private DoViewChange[] doViewChanges;
@@ -203,7 +205,7 @@ final class ViewChange {
       recordDoViewChange(dvc);
     } else {
       for (DoViewChange part : inParts(dvc)) {
-        c.out.send(coordinator, part);
+        c.send(coordinator, part);
       }
     }
   }

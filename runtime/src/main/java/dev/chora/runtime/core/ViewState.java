@@ -93,9 +93,41 @@ final class ViewState {
     return status == Status.VIEW_CHANGE && v < view && v > bound && c.mutation != CoreMutation.NO_FALL_BACK;
   }
 
-  /** A promise not to take part in any view below {@code v}. */
+  /**
+   * A promise not to take part in any view below {@code v}. In durable mode it is persisted before
+   * any later message leaves: a DoViewChange is the promise the coordinator's quorum counts on.
+   */
   void promise(long v) {
-    promisedView = Math.max(promisedView, v);
+    if (v > promisedView) {
+      promisedView = v;
+      persist();
+    }
+  }
+
+  /** Journals the view state and holds later messages until it is on disk (durable mode; see {@link Durability}). */
+  private void persist() {
+    c.durability.emit(record());
+    c.durability.barrier();
+  }
+
+  LogEntry.ViewRecord record() {
+    return new LogEntry.ViewRecord(view, lastNormalView, promisedView, activeSet, firstRound);
+  }
+
+  /**
+   * A restart from disk: back where the record left it, in VIEW_CHANGE — a replica that was cut off
+   * — with every promise kept. Nothing it held is trusted as current until a view change or a
+   * StartView says so. Its last StartView is gone: it has none to resend.
+   */
+  void restore(LogEntry.ViewRecord r) {
+    status = Status.VIEW_CHANGE;
+    lastNormalView = r.lastNormalView();
+    promisedView = r.promisedView();
+    view = Math.max(r.view(), boundView());
+    activeSet = r.activeSet();
+    firstRound = r.firstRound();
+    adopted = 0;
+    lastStartView = null;
   }
 
   /** A replica heard from in the current view has adopted it. */
@@ -137,6 +169,7 @@ final class ViewState {
     // Not the coordinator too: it may have deferred adopting its own decision (it was too far
     // behind); its first message of this view proves its adoption, as anyone else's does.
     adopted = 1 << c.self;
+    persist(); // that first message, and every one after it, leaves once the adoption is on disk
     assert !keepsPromises() || boundView() == view : "installed view " + view + " below the bound " + boundView();
   }
 

@@ -32,6 +32,16 @@ record FaultEpisode(Kind kind, int replicas, long start, long end, long lagNanos
      * heard from all along. Such a replica falls out of the active set and must catch up and rejoin
      * without unsettling the group.
      */
-    LAG
+    LAG,
+    /**
+     * Durable mode only: more than f replicas — every one, or f+1 — crash at once (a power cut, a
+     * redeploy) and restart from their disks at the end. Nothing they acknowledged may be lost.
+     */
+    OUTAGE,
+    /**
+     * Durable mode only: the replica's disk fills: appends and syncs fail, so it stops
+     * acknowledging. At the end space is freed and the replica is restarted, as an operator would.
+     */
+    DISK_FULL
   }
 }

@@ -16,7 +16,7 @@ sealed interface SimEvent {
   /** In the order whose ordinals the digest hashes. */
   enum Kind {
     PEER_MESSAGE, CLIENT_REQUEST, CLIENT_READ, REPLY, TICK, SNAPSHOT, CLIENT_NEXT, CLIENT_TIMEOUT, LINK_FAULT, LINK_HEAL,
-    FAULT_START, FAULT_END, FLAP
+    FAULT_START, FAULT_END, FLAP, SYNC
   }
 
   /** A client's endpoint number in {@link #source}: clients are no replica. */
@@ -109,6 +109,21 @@ sealed interface SimEvent {
   record SnapshotTaken(int replica, int incarnation, long round, byte[] snapshot, long digest) implements SimEvent {
     public Kind kind() {
       return Kind.SNAPSHOT;
+    }
+
+    public int target() {
+      return replica;
+    }
+
+    public int source() {
+      return replica;
+    }
+  }
+
+  /** A replica's disk finished the sync it started (durable mode), for the incarnation that started it. */
+  record SyncDone(int replica, int incarnation) implements SimEvent {
+    public Kind kind() {
+      return Kind.SYNC;
     }
 
     public int target() {

@@ -141,6 +141,18 @@ public record SimParameters(
     return config.replicas();
   }
 
+  /**
+   * The same run in durable mode: replicas persist to simulated disks, and the fault schedule adds
+   * the faults only disks survive (every replica crashing at once, f+1 crashing) and the disks' own
+   * (torn writes, slow and failing syncs, bit flips, a full disk). See Simulation's durable faults.
+   */
+  public SimParameters durable() {
+    return new SimParameters(seed, config.toBuilder().durable(true).build(), clients, opsPerClient, keys, meanThinkNanos,
+        clientTimeoutNanos, barrierReadShare, logReadShare, casShare, minDelayNanos, maxDelayNanos, dropRate, lateRate,
+        duplicateRate, lateDelayMaxNanos, linkFaults, faultEpisodes, lagEpisodes, crashOnViewChange,
+        crashOnStateTransfer, faultRounds, livenessRounds);
+  }
+
   /** The same run without faults: no loss, lateness, duplicates, link faults, episodes or crashes. */
   public SimParameters calm() {
     return new SimParameters(seed, config, clients, opsPerClient, keys, meanThinkNanos, clientTimeoutNanos,

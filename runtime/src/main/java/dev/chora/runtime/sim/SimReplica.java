@@ -11,10 +11,17 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
+import dev.chora.runtime.core.LogEntry;
+import dev.chora.runtime.core.Restored;
+import dev.chora.runtime.storage.ReplicaStore;
+import java.io.IOException;
 
 /**
  * One incarnation of a simulated replica: a core and an executor wired to the simulation's
- * network and checkers. A restart replaces it with a new incarnation that has lost all state.
+ * network and checkers. A restart replaces it with a new incarnation that has lost its memory; in
+ * durable mode it has a {@link ReplicaStore} on its simulated disk, which outlives incarnations:
+ * log entries are appended as the core emits them and synced by a simulated sync that completes
+ * the disk's latency later ({@link Simulation#syncDue}), when the core learns they are persisted.
  */
 final class SimReplica implements CoreOutput, ExecutionListener {
   final int id;
@@ -27,15 +34,108 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   long scheduledTick = Long.MAX_VALUE;
   boolean crashed;
   long pausedUntil = -1;
+  /** Durable mode: this incarnation's store on the replica's disk; null in memory mode. */
+  private final ReplicaStore storage;
+  /** The number of the last entry handed to storage. */
+  private long appendedSeq;
+  private boolean syncInFlight;
+  /** Why storage stopped taking writes (a full or failing disk), or null: then nothing more is persisted. */
+  String storageFailure;
 
   SimReplica(Simulation sim, SimParameters p, int id, int incarnation, boolean recovering, long nonce,
       CoreMutation mutation) {
+    this(sim, p, id, incarnation, recovering, nonce, mutation, null, null);
+  }
+
+  /**
+   * @param storage durable mode: the opened store (null in memory mode)
+   * @param restored what the store held, for a restart from disk; null for a new or recovering replica
+   */
+  SimReplica(Simulation sim, SimParameters p, int id, int incarnation, boolean recovering, long nonce,
+      CoreMutation mutation, ReplicaStore storage, Restored restored) {
     this.sim = sim;
     this.id = id;
     this.incarnation = incarnation;
+    this.storage = storage;
     this.store = sim.nonDeterministic(id, incarnation) ? new SimKvStore(sim::now) : new SimKvStore();
-    this.core = new ReplicaCore(p.config(), id, this, recovering, nonce, mutation);
     this.executor = new Executor(id, store, p.config().maxClients(), this::reply, this, mutation);
+    if (restored != null) {
+      appendedSeq = restored.nextSeq() - 1;
+      if (restored.snapshot() != null) {
+        executor.restore(restored.snapshot());
+        sim.checkSnapshotInstalled(id, restored.snapshotRound(), store.digest());
+      }
+      this.core = ReplicaCore.restart(p.config(), id, this, restored, nonce, mutation);
+    } else {
+      this.core = new ReplicaCore(p.config(), id, this, recovering, nonce, mutation);
+    }
+  }
+
+  @Override
+  public void persist(LogEntry entry) {
+    if (storageFailure != null) {
+      return;
+    }
+    try {
+      storage.append(++appendedSeq, entry);
+    } catch (IOException e) {
+      storageFailed(e);
+      return;
+    }
+    if (!syncInFlight) {
+      syncInFlight = true;
+      sim.syncDue(this, storage);
+    }
+  }
+
+  /**
+   * The simulated sync has taken its time: make everything appended so far durable and tell the
+   * core. Called for this incarnation only; a crash before it loses what was not synced.
+   */
+  void syncDone(long nowNanos) {
+    syncInFlight = false;
+    if (storageFailure != null) {
+      return;
+    }
+    long durable;
+    try {
+      durable = storage.sync();
+    } catch (IOException e) {
+      storageFailed(e);
+      return;
+    }
+    core.persisted(nowNanos, durable);
+    if (!syncInFlight && storageFailure == null && appendedSeq > durable) {
+      syncInFlight = true;
+      sim.syncDue(this, storage);
+    }
+  }
+
+  /** Saves a snapshot before the core hears of it (durable mode); false if the disk refused it. */
+  private boolean saveSnapshot(long round, byte[] snapshot) {
+    if (storage == null) {
+      return true;
+    }
+    if (storageFailure != null) {
+      return false;
+    }
+    try {
+      storage.saveSnapshot(round, snapshot);
+      return true;
+    } catch (IOException e) {
+      storageFailed(e);
+      return false;
+    }
+  }
+
+  private void storageFailed(IOException e) {
+    storageFailure = e.getMessage();
+    sim.storageFailed(this, e);
+  }
+
+  /** Releases this incarnation's store (its process died: nothing more reaches the disk). */
+  void abandonStorage() {
+    storageFailure = "crashed";
   }
 
   @Override
@@ -69,13 +169,16 @@ final class SimReplica implements CoreOutput, ExecutionListener {
     // Taken now, as the state stands after `round`; handed back to the core as a later event,
     // since an output must not call into the core.
     byte[] snapshot = executor.snapshot();
-    sim.snapshotTaken(this, round, snapshot, Executor.digest(snapshot));
+    if (saveSnapshot(round, snapshot)) {
+      sim.snapshotTaken(this, round, snapshot, Executor.digest(snapshot));
+    }
   }
 
   @Override
   public void installSnapshot(long round, byte[] snapshot) {
     executor.restore(snapshot);
     sim.checkSnapshotInstalled(id, round, store.digest());
+    saveSnapshot(round, snapshot);
   }
 
   @Override

@@ -12,7 +12,8 @@ package dev.chora.runtime.sim;
  * @param divergedReplicas bit mask of the replicas that stopped because their state diverged
  */
 public record SimResult(long seed, int replicas, long digest, RunFigures run, FaultFigures faults,
-    ViewChangeFigures viewChanges, LogFigures log, SimulationViolation violation, int divergedReplicas) {
+    ViewChangeFigures viewChanges, LogFigures log, SimulationViolation violation, int divergedReplicas,
+    DiskFigures disk) {
 
   public boolean ok() {
     return violation == null;
@@ -103,6 +104,26 @@ public record SimResult(long seed, int replicas, long digest, RunFigures run, Fa
     public LogFigures plus(LogFigures o) {
       return new LogFigures(Math.max(peakRetainedSlots, o.peakRetainedSlots),
           roundsHeldAtMaxLogBytes + o.roundsHeldAtMaxLogBytes, slotsDroppedAtMaxLogBytes + o.slotsDroppedAtMaxLogBytes);
+    }
+  }
+
+  /**
+   * Durable mode's figures (all zero in memory mode).
+   *
+   * @param outages            crashes of more than f replicas at once (every one, or f+1)
+   * @param restartsFromDisk   incarnations that restarted from what their disk held
+   * @param bitFlips           bits flipped in a crashed replica's stored files
+   * @param corruptionsRefused disks the store refused as damaged on a restart (wiped, recovered from peers)
+   * @param diskFulls          disks that filled up
+   * @param storageFailures    incarnations whose disk refused a write or a sync
+   */
+  public record DiskFigures(long outages, long restartsFromDisk, long bitFlips, long corruptionsRefused, long diskFulls,
+      long storageFailures) {
+    public static final DiskFigures ZERO = new DiskFigures(0, 0, 0, 0, 0, 0);
+
+    public DiskFigures plus(DiskFigures o) {
+      return new DiskFigures(outages + o.outages, restartsFromDisk + o.restartsFromDisk, bitFlips + o.bitFlips,
+          corruptionsRefused + o.corruptionsRefused, diskFulls + o.diskFulls, storageFailures + o.storageFailures);
     }
   }
 }

@@ -22,6 +22,8 @@ import dev.chora.runtime.sim.SimEvent.ReadArrives;
 import dev.chora.runtime.sim.SimEvent.ReplyArrives;
 import dev.chora.runtime.sim.SimEvent.RequestArrives;
 import dev.chora.runtime.sim.SimEvent.SnapshotTaken;
+import dev.chora.runtime.sim.SimEvent.SyncDone;
+import dev.chora.runtime.storage.ReplicaStore;
 import dev.chora.runtime.sim.SimEvent.Tick;
 import dev.chora.runtime.sim.SimulationViolation.Invariant;
 import dev.chora.runtime.sim.check.CheckResult;
@@ -117,6 +119,8 @@ public final class Simulation {
   /** With scripted episodes: when each suspicion was raised, by any replica. */
   private final List<Long> suspicionTimes = new ArrayList<>();
   private long suspicionsSeen;
+  /** Durable mode's disks and faults; null in memory mode. */
+  private final SimDurability durability;
 
   private Simulation(SimParameters p, CoreMutation mutation, SimTrace trace, int nonDeterministicReplica) {
     this(p, mutation, trace, nonDeterministicReplica, List.of());
@@ -143,8 +147,10 @@ public final class Simulation {
     this.mutation = mutation;
     this.trace = trace;
     this.replicas = new SimReplica[n];
+    this.durability = p.config().durable() ? new SimDurability(p) : null;
     for (int i = 0; i < n; i++) {
-      replicas[i] = new SimReplica(this, p, i, 0, false, 0, mutation);
+      replicas[i] = durability == null ? new SimReplica(this, p, i, 0, false, 0, mutation)
+          : durability.start(this, i, mutation);
     }
     this.clients = new SimClient[p.clients()];
     for (int c = 0; c < clients.length; c++) {
@@ -229,6 +235,11 @@ public final class Simulation {
       queue.schedule(start,
           new FaultStart(new FaultEpisode(FaultEpisode.Kind.LAG, 1 << lagDraws.nextInt(n), start, start + length, lag)));
     }
+    if (durability != null) {
+      for (FaultEpisode episode : durability.draw()) {
+        queue.schedule(episode.start(), new FaultStart(episode));
+      }
+    }
     for (FaultEpisode episode : scripted) {
       queue.schedule(episode.start(), new FaultStart(episode));
     }
@@ -302,7 +313,7 @@ public final class Simulation {
       checkLinearizability();
     }
     return new SimResult(p.seed(), n, digest, runFigures(), faultFigures(), viewChangeFigures(), logFigures(),
-        violation, divergedMask);
+        violation, divergedMask, diskFigures());
   }
 
   private void noteSuspicions() {
@@ -330,6 +341,15 @@ public final class Simulation {
     return new SimResult.ViewChangeFigures(viewsInstalled, summed(r -> r.core.stats().viewChangeMessagesInParts()),
         summed(r -> r.core.stats().outsiderViewChangesAnswered()), summed(r -> r.core.stats().viewsFallenBackTo()),
         summed(r -> r.core.stats().suspicionsWhileWarmingUp()));
+  }
+
+  private SimResult.DiskFigures diskFigures() {
+    if (durability == null) {
+      return SimResult.DiskFigures.ZERO;
+    }
+    SimDurability d = durability;
+    return new SimResult.DiskFigures(d.outages, d.restartsFromDisk, d.bitFlips, d.corruptionsRefused, d.diskFulls,
+        d.storageFailures);
   }
 
   private SimResult.LogFigures logFigures() {
@@ -407,6 +427,12 @@ public final class Simulation {
       SimReplica r = replicas[m.replica()];
       if (m.incarnation() == r.incarnation && available(m.replica(), e)) {
         r.core.snapshotTaken(m.round(), m.snapshot(), m.digest());
+        reschedule(r);
+      }
+    } else if (e instanceof SyncDone m) {
+      SimReplica r = replicas[m.replica()];
+      if (m.incarnation() == r.incarnation && available(m.replica(), e)) {
+        r.syncDone(now);
         reschedule(r);
       }
     } else if (e instanceof FaultStart m) {
@@ -488,14 +514,23 @@ public final class Simulation {
   private void startFault(FaultEpisode episode) {
     int f = p.config().faultTolerance();
     int faulty = faultyMask | unrecoveredMask;
-    if (healed || (faulty & episode.replicas()) != 0 || Integer.bitCount(faulty | episode.replicas()) > f) {
+    if (episode.kind() == FaultEpisode.Kind.OUTAGE) {
+      if (healed || faulty != 0) {
+        return; // more than f at once, but only from a group with no other fault
+      }
+      durability.outages++;
+      for (SimReplica r : replicas) {
+        durability.outageRound = Math.max(durability.outageRound, r.core.executedRound());
+      }
+    } else if (healed || (faulty & episode.replicas()) != 0 || Integer.bitCount(faulty | episode.replicas()) > f) {
       return; // at most f replicas faulty at once; a restarted replica counts until it has recovered
     }
     faultyMask |= episode.replicas();
     activeEpisodes.add(episode);
     faultsByKind[episode.kind().ordinal()]++;
     switch (episode.kind()) {
-      case CRASH -> forEach(episode.replicas(), i -> replicas[i].crashed = true);
+      case CRASH, OUTAGE -> forEach(episode.replicas(), i -> replicas[i].crashed = true);
+      case DISK_FULL -> forEach(episode.replicas(), i -> durability.diskFull(i, true));
       case PAUSE -> forEach(episode.replicas(), i -> {
         replicas[i].pausedUntil = episode.end();
         replicas[i].scheduledTick = Long.MAX_VALUE;
@@ -529,7 +564,14 @@ public final class Simulation {
     }
     faultyMask &= ~episode.replicas();
     switch (episode.kind()) {
-      case CRASH -> forEach(episode.replicas(), this::restart);
+      case CRASH, OUTAGE -> forEach(episode.replicas(), this::restart);
+      case DISK_FULL -> forEach(episode.replicas(), i -> {
+        durability.diskFull(i, false);
+        if (replicas[i].storageFailure != null && !replicas[i].crashed) {
+          replicas[i].crashed = true; // space freed, the operator restarts the replica
+          restart(i);
+        }
+      });
       case PAUSE -> forEach(episode.replicas(), i -> {
         replicas[i].pausedUntil = -1;
         reschedule(replicas[i]);
@@ -561,8 +603,15 @@ public final class Simulation {
 
   private void restart(int i) {
     SimReplica old = replicas[i];
-    replicas[i] = new SimReplica(this, p, i, old.incarnation + 1, true, rng.nextLong(), mutation);
-    safety.restarted(i);
+    safety.restarted(i); // first: a restart from disk installs its snapshot as it is built
+    if (durability != null) {
+      old.abandonStorage();
+      // A disk may be lost (wiped, recovered from peers) only while every other replica has its own.
+      boolean othersWhole = ((faultyMask | unrecoveredMask) & ~(1 << i)) == 0;
+      replicas[i] = durability.restart(this, i, old.incarnation + 1, rng.nextLong(), mutation, othersWhole);
+    } else {
+      replicas[i] = new SimReplica(this, p, i, old.incarnation + 1, true, rng.nextLong(), mutation);
+    }
     unrecoveredMask |= 1 << i;
     reschedule(replicas[i]);
   }
@@ -697,6 +746,19 @@ public final class Simulation {
     }
   }
 
+  /** A replica's store has entries to sync: the disk completes the sync its latency from now. */
+  void syncDue(SimReplica r, ReplicaStore storage) {
+    queue.schedule(now + durability.syncLatencyNanos(r.id), new SyncDone(r.id, r.incarnation));
+  }
+
+  /** A replica's disk refused a write or a sync: it acknowledges nothing more until restarted. */
+  void storageFailed(SimReplica r, java.io.IOException e) {
+    durability.storageFailures++;
+    if (trace.wants(now)) {
+      trace.line("t=" + now + " r" + r.id + " storage failed: " + e.getMessage());
+    }
+  }
+
   void snapshotTaken(SimReplica r, long round, byte[] snapshot, long snapshotDigest) {
     queue.schedule(now, new SnapshotTaken(r.id, r.incarnation, round, snapshot, snapshotDigest));
   }
@@ -742,6 +804,12 @@ public final class Simulation {
     if (status == ReplicaCore.Status.NORMAL) {
       viewsInstalled++;
       unrecoveredMask &= ~(1 << r.id); // recovered: it holds everything a member must
+      if (durability != null && !healed && (faultyMask | unrecoveredMask) == 0 && durability.outageOnViewInstall > 0
+          && rng.nextDouble() < durability.outageOnViewInstall) {
+        // Every replica down right as a view is installed: the view state on disk is all there is.
+        queue.schedule(now, new FaultStart(new FaultEpisode(FaultEpisode.Kind.OUTAGE, (1 << n) - 1, now,
+            now + SimParameters.ROUND_TIMEOUT_NANOS * (2 + rng.nextInt(20)))));
+      }
     }
     if (!healed && status == ReplicaCore.Status.VIEW_CHANGE && rng.nextDouble() < p.crashOnViewChange()) {
       crashNow(r.id, true);
@@ -766,8 +834,16 @@ public final class Simulation {
   void checkExecuted(int replica, long round, int proposer, Batch batch) {
     String problem = safety.executed(replica, round, proposer, batch);
     if (problem != null) {
-      fail(Invariant.AGREEMENT, problem);
+      fail(agreementOrDurability(round), problem);
     }
+  }
+
+  /**
+   * A disagreement about a round some replica executed before more than f crashed at once is a
+   * committed round that did not survive the crash: the durability checker's verdict.
+   */
+  private Invariant agreementOrDurability(long round) {
+    return durability != null && round <= durability.outageRound ? Invariant.DURABILITY : Invariant.AGREEMENT;
   }
 
   void checkApplied(int replica, long round, int proposer, int index, Request request) {
@@ -780,7 +856,7 @@ public final class Simulation {
   void checkRoundExecuted(int replica, long round, long digest) {
     String problem = safety.roundExecuted(replica, round, digest);
     if (problem != null) {
-      fail(Invariant.AGREEMENT, problem);
+      fail(agreementOrDurability(round), problem);
     }
   }
 

@@ -29,7 +29,7 @@ public final class SimulationCampaign {
    * highest peak of retained slots kept); {@code failures} is sorted by seed.
    */
   public record Summary(long seeds, SimResult.RunFigures run, SimResult.FaultFigures faults,
-      SimResult.ViewChangeFigures viewChanges, SimResult.LogFigures log, long wallNanos,
+      SimResult.ViewChangeFigures viewChanges, SimResult.LogFigures log, SimResult.DiskFigures disk, long wallNanos,
       List<SimulationViolation> failures) {
 
     public double roundsPerSecond() {
@@ -46,7 +46,7 @@ public final class SimulationCampaign {
               + " back to; %d suspicions by replicas warming up), %d snapshots installed by state transfer, %d slots"
               + " recovered, %d checkpoint digests found equal; rounds held at max-log-bytes %d times, %d slots dropped there outside the active set;"
               + " longest recovery after faults %d rounds, peak retained log %d slots; wall time %.1f s,"
-              + " %.0f simulated rounds/s; %d failed",
+              + " %.0f simulated rounds/s; %d failed%s",
           seeds, run.rounds(), run.events(), run.operations(), run.appliedRequests(), run.sessionsExpired(),
           faults.messagesDropped(),
           faults.synchronyViolations(), faults.crashes(), faults.crashesInViewChange(),
@@ -55,7 +55,11 @@ public final class SimulationCampaign {
           viewChanges.outsiderViewChangesAnswered(), viewChanges.viewsFallenBackTo(),
           viewChanges.suspicionsWhileWarmingUp(), run.snapshotsInstalled(), run.slotsRecovered(), run.checkpointsMatched(),
           log.roundsHeldAtMaxLogBytes(), log.slotsDroppedAtMaxLogBytes(), run.recoveryRounds(),
-          log.peakRetainedSlots(), wallNanos / 1e9, roundsPerSecond(), failures.size());
+          log.peakRetainedSlots(), wallNanos / 1e9, roundsPerSecond(), failures.size(),
+          disk.equals(SimResult.DiskFigures.ZERO) ? "" : String.format("; durable: %d outages of more than f replicas,"
+              + " %d restarts from disk, %d bits flipped, %d damaged disks refused (wiped, recovered from peers),"
+              + " %d full disks, %d storage failures", disk.outages(), disk.restartsFromDisk(), disk.bitFlips(),
+              disk.corruptionsRefused(), disk.diskFulls(), disk.storageFailures()));
     }
   }
 
@@ -65,6 +69,12 @@ public final class SimulationCampaign {
    */
   public static Summary run(long firstSeed, long seeds, int fixedReplicas, CoreMutation mutation, int threads,
       Consumer<String> progress) {
+    return run(firstSeed, seeds, fixedReplicas, mutation, threads, progress, false);
+  }
+
+  /** @param durable every run in durable mode ({@link SimParameters#durable()}), with its disk faults */
+  public static Summary run(long firstSeed, long seeds, int fixedReplicas, CoreMutation mutation, int threads,
+      Consumer<String> progress, boolean durable) {
     long start = System.nanoTime();
     AtomicLong next = new AtomicLong(firstSeed);
     long end = firstSeed + seeds;
@@ -82,7 +92,8 @@ public final class SimulationCampaign {
           List<SimResult> results = new ArrayList<>();
           for (long seed = next.getAndIncrement(); seed < end; seed = next.getAndIncrement()) {
             int n = fixedReplicas > 0 ? fixedReplicas : replicasFor(seed);
-            results.add(Simulation.run(SimParameters.forSeed(seed, n), mutation));
+            SimParameters parameters = SimParameters.forSeed(seed, n);
+            results.add(Simulation.run(durable ? parameters.durable() : parameters, mutation));
             long d = done.incrementAndGet();
             if (d % step == 0 || d == seeds) {
               progress.accept(String.format("simulation: %d/%d seeds (%.0f%%), %.1f s", d, seeds, 100.0 * d / seeds,
@@ -96,6 +107,7 @@ public final class SimulationCampaign {
       SimResult.FaultFigures faults = SimResult.FaultFigures.ZERO;
       SimResult.ViewChangeFigures viewChanges = SimResult.ViewChangeFigures.ZERO;
       SimResult.LogFigures log = SimResult.LogFigures.ZERO;
+      SimResult.DiskFigures disk = SimResult.DiskFigures.ZERO;
       List<SimulationViolation> failures = new ArrayList<>();
       for (Future<List<SimResult>> w : workers) {
         for (SimResult r : w.get()) {
@@ -103,13 +115,14 @@ public final class SimulationCampaign {
           faults = faults.plus(r.faults());
           viewChanges = viewChanges.plus(r.viewChanges());
           log = log.plus(r.log());
+          disk = disk.plus(r.disk());
           if (!r.ok()) {
             failures.add(r.violation());
           }
         }
       }
       failures.sort(Comparator.comparingLong(SimulationViolation::seed));
-      return new Summary(seeds, run, faults, viewChanges, log, System.nanoTime() - start, failures);
+      return new Summary(seeds, run, faults, viewChanges, log, disk, System.nanoTime() - start, failures);
     } catch (Exception e) {
       throw new IllegalStateException("simulation campaign failed to run", e);
     } finally {

@@ -10,7 +10,9 @@ public record SimulationViolation(long seed, int replicas, Invariant invariant, 
     CoreMutation mutation) {
   public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE,
     /** Divergence detection stopped or reported a replica whose state did not diverge. */
-    DIVERGENCE }
+    DIVERGENCE,
+    /** Durable mode: a round executed before more than f replicas crashed at once came back different, or not at all. */
+    DURABILITY }
 
   /** The one command that replays this run exactly. */
   public String replayCommand() {

@@ -253,8 +253,9 @@ public final class LogEntryCodec {
     long promisedView = in.getLong();
     int activeSet = in.getInt();
     long firstRound = in.getLong();
-    if (view < 0 || lastNormalView < 0 || promisedView < 0 || firstRound < 0) {
-      throw in.corrupt(VIEW_BYTES, "negative view or round: view " + view + ", last normal " + lastNormalView
+    // -1 is "none yet" (a recovering replica's views, a promise not yet made); nothing lies below it.
+    if (view < -1 || lastNormalView < -1 || promisedView < -1 || firstRound < 0) {
+      throw in.corrupt(VIEW_BYTES, "view or round below -1: view " + view + ", last normal " + lastNormalView
           + ", promised " + promisedView + ", first round " + firstRound);
     }
     return new LogEntry.ViewRecord(view, lastNormalView, promisedView, activeSet, firstRound);
