@@ -237,7 +237,7 @@ public final class ReplicaActor {
             executor.tell(new ExecutorActor.Work(List.of(
                 new ExecutorActor.InstallSnapshot(restored.snapshotRound(), restored.snapshot()))));
           }
-          this.core = ReplicaCore.restart(config, self, this, restored);
+          this.core = ReplicaCore.restart(config, self, this, restored, ThreadLocalRandom.current().nextLong());
         }
       }
       this.mbean = ReplicaMBean.register(ctx.getSystem().address().toString(), status());

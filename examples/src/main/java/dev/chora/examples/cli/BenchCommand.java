@@ -180,11 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (minRoundInterval.isNegative() || roundTimeout.compareTo(minRoundInterval) <= 0) {
       problems.add("--round-timeout " + roundTimeout.toMillis() + "ms must exceed --min-round-interval");
     }
-    try {
-      storage.dataDirOrNull();
-    } catch (CliException e) {
-      problems.add(e.getMessage());
-    }
+    storage.check(problems);
     checkDriverOption("--driver-idle", driverIdle, MediaDriverProcess.Idle::parse, problems);
     checkDriverOption("--driver-mtu", driverMtu, MediaDriverProcess.Mtu::parse, problems);
     if (idleSeconds < 0) {

@@ -101,11 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       problems.add("--transport: " + e.getMessage());
     }
-    try {
-      storage.dataDirOrNull();
-    } catch (CliException e) {
-      problems.add(e.getMessage());
-    }
+    storage.check(problems);
     if (!problems.isEmpty()) {
       throw new CliException(String.join("; ", problems));
     }

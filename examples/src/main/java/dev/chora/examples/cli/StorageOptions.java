@@ -19,6 +19,16 @@ public final class StorageOptions {
           + " directory per replica below it, kept afterwards). Never tmpfs such as /dev/shm")
   Path dataDir;
 
+  /** Adds what is wrong with the two options to {@code problems}: a command checks them with its others. */
+  public void check(java.util.List<String> problems) {
+    try {
+      modeOrNull();
+      dataDirOrNull();
+    } catch (CliException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
   /** The mode given, or null if the option was not given. */
   public String modeOrNull() {
     if (mode == null) {

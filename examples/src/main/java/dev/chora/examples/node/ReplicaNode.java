@@ -57,9 +57,18 @@ public final class ReplicaNode {
       return 0;
     }
     Chora chora = Chora.get(system);
-    chora.startReplica(ExampleEntities.all());
-    out.println("chora node: replica " + id + " starting at " + system.address() + " (restarted = "
-        + config.getBoolean("chora.restarted") + ")");
+    try {
+      chora.startReplica(ExampleEntities.all());
+    } catch (RuntimeException e) {
+      // A data directory in use or damaged: nothing runs, and the node says why.
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      throw e;
+    }
+    dev.chora.actors.StorageSettings storage = chora.settings().storage();
+    out.println("chora node: replica " + id + " starting at " + system.address() + (storage.durable()
+        ? " (durable, data directory " + storage.dataDir() + ")"
+        : " (memory, restarted = " + config.getBoolean("chora.restarted") + ")"));
     out.flush();
     ReplicaStatus status = awaitNormal(system, id, Duration.ofMinutes(10));
     if (status != null) {

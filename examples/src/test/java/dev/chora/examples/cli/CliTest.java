@@ -105,6 +105,44 @@ class CliTest {
   }
 
   @Test
+  void storageOptionsAreCheckedBeforeAnythingStarts() throws Exception {
+    Run r = run("bench", "--storage", "disk", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--storage disk: use durable (log on disk, the default) or memory"), r.err());
+    r = run("demo", "--data-dir", "/dev/shm/chora-demo");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--data-dir /dev/shm/chora-demo is in /dev/shm (tmpfs, memory)"), r.err());
+    r = run("demo", "--storage", "memory", "--data-dir", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("with --storage memory: memory mode writes nothing"), r.err());
+    Config c = NodeConfig.withStorage(NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE)), "memory", null);
+    assertEquals("memory", c.getString("chora.storage.mode"));
+    c = NodeConfig.withStorage(NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE)), null, dir.resolve("d"));
+    assertEquals("durable", c.getString("chora.storage.mode"));
+    assertEquals(dir.resolve("d").toString(), c.getString("chora.storage.data-dir"));
+  }
+
+  /** A second node on a data directory in use exits at once, with the lock's message, and leaves nothing running. */
+  @Test
+  void aNodeOnADataDirectoryInUseFailsAtOnce() throws Exception {
+    Path data = dir.resolve("in-use");
+    try (dev.chora.runtime.storage.ReplicaStore holder = dev.chora.runtime.storage.ReplicaStore.open(
+        dev.chora.runtime.storage.FileDisk.open(data), 3, dev.chora.runtime.storage.ReplicaStoreOptions.DEFAULTS)) {
+      int port = dev.chora.transport.launch.ArteryTransport.freePort();
+      Path f = file("in-use.conf", "chora.replica-id = 0\nchora.replicas = [\"pekko://chora@127.0.0.1:" + port
+          + "\", \"pekko://chora@127.0.0.1:2\", \"pekko://chora@127.0.0.1:3\"]\nnode.transport = tcp\n");
+      Run r = run("node", "--config", f.toString(), "--data-dir", data.toString());
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains("replica 0: cannot open its data directory " + data) && r.err().contains("locked"),
+          r.err());
+      // The node's actor system is gone: its port is free again.
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      }
+    }
+  }
+
+  @Test
   void nodeHelpShowsAnExampleFile() {
     Run r = run("node", "--help");
     assertEquals(0, r.code());
