@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
         "passed."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
-      description = "how long the load runs (default ${DEFAULT-VALUE}); the kill comes at 20%%, the restart at 40%%,"
-          + " the crash of every replica (durable mode) at 65%%; the load runs on after their restart")
+      description = "how long the load runs (default ${DEFAULT-VALUE}); the kill comes at 15%%, the restart at 30%%,"
+          + " the crash of every replica (durable mode) at 60%%; the load runs on after their restart")
   Duration duration;
 
   @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
@@ -78,9 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
   private volatile ActorSystem<Void> client;
 
   /** Share of the load's duration at which the replica --kill is killed, restarted, and all replicas crash. */
-  private static final double KILL_AT = 0.2;
-  private static final double RESTART_AT = 0.4;
-  private static final double CRASH_ALL_AT = 0.65;
+  private static final double KILL_AT = 0.15;
+  private static final double RESTART_AT = 0.3;
+  private static final double CRASH_ALL_AT = 0.6;
 
   private void validate() {
     List<String> problems = new ArrayList<>();
