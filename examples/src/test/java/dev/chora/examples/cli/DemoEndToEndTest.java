@@ -42,6 +42,11 @@ class DemoEndToEndTest {
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"transfer\"")), "transfers in the history");
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"cas\"")), "compare-and-sets in the history");
     assertTrue(Files.exists(dir.resolve("logs/replica-2-start2.log")), "replica 2 was restarted");
+    // Durable by default: the killed replica came back from its own data directory, deleted at the end.
+    assertTrue(out.contains("restarting replica 2 (pid ") && out.contains(") from its data directory"), out);
+    assertTrue(Files.readString(dir.resolve("logs/replica-2-start2.log")).contains("durable, data directory "
+        + dir.resolve("logs/data/replica-2")), "the restarted node names its data directory");
+    assertTrue(!Files.exists(dir.resolve("logs/data")), "the replicas' data directories are deleted at the end");
     assertTrue(Pattern.compile("replica 2 killed .*; removed by a view change \\d+ ms later").matcher(out).find(),
         "the summary gives the fail-over, measured: " + out);
     assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
