@@ -194,7 +194,7 @@ public final class ReplicaStore implements Closeable {
     if (log.segmentCount() != segmentsBefore || concerns.segments() == 0) {
       concerns.startSegment(seq);
     }
-    concerns.record(seq, concernedRound(entry), entry instanceof LogEntry.ViewRecord);
+    noteConcern(concerns, seq, entry);
     if (entry instanceof LogEntry.ViewRecord v) {
       latestView = new LogEntryCodec.ViewState(seq, v);
     }
@@ -232,9 +232,10 @@ public final class ReplicaStore implements Closeable {
   /**
    * Saves the executor's state after round {@code round} (its own snapshot, or one installed by
    * state transfer), durably, then deletes the leading log segments whose records all concern
-   * rounds at or below it (never the last segment). A view record in a deleted segment is first
-   * kept in the metadata store (syncing the log first if the latest view record is not yet on
-   * disk). A crash in between only leaves log records the snapshot already covers.
+   * rounds at or below it (never the last segment). The log is synced first (so a snapshot on disk
+   * never runs ahead of the entries appended before it), and a view record in a segment about to
+   * be deleted is first kept, as the latest view record, in the metadata store. A crash in between
+   * only leaves log records the snapshot already covers.
    *
    * @return false, doing nothing, if {@code round} is not above the latest snapshot's round
    * @throws IllegalArgumentException if {@code round} is below 1 or the state is larger than
@@ -248,6 +249,9 @@ public final class ReplicaStore implements Closeable {
     if (round <= snapshotRound) {
       return false;
     }
+    // Every entry appended before the snapshot goes to disk first: a snapshot on disk never runs
+    // ahead of the entries (the view record above all) that led to it.
+    sync();
     try {
       directory.snapshots().save(round, state);
     } catch (IllegalArgumentException e) {
@@ -266,9 +270,6 @@ public final class ReplicaStore implements Closeable {
       viewSeqDeleted = Math.max(viewSeqDeleted, concerns.get(i).maxViewSeq);
     }
     if (viewSeqDeleted > 0 && (storedView == null || storedView.seq() < viewSeqDeleted)) {
-      if (latestView.seq() > durableSeq) {
-        sync();
-      }
       try {
         directory.metadata().write(LogEntryCodec.encodeViewState(latestView));
       } catch (IOException e) {
@@ -375,6 +376,14 @@ public final class ReplicaStore implements Closeable {
     return b == null || a.seq() >= b.seq() ? a : b;
   }
 
+  /** Counts entry {@code seq} to the last segment's concerns. */
+  private static void noteConcern(SegmentConcerns concerns, long seq, LogEntry entry) {
+    if (entry instanceof LogEntry.ClearAbove c) {
+      concerns.clearAbove(c.round());
+    }
+    concerns.record(seq, concernedRound(entry), entry instanceof LogEntry.ViewRecord);
+  }
+
   /** The round a record concerns, for deleting segments below a snapshot. */
   static long concernedRound(LogEntry entry) {
     if (entry instanceof LogEntry.Slot s) {
@@ -437,7 +446,7 @@ public final class ReplicaStore implements Closeable {
       try {
         LogEntry entry = LogEntryCodec.decode(record.type(), record.payload(), where);
         fold.apply(entry, where);
-        concerns.record(record.index(), concernedRound(entry), entry instanceof LogEntry.ViewRecord);
+        noteConcern(concerns, record.index(), entry);
         if (entry instanceof LogEntry.ViewRecord v) {
           logView = new LogEntryCodec.ViewState(record.index(), v);
         }
