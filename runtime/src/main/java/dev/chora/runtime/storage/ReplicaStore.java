@@ -49,6 +49,7 @@ public final class ReplicaStore implements Closeable {
   private final SegmentedLog log;
   private final SegmentConcerns concerns;
   private final LongSupplier nanoClock;
+  private final int replicas;
   private final boolean firstStart;
   private Restored restored;
   /** The latest view record appended or replayed from the log, or null. */
@@ -75,6 +76,7 @@ public final class ReplicaStore implements Closeable {
     this.log = log;
     this.concerns = concerns;
     this.nanoClock = nanoClock;
+    this.replicas = opening.replicas;
     this.latestView = opening.logView;
     this.storedView = opening.storedView;
     this.snapshotRound = opening.snapshotRound;
@@ -172,8 +174,9 @@ public final class ReplicaStore implements Closeable {
   /**
    * Appends the core's entry number {@code seq}; nothing is durable until {@link #sync()}.
    *
-   * @throws IllegalArgumentException if {@code seq} is not the next number ({@link #lastSeq()} + 1)
-   *                                  or the entry is larger than the log's max-record-bytes
+   * @throws IllegalArgumentException if {@code seq} is not the next number ({@link #lastSeq()} + 1),
+   *                                  the entry is larger than the log's max-record-bytes or is
+   *                                  for another cluster size; nothing is stored then
    * @throws IOException              the store's failure, now or earlier
    */
   public void append(long seq, LogEntry entry) throws IOException {
@@ -181,6 +184,7 @@ public final class ReplicaStore implements Closeable {
     if (seq != lastSeq + 1) {
       throw new IllegalArgumentException("log entry " + seq + " is out of order: the next entry number is " + (lastSeq + 1));
     }
+    checkClusterSize(entry);
     int type = LogEntryCodec.type(entry);
     byte[] payload = LogEntryCodec.encode(entry);
     int segmentsBefore = log.segmentCount();
@@ -349,6 +353,17 @@ public final class ReplicaStore implements Closeable {
     directory.close();
   }
 
+  /** Refuses, before it is stored, an entry that a restart would refuse as another cluster's. */
+  private void checkClusterSize(LogEntry entry) {
+    if (entry instanceof LogEntry.Slot s && (s.proposer() < 0 || s.proposer() >= replicas)) {
+      throw new IllegalArgumentException("slot of proposer " + s.proposer() + " in a cluster of " + replicas + " replicas");
+    }
+    if (entry instanceof LogEntry.Round r && r.slots().slots().length != replicas) {
+      throw new IllegalArgumentException("round " + r.slots().round() + " of " + r.slots().slots().length
+          + " slots in a cluster of " + replicas + " replicas");
+    }
+  }
+
   private void checkUsable() throws IOException {
     if (closed) {
       throw new IllegalStateException("the store of " + disk.location() + " is closed");
@@ -428,6 +443,10 @@ public final class ReplicaStore implements Closeable {
       }
       Optional<Snapshot> latest = directory.snapshots().loadLatest();
       if (latest.isPresent()) {
+        if (latest.get().index() < 1) {
+          throw new CorruptStorageException(disk.location(), "holds a snapshot at round " + latest.get().index()
+              + "; snapshots are of rounds from 1");
+        }
         snapshotRound = latest.get().index();
         snapshot = latest.get().state();
       }

@@ -338,13 +338,17 @@ class ReplicaStoreTest {
   }
 
   @Test
-  void anEntryAboveTheRecordBoundIsRefusedAndTheStoreGoesOn() throws IOException {
+  void anEntryTooLargeOrForAnotherClusterSizeIsRefusedAndTheStoreGoesOn() throws IOException {
     SimDisk disk = new SimDisk("d", 8, SyncLatency.NONE);
     try (ReplicaStore store = ReplicaStore.open(disk, REPLICAS, SMALL)) {
       store.append(1, view(1));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> store.append(2, slot(1, 0, 0b111, 1, batch(1, 1, 600))));
       assertTrue(e.getMessage().contains("max-record-bytes"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> store.append(2, slot(1, 3, 0b1111, 1, batch(1, 1, 6))));
+      assertTrue(e.getMessage().contains("proposer 3 in a cluster of 3"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> store.append(2, StoreEntries.round(1, 0b1, 1, batch(1, 1, 1))));
+      assertTrue(e.getMessage().contains("1 slots in a cluster of 3"), e.getMessage());
       store.append(2, slot(1, 0, 0b111, 1, batch(1, 1, 6)));
       assertEquals(2, store.sync());
       assertNull(store.failure());
