@@ -253,6 +253,61 @@ class ReplicaStoreTest {
   }
 
   @Test
+  void aCrashAnywhereInASnapshotLeavesTheOldStateOrTheNewWhole() throws IOException {
+    int sawOld = 0;
+    int sawNew = 0;
+    byte[] state = {4, 2};
+    for (long seed = 1; seed <= 6; seed++) {
+      for (int crashAt = 1;; crashAt++) {
+        SimDisk sim = new SimDisk("d", seed * 1000 + crashAt, SyncLatency.NONE);
+        List<LogEntry> entries = rounds(30);
+        int synced = entries.size();
+        try (ReplicaStore store = ReplicaStore.open(sim, REPLICAS, SMALL)) {
+          appendAll(store, entries, 0);
+        }
+        // The only view record is entry 1, in a segment the snapshot deletes.
+        entries.add(slot(31, 0, 0b111, 2, batch(31, 1, 3)));
+        entries.add(slot(31, 1, 0b111, 2, batch(32, 1, 3)));
+        CrashPointDisk disk = new CrashPointDisk(sim, crashAt);
+        boolean returned;
+        try {
+          ReplicaStore store = ReplicaStore.open(disk, REPLICAS, SMALL);
+          appendAll(store, entries, synced);
+          assertTrue(store.saveSnapshot(20, state));
+          returned = true;
+        } catch (CrashPointDisk.Crashed e) {
+          returned = false;
+        }
+        if (returned) {
+          sim.crash();
+        }
+        String at = "seed " + seed + ", crash at operation " + crashAt;
+        try (ReplicaStore store = ReplicaStore.open(sim, REPLICAS, SMALL)) {
+          Restored r = store.restore();
+          int found = (int) r.nextSeq() - 1;
+          assertTrue(found >= synced && found <= entries.size(), at + ": found " + found);
+          if (returned) {
+            assertEquals(20, r.snapshotRound(), at);
+            assertEquals(entries.size(), found, at + ": the snapshot synced every entry before it");
+          }
+          if (r.snapshotRound() == 20) {
+            assertArrayEquals(state, r.snapshot(), at);
+            sawNew++;
+          } else {
+            assertEquals(0, r.snapshotRound(), at);
+            sawOld++;
+          }
+          assertRestored(entries, found, r.snapshotRound(), r);
+        }
+        if (disk.crashPending()) {
+          break;
+        }
+      }
+    }
+    assertTrue(sawOld > 0 && sawNew > 0, "old " + sawOld + ", new " + sawNew);
+  }
+
+  @Test
   void aSecondOpenOfTheSameDirectoryFails() throws IOException {
     try (ReplicaStore store = ReplicaStore.open(FileDisk.open(dir), REPLICAS, SMALL)) {
       DataDirectoryLockedException e = assertThrows(DataDirectoryLockedException.class,
