@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * Pekko replica's storage side, or the simulator) calls it. Used as:
  * <pre>
  *   store = ReplicaStore.open(disk, replicas, options)   // locks, replays, folds
- *   if (store.firstStart()) ReplicaCore.create(...)      // nothing stored: guarded as today
+ *   if (store.firstStart()) new ReplicaCore(...)         // nothing stored: guarded as today
  *   else ReplicaCore.restart(config, self, out, store.restore())
  *   // core.persist(e)  -> store.append(seq, e)
  *   // when it likes    -> core.persisted(now, store.sync())
