@@ -36,5 +36,10 @@ public enum CoreMutation {
    * Durable mode: sends a DoViewChange, or a view's first messages, without waiting for the view
    * state recording the promise or the adoption to be persisted.
    */
-  SEND_BEFORE_VIEW_SYNC
+  SEND_BEFORE_VIEW_SYNC,
+  /**
+   * Not the core's: the simulator's durable replicas open stores that do not verify log records'
+   * checksums, and so trust whatever a damaged disk returns.
+   */
+  TRUST_BAD_CHECKSUM
 }

@@ -45,7 +45,7 @@ final class SimDurability {
   /** The highest round any replica had executed when the last outage began (-1: none yet). */
   long outageRound = -1;
 
-  SimDurability(SimParameters p) {
+  SimDurability(SimParameters p, CoreMutation mutation) {
     this.p = p;
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed() * 0x5851F42D4C957F2DL + n);
@@ -59,8 +59,9 @@ final class SimDurability {
     // Small segments, so that rollover and deleting the log below a snapshot happen in every run.
     int maxRecord = (int) Math.min(Integer.MAX_VALUE, 4L * p.config().maxTransferBytes() + 4096);
     long segment = Math.max(128L + maxRecord, 8_192 + rng.nextLong(64_000));
-    this.options = new ReplicaStoreOptions(new LogOptions(segment, maxRecord, 4096), 4096, rng.nextBoolean(),
-        p.config().maxSnapshotBytes());
+    LogOptions log = new LogOptions(segment, maxRecord, 4096);
+    this.options = new ReplicaStoreOptions(mutation == CoreMutation.TRUST_BAD_CHECKSUM ? log.trustingChecksums() : log,
+        4096, rng.nextBoolean(), p.config().maxSnapshotBytes());
     this.outageOnViewInstall = rng.nextInt(2) == 0 ? 0 : rng.nextDouble() * 0.004;
   }
 
@@ -135,7 +136,6 @@ final class SimDurability {
       store = ReplicaStore.open(disk, n, options);
     } catch (CorruptStorageException e) {
       corruptionsRefused++;
-      if (Boolean.getBoolean("chora.sim.debugDisk")) System.err.println("REFUSED r" + replica + ": " + e.getMessage());
       wipe(disk);
       store = open(replica);
     } catch (IOException e) {

@@ -147,7 +147,7 @@ public final class Simulation {
     this.mutation = mutation;
     this.trace = trace;
     this.replicas = new SimReplica[n];
-    this.durability = p.config().durable() ? new SimDurability(p) : null;
+    this.durability = p.config().durable() ? new SimDurability(p, mutation) : null;
     for (int i = 0; i < n; i++) {
       replicas[i] = durability == null ? new SimReplica(this, p, i, 0, false, 0, mutation)
           : durability.start(this, i, mutation);
@@ -608,7 +608,13 @@ public final class Simulation {
       old.abandonStorage();
       // A disk may be lost (wiped, recovered from peers) only while every other replica has its own.
       boolean othersWhole = ((faultyMask | unrecoveredMask) & ~(1 << i)) == 0;
-      replicas[i] = durability.restart(this, i, old.incarnation + 1, rng.nextLong(), mutation, othersWhole);
+      try {
+        replicas[i] = durability.restart(this, i, old.incarnation + 1, rng.nextLong(), mutation, othersWhole);
+      } catch (RuntimeException e) {
+        // What the store handed over made no sense to the core: data from disk that was trusted but wrong.
+        fail(Invariant.DURABILITY, "replica " + i + " could not restart from its disk: " + e);
+        return;
+      }
     } else {
       replicas[i] = new SimReplica(this, p, i, old.incarnation + 1, true, rng.nextLong(), mutation);
     }
@@ -897,7 +903,7 @@ public final class Simulation {
 
   private void fail(Invariant invariant, String detail) {
     if (violation == null) {
-      violation = new SimulationViolation(p.seed(), n, invariant, now, detail, mutation);
+      violation = new SimulationViolation(p.seed(), n, invariant, now, detail, mutation, p.config().durable());
     }
   }
 

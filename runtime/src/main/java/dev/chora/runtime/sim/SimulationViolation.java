@@ -7,7 +7,7 @@ import dev.chora.runtime.core.CoreMutation;
  * deliberate bug the cores ran with ({@link CoreMutation#NONE} outside the mutation tests).
  */
 public record SimulationViolation(long seed, int replicas, Invariant invariant, long atNanos, String detail,
-    CoreMutation mutation) {
+    CoreMutation mutation, boolean durable) {
   public enum Invariant { AGREEMENT, VALIDITY, EXACTLY_ONCE, LINEARIZABILITY, LIVENESS, BOUNDED_LOG, BOUNDED_MESSAGE,
     /** Divergence detection stopped or reported a replica whose state did not diverge. */
     DIVERGENCE,
@@ -17,12 +17,13 @@ public record SimulationViolation(long seed, int replicas, Invariant invariant, 
   /** The one command that replays this run exactly. */
   public String replayCommand() {
     return "mvn -q -pl runtime test -Dtest=SimulationReplayTest -Dchora.sim.replay=" + seed + ":" + replicas
+        + (durable ? " -Dchora.sim.durable=true" : "")
         + (mutation == CoreMutation.NONE ? "" : " -Dchora.sim.mutation=" + mutation.name());
   }
 
   @Override
   public String toString() {
-    return invariant + " violated in seed " + seed + " (N=" + replicas + ")"
+    return invariant + " violated in seed " + seed + " (N=" + replicas + (durable ? ", durable" : "") + ")"
         + (mutation == CoreMutation.NONE ? "" : " with mutation " + mutation.name()) + " at t=" + atNanos + "ns: " + detail
         + "\n  replay: " + replayCommand();
   }

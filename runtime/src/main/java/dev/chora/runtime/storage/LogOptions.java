@@ -10,10 +10,22 @@ package dev.chora.runtime.storage;
  * @param segmentBytes     a segment rolls over before it would exceed this
  * @param maxRecordBytes   the largest payload {@link SegmentedLog#append} accepts
  * @param writeBufferBytes appended frames gathered in memory before a write to the file
+ * @param verifyChecksums  always true, except for the simulator's mutation test that shows what
+ *                         trusting a record whose checksum fails would let through
  */
-public record LogOptions(long segmentBytes, int maxRecordBytes, int writeBufferBytes) {
+public record LogOptions(long segmentBytes, int maxRecordBytes, int writeBufferBytes, boolean verifyChecksums) {
   /** 64 MiB segments, records up to 4 MiB, a 256 KiB write buffer. */
   public static final LogOptions DEFAULTS = new LogOptions(64L << 20, 4 << 20, 256 << 10);
+
+  /** Checksums verified, as they always must be. */
+  public LogOptions(long segmentBytes, int maxRecordBytes, int writeBufferBytes) {
+    this(segmentBytes, maxRecordBytes, writeBufferBytes, true);
+  }
+
+  /** These options with checksums not verified: the simulator's TRUST_BAD_CHECKSUM mutation only. */
+  public LogOptions trustingChecksums() {
+    return new LogOptions(segmentBytes, maxRecordBytes, writeBufferBytes, false);
+  }
 
   public LogOptions {
     if (maxRecordBytes < 0) {

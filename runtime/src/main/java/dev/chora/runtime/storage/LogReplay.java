@@ -30,12 +30,19 @@ final class LogReplay {
   private long cutBytes;
   private final StringBuilder cut = new StringBuilder();
 
-  private LogReplay(Disk disk) {
+  private final boolean verifyChecksums;
+
+  private LogReplay(Disk disk, boolean verifyChecksums) {
     this.disk = disk;
+    this.verifyChecksums = verifyChecksums;
   }
 
   static LogReplay run(Disk disk, Consumer<LogRecord> visitor) throws IOException {
-    LogReplay replay = new LogReplay(disk);
+    return run(disk, visitor, true);
+  }
+
+  static LogReplay run(Disk disk, Consumer<LogRecord> visitor, boolean verifyChecksums) throws IOException {
+    LogReplay replay = new LogReplay(disk, verifyChecksums);
     List<String> names = new ArrayList<>();
     for (String name : disk.list()) {
       if (SegmentHeader.parseFileName(name) >= 0) {
@@ -71,7 +78,7 @@ final class LogReplay {
       headerProblem = SegmentHeader.problem(head);
     }
     if (headerProblem != null) {
-      if (!last || new SegmentScanner(file, size, 0).anyValidFrameFrom(0, 0)) {
+      if (!last || new SegmentScanner(file, size, 0, verifyChecksums).anyValidFrameFrom(0, 0)) {
         throw corrupt(file, 0, before, headerProblem);
       }
       remove(file, size, headerProblem);
@@ -85,7 +92,7 @@ final class LogReplay {
       throw corrupt(file, 0, before, "segment follows index " + header.prevIndex() + " but the segment before it ends at "
           + before + ": a segment is missing or out of place");
     }
-    SegmentScanner scanner = new SegmentScanner(file, size, SegmentHeader.BYTES);
+    SegmentScanner scanner = new SegmentScanner(file, size, SegmentHeader.BYTES, verifyChecksums);
     long lastIndex = header.prevIndex();
     long count = 0;
     for (long at = scanner.offset();; at = scanner.offset()) {

@@ -76,7 +76,7 @@ public final class SegmentedLog implements Closeable {
    * discarded.
    */
   public static SegmentedLog open(Disk disk, LogOptions options, Consumer<LogRecord> visitor) throws IOException {
-    return new SegmentedLog(disk, options, LogReplay.run(disk, visitor));
+    return new SegmentedLog(disk, options, LogReplay.run(disk, visitor, options.verifyChecksums()));
   }
 
   /**
@@ -240,7 +240,7 @@ public final class SegmentedLog implements Closeable {
         continue;
       }
       try (DiskFile file = disk.open(segment.name)) {
-        SegmentScanner scanner = new SegmentScanner(file, segment.size, SegmentHeader.BYTES);
+        SegmentScanner scanner = new SegmentScanner(file, segment.size, SegmentHeader.BYTES, options.verifyChecksums());
         for (LogRecord record = scanner.next(); record != null; record = scanner.next()) {
           if (record.index() >= fromIndex) {
             visitor.accept(record);
@@ -331,7 +331,7 @@ public final class SegmentedLog implements Closeable {
 
   /** Cuts the last segment just before its first record with an index of {@code fromIndex} or more. */
   private void cutWithin(Segment segment, long fromIndex) throws IOException {
-    SegmentScanner scanner = new SegmentScanner(active, segment.size, SegmentHeader.BYTES);
+    SegmentScanner scanner = new SegmentScanner(active, segment.size, SegmentHeader.BYTES, options.verifyChecksums());
     long kept = segment.prevIndex;
     for (long at = scanner.offset();; at = scanner.offset()) {
       LogRecord record = scanner.next();

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Determinism, and the replay of one seed: {@code -Dchora.sim.replay=SEED:N} (the command a
- * failing seed prints; with {@code -Dchora.sim.mutation=NAME} for a mutation test's seed) reruns
+ * failing seed prints; with {@code -Dchora.sim.mutation=NAME} for a mutation test's seed, and
+ * {@code -Dchora.sim.durable=true} for a durable-mode seed) reruns
  * exactly that run and prints what it found; {@code -Dchora.sim.trace=FROM,TO} (simulated
  * nanoseconds) also prints every client request delivered, every reply and every state-transfer
  * message in that window.
@@ -41,7 +42,8 @@ class SimulationReplayTest {
     String[] parts = replay.split(":");
     long seed = Long.parseLong(parts[0].trim());
     int n = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : SimulationCampaign.replicasFor(seed);
-    SimParameters p = SimParameters.forSeed(seed, n);
+    SimParameters p = Boolean.getBoolean("chora.sim.durable") ? SimParameters.forSeed(seed, n).durable()
+        : SimParameters.forSeed(seed, n);
     CoreMutation mutation = CoreMutation.valueOf(System.getProperty("chora.sim.mutation", "NONE").trim());
     System.out.println("replaying seed " + seed + " with N=" + n
         + (mutation == CoreMutation.NONE ? "" : " and mutation " + mutation) + ": " + p);
