@@ -49,6 +49,10 @@ class ControlSerializerTest {
         new ReplicaStatus.Requests(99_000, 98_000, 17), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7),
         new ReplicaStatus.Refused(8, 9), true, 123_456_789L);
     assertEquals(s, roundTrip(s));
+    ReplicaStatus durable = new ReplicaStatus(s.replicaId(), s.view(), s.progress(), s.rounds(), s.requests(),
+        s.viewChanges(), s.refused(), s.warmingUp(), s.sampledAtNanos(), new ReplicaStatus.Storage(true,
+        "/var/lib/chora/replica-2", 4000, 3990, 812, 0.16, 3.25, 1 << 20, "stopped acknowledging: disk full at /x"));
+    assertEquals(durable, roundTrip(durable));
     StateDigest d = new StateDigest(1, 1229, "ab".repeat(32));
     assertEquals(d, roundTrip(d));
     ActorRef<ReplicaStatus> ref = system.systemActorOf(Behaviors.empty(), "probe",

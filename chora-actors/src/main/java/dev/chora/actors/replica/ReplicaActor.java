@@ -226,7 +226,8 @@ public final class ReplicaActor {
         this.nextSeq = restored == null ? 1 : restored.nextSeq();
         if (restored == null) {
           ctx.getLog().info("replica {}: durable, data directory {} is empty: a first start{}", self, dataDir,
-              restarted ? " recovering from its peers (chora.restarted = true: its disk was lost)" : "");
+              restarted ? ", recovering from its peers first (the group has a history this replica's disk does not"
+                  + " hold, or chora.restarted = true)" : "");
           this.core = new ReplicaCore(config, self, this, restarted, ThreadLocalRandom.current().nextLong());
         } else {
           ctx.getLog().info("replica {}: restarting from data directory {}: snapshot of round {}, {} rounds held"

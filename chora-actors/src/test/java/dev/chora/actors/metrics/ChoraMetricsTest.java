@@ -53,6 +53,36 @@ class ChoraMetricsTest {
     assertEquals(1, registry.get("chora.status").tag("state", "VIEW_CHANGE").gauge().value());
   }
 
+  /** A durable replica's storage: its syncs, their latency, and whether its disk failed (docs/runtime.md). */
+  @Test
+  void storageMetersShowTheSyncsAndAFailedDisk() {
+    ReplicaStatus base = status(100, 7, 400, 5, ReplicaStatus.State.NORMAL);
+    AtomicReference<ReplicaStatus> next = new AtomicReference<>(withStorage(base,
+        new ReplicaStatus.Storage(true, "/d/r1", 500, 480, 120, 0.16, 3.0, 65536, "")));
+    ChoraMetrics metrics = new ChoraMetrics(1, () -> CompletableFuture.completedFuture(next.get()), Tags.empty());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.bindTo(registry);
+    assertEquals(0, registry.get("chora.storage.durable").gauge().value(), "memory until the first answer");
+    metrics.refresh();
+    assertEquals(120, registry.get("chora.storage.syncs").functionCounter().count());
+    assertEquals(480, registry.get("chora.storage.persisted").gauge().value());
+    assertEquals(1, registry.get("chora.storage.durable").gauge().value());
+    assertEquals(0, registry.get("chora.storage.failed").gauge().value());
+    assertEquals(3.0, registry.get("chora.storage.sync.latency").tag("percentile", "0.99").timeGauge()
+        .value(TimeUnit.MILLISECONDS), 1e-9);
+    String scrape = registry.scrape();
+    assertTrue(scrape.contains("chora_storage_syncs_total{replica=\"1\"} 120"), scrape);
+    next.set(withStorage(base, new ReplicaStatus.Storage(true, "/d/r1", 510, 480, 120, 0.16, 3.0, 65536,
+        "stopped acknowledging: disk full at /d/r1")));
+    metrics.refresh();
+    assertEquals(1, registry.get("chora.storage.failed").gauge().value());
+  }
+
+  static ReplicaStatus withStorage(ReplicaStatus s, ReplicaStatus.Storage storage) {
+    return new ReplicaStatus(s.replicaId(), s.view(), s.progress(), s.rounds(), s.requests(), s.viewChanges(),
+        s.refused(), s.warmingUp(), s.sampledAtNanos(), storage);
+  }
+
   @Test
   void aStatusNotAnsweredLeavesTheLastOne() {
     AtomicReference<CompletableFuture<ReplicaStatus>> next = new AtomicReference<>(

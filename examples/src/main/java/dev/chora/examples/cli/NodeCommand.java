@@ -29,8 +29,8 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ReplicaNode.run(NodeConfig.withStorage(NodeConfig.fromFile(config), storage.modeOrNull(),
-        storage.dataDirOrNull()), System.out, !withoutReplica);
+    return ReplicaNode.run(NodeConfig.fromFile(config, storage.modeOrNull(), storage.dataDirOrNull()), System.out,
+        !withoutReplica);
   }
 
   /** The footer with the example file (picocli formats footer lines with String.format). */

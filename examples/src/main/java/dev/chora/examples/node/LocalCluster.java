@@ -285,14 +285,16 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts replica {@code i} again with {@code chora.restarted = true}: in memory mode it recovers by
-   * state transfer; in durable mode it restarts from its data directory (the flag is ignored then).
+   * Starts replica {@code i} again: in memory mode with {@code chora.restarted = true}, and it
+   * recovers by state transfer; in durable mode as it is, and it restarts from its data directory
+   * (as replica 0 it then joins the others if they run, or founds the cluster if every replica is
+   * starting again).
    */
   public void restart(int i) throws IOException {
     if (replica(i).isAlive()) {
       throw new IllegalStateException("replica " + i + " still runs");
     }
-    launch(i, true);
+    launch(i, storageMode.equals("memory"));
   }
 
   /**

@@ -85,7 +85,21 @@ public final class NodeConfig {
 
   /** Reads and checks a node file; every problem is a {@link CliException} naming the file. */
   public static Config fromFile(Path file) {
+    return fromFile(file, null, null);
+  }
+
+  /**
+   * {@link #fromFile(Path)} with {@code chora node}'s {@code --storage} and {@code --data-dir} over
+   * the file's chora.storage (either may be null: the file's, or the default, stays).
+   */
+  public static Config fromFile(Path file, String storageMode, Path dataDir) {
     Config user = parse(file);
+    if (storageMode != null) {
+      user = ConfigFactory.parseMap(Map.of("chora.storage.mode", storageMode)).withFallback(user);
+    }
+    if (dataDir != null) {
+      user = ConfigFactory.parseMap(Map.of("chora.storage.data-dir", dataDir.toString())).withFallback(user);
+    }
     if (!user.hasPath("chora.replica-id")) {
       throw new CliException("config file " + file + ": set chora.replica-id (this node's replica id)");
     }
@@ -106,29 +120,6 @@ public final class NodeConfig {
     } catch (CliException e) {
       throw e.getMessage().startsWith("config file") ? e : new CliException("config file " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * {@code full} with {@code chora node}'s {@code --storage} and {@code --data-dir} over the node
-   * file's chora.storage (either may be null: the file's, or the default, stays), checked again.
-   */
-  public static Config withStorage(Config full, String mode, Path dataDir) {
-    Config c = full;
-    if (mode != null) {
-      c = ConfigFactory.parseMap(Map.of("chora.storage.mode", mode)).withFallback(c);
-    }
-    if (dataDir != null) {
-      c = ConfigFactory.parseMap(Map.of("chora.storage.data-dir", dataDir.toString())).withFallback(c);
-    }
-    if (c == full) {
-      return full;
-    }
-    try {
-      ChoraSettings.fromConfig(c);
-    } catch (InvalidConfigException e) {
-      throw new CliException(String.join("; ", e.problems()));
-    }
-    return c;
   }
 
   /** An example client-node file, for {@code chora kv}, {@code chora admin} and {@code chora bench --cluster}. */
@@ -266,6 +257,10 @@ public final class NodeConfig {
       seeds.addAll(replicas);
     } else if (id == 0 && restarted) {
       seeds.addAll(replicas.subList(1, replicas.size()));
+    } else if (id == 0 && holdsData(user, id)) {
+      // A durable replica 0 starting again from its disk: it joins the others if they run, and
+      // founds the cluster after seed-node-timeout if none does (every replica restarting at once).
+      seeds.addAll(replicas);
     } else {
       seeds.add(replicas.get(0));
     }
@@ -315,6 +310,31 @@ public final class NodeConfig {
       throw new CliException(e.getMessage());
     }
     return full;
+  }
+
+  /**
+   * Whether replica {@code id} is durable (the default) and its data directory holds data: it
+   * starts again rather than for the first time, whatever chora.restarted says.
+   */
+  static boolean holdsData(Config user, int id) {
+    if (user.hasPath("chora.storage.mode") && "memory".equals(user.getValue("chora.storage.mode").unwrapped())) {
+      return false;
+    }
+    String dir = user.hasPath("chora.storage.data-dir") ? user.getString("chora.storage.data-dir") : "";
+    Path path;
+    try {
+      path = dir.isBlank() ? dev.chora.actors.StorageSettings.defaultDataDir(id) : Path.of(dir).toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      return false; // refused with its reason when the settings are checked
+    }
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(path)) {
+      return files.anyMatch(f -> !f.getFileName().toString().equals("LOCK"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -115,11 +115,33 @@ class CliTest {
     r = run("demo", "--storage", "memory", "--data-dir", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("with --storage memory: memory mode writes nothing"), r.err());
-    Config c = NodeConfig.withStorage(NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE)), "memory", null);
+    Config c = NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE), "memory", null);
     assertEquals("memory", c.getString("chora.storage.mode"));
-    c = NodeConfig.withStorage(NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE)), null, dir.resolve("d"));
+    c = NodeConfig.fromFile(file("sample.conf", NodeConfig.EXAMPLE), null, dir.resolve("d"));
     assertEquals("durable", c.getString("chora.storage.mode"));
     assertEquals(dir.resolve("d").toString(), c.getString("chora.storage.data-dir"));
+    assertEquals(List.of("pekko://chora@10.0.0.1:25520"), c.getStringList("pekko.cluster.seed-nodes"));
+  }
+
+  /**
+   * Replica 0 is the seed. Starting for the first time it founds the cluster; a durable replica 0
+   * starting again from its disk lists every replica, so that it joins the others if they run and
+   * founds the cluster only if none does (all restarting); a memory-mode restart joins the others.
+   */
+  @Test
+  void aDurableReplicaZeroStartingAgainFromItsDiskJoinsTheOthersOrFoundsTheCluster() throws Exception {
+    Path data = dir.resolve("r0");
+    Path f = file("r0.conf", "chora.replica-id = 0\n" + REPLICAS + "chora.storage.data-dir = \"" + data + "\"\n");
+    List<String> all = ConfigFactory.parseString(REPLICAS).getStringList("chora.replicas");
+    assertEquals(all.subList(0, 1), NodeConfig.fromFile(f).getStringList("pekko.cluster.seed-nodes"), "first start");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("LOCK"), "1");
+    assertEquals(all.subList(0, 1), NodeConfig.fromFile(f).getStringList("pekko.cluster.seed-nodes"),
+        "a lock alone is no data");
+    Files.writeString(data.resolve("log-00000000000000000001.seg"), "x");
+    assertEquals(all, NodeConfig.fromFile(f).getStringList("pekko.cluster.seed-nodes"), "starting again from disk");
+    assertEquals(all.subList(0, 1), NodeConfig.fromFile(f, "memory", null).getStringList("pekko.cluster.seed-nodes"),
+        "memory mode goes by chora.restarted alone");
   }
 
   /** A second node on a data directory in use exits at once, with the lock's message, and leaves nothing running. */

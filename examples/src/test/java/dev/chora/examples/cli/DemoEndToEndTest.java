@@ -44,6 +44,11 @@ class DemoEndToEndTest {
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"transfer\"")), "transfers in the history");
     assertTrue(ops.stream().anyMatch(l -> l.contains("\"op\":\"cas\"")), "compare-and-sets in the history");
     assertTrue(Files.exists(dir.resolve("logs/replica-2-start2.log")), "replica 2 was restarted");
+    // Durable by default: the killed replica came back from its own data directory, deleted at the end.
+    assertTrue(out.contains("restarting replica 2 (pid ") && out.contains(") from its data directory"), out);
+    assertTrue(Files.readString(dir.resolve("logs/replica-2-start2.log")).contains("durable, data directory "
+        + dir.resolve("logs/data/replica-2")), "the restarted node names its data directory");
+    assertTrue(!Files.exists(dir.resolve("logs/data")), "the replicas' data directories are deleted at the end");
     for (int i = 0; i < 3; i++) {
       assertTrue(Files.exists(dir.resolve("logs/replica-" + i + "-start" + (i == 2 ? 3 : 2) + ".log")),
           "replica " + i + " was started again after the crash of every replica");

@@ -141,5 +141,7 @@ object ScalaApiTest {
        |chora.replicas = [${replicas.map(r => "\"" + r + "\"").mkString(", ")}]
        |chora.protocol.round-timeout = 20ms
        |chora.protocol.view-change-timeout = 200ms
+       |# What this tests is the API; durable mode would put data directories in the working directory.
+       |chora.storage.mode = memory
        |""".stripMargin)
 }

@@ -221,7 +221,8 @@ public final class LogEntryCodec {
     // Each request takes at least its header: a count the remaining bytes cannot hold is damage,
     // found before a list of that size is made.
     if (count < 0 || (long) count * REQUEST_HEADER_BYTES > in.remaining()) {
-      throw in.corrupt(4, "batch of " + count + " requests in " + in.remaining() + " remaining bytes");
+      throw in.corrupt(4, "batch of " + count + " requests cannot fit in the " + in.remaining()
+          + " bytes that remain: truncated or damaged");
     }
     if (count == 0) {
       return Batch.EMPTY;
@@ -232,7 +233,8 @@ public final class LogEntryCodec {
       long seq = in.getLong();
       int length = in.getInt();
       if (length < 0 || length > in.remaining()) {
-        throw in.corrupt(4, "request " + i + " has a command of " + length + " bytes, " + in.remaining() + " remain");
+        throw in.corrupt(4, "request " + i + " has a command of " + length + " bytes, " + in.remaining()
+            + " remain: truncated or damaged");
       }
       requests.add(new Request(clientId, seq, in.bytes(length)));
     }

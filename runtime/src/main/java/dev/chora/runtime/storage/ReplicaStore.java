@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * Pekko replica's storage side, or the simulator) calls it. Used as:
  * <pre>
  *   store = ReplicaStore.open(disk, replicas, options)   // locks, replays, folds
- *   if (store.firstStart()) ReplicaCore.create(...)      // nothing stored: guarded as today
+ *   if (store.firstStart()) new ReplicaCore(...)         // nothing stored: guarded as today
  *   else ReplicaCore.restart(config, self, out, store.restore())
  *   // core.persist(e)  -> store.append(seq, e)
  *   // when it likes    -> core.persisted(now, store.sync())
@@ -49,6 +49,7 @@ public final class ReplicaStore implements Closeable {
   private final SegmentedLog log;
   private final SegmentConcerns concerns;
   private final LongSupplier nanoClock;
+  private final int replicas;
   private final boolean firstStart;
   private Restored restored;
   /** The latest view record appended or replayed from the log, or null. */
@@ -75,6 +76,7 @@ public final class ReplicaStore implements Closeable {
     this.log = log;
     this.concerns = concerns;
     this.nanoClock = nanoClock;
+    this.replicas = opening.replicas;
     this.latestView = opening.logView;
     this.storedView = opening.storedView;
     this.snapshotRound = opening.snapshotRound;
@@ -172,8 +174,9 @@ public final class ReplicaStore implements Closeable {
   /**
    * Appends the core's entry number {@code seq}; nothing is durable until {@link #sync()}.
    *
-   * @throws IllegalArgumentException if {@code seq} is not the next number ({@link #lastSeq()} + 1)
-   *                                  or the entry is larger than the log's max-record-bytes
+   * @throws IllegalArgumentException if {@code seq} is not the next number ({@link #lastSeq()} + 1),
+   *                                  the entry is larger than the log's max-record-bytes or is
+   *                                  for another cluster size; nothing is stored then
    * @throws IOException              the store's failure, now or earlier
    */
   public void append(long seq, LogEntry entry) throws IOException {
@@ -181,6 +184,7 @@ public final class ReplicaStore implements Closeable {
     if (seq != lastSeq + 1) {
       throw new IllegalArgumentException("log entry " + seq + " is out of order: the next entry number is " + (lastSeq + 1));
     }
+    checkClusterSize(entry);
     int type = LogEntryCodec.type(entry);
     byte[] payload = LogEntryCodec.encode(entry);
     int segmentsBefore = log.segmentCount();
@@ -194,7 +198,7 @@ public final class ReplicaStore implements Closeable {
     if (log.segmentCount() != segmentsBefore || concerns.segments() == 0) {
       concerns.startSegment(seq);
     }
-    concerns.record(seq, concernedRound(entry), entry instanceof LogEntry.ViewRecord);
+    noteConcern(concerns, seq, entry);
     if (entry instanceof LogEntry.ViewRecord v) {
       latestView = new LogEntryCodec.ViewState(seq, v);
     }
@@ -232,9 +236,10 @@ public final class ReplicaStore implements Closeable {
   /**
    * Saves the executor's state after round {@code round} (its own snapshot, or one installed by
    * state transfer), durably, then deletes the leading log segments whose records all concern
-   * rounds at or below it (never the last segment). A view record in a deleted segment is first
-   * kept in the metadata store (syncing the log first if the latest view record is not yet on
-   * disk). A crash in between only leaves log records the snapshot already covers.
+   * rounds at or below it (never the last segment). The log is synced first (so a snapshot on disk
+   * never runs ahead of the entries appended before it), and a view record in a segment about to
+   * be deleted is first kept, as the latest view record, in the metadata store. A crash in between
+   * only leaves log records the snapshot already covers.
    *
    * @return false, doing nothing, if {@code round} is not above the latest snapshot's round
    * @throws IllegalArgumentException if {@code round} is below 1 or the state is larger than
@@ -248,6 +253,9 @@ public final class ReplicaStore implements Closeable {
     if (round <= snapshotRound) {
       return false;
     }
+    // Every entry appended before the snapshot goes to disk first: a snapshot on disk never runs
+    // ahead of the entries (the view record above all) that led to it.
+    sync();
     try {
       directory.snapshots().save(round, state);
     } catch (IllegalArgumentException e) {
@@ -266,9 +274,6 @@ public final class ReplicaStore implements Closeable {
       viewSeqDeleted = Math.max(viewSeqDeleted, concerns.get(i).maxViewSeq);
     }
     if (viewSeqDeleted > 0 && (storedView == null || storedView.seq() < viewSeqDeleted)) {
-      if (latestView.seq() > durableSeq) {
-        sync();
-      }
       try {
         directory.metadata().write(LogEntryCodec.encodeViewState(latestView));
       } catch (IOException e) {
@@ -348,6 +353,17 @@ public final class ReplicaStore implements Closeable {
     directory.close();
   }
 
+  /** Refuses, before it is stored, an entry that a restart would refuse as another cluster's. */
+  private void checkClusterSize(LogEntry entry) {
+    if (entry instanceof LogEntry.Slot s && (s.proposer() < 0 || s.proposer() >= replicas)) {
+      throw new IllegalArgumentException("slot of proposer " + s.proposer() + " in a cluster of " + replicas + " replicas");
+    }
+    if (entry instanceof LogEntry.Round r && r.slots().slots().length != replicas) {
+      throw new IllegalArgumentException("round " + r.slots().round() + " of " + r.slots().slots().length
+          + " slots in a cluster of " + replicas + " replicas");
+    }
+  }
+
   private void checkUsable() throws IOException {
     if (closed) {
       throw new IllegalStateException("the store of " + disk.location() + " is closed");
@@ -373,6 +389,14 @@ public final class ReplicaStore implements Closeable {
       return b;
     }
     return b == null || a.seq() >= b.seq() ? a : b;
+  }
+
+  /** Counts entry {@code seq} to the last segment's concerns. */
+  private static void noteConcern(SegmentConcerns concerns, long seq, LogEntry entry) {
+    if (entry instanceof LogEntry.ClearAbove c) {
+      concerns.clearAbove(c.round());
+    }
+    concerns.record(seq, concernedRound(entry), entry instanceof LogEntry.ViewRecord);
   }
 
   /** The round a record concerns, for deleting segments below a snapshot. */
@@ -419,6 +443,10 @@ public final class ReplicaStore implements Closeable {
       }
       Optional<Snapshot> latest = directory.snapshots().loadLatest();
       if (latest.isPresent()) {
+        if (latest.get().index() < 1) {
+          throw new CorruptStorageException(disk.location(), "holds a snapshot at round " + latest.get().index()
+              + "; snapshots are of rounds from 1");
+        }
         snapshotRound = latest.get().index();
         snapshot = latest.get().state();
       }
@@ -437,7 +465,7 @@ public final class ReplicaStore implements Closeable {
       try {
         LogEntry entry = LogEntryCodec.decode(record.type(), record.payload(), where);
         fold.apply(entry, where);
-        concerns.record(record.index(), concernedRound(entry), entry instanceof LogEntry.ViewRecord);
+        noteConcern(concerns, record.index(), entry);
         if (entry instanceof LogEntry.ViewRecord v) {
           logView = new LogEntryCodec.ViewState(record.index(), v);
         }

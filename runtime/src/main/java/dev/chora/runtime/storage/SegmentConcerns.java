@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What each log segment's records concern, so that a snapshot can free the segments it makes
  * useless without reading them: per segment, in log order, its first and last entry number, the
- * highest round any of its records concerns (a slot's or round's round, a clear-above's round) and
- * the highest entry number of a view record in it. Kept as entries are appended and rebuilt on open
+ * highest round any of its records still concerns (a slot's or round's round, a clear-above's
+ * round; a record about a round that a later clear-above forgot no longer counts) and the highest
+ * entry number of a view record in it. Kept as entries are appended and rebuilt on open
  * from the replay (a segment starts where a record's number is a segment file's first index).
  */
 final class SegmentConcerns {
@@ -41,6 +42,17 @@ final class SegmentConcerns {
     last.maxRound = Math.max(last.maxRound, round);
     if (viewRecord) {
       last.maxViewSeq = index;
+    }
+  }
+
+  /**
+   * A clear-above of {@code round} was appended: records of earlier segments about higher rounds
+   * no longer count (the fold forgets them whatever they held), so a segment's concern drops to
+   * it. Called before the clear-above's own {@link #record}.
+   */
+  void clearAbove(long round) {
+    for (Span span : spans) {
+      span.maxRound = Math.min(span.maxRound, round);
     }
   }
 

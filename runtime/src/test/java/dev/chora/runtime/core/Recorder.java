@@ -27,6 +27,13 @@ class Recorder implements CoreOutput {
   final List<Long> snapshotsInstalled = new ArrayList<>();
   final List<DivergenceReport> divergences = new ArrayList<>();
   long committed;
+  /** Durable mode: what the core asked storage to persist, in order (entry k at index k - 1). */
+  final List<LogEntry> persisted = new ArrayList<>();
+
+  @Override
+  public void persist(LogEntry entry) {
+    persisted.add(entry);
+  }
 
   @Override
   public void send(int to, PeerMessage message) {

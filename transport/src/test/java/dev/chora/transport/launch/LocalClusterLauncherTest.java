@@ -21,6 +21,34 @@ class LocalClusterLauncherTest {
 
   @TempDir Path dir;
 
+  /** Each node's data directory: its own, the same for every incarnation, deleted at close unless the root was named. */
+  @Test
+  void dataDirectoriesAreEachNodesOwnAndDeletedUnlessKept() throws Exception {
+    Path data;
+    try (LocalClusterLauncher launcher = LocalClusterLauncher.builder(ArteryTransport.Kind.TCP, dir.resolve("run"), 3)
+        .start()) {
+      data = launcher.dataRoot();
+      assertEquals(dir.resolve("run/data"), data);
+      assertEquals(data.resolve("replica-2"), launcher.dataDirectory(2));
+      assertThrows(IllegalArgumentException.class, () -> launcher.dataDirectory(3));
+      Files.createDirectories(launcher.dataDirectory(1));
+      Files.writeString(launcher.dataDirectory(1).resolve("log-1.seg"), "x");
+    }
+    assertFalse(Files.exists(data), "deleted at close");
+    assertTrue(Files.exists(dir.resolve("run")), "the logs stay");
+
+    Path named = dir.resolve("kept");
+    try (LocalClusterLauncher launcher = LocalClusterLauncher.builder(ArteryTransport.Kind.TCP, dir.resolve("run2"), 1)
+        .dataRoot(named, true).start()) {
+      Files.createDirectories(launcher.dataDirectory(0));
+      Files.writeString(launcher.dataDirectory(0).resolve("log-1.seg"), "x");
+    }
+    assertTrue(Files.exists(named.resolve("replica-0/log-1.seg")), "a root the caller named is kept");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocalClusterLauncher
+        .builder(ArteryTransport.Kind.TCP, dir, 1).dataRoot(Path.of("/dev/shm/chora"), false));
+    assertTrue(e.getMessage().contains("/dev/shm (tmpfs, memory): a sync persists nothing there"), e.getMessage());
+  }
+
   @Test
   void sharedDriverPortsAndIncarnationsAndEverythingStoppedOnClose() throws Exception {
     Path aeronDir;
