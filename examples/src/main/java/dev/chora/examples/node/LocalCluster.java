@@ -314,12 +314,16 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts every replica again after all were killed (in durable mode each on its data directory,
-   * from which it restarts) and returns once all report ready. Replica 0 founds the Pekko cluster
-   * anew, as at the first start: no member of the old cluster is left for it to join (a client node
-   * of the old cluster must start again too).
+   * Starts every replica again after all were killed, each on its data directory, from which it
+   * restarts (durable mode), and returns once all report ready. Replica 0 founds the Pekko cluster
+   * anew: no member of the old cluster is left for it to join (a client node of the old cluster
+   * must start again too).
    */
   public void restartAll() throws Exception {
+    if (!storageMode.equals("durable")) {
+      throw new IllegalStateException("restartAll needs durable replicas: in memory mode every replica restarted at"
+          + " once has nothing to recover from");
+    }
     for (int i = 0; i < n; i++) {
       if (replica(i).isAlive()) {
         throw new IllegalStateException("replica " + i + " still runs: restartAll is for a group whose every replica"

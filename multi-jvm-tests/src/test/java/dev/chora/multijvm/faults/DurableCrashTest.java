@@ -7,8 +7,11 @@ import dev.chora.multijvm.ChoraCluster;
 import dev.chora.multijvm.ChoraClusterExtension;
 import dev.chora.multijvm.ExamplesSetup;
 import dev.chora.transport.launch.ArteryTransport;
+import dev.chora.actors.ReplicaStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,8 +92,14 @@ class DurableCrashTest {
       Thread.sleep(3_000);
 
       long crashNs = System.nanoTime();
-      c.crashAndRestartFromDisk(victims, RESUME);
+      Map<Integer, ReplicaStatus> back = c.crashAndRestartFromDisk(victims, RESUME);
       long resumedNs = System.nanoTime();
+      for (Map.Entry<Integer, ReplicaStatus> e : back.entrySet()) {
+        ReplicaStatus.Storage st = e.getValue().storage();
+        assertTrue(st.durable() && Path.of(st.dataDir()).toAbsolutePath().equals(c.dataDirectory(e.getKey()))
+            && !st.failed(), name + ": replica " + e.getKey() + " runs durable on its own data directory "
+            + c.dataDirectory(e.getKey()) + ", its disk taking writes: " + st);
+      }
       Thread.sleep(3_000);
       ledger.stop();
       load.stop();
