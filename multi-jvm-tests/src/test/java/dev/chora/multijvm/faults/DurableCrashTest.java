@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chora.multijvm.ChoraCluster;
 import dev.chora.multijvm.ChoraClusterExtension;
+import dev.chora.multijvm.ChoraNode;
 import dev.chora.multijvm.ExamplesSetup;
 import dev.chora.transport.launch.ArteryTransport;
 import dev.chora.actors.ReplicaStatus;
@@ -51,10 +52,16 @@ class DurableCrashTest {
 
   private final StringBuilder report = new StringBuilder();
 
+  /** Before each test every replica runs (one a failed test left dead restarts from its disk) and is active. */
   @BeforeEach
-  void everyReplicaRunsAndIsActive() {
+  void everyReplicaRunsAndIsActive() throws Exception {
     ChoraCluster c = CLUSTER.get();
     assertTrue(c.durable(), "the replicas run in durable mode");
+    for (ChoraNode n : c.nodes()) {
+      if (!n.isAlive()) {
+        n.restartFromDisk();
+      }
+    }
     c.awaitAllActive(Duration.ofSeconds(90));
   }
 
