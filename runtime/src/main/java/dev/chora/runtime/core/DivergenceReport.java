@@ -71,7 +71,8 @@ public record DivergenceReport(long round, int self, Verdict verdict, long[] dig
             + ", the quorum's (replicas " + holding(quorum) + ") " + hex(quorum) + "; digests heard " + heard()
             + ". This replica has stopped and serves nothing. T" + cause.substring(1)
             + ", then restore this replica from a peer"
-            + " (restart it with chora.restarted = true: it recovers the group's state by transfer)";
+            + " (in durable mode move its data directory aside first, or the diverged state comes back from it;"
+            + " then restart it with chora.restarted = true: it recovers the group's state by transfer)";
       }
       case PEERS_DIVERGED -> "replicas " + differing() + " hold a different state from this replica's and a quorum's"
           + " at round " + round + " (digests heard " + heard() + "): they stop when they learn it; " + cause;
