@@ -361,7 +361,7 @@ final class Faults {
    * terminates the actor system (sending nothing more), and the node's JVM exits about 10 s later,
    * when coordinated shutdown's cluster-exiting phase has timed out: it must stop cleanly, and its
    * restart must rejoin. Over tcp nothing times the node out below the split-brain resolver's
-   * stable-after (20 s), so it must come back by itself.
+   * stable-after (120 s in the kit), so it must come back by itself.
    */
   static Report longPause(ChoraCluster c, String name, int victim, long seed) throws Exception {
     MediaDriverProcess driver = c.mediaDriver();
