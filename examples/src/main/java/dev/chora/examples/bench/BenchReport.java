@@ -42,8 +42,12 @@ public final class BenchReport {
   public static String table(List<LevelResult> levels) {
     List<String> procs = processes(levels);
     StringBuilder b = new StringBuilder();
+    boolean disk = levels.stream().anyMatch(l -> !l.disk().equals(LevelResult.Disk.NONE));
     b.append(String.format(Locale.ROOT, "%9s %10s %9s %9s %9s %10s %10s %10s %6s %8s", "in-flight", "ops/s", "p50 ms",
         "p99 ms", "max ms", "rounds/s", "commit ms", "violations", "views", "errors"));
+    if (disk) {
+      b.append(String.format(Locale.ROOT, " %8s %8s %9s", "syncs/s", "disk B/op", "sync p99"));
+    }
     for (String p : procs) {
       b.append(String.format(Locale.ROOT, " %9s", "cpu " + p));
     }
@@ -52,6 +56,10 @@ public final class BenchReport {
       b.append(String.format(Locale.ROOT, "%9d %10.0f %9.2f %9.2f %9.2f %10.0f %10.2f %10d %6d %8d", l.inFlight(),
           l.opsPerSecond(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.commitP50Ms(), l.violations(),
           l.viewChanges(), l.failures() + l.timeouts()));
+      if (disk) {
+        b.append(String.format(Locale.ROOT, " %8.0f %9.0f %9.2f", l.disk().syncsPerSecond(), l.disk().bytesPerOp(),
+            l.disk().syncP99Ms()));
+      }
       for (String p : procs) {
         Double cpu = l.cpuPercent().get(p);
         b.append(cpu == null ? String.format(Locale.ROOT, " %9s", "-") : String.format(Locale.ROOT, " %8.0f%%", cpu));
@@ -65,15 +73,16 @@ public final class BenchReport {
   public static void writeCsv(List<LevelResult> levels, Path file) throws IOException {
     List<String> procs = processes(levels);
     StringBuilder b = new StringBuilder("in_flight,ops_per_s,p50_ms,p99_ms,max_ms,round_rate,violations,view_changes,"
-        + "failures,timeouts,seconds,ops,commit_p50_ms");
+        + "failures,timeouts,seconds,ops,commit_p50_ms,syncs_per_s,disk_bytes_per_op,sync_p99_ms");
     for (String p : procs) {
       b.append(",cpu_pct_").append(p.replaceAll("[^A-Za-z0-9_-]", "_"));
     }
     b.append('\n');
     for (LevelResult l : levels) {
-      b.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%d,%.3f,%d,%.3f", l.inFlight(),
-          l.opsPerSecond(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.violations(), l.viewChanges(),
-          l.failures(), l.timeouts(), l.seconds(), l.ops(), l.commitP50Ms()));
+      b.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%d,%.3f,%d,%.3f,%.1f,%.1f,%.3f",
+          l.inFlight(), l.opsPerSecond(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.violations(),
+          l.viewChanges(), l.failures(), l.timeouts(), l.seconds(), l.ops(), l.commitP50Ms(),
+          l.disk().syncsPerSecond(), l.disk().bytesPerOp(), l.disk().syncP99Ms()));
       for (String p : procs) {
         Double cpu = l.cpuPercent().get(p);
         b.append(',').append(cpu == null ? "" : String.format(Locale.ROOT, "%.1f", cpu));

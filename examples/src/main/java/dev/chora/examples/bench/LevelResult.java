@@ -21,10 +21,30 @@ import java.util.Map;
  *                   under steady load starts none
  * @param cpuPercent per process (in start order), CPU time over the level as % of one core; empty
  *                   until the orchestrator fills it
+ * @param disk       durable mode's storage figures over the level ({@link Disk#NONE} in memory mode)
  */
 public record LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
     double p99Ms, double maxMs, double roundRate, double commitP50Ms, long violations, long viewChanges,
-    Map<String, Double> cpuPercent) {
+    Map<String, Double> cpuPercent, Disk disk) {
+
+  /**
+   * What the replicas' disks did during a level (durable mode).
+   *
+   * @param syncsPerSecond each replica's syncs per second (mean over the replicas)
+   * @param bytesPerOp     bytes the replicas wrote to their logs per completed command (summed over them)
+   * @param syncP99Ms      the slowest replica's p99 sync time over its last 1,024 syncs, at the level's end
+   */
+  public record Disk(double syncsPerSecond, double bytesPerOp, double syncP99Ms) {
+    public static final Disk NONE = new Disk(0, 0, 0);
+  }
+
+  /** A level without storage figures (memory mode). */
+  public LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms, double p99Ms,
+      double maxMs, double roundRate, double commitP50Ms, long violations, long viewChanges,
+      Map<String, Double> cpuPercent) {
+    this(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms, violations,
+        viewChanges, cpuPercent, Disk.NONE);
+  }
 
   public double opsPerSecond() {
     return seconds <= 0 ? 0 : ops / seconds;
@@ -32,16 +52,17 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
 
   public LevelResult withCpu(Map<String, Double> cpu) {
     return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms,
-        violations, viewChanges, new LinkedHashMap<>(cpu));
+        violations, viewChanges, new LinkedHashMap<>(cpu), disk);
   }
 
   /** One line, {@code key=value} pairs, as the load generator reports a level to the command line. */
   public String encode() {
     return String.format(Locale.ROOT,
         "in_flight=%d seconds=%.3f ops=%d failures=%d timeouts=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
-            + " round_rate=%.1f commit_p50_ms=%.3f violations=%d view_changes=%d",
+            + " round_rate=%.1f commit_p50_ms=%.3f violations=%d view_changes=%d sync_rate=%.1f bytes_per_op=%.1f"
+            + " sync_p99_ms=%.3f",
         inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms, violations,
-        viewChanges);
+        viewChanges, disk.syncsPerSecond(), disk.bytesPerOp(), disk.syncP99Ms());
   }
 
   /** Parses {@link #encode()}'s output (CPU is filled later). */
@@ -59,7 +80,10 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
           Double.parseDouble(f.get("p50_ms")), Double.parseDouble(f.get("p99_ms")),
           Double.parseDouble(f.get("max_ms")), Double.parseDouble(f.get("round_rate")),
           Double.parseDouble(f.get("commit_p50_ms")), Long.parseLong(f.get("violations")),
-          Long.parseLong(f.get("view_changes")), new LinkedHashMap<>());
+          Long.parseLong(f.get("view_changes")), new LinkedHashMap<>(),
+          new Disk(Double.parseDouble(f.getOrDefault("sync_rate", "0")),
+              Double.parseDouble(f.getOrDefault("bytes_per_op", "0")),
+              Double.parseDouble(f.getOrDefault("sync_p99_ms", "0"))));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
     }

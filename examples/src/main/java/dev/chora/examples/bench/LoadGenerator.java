@@ -119,9 +119,20 @@ public final class LoadGenerator implements Callable<Integer> {
     int rates = 0;
     long violations = 0;
     long viewChanges = 0;
+    double syncRateSum = 0;
+    long bytesWritten = 0;
+    double syncP99 = 0;
+    boolean durable = false;
     for (int i = 0; i < replicas; i++) {
       ReplicaStatus b = before.get(i);
       ReplicaStatus a = after.get(i);
+      if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos() && a.storage().durable()) {
+        durable = true;
+        double sampled = (a.sampledAtNanos() - b.sampledAtNanos()) / 1e9;
+        syncRateSum += (a.storage().syncs() - b.storage().syncs()) / sampled;
+        bytesWritten += a.storage().bytesWritten() - b.storage().bytesWritten();
+        syncP99 = Math.max(syncP99, a.storage().syncP99Millis());
+      }
       if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos()
           && a.rounds().entered() >= b.rounds().entered()) {
         rateSum += (a.rounds().entered() - b.rounds().entered()) / ((a.sampledAtNanos() - b.sampledAtNanos()) / 1e9);
@@ -140,6 +151,7 @@ public final class LoadGenerator implements Callable<Integer> {
     }
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),
         h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, rates == 0 ? 0 : commitSum / rates,
-        violations, viewChanges, new LinkedHashMap<>());
+        violations, viewChanges, new LinkedHashMap<>(), !durable ? LevelResult.Disk.NONE
+            : new LevelResult.Disk(syncRateSum / replicas, ops == 0 ? 0 : (double) bytesWritten / ops, syncP99));
   }
 }

@@ -57,6 +57,19 @@ class BenchPiecesTest {
   }
 
   @Test
+  void durableLevelsCarryTheirDiskFigures() {
+    LevelResult r = new LevelResult(256, 20.0, 1_000_000, 0, 0, 3.9, 11.6, 119.0, 1366, 2.37, 385, 0,
+        new LinkedHashMap<>(), new LevelResult.Disk(812.0, 301.5, 2.75));
+    LevelResult back = LevelResult.decode(r.encode());
+    assertEquals(r, back);
+    String table = BenchReport.table(List.of(r));
+    assertTrue(table.contains("syncs/s") && table.contains("disk B/op") && table.contains("sync p99")
+        && table.contains("812") && table.contains("302") && table.contains("2.75"), table);
+    assertTrue(!BenchReport.table(List.of(new LevelResult(1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, new LinkedHashMap<>())))
+        .contains("syncs/s"), "memory mode has no disk columns");
+  }
+
+  @Test
   void tableCsvAndChart() throws Exception {
     Map<String, Double> cpu = new LinkedHashMap<>();
     cpu.put("replica-0", 55.0);

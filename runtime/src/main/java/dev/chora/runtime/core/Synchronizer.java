@@ -217,9 +217,18 @@ final class Synchronizer {
         c.replication.executedRound(), c.divergence.latestRound(), c.divergence.latestDigest()));
   }
 
-  /** Sends this replica's acknowledgements now, outside a round message (durable mode, after a sync). */
+  /**
+   * Durable mode, after a sync released acknowledgements: sends them now in an ack message, unless
+   * a round message will carry them as soon as it can. One does when the current round's messages
+   * are all in — unless flow control holds the next round back (then the group may be waiting for
+   * exactly these acks to commit) or the next round is not due yet (an idle group). Under load the
+   * round messages carry them, and no extra message is sent per sync.
+   */
   void sendAcks() {
     if (!started || c.status() != Status.NORMAL) {
+      return;
+    }
+    if (flowControlAllowsNextRound() && !roundComplete(currentRound)) {
       return;
     }
     lastSentNanos = c.now;

@@ -2,6 +2,7 @@ package dev.chora.runtime.core;
 
 import static dev.chora.runtime.core.Messages.round;
 import static dev.chora.runtime.core.Messages.startViewChange;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,11 +49,31 @@ class DurabilityTest extends CoreFixture {
     core.persisted(0, core.emittedSeq());
     assertEquals(1, core.ownAck(1));
     assertEquals(1, core.ownAck(0));
+    assertTrue(out.sent.isEmpty(), "round 1 still waits for replica 2's message: the round message that follows it"
+        + " carries the acks, no extra message is sent: " + out.sent);
+
+    core.receive(0, round(1).from(2).acks(0, 0, 1).build());
+    RoundMessage next = out.sentOf(RoundMessage.class).get(0);
+    assertEquals(2, next.round());
+    assertEquals(1, next.ackVector()[1], "round 2's message carries the persisted slot's acknowledgement");
+  }
+
+  @Test
+  void anIdleReplicaSendsItsAcknowledgementsAtOnceAfterTheSync() {
+    core.persisted(0, core.emittedSeq());
+    core.tick(0);
+    core.receive(0, round(1).from(1).acks(0, 1, 0).build());
+    core.receive(0, round(1).from(2).acks(0, 0, 1).build());
+    assertEquals(2, core.currentRound(), "round 2 follows at once, its message carrying no acks yet");
+    core.receive(0, round(2).from(1).acks(0, 0, 0).build());
+    core.receive(0, round(2).from(2).acks(0, 0, 0).build());
+    assertEquals(2, core.currentRound());
+    assertTrue(core.nextDeadlineNanos() > 0, "nothing to do: round 3 waits for the idle back-off");
+    out.clear();
+    core.persisted(0, core.emittedSeq());
     List<AckMessage> acks = out.sentOf(AckMessage.class);
-    assertTrue(!acks.isEmpty() || !out.sentOf(RoundMessage.class).isEmpty(),
-        "the new acknowledgements leave at once, in an ack or a round message");
-    long[] vector = acks.isEmpty() ? out.sentOf(RoundMessage.class).get(0).ackVector() : acks.get(0).ackVector();
-    assertEquals(1, vector[1], "the message carries the persisted slot's acknowledgement");
+    assertEquals(2, acks.size(), "an ack message to each peer at once, not an idle interval later: " + out.sent);
+    assertArrayEquals(new long[] {2, 2, 2}, acks.get(0).ackVector());
   }
 
   @Test

@@ -36,9 +36,9 @@ class DurableSimulationTest {
   /** Each durable-mode rule, broken on purpose, is caught by a checker within the seeds given. */
   @ParameterizedTest(name = "{0} is caught ({1})")
   @CsvSource({
-      // Caught at seed 6 (2026-12-08): an outage loses a slot a replica acknowledged.
+      // Caught at seed 6: an outage loses a slot a replica acknowledged.
       "ACK_BEFORE_SYNC, DURABILITY|AGREEMENT|LINEARIZABILITY|EXACTLY_ONCE, 400",
-      // Caught at seed 433: a view's rounds, adopted but not on disk, lost in an outage.
+      // Caught at seed 290: rounds a view adopted, not yet on disk, lost in an outage.
       "SEND_BEFORE_VIEW_SYNC, DURABILITY|AGREEMENT|LINEARIZABILITY|EXACTLY_ONCE, 1500",
       "TRUST_BAD_CHECKSUM, VALIDITY|AGREEMENT|DURABILITY|LINEARIZABILITY|EXACTLY_ONCE, 2000",
   })
