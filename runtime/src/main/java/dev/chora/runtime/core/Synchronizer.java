@@ -218,17 +218,12 @@ final class Synchronizer {
   }
 
   /**
-   * Durable mode, after a sync released acknowledgements: sends them now in an ack message, unless
-   * a round message will carry them as soon as it can. One does when the current round's messages
-   * are all in — unless flow control holds the next round back (then the group may be waiting for
-   * exactly these acks to commit) or the next round is not due yet (an idle group). Under load the
-   * round messages carry them, and no extra message is sent per sync.
+   * Durable mode, after a sync released acknowledgements and no round message took them: sends
+   * them now in an ack message. Waiting for the next round message instead adds up to a round to
+   * every commit: measured, a fifth less throughput at 256 in flight (docs/performance.md).
    */
   void sendAcks() {
     if (!started || c.status() != Status.NORMAL) {
-      return;
-    }
-    if (flowControlAllowsNextRound() && !roundComplete(currentRound)) {
       return;
     }
     lastSentNanos = c.now;
