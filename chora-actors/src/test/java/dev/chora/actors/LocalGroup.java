@@ -29,6 +29,8 @@ final class LocalGroup implements AutoCloseable {
   /** Every replica node's configuration, for {@link #restart}. */
   private final List<Config> replicaConfigs = new ArrayList<>();
   private MediaDriverProcess driver;
+  /** Where the driver's log goes; deleted at close, so that test runs leave nothing in the temp directory. */
+  private java.nio.file.Path driverLogDir;
 
   /** @param extraConfig HOCON added to every node's configuration (before the defaults) */
   LocalGroup(int n, String extraConfig) throws Exception {
@@ -60,7 +62,8 @@ final class LocalGroup implements AutoCloseable {
   private LocalGroup(int n, int clientNodes, String extraConfig, ArteryTransport.Kind transport, String host,
       java.util.function.IntFunction<String> replicaConfig) throws Exception {
     if (transport == ArteryTransport.Kind.AERON_SHARED) {
-      driver = MediaDriverProcess.start(Files.createTempDirectory("chora-test-driver").resolve("driver.log"));
+      driverLogDir = Files.createTempDirectory("chora-test-driver");
+      driver = MediaDriverProcess.start(driverLogDir.resolve("driver.log"));
     }
     List<Integer> ports = new ArrayList<>();
     StringBuilder addresses = new StringBuilder();
@@ -182,6 +185,10 @@ final class LocalGroup implements AutoCloseable {
     }
     if (driver != null) {
       driver.close();
+    }
+    if (driverLogDir != null) {
+      Files.deleteIfExists(driverLogDir.resolve("driver.log"));
+      Files.deleteIfExists(driverLogDir);
     }
   }
 }
