@@ -12,6 +12,7 @@ public final class StateMachineFailedException extends RuntimeException {
   StateMachineFailedException(String what, Throwable cause) {
     super("replica stopped: the state machine threw while " + what + " (" + cause + "); a state machine must be"
         + " deterministic and must not throw, so answer a command it refuses with a failure reply instead,"
-        + " fix it, and restart this node with chora.restarted = true", cause);
+        + " fix it, and restart this node (durable mode: it replays its log with the fixed state machine; memory"
+        + " mode: with chora.restarted = true)", cause);
   }
 }
