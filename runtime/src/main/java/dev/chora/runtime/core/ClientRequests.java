@@ -18,8 +18,20 @@ import java.util.Map;
 final class ClientRequests {
   private final CoreContext c;
   private final RequestQueue queue;
-  /** clientId → seq of a request queued or proposed here and not yet executed: absorbs retries. */
-  private final Map<Long, Long> inFlight = new HashMap<>();
+  /** clientId → a request queued or proposed here and not yet executed: absorbs retries, times its path. */
+  private final Map<Long, InFlight> inFlight = new HashMap<>();
+
+  /** A request admitted here: its seq, when it arrived, and when a round took it (0 while queued). */
+  private static final class InFlight {
+    final long seq;
+    final long admittedNanos;
+    long proposedNanos;
+
+    InFlight(long seq, long admittedNanos) {
+      this.seq = seq;
+      this.admittedNanos = admittedNanos;
+    }
+  }
 
   ClientRequests(CoreContext c) {
     this.c = c;
@@ -36,8 +48,8 @@ final class ClientRequests {
       c.out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.NOT_ACTIVE));
       return false;
     }
-    Long pending = inFlight.get(request.clientId());
-    if (pending != null && pending == request.seq()) {
+    InFlight pending = inFlight.get(request.clientId());
+    if (pending != null && pending.seq == request.seq()) {
       c.stats.duplicateSubmits++; // still queued or in flight here: its execution will answer
       return false;
     }
@@ -46,13 +58,20 @@ final class ClientRequests {
       c.out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.OVERLOADED));
       return false;
     }
-    inFlight.put(request.clientId(), request.seq());
+    inFlight.put(request.clientId(), new InFlight(request.seq(), c.now));
     return true;
   }
 
   /** The requests of this replica's next proposal, in arrival order up to the batch limits. */
   Batch takeBatch() {
-    return queue.takeBatch(c.config.maxBatchBytes(), c.config.maxBatchRequests());
+    Batch batch = queue.takeBatch(c.config.maxBatchBytes(), c.config.maxBatchRequests());
+    for (Request r : batch.requests()) {
+      InFlight pending = inFlight.get(r.clientId());
+      if (pending != null && pending.seq == r.seq()) {
+        pending.proposedNanos = c.now;
+      }
+    }
+    return batch;
   }
 
   boolean isEmpty() {
@@ -63,12 +82,20 @@ final class ClientRequests {
     return queue.size();
   }
 
-  /** This replica's own slot was executed: its requests are no longer in flight here. */
+  /**
+   * This replica's own slot was executed: its requests are no longer in flight here. Each adds its
+   * wait for a round and its replication (proposal to execution) to the request-path figures.
+   */
   void executed(Batch batch) {
     for (Request r : batch.requests()) {
-      Long pending = inFlight.get(r.clientId());
-      if (pending != null && pending == r.seq()) {
+      InFlight pending = inFlight.get(r.clientId());
+      if (pending != null && pending.seq == r.seq()) {
         inFlight.remove(r.clientId());
+        if (pending.proposedNanos != 0) {
+          c.stats.requestsTimed++;
+          c.stats.requestWaitNanos += pending.proposedNanos - pending.admittedNanos;
+          c.stats.requestReplicationNanos += c.now - pending.proposedNanos;
+        }
       }
     }
   }

@@ -28,9 +28,18 @@ public final class CoreStats {
   long slotsDroppedAtMaxLogBytes;
   long divergenceReports;
   long checkpointsMatched;
+  long requestsTimed;
+  long requestWaitNanos;
+  long requestReplicationNanos;
   final long[] dropped = new long[DropReason.values().length];
 
   public long roundsEntered() { return roundsEntered; }
+  /** Requests admitted here and executed from this replica's own slot: those the next two figures sum over. */
+  public long requestsTimed() { return requestsTimed; }
+  /** Summed over {@link #requestsTimed}: from admission here to the round that proposed it. */
+  public long requestWaitNanos() { return requestWaitNanos; }
+  /** Summed over {@link #requestsTimed}: from its proposal to its execution here (replication and commit). */
+  public long requestReplicationNanos() { return requestReplicationNanos; }
   /** Divergence reports given (see {@link DivergenceReport}): state digests that differed at a checkpoint. */
   public long divergenceReports() { return divergenceReports; }
   /** Peers' state digests that were found equal to this replica's at a divergence checkpoint. */

@@ -188,7 +188,7 @@ final class Suspicion {
 
   /**
    * Silent since it was last heard or since its message was due, whichever is later: the idle
-   * back-off between rounds is no silence (a member has nothing to send then).
+   * interval between rounds is no silence (a member has nothing to send then).
    */
   long silentSince(int j) {
     return Math.max(c.members[j].lastHeardNanos, c.members[j].dueSinceNanos);

@@ -13,7 +13,7 @@ import dev.chora.runtime.message.RoundMessage;
 /**
  * The message-driven synchronizer (DESIGN §4): enter round r+1 once every active member's round-r
  * slot is held and the pace interval has passed, or once round-timeout has passed, recording a
- * synchrony violation for each member still missing. It paces an idle group (idle back-off), holds
+ * synchrony violation for each member still missing. It paces rounds (full, retry, idle), holds
  * rounds back under flow control (max-rounds-in-flight, the log window, max-log-bytes) and sends
  * heartbeats meanwhile; on each entry it has {@link Suspicion} check for silent members and for a
  * member outside the active set ready to rejoin.
@@ -23,15 +23,17 @@ import dev.chora.runtime.message.RoundMessage;
  * max-rounds-in-flight or outside the log window; time only decides when, never what.
  */
 final class Synchronizer {
-  /** Idle back-off starts here and doubles up to idle-round-interval. */
-  private static final long IDLE_BACKOFF_START_NANOS = 100_000;
-
   private final CoreContext c;
   private boolean started;
   private long currentRound = BEFORE_FIRST_ROUND;
   private long enteredAtNanos;
   private long lastSentNanos;
-  private long idlePaceNanos;
+  /**
+   * The current round was entered at its timeout: the next one follows as soon as it is complete,
+   * which also clears the violations in a row of the members that were late, rather than leaving
+   * them counted, and their silence measured, through an idle interval.
+   */
+  private boolean enteredAtTimeout;
   /** When a violation was last counted while the pipeline was full (see countViolationsWhileBlocked). */
   private long lastBlockedViolationNanos = NEVER;
   /** Held back by max-log-bytes since the last time flow control let a round go (for the stats). */
@@ -39,7 +41,6 @@ final class Synchronizer {
 
   Synchronizer(CoreContext c) {
     this.c = c;
-    this.idlePaceNanos = c.config.minRoundIntervalNanos();
   }
 
   boolean started() { return started; }
@@ -61,13 +62,11 @@ final class Synchronizer {
     }
     long elapsed = c.now - enteredAtNanos;
     boolean haveAll = roundComplete(currentRound);
+    boolean timedOut = false;
     if (haveAll) {
       if (elapsed < pace()) {
         return false;
       }
-      idlePaceNanos = ownWorkPending() ? c.config.minRoundIntervalNanos()
-          : Math.min(c.config.idleRoundIntervalNanos(),
-              Math.max(Math.max(IDLE_BACKOFF_START_NANOS, c.config.minRoundIntervalNanos()), idlePaceNanos * 2));
       for (MemberProgress p : c.members) {
         p.consecutiveViolations = 0;
       }
@@ -77,7 +76,7 @@ final class Synchronizer {
       }
       c.stats.roundsTimedOut++;
       recordViolations();
-      idlePaceNanos = c.config.minRoundIntervalNanos();
+      timedOut = true;
     }
     c.suspicion.trackPassiveMembers();
     if (c.suspicion.suspectSilentMember()) {
@@ -89,6 +88,7 @@ final class Synchronizer {
       return false;
     }
     enterRound();
+    enteredAtTimeout = timedOut;
     return true;
   }
 
@@ -152,13 +152,18 @@ final class Synchronizer {
     return true;
   }
 
-  /** Work of this replica's own that needs rounds at full pace rather than the idle back-off. */
+  /**
+   * Work that needs the next round at full pace: requests or reads waiting here, or a current
+   * round that holds requests, whose acknowledgements ride the next round. One such round is
+   * enough: after it every member holds every slot of the round before and has said so.
+   */
   private boolean ownWorkPending() {
+    long withRequests = c.replication.lastRoundWithRequests();
     return !c.clients.isEmpty() || !c.reads.isEmpty()
-        || c.replication.lastRoundWithRequests() > c.replication.executedRound();
+        || (withRequests >= currentRound && withRequests > c.replication.executedRound());
   }
 
-  /** A peer is already in a later round: follow it at once (without resetting the back-off). */
+  /** A peer is already in a later round: follow it at once. */
   private boolean peerAhead() {
     for (MemberProgress p : c.members) {
       if (p.highestSeenRound > currentRound) {
@@ -168,11 +173,23 @@ final class Synchronizer {
     return false;
   }
 
+  /**
+   * How long after entering a complete round the next one is due. With work, at once
+   * (min-round-interval). Requests proposed but not yet executed here after their acknowledging
+   * round: at the round timeout, so that an acknowledgement lost on the way is carried again
+   * without keeping rounds at full pace (durable mode sends the acks a sync releases at once, see
+   * {@link #sendAcks}). Otherwise the group is idle: idle-round-interval, or the round timeout
+   * while a member outside the active set is rejoining.
+   */
   private long pace() {
-    if (ownWorkPending() || peerAhead()) {
+    if (ownWorkPending() || peerAhead() || enteredAtTimeout) {
       return c.config.minRoundIntervalNanos();
     }
-    return c.suspicion.rejoinUnderway() ? Math.min(idlePaceNanos, c.roundTimeout()) : idlePaceNanos;
+    long idle = c.config.idleRoundIntervalNanos();
+    if (c.replication.lastRoundWithRequests() > c.replication.executedRound() || c.suspicion.rejoinUnderway()) {
+      return Math.max(c.config.minRoundIntervalNanos(), Math.min(idle, c.roundTimeout()));
+    }
+    return idle;
   }
 
   /** Proposes (an active member) or acknowledges (a member outside the active set) the next round. */

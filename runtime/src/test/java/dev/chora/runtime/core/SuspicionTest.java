@@ -154,7 +154,7 @@ class SuspicionTest extends CoreFixture {
     int stalls = 0;
     while (t < 3000 * MS && core.status() == ReplicaCore.Status.NORMAL) {
       for (long r = lastRound + 1; r <= core.currentRound(); r++) {
-        if (r % 20 == 0 && t >= stallUntil) {
+        if (r % 10 == 0 && t >= stallUntil) {
           stallUntil = t + 10 * MS;
           stalls++;
         }
@@ -164,7 +164,7 @@ class SuspicionTest extends CoreFixture {
       lastRound = core.currentRound();
       t = deliverNextOrTick(arrivals, t);
     }
-    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "replica 2 was never silent for 20 ms (stall " + stalls + ")");
+    assertEquals(ReplicaCore.Status.NORMAL, core.status(), "replica 2 was never silent for 20 ms (stall " + stalls + "): " + core.lastSuspicion());
     assertEquals(0, core.stats().suspicions());
     assertTrue(stalls >= 5, "the stalls happened: " + stalls);
     assertTrue(core.stats().violations() >= 2 * stalls, "each stall cost violations in a row: " + core.stats().violations());
