@@ -82,8 +82,21 @@ public record ReplicaStatus(int replicaId, View view, Progress progress, Rounds 
    * @param proposed requests this replica put into its batches
    * @param executed requests applied to the state machine here (from every proposer)
    * @param queued   requests waiting for this replica's next batch
+   * @param timed    requests admitted here and executed from this replica's own slots since it
+   *                 started: what the next two sums are over
+   * @param waitNanos        summed over {@code timed}: from arriving at the replica to the round
+   *                         that proposed it
+   * @param replicationNanos summed over {@code timed}: from its proposal to its execution here
+   *                         (the round's replication and commit)
    */
-  public record Requests(long proposed, long executed, int queued) {}
+  public record Requests(long proposed, long executed, int queued, long timed, long waitNanos,
+      long replicationNanos) {
+
+    /** Counts without the request-path sums. */
+    public Requests(long proposed, long executed, int queued) {
+      this(proposed, executed, queued, 0, 0, 0);
+    }
+  }
 
   /**
    * The view changes this replica took part in.

@@ -46,7 +46,7 @@ class ControlSerializerTest {
   void everyControlMessageRoundTrips() throws Exception {
     ReplicaStatus s = new ReplicaStatus(2, new ReplicaStatus.View(ReplicaStatus.State.VIEW_CHANGE, 7, 0b101),
         new ReplicaStatus.Progress(1234, 1230, 1229, 3), new ReplicaStatus.Rounds(5000, 40, 12, 7.5, 1.25, 9.5),
-        new ReplicaStatus.Requests(99_000, 98_000, 17), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7),
+        new ReplicaStatus.Requests(99_000, 98_000, 17, 97_000, 123_456_789, 987_654_321), new ReplicaStatus.ViewChanges(3, 2, 4, 5, 6, 7),
         new ReplicaStatus.Refused(8, 9), true, 123_456_789L);
     assertEquals(s, roundTrip(s));
     ReplicaStatus durable = new ReplicaStatus(s.replicaId(), s.view(), s.progress(), s.rounds(), s.requests(),

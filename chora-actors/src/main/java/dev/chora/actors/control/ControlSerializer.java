@@ -128,6 +128,7 @@ public final class ControlSerializer extends SerializerWithStringManifest {
     ReplicaStatus.Requests q = s.requests();
     writeLongs(out, q.proposed(), q.executed());
     out.writeInt(q.queued());
+    writeLongs(out, q.timed(), q.waitNanos(), q.replicationNanos());
     ReplicaStatus.ViewChanges c = s.viewChanges();
     writeLongs(out, c.started(), c.suspicions(), c.timeouts(), c.messagesInParts(), c.outsidersAnswered(),
         c.fallenBackTo());
@@ -158,7 +159,8 @@ public final class ControlSerializer extends SerializerWithStringManifest {
         in.readLong());
     ReplicaStatus.Rounds rounds = new ReplicaStatus.Rounds(in.readLong(), in.readLong(), in.readLong(),
         in.readDouble(), in.readDouble(), in.readDouble());
-    ReplicaStatus.Requests requests = new ReplicaStatus.Requests(in.readLong(), in.readLong(), in.readInt());
+    ReplicaStatus.Requests requests = new ReplicaStatus.Requests(in.readLong(), in.readLong(), in.readInt(),
+        in.readLong(), in.readLong(), in.readLong());
     ReplicaStatus.ViewChanges viewChanges = new ReplicaStatus.ViewChanges(in.readLong(), in.readLong(),
         in.readLong(), in.readLong(), in.readLong(), in.readLong());
     ReplicaStatus.Refused refused = new ReplicaStatus.Refused(in.readLong(), in.readLong());

@@ -27,7 +27,8 @@ final class StatusReport {
             stats.stateRequestsSent()),
         new ReplicaStatus.Rounds(stats.roundsEntered(), stats.roundsTimedOut(), stats.violations(),
             core.roundTimeoutNanos() / 1e6, commitLatency.quantileMillis(0.5), commitLatency.quantileMillis(0.99)),
-        new ReplicaStatus.Requests(stats.requestsProposed(), requestsExecuted, core.queuedRequests()),
+        new ReplicaStatus.Requests(stats.requestsProposed(), requestsExecuted, core.queuedRequests(),
+            stats.requestsTimed(), stats.requestWaitNanos(), stats.requestReplicationNanos()),
         new ReplicaStatus.ViewChanges(stats.viewChangesStarted(), stats.suspicions(), stats.viewChangeTimeouts(),
             stats.viewChangeMessagesInParts(), stats.outsiderViewChangesAnswered(), stats.viewsFallenBackTo()),
         refused, core.isWarmingUp(), nowNanos, storage);

@@ -73,16 +73,18 @@ public final class BenchReport {
   public static void writeCsv(List<LevelResult> levels, Path file) throws IOException {
     List<String> procs = processes(levels);
     StringBuilder b = new StringBuilder("in_flight,ops_per_s,p50_ms,p99_ms,max_ms,round_rate,violations,view_changes,"
-        + "failures,timeouts,seconds,ops,commit_p50_ms,syncs_per_s,disk_bytes_per_op,sync_p99_ms");
+        + "failures,timeouts,seconds,ops,commit_p50_ms,syncs_per_s,disk_bytes_per_op,sync_p99_ms,"
+        + "mean_ms,wait_ms,replication_ms");
     for (String p : procs) {
       b.append(",cpu_pct_").append(p.replaceAll("[^A-Za-z0-9_-]", "_"));
     }
     b.append('\n');
     for (LevelResult l : levels) {
-      b.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%d,%.3f,%d,%.3f,%.1f,%.1f,%.3f",
+      b.append(String.format(Locale.ROOT, "%d,%.1f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%d,%.3f,%d,%.3f,%.1f,%.1f,%.3f,%.4f,%.4f,%.4f",
           l.inFlight(), l.opsPerSecond(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.roundRate(), l.violations(),
           l.viewChanges(), l.failures(), l.timeouts(), l.seconds(), l.ops(), l.commitP50Ms(),
-          l.disk().syncsPerSecond(), l.disk().bytesPerOp(), l.disk().syncP99Ms()));
+          l.disk().syncsPerSecond(), l.disk().bytesPerOp(), l.disk().syncP99Ms(), l.path().clientMs(),
+          l.path().waitMs(), l.path().replicationMs()));
       for (String p : procs) {
         Double cpu = l.cpuPercent().get(p);
         b.append(',').append(cpu == null ? "" : String.format(Locale.ROOT, "%.1f", cpu));

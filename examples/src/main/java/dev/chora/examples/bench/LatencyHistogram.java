@@ -42,6 +42,12 @@ public final class LatencyHistogram {
     return max.get() / 1_000.0;
   }
 
+  /** The mean in milliseconds (HdrHistogram's, within its 0.1%); 0 when empty. */
+  public synchronized double meanMillis() {
+    Histogram h = settled();
+    return h.getTotalCount() == 0 ? 0 : h.getMean() / 1_000.0;
+  }
+
   /** The {@code q} quantile (0..1) in milliseconds; 0 when empty. */
   public synchronized double percentileMillis(double q) {
     Histogram h = settled();

@@ -22,10 +22,38 @@ import java.util.Map;
  * @param cpuPercent per process (in start order), CPU time over the level as % of one core; empty
  *                   until the orchestrator fills it
  * @param disk       durable mode's storage figures over the level ({@link Disk#NONE} in memory mode)
+ * @param path       where a request's time went, in means over the level ({@link RequestPath#NONE}
+ *                   when the replicas did not report it)
  */
 public record LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
     double p99Ms, double maxMs, double roundRate, double commitP50Ms, long violations, long viewChanges,
-    Map<String, Double> cpuPercent, Disk disk) {
+    Map<String, Double> cpuPercent, Disk disk, RequestPath path) {
+
+  /**
+   * A request's path in means over the level: additive, unlike percentiles, so the parts sum to
+   * the client's mean.
+   *
+   * @param clientMs      the client's mean latency, send to reply
+   * @param waitMs        at the replica that admitted it: from its arrival to the round that
+   *                      proposed it (mean over the replicas' requests of the level)
+   * @param replicationMs from that proposal to its execution there: the round's messages, the
+   *                      acknowledgements and the commit
+   */
+  public record RequestPath(double clientMs, double waitMs, double replicationMs) {
+    public static final RequestPath NONE = new RequestPath(0, 0, 0);
+
+    /** The rest: the client's hops to and from the replica, hand-offs inside it, execution and reply. */
+    public double elsewhereMs() {
+      return clientMs - waitMs - replicationMs;
+    }
+  }
+
+  public LevelResult(int inFlight, double seconds, long ops, long failures, long timeouts, double p50Ms,
+      double p99Ms, double maxMs, double roundRate, double commitP50Ms, long violations, long viewChanges,
+      Map<String, Double> cpuPercent, Disk disk) {
+    this(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms, violations,
+        viewChanges, cpuPercent, disk, RequestPath.NONE);
+  }
 
   /**
    * What the replicas' disks did during a level (durable mode).
@@ -52,7 +80,7 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
 
   public LevelResult withCpu(Map<String, Double> cpu) {
     return new LevelResult(inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms,
-        violations, viewChanges, new LinkedHashMap<>(cpu), disk);
+        violations, viewChanges, new LinkedHashMap<>(cpu), disk, path);
   }
 
   /** One line, {@code key=value} pairs, as the load generator reports a level to the command line. */
@@ -60,9 +88,10 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
     return String.format(Locale.ROOT,
         "in_flight=%d seconds=%.3f ops=%d failures=%d timeouts=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
             + " round_rate=%.1f commit_p50_ms=%.3f violations=%d view_changes=%d sync_rate=%.1f bytes_per_op=%.1f"
-            + " sync_p99_ms=%.3f",
+            + " sync_p99_ms=%.3f mean_ms=%.4f wait_ms=%.4f replication_ms=%.4f",
         inFlight, seconds, ops, failures, timeouts, p50Ms, p99Ms, maxMs, roundRate, commitP50Ms, violations,
-        viewChanges, disk.syncsPerSecond(), disk.bytesPerOp(), disk.syncP99Ms());
+        viewChanges, disk.syncsPerSecond(), disk.bytesPerOp(), disk.syncP99Ms(), path.clientMs(), path.waitMs(),
+        path.replicationMs());
   }
 
   /** Parses {@link #encode()}'s output (CPU is filled later). */
@@ -83,7 +112,10 @@ public record LevelResult(int inFlight, double seconds, long ops, long failures,
           Long.parseLong(f.get("view_changes")), new LinkedHashMap<>(),
           new Disk(Double.parseDouble(f.getOrDefault("sync_rate", "0")),
               Double.parseDouble(f.getOrDefault("bytes_per_op", "0")),
-              Double.parseDouble(f.getOrDefault("sync_p99_ms", "0"))));
+              Double.parseDouble(f.getOrDefault("sync_p99_ms", "0"))),
+          new RequestPath(Double.parseDouble(f.getOrDefault("mean_ms", "0")),
+              Double.parseDouble(f.getOrDefault("wait_ms", "0")),
+              Double.parseDouble(f.getOrDefault("replication_ms", "0"))));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a level result: \"" + line + "\"", e);
     }

@@ -123,6 +123,9 @@ public final class LoadGenerator implements Callable<Integer> {
     long bytesWritten = 0;
     double syncP99 = 0;
     boolean durable = false;
+    long timed = 0;
+    long waitNanos = 0;
+    long replicationNanos = 0;
     for (int i = 0; i < replicas; i++) {
       ReplicaStatus b = before.get(i);
       ReplicaStatus a = after.get(i);
@@ -132,6 +135,11 @@ public final class LoadGenerator implements Callable<Integer> {
         syncRateSum += (a.storage().syncs() - b.storage().syncs()) / sampled;
         bytesWritten += a.storage().bytesWritten() - b.storage().bytesWritten();
         syncP99 = Math.max(syncP99, a.storage().syncP99Millis());
+      }
+      if (a != null && b != null && a.requests().timed() >= b.requests().timed()) {
+        timed += a.requests().timed() - b.requests().timed();
+        waitNanos += a.requests().waitNanos() - b.requests().waitNanos();
+        replicationNanos += a.requests().replicationNanos() - b.requests().replicationNanos();
       }
       if (a != null && b != null && a.sampledAtNanos() > b.sampledAtNanos()
           && a.rounds().entered() >= b.rounds().entered()) {
@@ -152,6 +160,8 @@ public final class LoadGenerator implements Callable<Integer> {
     return new LevelResult(inFlight, seconds, ops, loop.failed(), loop.timedOut(), h.percentileMillis(0.5),
         h.percentileMillis(0.99), h.maxMillis(), rates == 0 ? 0 : rateSum / rates, rates == 0 ? 0 : commitSum / rates,
         violations, viewChanges, new LinkedHashMap<>(), !durable ? LevelResult.Disk.NONE
-            : new LevelResult.Disk(syncRateSum / replicas, ops == 0 ? 0 : (double) bytesWritten / ops, syncP99));
+            : new LevelResult.Disk(syncRateSum / replicas, ops == 0 ? 0 : (double) bytesWritten / ops, syncP99),
+        timed == 0 ? LevelResult.RequestPath.NONE : new LevelResult.RequestPath(h.meanMillis(),
+            waitNanos / 1e6 / timed, replicationNanos / 1e6 / timed));
   }
 }

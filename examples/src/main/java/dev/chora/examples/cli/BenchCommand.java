@@ -444,6 +444,12 @@ public final class BenchCommand implements Callable<Integer> {
           o.printf(Locale.ROOT, "%slevel in-flight %d: %.0f ops/s, p50 %.2f ms, p99 %.2f ms, %.0f rounds/s%n",
               tty ? "\r" : "", result.inFlight(), result.opsPerSecond(), result.p50Ms(), result.p99Ms(),
               result.roundRate());
+          LevelResult.RequestPath path = result.path();
+          if (!path.equals(LevelResult.RequestPath.NONE)) {
+            o.printf(Locale.ROOT, "  a request's mean %.3f ms: waiting for a round %.3f, round to execution %.3f,"
+                    + " elsewhere (client hops, hand-offs, execution, reply) %.3f%n", path.clientMs(), path.waitMs(),
+                path.replicationMs(), path.elsewhereMs());
+          }
         } else if (event.startsWith("warmup ")) {
           o.println("warm-up at in-flight " + event.substring("warmup ".length()) + " (" + human(warmup) + ", not counted)");
         } else if (event.equals("ready")) {

@@ -70,6 +70,18 @@ class BenchPiecesTest {
   }
 
   @Test
+  void aLevelCarriesWhereARequestsTimeWent() {
+    LevelResult.RequestPath path = new LevelResult.RequestPath(0.95, 0.12, 0.41);
+    LevelResult r = new LevelResult(1, 20.0, 20_000, 0, 0, 0.9, 2.5, 9.0, 2100, 0.4, 0, 0,
+        new LinkedHashMap<>(), LevelResult.Disk.NONE, path);
+    LevelResult back = LevelResult.decode(r.encode());
+    assertEquals(r, back);
+    assertEquals(0.42, back.path().elsewhereMs(), 1e-9, "the client's mean less the parts measured at the replica");
+    assertEquals(LevelResult.RequestPath.NONE, LevelResult.decode(
+        new LevelResult(1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, new LinkedHashMap<>()).encode()).path());
+  }
+
+  @Test
   void tableCsvAndChart() throws Exception {
     Map<String, Double> cpu = new LinkedHashMap<>();
     cpu.put("replica-0", 55.0);
