@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# A 3-replica group with each replica JVM in a network namespace of its own and the load generator
+# in a fourth, every packet between namespaces delayed by netem: `chora bench --cluster` against
+# "separate hosts" on this machine, to compare with a loopback `chora bench` (docs/performance.md).
+#
+#   bench/netns-bench.sh [--delay 100us] [--jitter 0us] [--mtu 1500] [--storage durable|memory]
+#                        [--transport aeron-shared|aeron-embedded|tcp] [--out DIR]
+#                        [--node-conf KEY=VALUE]... [--cleanup] [--] [chora bench options...]
+#
+# Topology: namespaces chora-r0, chora-r1, chora-r2 (replicas, 10.77.0.1-3) and chora-load (the
+# load generator, 10.77.0.10), each with a veth "eth0" to a bridge in namespace chora-net, and
+# loopback up. netem delays every packet leaving each namespace's eth0 by --delay (one way: a
+# round trip between two namespaces crosses two of them). The addresses exist only inside these
+# namespaces; the host's own network is not touched. Over aeron-shared each namespace is a host
+# with its own media driver (same settings as MediaDriverProcess; its MTU fits --mtu).
+#
+# Needs root, iproute2 (ip, tc), and the kernel's netem qdisc unless --delay 0. Uses the classes
+# the build left in examples/target (as ./chora does, but never builds or installs): build first
+# with `mvn -B -q -pl examples -am package -Dmaven.test.skip=true` (or run ./chora once).
+# Always cleans up (trap): every JVM it started is stopped, the namespaces and driver directories
+# are deleted, even on Ctrl-C or failure. `--cleanup` only removes what an earlier run that was
+# SIGKILLed left behind.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CP_FILE="$ROOT/examples/target/classpath.txt"
+CLASSES="$ROOT/examples/target/classes"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+NS_PREFIX="chora-"
+NS_NET="${NS_PREFIX}net"
+NS_LOAD="${NS_PREFIX}load"
+REPLICAS=3
+SUBNET="10.77.0"
+PORT=25520
+
+DELAY="100us"
+JITTER="0"
+MTU=1500
+STORAGE="durable"
+TRANSPORT="aeron-shared"
+OUT="bench-results/netns"
+NODE_CONF=()
+BENCH_ARGS=()
+
+die() { echo "netns-bench: $*" >&2; exit 2; }
+
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+replica_ns() { echo "${NS_PREFIX}r$1"; }
+all_ns() { local i; for ((i = 0; i < REPLICAS; i++)); do replica_ns "$i"; done; echo "$NS_LOAD"; echo "$NS_NET"; }
+
+# Deletes our namespaces after stopping every process still in them (only this harness puts
+# processes there), and the driver directories.
+remove_namespaces() {
+  local ns pids
+  for ns in $(all_ns); do
+    ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
+    pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+    [[ -n "$pids" ]] && kill -9 $pids 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || echo "netns-bench: could not delete namespace $ns" >&2
+  done
+  rm -rf /dev/shm/chora-netns-aeron-* 2>/dev/null || true
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --delay) DELAY="${2:?--delay needs a value, e.g. 100us}"; shift 2 ;;
+    --jitter) JITTER="${2:?--jitter needs a value, e.g. 10us}"; shift 2 ;;
+    --mtu) MTU="${2:?--mtu needs a value}"; shift 2 ;;
+    --storage) STORAGE="${2:?--storage needs durable or memory}"; shift 2 ;;
+    --transport) TRANSPORT="${2:?--transport needs a value}"; shift 2 ;;
+    --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
+    --node-conf) NODE_CONF+=(--node-conf "${2:?--node-conf needs KEY=VALUE}"); shift 2 ;;
+    --cleanup) [[ $EUID -eq 0 ]] || die "--cleanup needs root"; remove_namespaces; echo "netns-bench: cleaned up"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; BENCH_ARGS+=("$@"); break ;;
+    *) BENCH_ARGS+=("$1"); shift ;;
+  esac
+done
+
+# --- checks before anything is made ---------------------------------------------------------
+[[ $EUID -eq 0 ]] || die "needs root (it creates network namespaces and sets qdiscs): run it with sudo"
+command -v ip >/dev/null && command -v tc >/dev/null || die "needs iproute2 (ip and tc)"
+time_re='^[0-9]+(\.[0-9]+)?(us|ms|s)$'
+[[ "$DELAY" =~ $time_re || "$DELAY" == 0 ]] || die "--delay $DELAY: write a time such as 100us or 1ms (0: no netem)"
+[[ "$JITTER" =~ $time_re || "$JITTER" == 0 ]] || die "--jitter $JITTER: write a time such as 10us (0: none)"
+[[ "$MTU" =~ ^[0-9]+$ && "$MTU" -ge 1280 && "$MTU" -le 65535 ]] || die "--mtu $MTU: the links' MTU, 1280..65535"
+[[ "$STORAGE" == durable || "$STORAGE" == memory ]] || die "--storage $STORAGE: use durable or memory"
+case "$TRANSPORT" in aeron-shared|aeron-embedded|tcp) ;; *) die "--transport $TRANSPORT: use aeron-shared, aeron-embedded or tcp" ;; esac
+for a in "${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}"; do
+  case "$a" in --cluster|--cluster=*|--out|--out=*) die "$a is set by this script (--out is its own option)" ;; esac
+done
+[[ -f "$CP_FILE" && -d "$CLASSES" ]] || die "no build in $ROOT/examples/target: run \`mvn -B -q -pl examples -am package -Dmaven.test.skip=true\` (or ./chora --help) first"
+for ns in $(all_ns); do
+  ip netns list | awk '{print $1}' | grep -qx "$ns" \
+    && die "namespace $ns exists (another run, or one that was SIGKILLed): wait for it, or remove it with $0 --cleanup"
+done
+
+# Aeron's MTU: the largest multiple of 32 that fits a link-MTU datagram with IPv4 and UDP headers.
+DRIVER_MTU=$(( (MTU - 28) / 32 * 32 )); (( DRIVER_MTU > 65504 )) && DRIVER_MTU=65504
+CP="$CLASSES:$(cat "$CP_FILE")"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+LOGS="$OUT/netns-logs"; rm -rf "$LOGS"; mkdir -p "$LOGS"
+DATA="$OUT/netns-data"
+# Every JVM watches this script's pid (dev.chora.transport.launch.Watched) and halts when it is gone,
+# so not even a SIGKILL of the script leaves a JVM behind for long; the trap does the rest.
+JAVA_BASE=("$JAVA" --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+  -Dchora.parent-pid=$$ -cp "$CP")
+WATCHED=dev.chora.transport.launch.Watched
+NODE_PIDS=()
+DRIVER_PIDS=()
+
+cleanup() {
+  local code=$? p w alive
+  trap - EXIT INT TERM
+  # Replicas first (SIGTERM: chora node leaves the cluster), then the drivers they use.
+  for p in "${NODE_PIDS[@]+"${NODE_PIDS[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  for w in $(seq 1 40); do
+    alive=0; for p in "${NODE_PIDS[@]+"${NODE_PIDS[@]}"}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break; sleep 0.25
+  done
+  for p in "${NODE_PIDS[@]+"${NODE_PIDS[@]}"}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  for w in $(seq 1 20); do
+    alive=0; for p in "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break; sleep 0.25
+  done
+  remove_namespaces
+  rm -rf "$DATA"
+  echo "netns-bench: cleaned up (JVMs stopped, namespaces deleted); logs in $LOGS" >&2
+  exit $code
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- the network --------------------------------------------------------------------------------
+ip netns add "$NS_NET"
+ip -n "$NS_NET" link set lo up
+ip -n "$NS_NET" link add br0 type bridge
+ip -n "$NS_NET" link set br0 mtu "$MTU"
+ip -n "$NS_NET" link set br0 up
+host_ip() { if [[ "$1" == "$NS_LOAD" ]]; then echo "$SUBNET.10"; else echo "$SUBNET.$(( ${1#${NS_PREFIX}r} + 1 ))"; fi; }
+for ((i = 0; i <= REPLICAS; i++)); do
+  if (( i < REPLICAS )); then ns="$(replica_ns "$i")"; port="v-r$i"; else ns="$NS_LOAD"; port="v-load"; fi
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip -n "$NS_NET" link add "$port" mtu "$MTU" type veth peer name eth0 netns "$ns"
+  ip -n "$NS_NET" link set "$port" master br0 up
+  ip -n "$ns" link set eth0 mtu "$MTU"
+  ip -n "$ns" addr add "$(host_ip "$ns")/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  if [[ "$DELAY" != 0 ]]; then
+    netem=(delay "$DELAY")
+    [[ "$JITTER" != 0 ]] && netem+=("$JITTER" distribution normal)
+    if ! err="$(ip netns exec "$ns" tc qdisc add dev eth0 root netem "${netem[@]}" 2>&1)"; then
+      die "netem is not available here (tc: $err): the kernel needs CONFIG_NET_SCH_NETEM (sch_netem module). Run with --delay 0 to measure the namespaces without added delay"
+    fi
+  fi
+done
+HOSTS="$SUBNET.1"; for ((i = 1; i < REPLICAS; i++)); do HOSTS+=",$SUBNET.$((i + 1))"; done
+echo "netns-bench: namespaces $(all_ns | tr '\n' ' ')on bridge br0 in $NS_NET; replicas $HOSTS, load $SUBNET.10;" \
+  "one-way delay $DELAY$([[ $JITTER != 0 ]] && echo " jitter $JITTER"), link MTU $MTU"
+
+# --- media drivers (aeron-shared: one per namespace, as one per host) ---------------------------------
+AERON_DIRS=()
+if [[ "$TRANSPORT" == aeron-shared ]]; then
+  for ns in $(all_ns | grep -vx "$NS_NET"); do
+    dir="/dev/shm/chora-netns-aeron-${ns#${NS_PREFIX}}"
+    AERON_DIRS+=("$dir")
+    # The settings of dev.chora.transport.launch.MediaDriverProcess.start, with the MTU of the links.
+    ip netns exec "$ns" "${JAVA_BASE[@]}" -XX:+UseSerialGC -Xms16m -Xmx128m \
+      -Daeron.dir="$dir" -Daeron.dir.delete.on.start=true -Daeron.dir.delete.on.shutdown=true \
+      -Daeron.threading.mode=SHARED -Daeron.shared.idle.strategy=dev.chora.transport.launch.DriverIdleStrategy \
+      -Dchora.aeron.shared-idle=10,20,1000,1000000 -Daeron.client.liveness.timeout=10000000000 \
+      -Daeron.image.liveness.timeout=10000000000 -Daeron.publication.unblock.timeout=11000000000 \
+      -Daeron.term.buffer.sparse.file=true -Daeron.mtu.length="$DRIVER_MTU" \
+      $WATCHED io.aeron.driver.MediaDriver >"$LOGS/driver-${ns#${NS_PREFIX}}.log" 2>&1 &
+    DRIVER_PIDS+=($!)
+  done
+  for dir in "${AERON_DIRS[@]}"; do
+    for w in $(seq 1 150); do [[ -f "$dir/cnc.dat" ]] && break; sleep 0.2; done
+    [[ -f "$dir/cnc.dat" ]] || die "a media driver did not start within 30 s: see $LOGS/driver-*.log"
+  done
+  echo "netns-bench: one Aeron media driver per namespace (MTU $DRIVER_MTU bytes), pids ${DRIVER_PIDS[*]}"
+fi
+
+# --- node files and replicas --------------------------------------------------------------------------
+"$JAVA" -cp "$CP" dev.chora.examples.node.NamespaceGroupFiles --dir "$LOGS" --hosts "$HOSTS" --port "$PORT" \
+  --load-host "$SUBNET.10" --transport "$TRANSPORT" --storage "$STORAGE" --data-root "$DATA" \
+  ${AERON_DIRS[0]+--aeron-dirs "$(IFS=,; echo "${AERON_DIRS[*]}")"} "${NODE_CONF[@]+"${NODE_CONF[@]}"}" \
+  || exit $?
+for ((i = 0; i < REPLICAS; i++)); do
+  # The JVM options of LocalCluster's replicas, so that only the network differs from chora bench.
+  ip netns exec "$(replica_ns "$i")" "${JAVA_BASE[@]}" -Xms1g -Xmx2g -XX:+UseG1GC -XX:MetaspaceSize=128m \
+    -Xlog:gc:file="$LOGS/replica-$i.gc.log" $WATCHED dev.chora.examples.cli.ChoraCli node \
+    --config "$LOGS/replica-$i.conf" >"$LOGS/replica-$i.log" 2>&1 &
+  NODE_PIDS+=($!)
+done
+for ((i = 0; i < REPLICAS; i++)); do
+  for w in $(seq 1 600); do
+    grep -q "chora node: replica $i ready" "$LOGS/replica-$i.log" && break
+    kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || { tail -n 20 "$LOGS/replica-$i.log" >&2; die "replica $i exited during start-up"; }
+    sleep 0.2
+  done
+  grep -q "chora node: replica $i ready" "$LOGS/replica-$i.log" || die "replica $i not ready within 120 s: see $LOGS/replica-$i.log"
+done
+echo "netns-bench: replicas ready, pids ${NODE_PIDS[*]}; node files and logs in $LOGS"
+
+# --- the bench, from the load namespace ------------------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+MEASURED=("${NODE_PIDS[@]}" "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}")
+BEFORE=(); for p in "${MEASURED[@]}"; do BEFORE+=("$(cpu_ticks "$p")"); done
+START_NS=$(date +%s%N)
+set +e
+ip netns exec "$NS_LOAD" "${JAVA_BASE[@]}" ${CHORA_JAVA_OPTS:-} $WATCHED dev.chora.examples.cli.ChoraCli bench \
+  --cluster "$LOGS/load.conf" --out "$OUT" "${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}"
+BENCH_CODE=$?
+set -e
+ELAPSED_S=$(awk -v a="$START_NS" -v b="$(date +%s%N)" 'BEGIN {print (b - a) / 1e9}')
+HZ=$(getconf CLK_TCK)
+line="netns-bench: CPU over the whole bench (warm-up and levels, ${ELAPSED_S%.*} s), % of a core:"
+names=(); for ((i = 0; i < REPLICAS; i++)); do names+=("replica-$i"); done
+for ns in $(all_ns | grep -vx "$NS_NET"); do [[ ${#DRIVER_PIDS[@]} -gt 0 ]] && names+=("driver-${ns#${NS_PREFIX}}"); done
+for k in "${!MEASURED[@]}"; do
+  line+=" ${names[$k]} $(awk -v a="${BEFORE[$k]}" -v b="$(cpu_ticks "${MEASURED[$k]}")" -v hz="$HZ" -v s="$ELAPSED_S" \
+    'BEGIN {printf "%.0f%%", (b - a) / hz / s * 100}')"
+done
+echo "$line"
+exit $BENCH_CODE
