@@ -3,16 +3,22 @@
 # in a fourth, every packet between namespaces delayed by netem: `chora bench --cluster` against
 # "separate hosts" on this machine, to compare with a loopback `chora bench` (docs/performance.md).
 #
-#   bench/netns-bench.sh [--delay 100us] [--jitter 0us] [--mtu 1500] [--storage durable|memory]
-#                        [--transport aeron-shared|aeron-embedded|tcp] [--out DIR]
-#                        [--node-conf KEY=VALUE]... [--cleanup] [--] [chora bench options...]
+#   bench/netns-bench.sh [--delay 100us] [--jitter 0] [--emulator netem|userspace] [--mtu 1500]
+#                        [--storage durable|memory] [--transport aeron-shared|aeron-embedded|tcp]
+#                        [--out DIR] [--node-conf KEY=VALUE]... [--cleanup] [--] [chora bench options...]
 #
 # Topology: namespaces chora-r0, chora-r1, chora-r2 (replicas, 10.77.0.1-3) and chora-load (the
-# load generator, 10.77.0.10), each with a veth "eth0" to a bridge in namespace chora-net, and
-# loopback up. netem delays every packet leaving each namespace's eth0 by --delay (one way: a
-# round trip between two namespaces crosses two of them). The addresses exist only inside these
-# namespaces; the host's own network is not touched. Over aeron-shared each namespace is a host
-# with its own media driver (same settings as MediaDriverProcess; its MTU fits --mtu).
+# load generator, 10.77.0.10), loopback up in each, linked through namespace chora-net. Every
+# packet between two namespaces is delayed once by --delay (one way; a round trip, twice):
+# * --emulator netem (the default): a veth "eth0" per namespace to a bridge in chora-net, netem on
+#   each eth0 (--jitter adds normal-distributed jitter);
+# * --emulator userspace, for kernels without netem: a TUN device "ct-<name>" per namespace, all
+#   held by bench/netns-delay (built here with gcc), which relays each packet to its destination's
+#   device --delay later. It adds its own wake-up latency and costs CPU: the script prints the
+#   round trip it measured (with python3) and the relay's CPU.
+# The addresses exist only inside these namespaces; the host's own network is not touched. Over
+# aeron-shared each namespace is a host with its own media driver (MediaDriverProcess's settings,
+# its MTU fitted to --mtu). --node-conf sets a chora.* or pekko.* setting on every replica.
 #
 # Needs root, iproute2 (ip, tc), and the kernel's netem qdisc unless --delay 0. Uses the classes
 # the build left in examples/target (as ./chora does, but never builds or installs): build first
@@ -35,6 +41,7 @@ PORT=25520
 
 DELAY="100us"
 JITTER="0"
+EMULATOR="netem"
 MTU=1500
 STORAGE="durable"
 TRANSPORT="aeron-shared"
@@ -44,7 +51,7 @@ BENCH_ARGS=()
 
 die() { echo "netns-bench: $*" >&2; exit 2; }
 
-usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 replica_ns() { echo "${NS_PREFIX}r$1"; }
 all_ns() { local i; for ((i = 0; i < REPLICAS; i++)); do replica_ns "$i"; done; echo "$NS_LOAD"; echo "$NS_NET"; }
@@ -66,6 +73,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --delay) DELAY="${2:?--delay needs a value, e.g. 100us}"; shift 2 ;;
     --jitter) JITTER="${2:?--jitter needs a value, e.g. 10us}"; shift 2 ;;
+    --emulator) EMULATOR="${2:?--emulator needs netem or userspace}"; shift 2 ;;
     --mtu) MTU="${2:?--mtu needs a value}"; shift 2 ;;
     --storage) STORAGE="${2:?--storage needs durable or memory}"; shift 2 ;;
     --transport) TRANSPORT="${2:?--transport needs a value}"; shift 2 ;;
@@ -84,6 +92,9 @@ command -v ip >/dev/null && command -v tc >/dev/null || die "needs iproute2 (ip 
 time_re='^[0-9]+(\.[0-9]+)?(us|ms|s)$'
 [[ "$DELAY" =~ $time_re || "$DELAY" == 0 ]] || die "--delay $DELAY: write a time such as 100us or 1ms (0: no netem)"
 [[ "$JITTER" =~ $time_re || "$JITTER" == 0 ]] || die "--jitter $JITTER: write a time such as 10us (0: none)"
+[[ "$EMULATOR" == netem || "$EMULATOR" == userspace ]] || die "--emulator $EMULATOR: use netem or userspace"
+[[ "$EMULATOR" == userspace && "$JITTER" != 0 ]] && die "--jitter needs --emulator netem (the userspace relay delays every packet alike)"
+[[ "$EMULATOR" == userspace ]] && ! command -v gcc >/dev/null && die "--emulator userspace builds bench/netns-delay.c: needs gcc"
 [[ "$MTU" =~ ^[0-9]+$ && "$MTU" -ge 1280 && "$MTU" -le 65535 ]] || die "--mtu $MTU: the links' MTU, 1280..65535"
 [[ "$STORAGE" == durable || "$STORAGE" == memory ]] || die "--storage $STORAGE: use durable or memory"
 case "$TRANSPORT" in aeron-shared|aeron-embedded|tcp) ;; *) die "--transport $TRANSPORT: use aeron-shared, aeron-embedded or tcp" ;; esac
@@ -110,6 +121,7 @@ JAVA_BASE=("$JAVA" --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java
 WATCHED=dev.chora.transport.launch.Watched
 NODE_PIDS=()
 DRIVER_PIDS=()
+EMU_PIDS=()
 
 cleanup() {
   local code=$? p w alive
@@ -126,6 +138,7 @@ cleanup() {
     alive=0; for p in "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [[ $alive == 0 ]] && break; sleep 0.25
   done
+  for p in "${EMU_PIDS[@]+"${EMU_PIDS[@]}"}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   remove_namespaces
   rm -rf "$DATA"
   echo "netns-bench: cleaned up (JVMs stopped, namespaces deleted); logs in $LOGS" >&2
@@ -136,37 +149,62 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- the network --------------------------------------------------------------------------------
+host_ip() { if [[ "$1" == "$NS_LOAD" ]]; then echo "$SUBNET.10"; else echo "$SUBNET.$(( ${1#${NS_PREFIX}r} + 1 ))"; fi; }
+to_ns() { awk -v t="$1" 'BEGIN { m = t + 0; u = t; sub(/^[0-9.]+/, "", u); f = u == "s" ? 1e9 : u == "ms" ? 1e6 : u == "us" ? 1e3 : 0; printf "%.0f", m * f }'; }
 ip netns add "$NS_NET"
 ip -n "$NS_NET" link set lo up
-ip -n "$NS_NET" link add br0 type bridge
-ip -n "$NS_NET" link set br0 mtu "$MTU"
-ip -n "$NS_NET" link set br0 up
-host_ip() { if [[ "$1" == "$NS_LOAD" ]]; then echo "$SUBNET.10"; else echo "$SUBNET.$(( ${1#${NS_PREFIX}r} + 1 ))"; fi; }
-for ((i = 0; i <= REPLICAS; i++)); do
-  if (( i < REPLICAS )); then ns="$(replica_ns "$i")"; port="v-r$i"; else ns="$NS_LOAD"; port="v-load"; fi
+MEMBERS=($(all_ns | grep -vx "$NS_NET"))
+if [[ "$EMULATOR" == userspace ]]; then
+  gcc -O2 -Wall -o "$LOGS/netns-delay" "$ROOT/bench/netns-delay.c" || die "could not build bench/netns-delay.c"
+  relay_args=(); for ns in "${MEMBERS[@]}"; do relay_args+=("ct-${ns#${NS_PREFIX}}=$(host_ip "$ns")"); done
+  ip netns exec "$NS_NET" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
+    >"$LOGS/netns-delay.log" 2>&1 &
+  EMU_PIDS+=($!)
+  for w in $(seq 1 50); do grep -q ready "$LOGS/netns-delay.log" && break; sleep 0.1; done
+  grep -q ready "$LOGS/netns-delay.log" || die "netns-delay did not start: $(cat "$LOGS/netns-delay.log")"
+fi
+if [[ "$EMULATOR" == netem ]]; then
+  ip -n "$NS_NET" link add br0 type bridge
+  ip -n "$NS_NET" link set br0 mtu "$MTU"
+  ip -n "$NS_NET" link set br0 up
+fi
+for ns in "${MEMBERS[@]}"; do
   ip netns add "$ns"
   ip -n "$ns" link set lo up
-  ip -n "$NS_NET" link add "$port" mtu "$MTU" type veth peer name eth0 netns "$ns"
-  ip -n "$NS_NET" link set "$port" master br0 up
-  ip -n "$ns" link set eth0 mtu "$MTU"
-  ip -n "$ns" addr add "$(host_ip "$ns")/24" dev eth0
-  ip -n "$ns" link set eth0 up
-  if [[ "$DELAY" != 0 ]]; then
+  if [[ "$EMULATOR" == userspace ]]; then
+    dev="ct-${ns#${NS_PREFIX}}"
+    ip -n "$NS_NET" link set "$dev" netns "$ns"
+  else
+    dev=eth0; port="v-${ns#${NS_PREFIX}}"
+    ip -n "$NS_NET" link add "$port" mtu "$MTU" type veth peer name eth0 netns "$ns"
+    ip -n "$NS_NET" link set "$port" master br0 up
+  fi
+  ip -n "$ns" link set "$dev" mtu "$MTU"
+  ip -n "$ns" addr add "$(host_ip "$ns")/24" dev "$dev"
+  ip -n "$ns" link set "$dev" up
+  if [[ "$EMULATOR" == netem && "$DELAY" != 0 ]]; then
     netem=(delay "$DELAY")
     [[ "$JITTER" != 0 ]] && netem+=("$JITTER" distribution normal)
     if ! err="$(ip netns exec "$ns" tc qdisc add dev eth0 root netem "${netem[@]}" 2>&1)"; then
-      die "netem is not available here (tc: $err): the kernel needs CONFIG_NET_SCH_NETEM (sch_netem module). Run with --delay 0 to measure the namespaces without added delay"
+      die "netem is not available here (tc: $err): the kernel needs CONFIG_NET_SCH_NETEM (sch_netem module). Use --emulator userspace (a userspace relay: its own latency and CPU come on top), or --delay 0 to measure the namespaces without added delay"
     fi
   fi
 done
 HOSTS="$SUBNET.1"; for ((i = 1; i < REPLICAS; i++)); do HOSTS+=",$SUBNET.$((i + 1))"; done
 echo "netns-bench: namespaces $(all_ns | tr '\n' ' ')on bridge br0 in $NS_NET; replicas $HOSTS, load $SUBNET.10;" \
-  "one-way delay $DELAY$([[ $JITTER != 0 ]] && echo " jitter $JITTER"), link MTU $MTU"
+  "one-way delay $DELAY$([[ $JITTER != 0 ]] && echo " jitter $JITTER") by $EMULATOR, link MTU $MTU"
+if command -v python3 >/dev/null; then
+  ip netns exec "$(replica_ns 1)" python3 "$ROOT/bench/netns-rtt.py" server "$SUBNET.2" & rtt_server=$!
+  sleep 0.5
+  echo "netns-bench: UDP round trip replica 0 -> replica 1, before the JVMs start:" \
+    "$(ip netns exec "$(replica_ns 0)" python3 "$ROOT/bench/netns-rtt.py" client "$SUBNET.2" 500 || echo failed)"
+  wait $rtt_server || true
+fi
 
 # --- media drivers (aeron-shared: one per namespace, as one per host) ---------------------------------
 AERON_DIRS=()
 if [[ "$TRANSPORT" == aeron-shared ]]; then
-  for ns in $(all_ns | grep -vx "$NS_NET"); do
+  for ns in "${MEMBERS[@]}"; do
     dir="/dev/shm/chora-netns-aeron-${ns#${NS_PREFIX}}"
     AERON_DIRS+=("$dir")
     # The settings of dev.chora.transport.launch.MediaDriverProcess.start, with the MTU of the links.
@@ -210,7 +248,7 @@ echo "netns-bench: replicas ready, pids ${NODE_PIDS[*]}; node files and logs in 
 
 # --- the bench, from the load namespace ------------------------------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-MEASURED=("${NODE_PIDS[@]}" "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}")
+MEASURED=("${NODE_PIDS[@]}" "${DRIVER_PIDS[@]+"${DRIVER_PIDS[@]}"}" "${EMU_PIDS[@]+"${EMU_PIDS[@]}"}")
 BEFORE=(); for p in "${MEASURED[@]}"; do BEFORE+=("$(cpu_ticks "$p")"); done
 START_NS=$(date +%s%N)
 set +e
@@ -222,7 +260,8 @@ ELAPSED_S=$(awk -v a="$START_NS" -v b="$(date +%s%N)" 'BEGIN {print (b - a) / 1e
 HZ=$(getconf CLK_TCK)
 line="netns-bench: CPU over the whole bench (warm-up and levels, ${ELAPSED_S%.*} s), % of a core:"
 names=(); for ((i = 0; i < REPLICAS; i++)); do names+=("replica-$i"); done
-for ns in $(all_ns | grep -vx "$NS_NET"); do [[ ${#DRIVER_PIDS[@]} -gt 0 ]] && names+=("driver-${ns#${NS_PREFIX}}"); done
+for ns in "${MEMBERS[@]}"; do [[ ${#DRIVER_PIDS[@]} -gt 0 ]] && names+=("driver-${ns#${NS_PREFIX}}"); done
+[[ ${#EMU_PIDS[@]} -gt 0 ]] && names+=("netns-delay")
 for k in "${!MEASURED[@]}"; do
   line+=" ${names[$k]} $(awk -v a="${BEFORE[$k]}" -v b="$(cpu_ticks "${MEASURED[$k]}")" -v hz="$HZ" -v s="$ELAPSED_S" \
     'BEGIN {printf "%.0f%%", (b - a) / hz / s * 100}')"
