@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A 3-replica group with each replica JVM in a network namespace of its own and the load generator
-# in a fourth, every packet between namespaces delayed by netem: `chora bench --cluster` against
+# in a fourth, every packet between namespaces delayed (netem, or a userspace relay where the kernel
+# has no netem): `chora bench --cluster` against
 # "separate hosts" on this machine, to compare with a loopback `chora bench` (docs/performance.md).
 #
 #   bench/netns-bench.sh [--delay 100us] [--jitter 0] [--emulator netem|userspace] [--mtu 1500]
@@ -20,7 +21,8 @@
 # aeron-shared each namespace is a host with its own media driver (MediaDriverProcess's settings,
 # its MTU fitted to --mtu). --node-conf sets a chora.* or pekko.* setting on every replica.
 #
-# Needs root, iproute2 (ip, tc), and the kernel's netem qdisc unless --delay 0. Uses the classes
+# Needs root, iproute2 (ip, tc), and the kernel's netem qdisc (unless --delay 0 or --emulator
+# userspace, which needs gcc). Refuses bad input before it makes anything. Uses the classes
 # the build left in examples/target (as ./chora does, but never builds or installs): build first
 # with `mvn -B -q -pl examples -am package -Dmaven.test.skip=true` (or run ./chora once).
 # Always cleans up (trap): every JVM it started is stopped, the namespaces and driver directories
@@ -51,7 +53,7 @@ BENCH_ARGS=()
 
 die() { echo "netns-bench: $*" >&2; exit 2; }
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 replica_ns() { echo "${NS_PREFIX}r$1"; }
 all_ns() { local i; for ((i = 0; i < REPLICAS; i++)); do replica_ns "$i"; done; echo "$NS_LOAD"; echo "$NS_NET"; }
@@ -123,6 +125,18 @@ NODE_PIDS=()
 DRIVER_PIDS=()
 EMU_PIDS=()
 
+MEMBERS=($(all_ns | grep -vx "$NS_NET"))
+AERON_DIRS=()
+if [[ "$TRANSPORT" == aeron-shared ]]; then
+  for ns in "${MEMBERS[@]}"; do AERON_DIRS+=("/dev/shm/chora-netns-aeron-${ns#${NS_PREFIX}}"); done
+fi
+HOSTS="$SUBNET.1"; for ((i = 1; i < REPLICAS; i++)); do HOSTS+=",$SUBNET.$((i + 1))"; done
+# --- node files, checked before anything is made -----------------------------------------
+"$JAVA" -cp "$CP" dev.chora.examples.node.NamespaceGroupFiles --dir "$LOGS" --hosts "$HOSTS" --port "$PORT" \
+  --load-host "$SUBNET.10" --transport "$TRANSPORT" --storage "$STORAGE" --data-root "$DATA" \
+  ${AERON_DIRS[0]+--aeron-dirs "$(IFS=,; echo "${AERON_DIRS[*]}")"} "${NODE_CONF[@]+"${NODE_CONF[@]}"}" \
+  || exit $?
+
 cleanup() {
   local code=$? p w alive
   trap - EXIT INT TERM
@@ -153,7 +167,6 @@ host_ip() { if [[ "$1" == "$NS_LOAD" ]]; then echo "$SUBNET.10"; else echo "$SUB
 to_ns() { awk -v t="$1" 'BEGIN { m = t + 0; u = t; sub(/^[0-9.]+/, "", u); f = u == "s" ? 1e9 : u == "ms" ? 1e6 : u == "us" ? 1e3 : 0; printf "%.0f", m * f }'; }
 ip netns add "$NS_NET"
 ip -n "$NS_NET" link set lo up
-MEMBERS=($(all_ns | grep -vx "$NS_NET"))
 if [[ "$EMULATOR" == userspace ]]; then
   gcc -O2 -Wall -o "$LOGS/netns-delay" "$ROOT/bench/netns-delay.c" || die "could not build bench/netns-delay.c"
   relay_args=(); for ns in "${MEMBERS[@]}"; do relay_args+=("ct-${ns#${NS_PREFIX}}=$(host_ip "$ns")"); done
@@ -190,7 +203,6 @@ for ns in "${MEMBERS[@]}"; do
     fi
   fi
 done
-HOSTS="$SUBNET.1"; for ((i = 1; i < REPLICAS; i++)); do HOSTS+=",$SUBNET.$((i + 1))"; done
 echo "netns-bench: namespaces $(all_ns | tr '\n' ' ')on bridge br0 in $NS_NET; replicas $HOSTS, load $SUBNET.10;" \
   "one-way delay $DELAY$([[ $JITTER != 0 ]] && echo " jitter $JITTER") by $EMULATOR, link MTU $MTU"
 if command -v python3 >/dev/null; then
@@ -202,11 +214,9 @@ if command -v python3 >/dev/null; then
 fi
 
 # --- media drivers (aeron-shared: one per namespace, as one per host) ---------------------------------
-AERON_DIRS=()
 if [[ "$TRANSPORT" == aeron-shared ]]; then
   for ns in "${MEMBERS[@]}"; do
     dir="/dev/shm/chora-netns-aeron-${ns#${NS_PREFIX}}"
-    AERON_DIRS+=("$dir")
     # The settings of dev.chora.transport.launch.MediaDriverProcess.start, with the MTU of the links.
     ip netns exec "$ns" "${JAVA_BASE[@]}" -XX:+UseSerialGC -Xms16m -Xmx128m \
       -Daeron.dir="$dir" -Daeron.dir.delete.on.start=true -Daeron.dir.delete.on.shutdown=true \
@@ -224,11 +234,7 @@ if [[ "$TRANSPORT" == aeron-shared ]]; then
   echo "netns-bench: one Aeron media driver per namespace (MTU $DRIVER_MTU bytes), pids ${DRIVER_PIDS[*]}"
 fi
 
-# --- node files and replicas --------------------------------------------------------------------------
-"$JAVA" -cp "$CP" dev.chora.examples.node.NamespaceGroupFiles --dir "$LOGS" --hosts "$HOSTS" --port "$PORT" \
-  --load-host "$SUBNET.10" --transport "$TRANSPORT" --storage "$STORAGE" --data-root "$DATA" \
-  ${AERON_DIRS[0]+--aeron-dirs "$(IFS=,; echo "${AERON_DIRS[*]}")"} "${NODE_CONF[@]+"${NODE_CONF[@]}"}" \
-  || exit $?
+# --- replicas --------------------------------------------------------------------------------------
 for ((i = 0; i < REPLICAS; i++)); do
   # The JVM options of LocalCluster's replicas, so that only the network differs from chora bench.
   ip netns exec "$(replica_ns "$i")" "${JAVA_BASE[@]}" -Xms1g -Xmx2g -XX:+UseG1GC -XX:MetaspaceSize=128m \

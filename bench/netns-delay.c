@@ -102,6 +102,8 @@ int main(int argc, char **argv) {
   }
   /* Timer slack of 1 ns: the default 50 us would be added to every wake-up, i.e. to the delay. */
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  /* Ends with the script that started it, even a SIGKILLed one (whose trap cannot run). */
+  prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
