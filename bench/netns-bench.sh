@@ -121,6 +121,8 @@ DATA="$OUT/netns-data"
 JAVA_BASE=("$JAVA" --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
   -Dchora.parent-pid=$$ -cp "$CP")
 WATCHED=dev.chora.transport.launch.Watched
+# The relay, drivers and replicas run in sessions of their own (setsid): a Ctrl-C reaches only this
+# script and the bench, and the trap stops the rest in order (replicas, drivers, relay).
 NODE_PIDS=()
 DRIVER_PIDS=()
 EMU_PIDS=()
@@ -170,7 +172,7 @@ ip -n "$NS_NET" link set lo up
 if [[ "$EMULATOR" == userspace ]]; then
   gcc -O2 -Wall -o "$LOGS/netns-delay" "$ROOT/bench/netns-delay.c" || die "could not build bench/netns-delay.c"
   relay_args=(); for ns in "${MEMBERS[@]}"; do relay_args+=("ct-${ns#${NS_PREFIX}}=$(host_ip "$ns")"); done
-  ip netns exec "$NS_NET" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
+  setsid ip netns exec "$NS_NET" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
     >"$LOGS/netns-delay.log" 2>&1 &
   EMU_PIDS+=($!)
   for w in $(seq 1 50); do grep -q ready "$LOGS/netns-delay.log" && break; sleep 0.1; done
@@ -218,7 +220,7 @@ if [[ "$TRANSPORT" == aeron-shared ]]; then
   for ns in "${MEMBERS[@]}"; do
     dir="/dev/shm/chora-netns-aeron-${ns#${NS_PREFIX}}"
     # The settings of dev.chora.transport.launch.MediaDriverProcess.start, with the MTU of the links.
-    ip netns exec "$ns" "${JAVA_BASE[@]}" -XX:+UseSerialGC -Xms16m -Xmx128m \
+    setsid ip netns exec "$ns" "${JAVA_BASE[@]}" -XX:+UseSerialGC -Xms16m -Xmx128m \
       -Daeron.dir="$dir" -Daeron.dir.delete.on.start=true -Daeron.dir.delete.on.shutdown=true \
       -Daeron.threading.mode=SHARED -Daeron.shared.idle.strategy=dev.chora.transport.launch.DriverIdleStrategy \
       -Dchora.aeron.shared-idle=10,20,1000,1000000 -Daeron.client.liveness.timeout=10000000000 \
@@ -237,7 +239,7 @@ fi
 # --- replicas --------------------------------------------------------------------------------------
 for ((i = 0; i < REPLICAS; i++)); do
   # The JVM options of LocalCluster's replicas, so that only the network differs from chora bench.
-  ip netns exec "$(replica_ns "$i")" "${JAVA_BASE[@]}" -Xms1g -Xmx2g -XX:+UseG1GC -XX:MetaspaceSize=128m \
+  setsid ip netns exec "$(replica_ns "$i")" "${JAVA_BASE[@]}" -Xms1g -Xmx2g -XX:+UseG1GC -XX:MetaspaceSize=128m \
     -Xlog:gc:file="$LOGS/replica-$i.gc.log" $WATCHED dev.chora.examples.cli.ChoraCli node \
     --config "$LOGS/replica-$i.conf" >"$LOGS/replica-$i.log" 2>&1 &
   NODE_PIDS+=($!)
