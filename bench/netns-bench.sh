@@ -205,7 +205,7 @@ for ns in "${MEMBERS[@]}"; do
     fi
   fi
 done
-echo "netns-bench: namespaces $(all_ns | tr '\n' ' ')on bridge br0 in $NS_NET; replicas $HOSTS, load $SUBNET.10;" \
+echo "netns-bench: namespaces $(all_ns | tr '\n' ' ')linked by $([[ $EMULATOR == netem ]] && echo "bridge br0" || echo "the netns-delay relay") in $NS_NET; replicas $HOSTS, load $SUBNET.10;" \
   "one-way delay $DELAY$([[ $JITTER != 0 ]] && echo " jitter $JITTER") by $EMULATOR, link MTU $MTU"
 if command -v python3 >/dev/null; then
   ip netns exec "$(replica_ns 1)" python3 "$ROOT/bench/netns-rtt.py" server "$SUBNET.2" & rtt_server=$!
