@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A 3-replica group with each replica JVM in a network namespace of its own and the load generator
-# in a fourth, every packet between namespaces delayed (netem, or a userspace relay where the kernel
-# has no netem): `chora bench --cluster` against
-# "separate hosts" on this machine, to compare with a loopback `chora bench` (docs/performance.md).
+# in a fourth, every packet between namespaces delayed (netem, or a userspace relay where the
+# kernel has no netem): `chora bench --cluster` against "separate hosts" on this machine, to
+# compare with a loopback `chora bench` (docs/performance.md).
 #
 #   bench/netns-bench.sh [--delay 100us] [--jitter 0] [--emulator netem|userspace] [--mtu 1500]
 #                        [--storage durable|memory] [--transport aeron-shared|aeron-embedded|tcp]
@@ -212,7 +212,7 @@ if command -v python3 >/dev/null; then
   sleep 0.5
   echo "netns-bench: UDP round trip replica 0 -> replica 1, before the JVMs start:" \
     "$(ip netns exec "$(replica_ns 0)" python3 "$ROOT/bench/netns-rtt.py" client "$SUBNET.2" 500 || echo failed)"
-  wait $rtt_server || true
+  kill $rtt_server 2>/dev/null || true; wait $rtt_server 2>/dev/null || true
 fi
 
 # --- media drivers (aeron-shared: one per namespace, as one per host) ---------------------------------
