@@ -63,9 +63,11 @@ all_ns() { local i; for ((i = 0; i < REPLICAS; i++)); do replica_ns "$i"; done; 
 remove_namespaces() {
   local ns pids
   for ns in $(all_ns); do
-    ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
     pids="$(ip netns pids "$ns" 2>/dev/null || true)"
     [[ -n "$pids" ]] && kill -9 $pids 2>/dev/null || true
+  done
+  for ns in $(all_ns); do
+    ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
     ip netns del "$ns" 2>/dev/null || echo "netns-bench: could not delete namespace $ns" >&2
   done
   rm -rf /dev/shm/chora-netns-aeron-* 2>/dev/null || true
@@ -172,7 +174,10 @@ ip -n "$NS_NET" link set lo up
 if [[ "$EMULATOR" == userspace ]]; then
   gcc -O2 -Wall -o "$LOGS/netns-delay" "$ROOT/bench/netns-delay.c" || die "could not build bench/netns-delay.c"
   relay_args=(); for ns in "${MEMBERS[@]}"; do relay_args+=("ct-${ns#${NS_PREFIX}}=$(host_ip "$ns")"); done
-  setsid ip netns exec "$NS_NET" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
+  # Real-time priority (where chrt is): netem delays in the kernel's timer interrupt, ahead of any
+  # thread; a relay queued behind busy JVMs would add their scheduling delay to every packet.
+  rt=(); command -v chrt >/dev/null && rt=(chrt -f 10)
+  setsid ip netns exec "$NS_NET" "${rt[@]+"${rt[@]}"}" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
     >"$LOGS/netns-delay.log" 2>&1 &
   EMU_PIDS+=($!)
   for w in $(seq 1 50); do grep -q ready "$LOGS/netns-delay.log" && break; sleep 0.1; done

@@ -129,6 +129,12 @@ int main(int argc, char **argv) {
     }
     uint64_t now = now_ns();
     for (int i = 0; ready > 0 && i < n; i++) {
+      if (pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+        /* The device is gone (its namespace deleted): the run is over; never spin on it. */
+        fprintf(stderr, "netns-delay: device %d failed (poll events 0x%x); exiting\n", i, pfds[i].revents);
+        stop = 1;
+        break;
+      }
       if (!(pfds[i].revents & POLLIN)) {
         continue;
       }
