@@ -180,7 +180,7 @@ if [[ "$EMULATOR" == userspace ]]; then
   setsid ip netns exec "$NS_NET" "${rt[@]+"${rt[@]}"}" "$LOGS/netns-delay" "$([[ "$DELAY" == 0 ]] && echo 0 || to_ns "$DELAY")" "${relay_args[@]}" \
     >"$LOGS/netns-delay.log" 2>&1 &
   EMU_PIDS+=($!)
-  for w in $(seq 1 50); do grep -q ready "$LOGS/netns-delay.log" && break; sleep 0.1; done
+  for w in $(seq 1 50); do grep -qs ready "$LOGS/netns-delay.log" && break; sleep 0.1; done
   grep -q ready "$LOGS/netns-delay.log" || die "netns-delay did not start: $(cat "$LOGS/netns-delay.log")"
 fi
 if [[ "$EMULATOR" == netem ]]; then
