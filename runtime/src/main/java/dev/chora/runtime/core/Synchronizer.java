@@ -34,6 +34,8 @@ final class Synchronizer {
    * them counted, and their silence measured, through an idle interval.
    */
   private boolean enteredAtTimeout;
+  /** The last round whose own slot held requests: its acknowledgements may need the next round. */
+  private long lastOwnRoundWithRequests = BEFORE_FIRST_ROUND;
   /** When a violation was last counted while the pipeline was full (see countViolationsWhileBlocked). */
   private long lastBlockedViolationNanos = NEVER;
   /** Held back by max-log-bytes since the last time flow control let a round go (for the stats). */
@@ -154,13 +156,14 @@ final class Synchronizer {
 
   /**
    * Work that needs the next round at full pace: requests or reads waiting here, or a current
-   * round that holds requests, whose acknowledgements ride the next round. One such round is
-   * enough: after it every member holds every slot of the round before and has said so.
+   * round whose own slot holds requests not yet executed here — their commit waits for
+   * acknowledgements that ride the next round (with three replicas the peers' messages of the
+   * round itself usually carry enough). A round holding only peers' requests does not push the
+   * next one: its proposer does, and this replica follows it.
    */
   private boolean ownWorkPending() {
-    long withRequests = c.replication.lastRoundWithRequests();
     return !c.clients.isEmpty() || !c.reads.isEmpty()
-        || (withRequests >= currentRound && withRequests > c.replication.executedRound());
+        || (lastOwnRoundWithRequests >= currentRound && lastOwnRoundWithRequests > c.replication.executedRound());
   }
 
   /** A peer is already in a later round: follow it at once. */
@@ -206,6 +209,9 @@ final class Synchronizer {
     PeerMessage message;
     if (c.isActive(c.self)) {
       Batch batch = c.clients.takeBatch();
+      if (!batch.isEmpty()) {
+        lastOwnRoundWithRequests = r;
+      }
       c.replication.storeSlot(r, c.self, batch);
       c.stats.requestsProposed += batch.size();
       message = new RoundMessage(c.views.view(), r, c.self, batch, c.acks.copyOfRow(c.self),
