@@ -159,11 +159,14 @@ final class Synchronizer {
    * round whose own slot holds requests not yet executed here — their commit waits for
    * acknowledgements that ride the next round (with three replicas the peers' messages of the
    * round itself usually carry enough). A round holding only peers' requests does not push the
-   * next one: its proposer does, and this replica follows it.
+   * next one: its proposer does, and this replica follows it. In durable mode no round is needed
+   * for that: every replica sends the acknowledgements a sync releases at once ({@link #sendAcks}),
+   * and a round entered meanwhile would only add its slots to the next sync.
    */
   private boolean ownWorkPending() {
     return !c.clients.isEmpty() || !c.reads.isEmpty()
-        || (lastOwnRoundWithRequests >= currentRound && lastOwnRoundWithRequests > c.replication.executedRound());
+        || (!c.durability.on() && lastOwnRoundWithRequests >= currentRound
+            && lastOwnRoundWithRequests > c.replication.executedRound());
   }
 
   /** A peer is already in a later round: follow it at once. */

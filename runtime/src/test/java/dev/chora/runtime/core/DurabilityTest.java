@@ -1,5 +1,6 @@
 package dev.chora.runtime.core;
 
+import static dev.chora.runtime.core.Messages.ack;
 import static dev.chora.runtime.core.Messages.round;
 import static dev.chora.runtime.core.Messages.startViewChange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,6 +73,27 @@ class DurabilityTest extends CoreFixture {
     List<AckMessage> acks = out.sentOf(AckMessage.class);
     assertEquals(2, acks.size(), "an ack message to each peer at once, not an idle interval later: " + out.sent);
     assertArrayEquals(new long[] {2, 2, 2}, acks.get(0).ackVector());
+  }
+
+  @Test
+  void aLoneDurableRequestCostsOneRoundItsAcknowledgementsComeWithTheSyncs() {
+    core.persisted(0, core.emittedSeq());
+    core.tick(0);
+    core.receive(0, round(1).from(1).acks(0, 1, 0).build());
+    core.receive(0, round(1).from(2).acks(0, 0, 1).build());
+    core.persisted(0, core.emittedSeq());
+    core.submit(2 * MS, req(1, 1));
+    assertEquals(List.of(1L, 2L), out.rounds);
+    // The peers' round-2 messages cannot acknowledge the proposal yet: it is not on their disks.
+    core.receive(2 * MS + 100_000, round(2).from(1).acks(1, 2, 1).build());
+    core.receive(2 * MS + 100_000, round(2).from(2).acks(1, 1, 2).build());
+    assertEquals(List.of(1L, 2L), out.rounds, "no round to carry acknowledgements: the syncs release them");
+    out.clear();
+    core.persisted(2 * MS + 200_000, core.emittedSeq());
+    assertEquals(2, out.sentOf(AckMessage.class).size(), "its own acknowledgements leave with its sync");
+    core.receive(2 * MS + 300_000, ack(2).from(1).acks(2, 2, 2).build());
+    assertEquals(2, core.executedRound(), "committed by the peers' acknowledgements after their syncs");
+    assertTrue(out.rounds.isEmpty(), "still no third round: " + out.rounds);
   }
 
   @Test
