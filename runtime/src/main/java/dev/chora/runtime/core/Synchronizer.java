@@ -188,7 +188,7 @@ final class Synchronizer {
     c.stats.roundsEntered++;
     PeerMessage message;
     if (c.isActive(c.self)) {
-      Batch batch = c.clients.takeBatch();
+      Batch batch = c.clients.takeBatch(r);
       c.replication.storeSlot(r, c.self, batch);
       c.stats.requestsProposed += batch.size();
       message = new RoundMessage(c.views.view(), r, c.self, batch, c.acks.copyOfRow(c.self),
