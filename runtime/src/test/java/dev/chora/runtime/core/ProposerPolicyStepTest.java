@@ -1,0 +1,187 @@
+package dev.chora.runtime.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chora.runtime.CounterMachine;
+import dev.chora.runtime.config.ProposerPolicy;
+import dev.chora.runtime.exec.ExecutionListener;
+import dev.chora.runtime.exec.Executor;
+import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
+import dev.chora.runtime.message.PeerMessage;
+import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundMessage;
+import dev.chora.runtime.sim.InFlight;
+import dev.chora.runtime.sim.SimQueue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The baselines' proposer policies, step by step, on three real cores and executors without
+ * latency: under {@code leader} a request given to a follower is forwarded to replica 0, proposed
+ * in its slot only, executed once everywhere and answered by the follower (the executors answer
+ * every request, and, as the Pekko runtime's ReplyRoutes, a replica passes on only the answers its
+ * clients wait for); under {@code rotating} a replica holds its request until its own round.
+ */
+class ProposerPolicyStepTest {
+  final SimQueue<InFlight> network = new SimQueue<>();
+  final List<Recorder> outs = new ArrayList<>();
+  final List<ReplicaCore> cores = new ArrayList<>();
+  final List<CounterMachine> machines = new ArrayList<>();
+  /** Per replica: the answers it passed on to its clients. */
+  final List<List<ClientReply>> answered = new ArrayList<>();
+  /** Per replica: clientId → the seq a client waits for there (ReplyRoutes' table). */
+  final List<Map<Long, Long>> waiting = new ArrayList<>();
+  Predicate<InFlight> drop = m -> false;
+
+  void start(ProposerPolicy policy, int maxQueuedRequests) {
+    for (int i = 0; i < 3; i++) {
+      int self = i;
+      CounterMachine machine = new CounterMachine();
+      machines.add(machine);
+      answered.add(new ArrayList<>());
+      waiting.add(new HashMap<>());
+      Executor executor = new Executor(i, machine, 100, reply -> pass(self, reply), ExecutionListener.NONE,
+          CoreMutation.NONE, policy == ProposerPolicy.LEADER);
+      for (int k = 1; k <= 3; k++) {
+        executor.execute(0, -1, Batch.of(List.of(Request.openSession(-k)))); // sessions 1 to 3, as before round 1
+      }
+      Recorder out = new Recorder() {
+        @Override
+        public void send(int to, PeerMessage message) {
+          super.send(to, message);
+          network.schedule(0, new InFlight(self, to, message));
+        }
+
+        @Override
+        public void execute(long round, int proposer, Batch batch) {
+          super.execute(round, proposer, batch);
+          executor.execute(round, proposer, batch);
+        }
+
+        @Override
+        public void reply(ClientReply reply) {
+          super.reply(reply);
+          pass(self, reply);
+        }
+      };
+      outs.add(out);
+      cores.add(new ReplicaCore(CoreFixture.config().proposers(policy).maxQueuedRequests(maxQueuedRequests).build(),
+          i, out));
+    }
+  }
+
+  private void pass(int replica, ClientReply reply) {
+    Long seq = waiting.get(replica).get(reply.clientId());
+    if (seq != null && seq == reply.seq()) {
+      waiting.get(replica).remove(reply.clientId());
+      answered.get(replica).add(reply);
+    }
+  }
+
+  void submit(int replica, Request request) {
+    waiting.get(replica).put(request.clientId(), request.seq());
+    cores.get(replica).submit(0, request);
+  }
+
+  void deliverAll() {
+    network.drainDue(0, m -> {
+      if (!drop.test(m)) {
+        cores.get(m.to()).receive(0, m.message());
+      }
+    });
+  }
+
+  void run(int steps) {
+    for (int s = 0; s < steps; s++) {
+      for (ReplicaCore c : cores) {
+        c.tick(0);
+      }
+      deliverAll();
+    }
+  }
+
+  private List<RoundMessage> requestCarrying(int replica) {
+    return outs.get(replica).sentOf(RoundMessage.class).stream().filter(m -> !m.batch().isEmpty()).distinct().toList();
+  }
+
+  @Test
+  void underLeaderAFollowersRequestIsForwardedExecutedOnceAndAnsweredByTheFollower() {
+    start(ProposerPolicy.LEADER, 64);
+    run(2);
+    submit(2, new Request(1, 1, new byte[] {5}));
+    run(8);
+    assertEquals(List.of(new ForwardedRequest(cores.get(2).view(), 2, new Request(1, 1, new byte[] {5}))),
+        outs.get(2).sentOf(ForwardedRequest.class), "the follower forwarded the request to the leader, once");
+    assertTrue(requestCarrying(1).isEmpty() && requestCarrying(2).isEmpty(), "only the leader's slots carry requests");
+    assertEquals(1, requestCarrying(0).stream().map(RoundMessage::round).distinct().count(),
+        "the leader proposed it in one round");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(1, machines.get(i).applied, "replica " + i + " applied it once");
+      assertEquals(5, machines.get(i).total);
+    }
+    assertEquals(1, answered.get(2).size(), "the follower answered its client");
+    assertEquals(ClientReply.Status.OK, answered.get(2).get(0).status());
+    assertTrue(answered.get(0).isEmpty() && answered.get(1).isEmpty(), "no one else answered it");
+    assertTrue(outs.get(0).replies.isEmpty() && outs.get(2).replies.isEmpty(), "the cores refused nothing");
+  }
+
+  @Test
+  void underLeaderALostForwardIsSentAgainByTheClientsRetryAndExecutedOnce() {
+    start(ProposerPolicy.LEADER, 64);
+    run(2);
+    drop = m -> m.message() instanceof ForwardedRequest;
+    submit(1, new Request(2, 1, new byte[] {3}));
+    run(6);
+    assertEquals(0, machines.get(1).applied, "the forward was lost: nothing executed");
+    drop = m -> false;
+    submit(1, new Request(2, 1, new byte[] {3})); // the client's retry, same seq
+    submit(1, new Request(2, 1, new byte[] {3})); // and another: the leader absorbs the duplicate
+    run(8);
+    assertEquals(3, outs.get(1).sentOf(ForwardedRequest.class).size(), "each arrival at the follower forwards it");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(1, machines.get(i).applied, "replica " + i + " applied it exactly once");
+    }
+    assertEquals(1, answered.get(1).size(), "answered once, by the follower");
+  }
+
+  @Test
+  void underLeaderAFullLeaderQueueIsRefusedToTheClientThroughTheFollower() {
+    start(ProposerPolicy.LEADER, 1);
+    run(2);
+    // The leader holds one request of its own client, queued: its queue of one is full.
+    drop = m -> m.message() instanceof RoundMessage; // no round completes meanwhile: nothing leaves the queue
+    submit(0, new Request(1, 1, new byte[] {1}));
+    submit(0, new Request(3, 1, new byte[] {1}));
+    submit(2, new Request(2, 1, new byte[] {7}));
+    deliverAll();
+    assertEquals(1, outs.get(0).sentOf(ForwardRefused.class).size(), "the leader refused the forward");
+    assertEquals(List.of(ClientReply.refused(2, 1, ClientReply.Status.OVERLOADED)).toString(),
+        answered.get(2).toString(), "the follower passed OVERLOADED on to its client");
+  }
+
+  @Test
+  void underRotatingEachReplicaProposesOnlyInItsOwnRounds() {
+    start(ProposerPolicy.ROTATING, 64);
+    run(1);
+    for (int i = 0; i < 3; i++) {
+      submit(i, new Request(i + 1, 1, new byte[] {1}));
+    }
+    run(12);
+    long first = cores.get(0).firstRound();
+    for (int i = 0; i < 3; i++) {
+      List<RoundMessage> carrying = requestCarrying(i);
+      assertEquals(1, carrying.size(), "replica " + i + " proposed its request once");
+      assertEquals(i, Math.floorMod(carrying.get(0).round() - first, 3), "in a round of its own");
+      assertEquals(3, machines.get(i).applied);
+      assertEquals(1, answered.get(i).size(), "replica " + i + " answered its own client");
+    }
+  }
+}
