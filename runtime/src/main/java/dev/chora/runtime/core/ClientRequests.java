@@ -53,6 +53,12 @@ final class ClientRequests {
       return false;
     }
     if (forwardsToLeader()) {
+      if (inFlight.size() >= c.config.maxClients() && !inFlight.containsKey(request.clientId())) {
+        // A lost forward whose client never came back leaves its record here until a view change.
+        // At a follower every record is a forward's, and forgetting one only means a retry is
+        // forwarded again and a leader's refusal of it is not passed on (the client times out).
+        inFlight.clear();
+      }
       inFlight.put(request.clientId(), request.seq());
       forward(request);
       return false;
