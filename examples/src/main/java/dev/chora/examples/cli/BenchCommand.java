@@ -185,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
         != proposers.size()) {
       problems.add("--proposers " + String.join(",", proposers) + ": each policy once");
     }
-    if (history != null && policies().size() > 1) {
+    if (history != null && proposers != null && proposers.size() > 1) {
       problems.add("--history with several --proposers: the history is one run's; give one policy per run");
     }
     if (protocolSettings.containsKey("proposers")) {
