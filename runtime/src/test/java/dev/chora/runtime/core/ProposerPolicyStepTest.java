@@ -184,4 +184,37 @@ class ProposerPolicyStepTest {
       assertEquals(1, answered.get(i).size(), "replica " + i + " answered its own client");
     }
   }
+
+  /**
+   * A leader change under {@code leader}: the leader crashes, a request given to replica 2 while
+   * the view change runs waits there and goes to the new leader (replica 1) once the view is
+   * installed; one forwarded to the dead leader is lost and executes only when its client retries.
+   * Each executes once, and only the new leader's slots carry requests.
+   */
+  @Test
+  void underLeaderALeaderChangeLosesNothingAndExecutesNothingTwice() {
+    TestGroup g = new TestGroup(FallbackTest.config().toBuilder().proposers(ProposerPolicy.LEADER).build());
+    g.run(10 * CoreFixture.MS);
+    g.crash(0);
+    Request lost = new Request(7, 1, new byte[] {1});
+    g.submit(2, lost); // forwarded to the crashed leader: lost
+    for (int step = 0; step < 1000 && g.cores[2].status() != ReplicaCore.Status.VIEW_CHANGE; step++) {
+      g.step();
+    }
+    assertEquals(ReplicaCore.Status.VIEW_CHANGE, g.cores[2].status(), "the crashed leader was suspected");
+    g.submit(2, new Request(8, 1, new byte[] {10})); // queued during the view change
+    g.run(30 * CoreFixture.MS);
+    assertEquals(0b110, g.cores[2].activeSet(), "replica 0 is out; replica 1 leads");
+    assertEquals(10, g.counters[1].total, "the request queued in the view change went to the new leader");
+    assertEquals(10, g.counters[2].total);
+    g.submit(2, lost); // the client's retry of the lost one
+    g.run(10 * CoreFixture.MS);
+    for (int i = 1; i < 3; i++) {
+      assertEquals(11, g.counters[i].total, "replica " + i + " executed each request once");
+      assertEquals(2, g.counters[i].applied);
+    }
+    assertTrue(g.sentBy.get(2).stream().noneMatch(m -> m instanceof RoundMessage r && !r.batch().isEmpty()),
+        "replica 2 never proposed a request");
+    assertTrue(g.violations.isEmpty(), g.violations.toString());
+  }
 }
