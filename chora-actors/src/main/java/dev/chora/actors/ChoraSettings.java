@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import dev.chora.actors.replica.ReplicaActor;
 import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.config.InvalidConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,7 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
           .rejoinAfterRounds(p.integer("rejoin-after-rounds"))
           .maxSnapshotBytes(p.intBytes("max-snapshot-bytes"))
           .divergenceCheckEverySnapshots(p.integer("divergence-check-every-snapshots"))
+          .proposers(p.proposers("proposers"))
           .durable(durable);
       // Values that could not be read stand in as zeros: checking them would only add noise.
       if (!p.failed()) {
@@ -360,6 +362,17 @@ public record ChoraSettings(int replicaId, List<String> replicas, boolean restar
         return config.getBytes(key);
       } catch (ConfigException e) {
         return failed(e, 0L);
+      }
+    }
+
+    /** A {@link ProposerPolicy} by name; an unknown name is a problem that lists the valid ones. */
+    ProposerPolicy proposers(String key) {
+      try {
+        return ProposerPolicy.parse(config.getString(key));
+      } catch (ConfigException e) {
+        return failed(e, ProposerPolicy.ALL);
+      } catch (IllegalArgumentException e) {
+        return failed(new ConfigException.BadValue(config.origin(), key, e.getMessage()), ProposerPolicy.ALL);
       }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.chora.runtime.config.InvalidConfigException;
+import dev.chora.runtime.config.ProposerPolicy;
 import org.junit.jupiter.api.Test;
 
 /** A misconfigured node fails at start with every problem named and how to fix it. */
@@ -162,6 +163,20 @@ class ChoraSettingsTest {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(THREE
         + "chora.replica-id = 0\nchora.protocol.divergence-check-every-snapshots = -2"));
     assertTrue(e.getMessage().contains("divergence-check-every-snapshots = -2: must be >= 0"), e.getMessage());
+  }
+
+  @Test
+  void proposersDefaultToAllAndTakeTheBaselinesByNameOnly() {
+    assertEquals(ProposerPolicy.ALL, parse(THREE + "chora.replica-id = 0").protocol().proposers());
+    assertEquals(ProposerPolicy.LEADER,
+        parse(THREE + "chora.replica-id = 0\nchora.protocol.proposers = leader").protocol().proposers());
+    assertEquals(ProposerPolicy.ROTATING,
+        parse(THREE + "chora.replica-id = 0\nchora.protocol.proposers = Rotating").protocol().proposers());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> parse(THREE + "chora.replica-id = 0\nchora.protocol.proposers = paxos"));
+    assertTrue(e.getMessage().contains("chora.protocol") && e.getMessage().contains("\"paxos\"")
+        && e.getMessage().contains("all (Chora, the default), leader") && e.getMessage().contains("rotating"),
+        e.getMessage());
   }
 
   @Test

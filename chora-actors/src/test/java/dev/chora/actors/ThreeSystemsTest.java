@@ -221,6 +221,35 @@ class ThreeSystemsTest {
     awaitCounters(1200, 0, 1, 2);
   }
 
+  /**
+   * The single-leader baseline (chora.protocol.proposers = leader): requests given to the
+   * followers are forwarded to replica 0, executed once everywhere, and answered by the follower
+   * each client asked — at once, with no retry elsewhere.
+   */
+  @Test
+  void underTheLeaderBaselineFollowersForwardAndAnswerTheirOwnClients() throws Exception {
+    start(3, false, false, "chora.protocol.proposers = leader\n");
+    List<CompletableFuture<Integer>> clients = new ArrayList<>();
+    for (int follower : new int[] {1, 2, 1, 2}) {
+      long session = openSession(follower, List.of(follower)).get(60, TimeUnit.SECONDS);
+      CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
+      for (int s = 1; s <= 50; s++) {
+        Request request = new Request(session, s, command());
+        chain = chain.thenCompose(ok -> submit(follower, request).toCompletableFuture().thenApply(r -> {
+          assertEquals(ClientReply.Status.OK, r.status(), "the follower answered " + request + ": " + r);
+          return ok + 1;
+        }));
+      }
+      clients.add(chain);
+    }
+    int ok = 0;
+    for (CompletableFuture<Integer> c : clients) {
+      ok += c.get(120, TimeUnit.SECONDS);
+    }
+    assertEquals(200, ok);
+    awaitCounters(200, 0, 1, 2);
+  }
+
   @Test
   void threeReplicasReplicateAKeyValueStoreUnderConcurrentLoad() throws Exception {
     start(3, false, true);

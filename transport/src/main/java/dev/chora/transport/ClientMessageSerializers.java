@@ -96,7 +96,7 @@ final class ClientMessageSerializers {
    * Explicit wire codes, not ordinals, so reordering the enum cannot change the meaning of bytes.
    * The switch has no default: a new Status fails compilation here until it is given a code.
    */
-  private static byte statusCode(ClientReply.Status status) {
+  static byte statusCode(ClientReply.Status status) {
     if (status == null) {
       return 0;
     }
@@ -110,7 +110,7 @@ final class ClientMessageSerializers {
     };
   }
 
-  private static ClientReply.Status status(byte code) {
+  static ClientReply.Status status(byte code) {
     return switch (code) {
       case 0 -> null;
       case 1 -> ClientReply.Status.OK;

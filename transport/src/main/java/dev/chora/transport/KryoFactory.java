@@ -8,6 +8,8 @@ import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
 import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Recovery;
 import dev.chora.runtime.message.RecoveryResponse;
@@ -48,6 +50,8 @@ import java.util.Map;
  *   29  StateTransfer
  *   30  Recovery
  *   31  RecoveryResponse
+ *   32  ForwardedRequest      (the leader proposer policy, a baseline)
+ *   33  ForwardRefused
  * </pre>
  */
 final class KryoFactory {
@@ -67,6 +71,8 @@ final class KryoFactory {
       new Entry(29, StateTransfer.class, PeerMessageSerializers.STATE_TRANSFER),
       new Entry(30, Recovery.class, PeerMessageSerializers.RECOVERY),
       new Entry(31, RecoveryResponse.class, PeerMessageSerializers.RECOVERY_RESPONSE),
+      new Entry(32, ForwardedRequest.class, PeerMessageSerializers.FORWARDED_REQUEST),
+      new Entry(33, ForwardRefused.class, PeerMessageSerializers.FORWARD_REFUSED),
       new Entry(40, Request.class, ClientMessageSerializers.REQUEST),
       new Entry(41, ReadRequest.class, ClientMessageSerializers.READ_REQUEST),
       new Entry(42, ClientReply.class, ClientMessageSerializers.CLIENT_REPLY),

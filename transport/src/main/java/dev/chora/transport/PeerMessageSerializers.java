@@ -9,7 +9,10 @@ import static dev.chora.transport.Wire.writeLong;
 import static dev.chora.transport.Wire.writeLongs;
 
 import dev.chora.runtime.message.AckMessage;
+import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
 import dev.chora.runtime.message.Recovery;
 import dev.chora.runtime.message.RecoveryResponse;
 import dev.chora.runtime.message.RoundMessage;
@@ -161,4 +164,32 @@ final class PeerMessageSerializers {
         writeLong(out, m.nonce());
       },
       in -> new RecoveryResponse(readLong(in), readInt(in), readLong(in)));
+
+  /** The request is required: a forward without one is malformed. Its size is the core's to check (max-request-bytes). */
+  static final WireSerializer<ForwardedRequest> FORWARDED_REQUEST = new WireSerializer<>(
+      (out, m) -> {
+        writeLong(out, m.view());
+        writeInt(out, m.from());
+        Payloads.writeRequest(out, m.request());
+      },
+      in -> new ForwardedRequest(readLong(in), readInt(in), Payloads.readRequest(in)));
+
+  /** The status uses ClientReply's wire codes and is required: a refusal always says why. */
+  static final WireSerializer<ForwardRefused> FORWARD_REFUSED = new WireSerializer<>(
+      (out, m) -> {
+        writeLong(out, m.view());
+        writeInt(out, m.from());
+        writeLong(out, m.clientId());
+        writeLong(out, m.seq());
+        out.writeByte(ClientMessageSerializers.statusCode(m.status()));
+      },
+      in -> new ForwardRefused(readLong(in), readInt(in), readLong(in), readLong(in), requiredStatus(in.readByte())));
+
+  private static ClientReply.Status requiredStatus(byte code) {
+    ClientReply.Status status = ClientMessageSerializers.status(code);
+    if (status == null) {
+      throw new MalformedMessageException("ForwardRefused.status: missing");
+    }
+    return status;
+  }
 }

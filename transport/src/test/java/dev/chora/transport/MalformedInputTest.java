@@ -224,7 +224,7 @@ class MalformedInputTest {
 
   @Test
   void unknownClassIdsAndKryoBuiltInsAreRejected() {
-    int[] ids = {0, 1, 2, 9, 10, 19, 32, 39, 45, 49, 52, 1000, Integer.MAX_VALUE, -1};
+    int[] ids = {0, 1, 2, 9, 10, 19, 34, 39, 45, 49, 52, 1000, Integer.MAX_VALUE, -1};
     for (int id : ids) {
       byte[] bytes = frame(id, out -> out.writeBytes(new byte[8]));
       assertContains(assertMalformed(bytes), "unknown class id " + id);
@@ -273,5 +273,33 @@ class MalformedInputTest {
       Wire.writeCount(out, -1);
     });
     assertContains(assertMalformed(bytes), "ClientReply.status: unknown code 9");
+  }
+
+  @Test
+  void forwardWithoutRequestOrRefusalWithoutStatusIsRejected() {
+    byte[] noCommand = frame(32, out -> {
+      Wire.writeLong(out, 3);
+      Wire.writeInt(out, 1);
+      Wire.writeLong(out, 7);
+      Wire.writeLong(out, 8);
+      Wire.writeCount(out, -1);
+    });
+    assertContains(assertMalformed(noCommand), "Request.command: null");
+    byte[] noStatus = frame(33, out -> {
+      Wire.writeLong(out, 3);
+      Wire.writeInt(out, 0);
+      Wire.writeLong(out, 7);
+      Wire.writeLong(out, 8);
+      out.writeByte(0);
+    });
+    assertContains(assertMalformed(noStatus), "ForwardRefused.status: missing");
+    byte[] unknownStatus = frame(33, out -> {
+      Wire.writeLong(out, 3);
+      Wire.writeInt(out, 0);
+      Wire.writeLong(out, 7);
+      Wire.writeLong(out, 8);
+      out.writeByte(9);
+    });
+    assertContains(assertMalformed(unknownStatus), "ClientReply.status: unknown code 9");
   }
 }

@@ -1,6 +1,8 @@
 package dev.chora.transport;
 
 import dev.chora.runtime.message.AckMessage;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
 import dev.chora.runtime.message.Batch;
 import dev.chora.runtime.message.ClientBatch;
 import dev.chora.runtime.message.ClientReplies;
@@ -103,6 +105,13 @@ final class Samples {
     m.put("Recovery", new Recovery(-1, 3, rnd.nextLong(), -1));
     m.put("Recovery fenced", new Recovery(-1, 3, rnd.nextLong(), 12));
     m.put("RecoveryResponse", new RecoveryResponse(12, 0, rnd.nextLong()));
+    m.put("ForwardedRequest", new ForwardedRequest(12, 2, request(rnd, 100)));
+    m.put("ForwardedRequest opens a session", new ForwardedRequest(12, 1, Request.openSession(-77)));
+    m.put("ForwardedRequest extremes", new ForwardedRequest(Long.MAX_VALUE, Integer.MIN_VALUE,
+        new Request(Long.MIN_VALUE, Long.MAX_VALUE, new byte[0])));
+    m.put("ForwardRefused", new ForwardRefused(12, 0, 99, 17, ClientReply.Status.OVERLOADED));
+    m.put("ForwardRefused extremes", new ForwardRefused(Long.MIN_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE,
+        Long.MIN_VALUE, ClientReply.Status.NOT_ACTIVE));
     m.put("Request", request(rnd, 100));
     m.put("Request large", new Request(99, 3, bytes(rnd, 256 * 1024)));
     m.put("Request empty command", new Request(99, 4, new byte[0]));

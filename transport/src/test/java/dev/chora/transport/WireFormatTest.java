@@ -3,6 +3,9 @@ package dev.chora.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chora.runtime.message.Batch;
+import dev.chora.runtime.message.ClientReply;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
 import dev.chora.runtime.message.Request;
 import dev.chora.runtime.message.RoundMessage;
 import dev.chora.runtime.message.StartViewChange;
@@ -22,7 +25,7 @@ class WireFormatTest {
     Map<Integer, String> expected = new LinkedHashMap<>();
     String[] peer = {"RoundMessage", "AckMessage", "SlotRequest", "SlotTransfer", "StartViewChange",
         "DoViewChange", "StartView", "ViewRequest", "StateRequest", "StateTransfer", "Recovery",
-        "RecoveryResponse"};
+        "RecoveryResponse", "ForwardedRequest", "ForwardRefused"};
     for (int i = 0; i < peer.length; i++) {
       expected.put(20 + i, peer[i]);
     }
@@ -38,6 +41,16 @@ class WireFormatTest {
       actual.put(e.id(), e.type().getSimpleName());
     }
     assertEquals(expected, actual);
+  }
+
+  @Test
+  void forwardEncodingsArePinned() {
+    ForwardedRequest forward = new ForwardedRequest(2, 1, new Request(3, 1, new byte[] {(byte) 0xAB}));
+    // version 04, id 32 (0x20), view 2 -> 04, from 1 -> 02, clientId 3 -> 06, seq 1 -> 02, command length 1+1 = 02, ab.
+    assertEquals("04200402060202ab", HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(forward)));
+    // version 04, id 33 (0x21), view 2 -> 04, from 0 -> 00, clientId 3 -> 06, seq 1 -> 02, OVERLOADED -> 02.
+    assertEquals("04210400060202", HexFormat.of().formatHex(new ChoraCodec(1 << 20).encode(
+        new ForwardRefused(2, 0, 3, 1, ClientReply.Status.OVERLOADED))));
   }
 
   @Test

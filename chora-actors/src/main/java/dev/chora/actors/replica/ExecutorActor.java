@@ -1,6 +1,7 @@
 package dev.chora.actors.replica;
 
 import dev.chora.actors.StateDigest;
+import dev.chora.runtime.core.CoreMutation;
 import dev.chora.runtime.exec.ExecutionListener;
 import dev.chora.runtime.exec.Executor;
 import dev.chora.runtime.message.Batch;
@@ -42,10 +43,15 @@ final class ExecutorActor {
   /** The replica's answer to a snapshot request, with the state's digest for divergence detection. */
   record SnapshotTaken(long round, byte[] state, long digest) {}
 
+  /**
+   * @param answerEveryRequest the {@code leader} proposer policy: answer every executed request,
+   *                           and let {@code routes} pass on the answers whose clients wait here
+   *                           (a follower's clients' requests are in the leader's slots)
+   */
   static Behavior<Work> create(int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
-      ActorRef<Object> replica, AtomicLong requestsExecuted) {
-    return Behaviors.setup(ctx -> new Running(ctx, self, stateMachine, maxClients, routes, replica, requestsExecuted)
-        .behavior());
+      ActorRef<Object> replica, AtomicLong requestsExecuted, boolean answerEveryRequest) {
+    return Behaviors.setup(ctx -> new Running(ctx, self, stateMachine, maxClients, routes, replica, requestsExecuted,
+        answerEveryRequest).behavior());
   }
 
   private static final class Running {
@@ -59,13 +65,14 @@ final class ExecutorActor {
     private long executedRound;
 
     Running(ActorContext<Work> ctx, int self, StateMachine stateMachine, int maxClients, ReplyRoutes routes,
-        ActorRef<Object> replica, AtomicLong requestsExecuted) {
+        ActorRef<Object> replica, AtomicLong requestsExecuted, boolean answerEveryRequest) {
       this.ctx = ctx;
       this.self = self;
       this.replica = replica;
       this.requestsExecuted = requestsExecuted;
       this.sink = routes.newSink();
-      this.executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE);
+      this.executor = new Executor(self, stateMachine, maxClients, sink::reply, ExecutionListener.NONE,
+          CoreMutation.NONE, answerEveryRequest);
       // Loads the JCA provider now: its first use takes tens of milliseconds, which would otherwise
       // fall on the first snapshot's digest and hold the executor then.
       Executor.digest(new byte[0]);

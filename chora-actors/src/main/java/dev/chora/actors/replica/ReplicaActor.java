@@ -12,6 +12,7 @@ import dev.chora.actors.metrics.ReplicaMBean;
 import dev.chora.actors.storage.OpenedStore;
 import dev.chora.actors.storage.StorageWriter;
 import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.core.CoreOutput;
 import dev.chora.runtime.core.DivergenceReport;
 import dev.chora.runtime.core.DropReason;
@@ -211,7 +212,8 @@ public final class ReplicaActor {
           ctx.getSystem().settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size")));
       this.replies = routes.newSink();
       this.executor = ctx.spawn(
-          ExecutorActor.create(self, stateMachine, config.maxClients(), routes, ctx.getSelf(), requestsExecuted),
+          ExecutorActor.create(self, stateMachine, config.maxClients(), routes, ctx.getSelf(), requestsExecuted,
+              config.proposers() == ProposerPolicy.LEADER),
           "executor", DispatcherSelector.fromConfig("chora.executor-dispatcher"));
       // Unwatched, a failed executor would stop alone and this replica would go on voting while
       // nothing executes (no replies, no snapshots, a log growing to its limit).

@@ -6,6 +6,7 @@ import dev.chora.examples.bench.BenchReport;
 import dev.chora.examples.bench.LevelResult;
 import dev.chora.examples.node.LocalCluster;
 import dev.chora.examples.node.Transport;
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.transport.launch.JvmProcess;
 import dev.chora.transport.launch.MediaDriverProcess;
 import java.io.IOException;
@@ -46,6 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--in-flight", defaultValue = "1,16,64,256", split = ",",
       description = "commands in flight at once, one level each (default ${DEFAULT-VALUE})")
   List<Integer> inFlight;
+
+  @Option(names = "--proposers", split = ",", paramLabel = "POLICY",
+      description = {"proposer policies to run, one after the other, each on a fresh local group: all (Chora),",
+          "leader (single-leader baseline) and rotating (Mencius-style baseline); chora.protocol.proposers,",
+          "docs/protocol.md \"Baselines\". With more than one, or any but all, the table, results.csv and the",
+          "chart show a row (a series) per policy and level (default: all)"})
+  List<String> proposers;
 
   @Option(names = "--command-bytes", defaultValue = "64", description = "bytes of each put's value (default ${DEFAULT-VALUE})")
   int commandBytes;
@@ -143,7 +151,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Options that set up the replicas this command would start: they have no say over a running group. */
-  private static final List<String> LOCAL_ONLY = List.of("--replicas", "--transport", "--driver-mtu", "--driver-idle",
+  private static final List<String> LOCAL_ONLY = List.of("--replicas", "--proposers", "--transport", "--driver-mtu",
+      "--driver-idle",
       "--round-timeout", "--min-round-interval", "--protocol", "--pekko", "--idle", "--idle-settle", "--storage",
       "--data-dir");
 
@@ -164,6 +173,23 @@ public final class BenchCommand implements Callable<Integer> {
       if (f < 1 || f > 10_000) {
         problems.add("--in-flight " + f + ": each level must be 1..10000");
       }
+    }
+    for (String p : proposers == null ? List.<String>of() : proposers) {
+      try {
+        ProposerPolicy.parse(p);
+      } catch (IllegalArgumentException e) {
+        problems.add("--proposers: " + e.getMessage());
+      }
+    }
+    if (proposers != null && proposers.stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).distinct().count()
+        != proposers.size()) {
+      problems.add("--proposers " + String.join(",", proposers) + ": each policy once");
+    }
+    if (history != null && proposers != null && proposers.size() > 1) {
+      problems.add("--history with several --proposers: the history is one run's; give one policy per run");
+    }
+    if (protocolSettings.containsKey("proposers")) {
+      problems.add("--protocol proposers: use --proposers, which may list several policies");
     }
     if (commandBytes < 1 || commandBytes > 15_000) {
       problems.add("--command-bytes " + commandBytes + ": use 1..15000 (a request is at most 16 KiB)");
@@ -297,9 +323,58 @@ public final class BenchCommand implements Callable<Integer> {
         null, null);
   }
 
+  /** The policies to run, in the order given; the default is Chora's alone. */
+  private List<ProposerPolicy> policies() {
+    return proposers == null || proposers.isEmpty() ? List.of(ProposerPolicy.ALL)
+        : proposers.stream().map(ProposerPolicy::parse).toList();
+  }
+
+  /**
+   * Runs every level on a fresh local group per proposer policy. Chora alone (the default) reports
+   * as it always has; with baselines the table, CSV and chart carry a row (a series) per policy
+   * and level. Each policy's group starts from nothing (its own logs, and data directories under
+   * {@code --data-dir}/POLICY when given), so that no run inherits another's state.
+   */
   private int benchLocalCluster() throws Exception {
+    List<ProposerPolicy> policies = policies();
+    if (policies.equals(List.of(ProposerPolicy.ALL))) {
+      return benchLocalCluster(ProposerPolicy.ALL, out.resolve("logs"), storage.dataDirOrNull(), false);
+    }
+    Map<String, List<LevelResult>> byPolicy = new LinkedHashMap<>();
+    int worst = 0;
+    for (ProposerPolicy policy : policies) {
+      System.out.println("chora bench: proposers " + policy.configName());
+      Path data = storage.dataDirOrNull() == null ? null : storage.dataDirOrNull().resolve(policy.configName());
+      List<LevelResult> results = new ArrayList<>();
+      worst = Math.max(worst, benchLocalCluster(policy, out.resolve("logs").resolve(policy.configName()), data, true,
+          results));
+      byPolicy.put(policy.configName(), results);
+    }
+    System.out.println();
+    System.out.print(BenchReport.table(byPolicy));
+    Path csv = out.resolve("results.csv");
+    Path png = out.resolve("throughput-latency.png");
+    BenchReport.writeCsv(byPolicy, csv);
+    BenchReport.writeChart(byPolicy, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes
+        + "-byte puts, by proposer policy", png);
+    System.out.println("wrote " + csv + " and " + png + (history == null ? "" : " and " + history) + "; logs in "
+        + out.resolve("logs"));
+    return worst;
+  }
+
+  private int benchLocalCluster(ProposerPolicy policy, Path work, Path dataRoot, boolean oneOfSeveral)
+      throws Exception {
+    return benchLocalCluster(policy, work, dataRoot, oneOfSeveral, new ArrayList<>());
+  }
+
+  /**
+   * One local group under {@code policy}. Alone, it prints its table and writes the report; one of
+   * several ({@code oneOfSeveral}), it leaves {@code results} for the combined report and returns
+   * whether every level ran (0) or not (1).
+   */
+  private int benchLocalCluster(ProposerPolicy policy, Path work, Path dataRoot, boolean oneOfSeveral,
+      List<LevelResult> results) throws Exception {
     PrintStream o = System.out;
-    Path work = out.resolve("logs");
     String protocol = "chora.protocol.round-timeout = " + DurationConverter.hocon(roundTimeout) + "\n"
         + "chora.protocol.min-round-interval = " + DurationConverter.hocon(minRoundInterval) + "\n"
         + "chora.protocol.view-change-timeout = " + DurationConverter.hocon(
@@ -308,19 +383,20 @@ public final class BenchCommand implements Callable<Integer> {
         // All JVMs share this machine: a busy moment delays heartbeats everywhere at once, and the
         // resolver must not take that for an unstable cluster and down every member.
         + "pekko.cluster.split-brain-resolver.down-all-when-unstable = off\n"
+        + "chora.protocol.proposers = " + policy.configName() + "\n"
         + protocolSettings();
     o.printf(Locale.ROOT, "chora bench: %d replicas, %s, in flight %s, %d-byte values over %d keys, %s per level"
         + " after %s warm-up; storage %s; round-timeout %s, min-round-interval %s%s%n", replicas, transport, inFlight,
         commandBytes, keys, human(duration), human(warmup), storage.mode(), human(roundTimeout), human(minRoundInterval),
-        (protocolSettings.isEmpty() ? "" : ", " + protocolSettings)
+        (policy == ProposerPolicy.ALL ? "" : "; proposers " + policy.configName())
+            + (protocolSettings.isEmpty() ? "" : ", " + protocolSettings)
             + (pekkoSettings.isEmpty() ? "" : ", pekko " + pekkoSettings));
     LocalCluster.checkSettings(replicas, Transport.parse(transport), protocol);
-    List<LevelResult> results = new ArrayList<>();
     IdleMeasurement idle = null;
     IdleMeasurement idleWithout = null;
     String driverTraffic = null;
     try (LocalCluster local = new LocalCluster(work, replicas, Transport.parse(transport), protocol, o)
-        .driverMtu(driverMtu()).driverIdle(driverIdle()).storage(storage.mode(), storage.dataDirOrNull())) {
+        .driverMtu(driverMtu()).driverIdle(driverIdle()).storage(storage.mode(), dataRoot)) {
       local.start();
       o.println("replicas ready: " + String.join(", ", local.addresses()));
       Path loadConf = work.resolve("load.conf");
@@ -342,8 +418,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    o.println();
-    o.print(BenchReport.table(results));
+    if (!oneOfSeveral) {
+      o.println();
+      o.print(BenchReport.table(results));
+    }
     if (driverTraffic != null) {
       o.println(driverTraffic);
     }
@@ -353,6 +431,13 @@ public final class BenchCommand implements Callable<Integer> {
       if (idleWithout != null) {
         o.print(IdleThreads.describe(idleWithout.byGroup(), " without a replica"));
       }
+    }
+    if (oneOfSeveral) {
+      if (idle != null) {
+        Files.writeString(work.resolve("idle.csv"), IdleMeasurement.csv(idle, idleWithout));
+        Files.writeString(work.resolve("idle-threads.csv"), IdleThreads.csv(idle.byGroup()));
+      }
+      return results.size() == inFlight.size() ? 0 : 1;
     }
     return report(results, "chora bench: " + replicas + " replicas, " + transport + ", " + commandBytes + "-byte puts",
         work, idle, idleWithout);

@@ -108,6 +108,35 @@ class BenchPiecesTest {
   }
 
   @Test
+  void tableCsvAndChartByProposerPolicy() throws Exception {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    cpu.put("replica-0", 55.0);
+    Map<String, List<LevelResult>> byPolicy = new LinkedHashMap<>();
+    byPolicy.put("all", List.of(new LevelResult(1, 10, 2000, 0, 0, 0.5, 1.1, 3, 900, 0.25, 0, 0, cpu),
+        new LevelResult(16, 10, 20000, 0, 0, 0.8, 2.5, 9, 1200, 0.5, 0, 0, cpu)));
+    byPolicy.put("leader", List.of(new LevelResult(1, 10, 1500, 0, 0, 0.6, 1.3, 3, 900, 0.25, 0, 0, cpu),
+        new LevelResult(16, 10, 9000, 0, 0, 1.7, 3.5, 9, 1200, 0.5, 0, 0, cpu)));
+    String[] rows = BenchReport.table(byPolicy).split("\n");
+    assertEquals(5, rows.length, String.join("\n", rows));
+    assertTrue(rows[0].startsWith("proposers ") && rows[0].contains("in-flight") && rows[0].contains("cpu replica-0"),
+        rows[0]);
+    assertTrue(rows[1].startsWith("all ") && rows[3].startsWith("leader ") && rows[4].contains(" 900 "), rows[4]);
+    assertEquals(rows[1].length(), rows[4].length(), "the rows line up");
+    Path csv = dir.resolve("by-policy.csv");
+    BenchReport.writeCsv(byPolicy, csv);
+    List<String> lines = Files.readAllLines(csv);
+    assertTrue(lines.get(0).startsWith("in_flight,ops_per_s,p50_ms,p99_ms,"), lines.get(0));
+    assertTrue(lines.get(0).endsWith(",sync_p99_ms,proposers,cpu_pct_replica-0"), lines.get(0));
+    assertEquals(5, lines.size());
+    assertTrue(lines.get(1).endsWith(",all,55.0") && lines.get(4).startsWith("16,900.0,")
+        && lines.get(4).endsWith(",leader,55.0"), lines.get(4));
+    Path png = dir.resolve("by-policy.png");
+    BenchReport.writeChart(byPolicy, "test", png);
+    byte[] bytes = Files.readAllBytes(png);
+    assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G');
+  }
+
+  @Test
   void historyLinesAreJson() throws Exception {
     Path file = dir.resolve("h/history.jsonl");
     try (HistoryWriter w = new HistoryWriter(file)) {

@@ -92,6 +92,16 @@ class CliTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--pekko remote.artery.advanced.aeron.idle-cpu-levl: no such Pekko setting")
         && r.err().contains("idle-cpu-level=busy: Pekko expects a number here"), r.err());
+    r = run("bench", "--proposers", "all,paxos", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--proposers: unknown proposer policy \"paxos\": use all (Chora, the default), leader"),
+        r.err());
+    r = run("bench", "--proposers", "leader,LEADER", "--protocol", "proposers=rotating", "--history",
+        dir.resolve("h.jsonl").toString(), "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--proposers leader,LEADER: each policy once")
+        && r.err().contains("--protocol proposers: use --proposers")
+        && r.err().contains("--history with several --proposers"), r.err());
     CliException e = assertThrows(CliException.class, () -> dev.chora.examples.node.LocalCluster.checkSettings(3,
         dev.chora.examples.node.Transport.AERON_SHARED, "chora.protocol.view-change-timeout = 1ms\n"));
     assertTrue(e.getMessage().contains("view-change-timeout"), e.getMessage());

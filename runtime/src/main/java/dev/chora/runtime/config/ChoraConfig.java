@@ -40,6 +40,7 @@ public final class ChoraConfig {
   private final int maxSnapshotBytes;
   private final int divergenceCheckEverySnapshots;
   private final boolean durable;
+  private final ProposerPolicy proposers;
 
   private ChoraConfig(Builder b) {
     this.replicas = b.replicas;
@@ -70,6 +71,7 @@ public final class ChoraConfig {
     this.maxSnapshotBytes = b.maxSnapshotBytes;
     this.divergenceCheckEverySnapshots = b.divergenceCheckEverySnapshots;
     this.durable = b.durable;
+    this.proposers = b.proposers;
   }
 
   public static Builder builder(int replicas) {
@@ -165,6 +167,12 @@ public final class ChoraConfig {
    */
   public boolean durable() { return durable; }
 
+  /**
+   * Which active replicas put client requests in their slots: {@link ProposerPolicy#ALL} (Chora,
+   * the default) or one of the baselines kept for comparisons.
+   */
+  public ProposerPolicy proposers() { return proposers; }
+
   public long divergenceCheckEveryRounds() { return (long) snapshotEveryRounds * divergenceCheckEverySnapshots; }
 
   @Override
@@ -194,7 +202,8 @@ public final class ChoraConfig {
         + ", rejoinAfterRounds=" + rejoinAfterRounds
         + ", maxSnapshotBytes=" + maxSnapshotBytes
         + ", divergenceCheckEverySnapshots=" + divergenceCheckEverySnapshots
-        + ", durable=" + durable + '}';
+        + ", durable=" + durable
+        + ", proposers=" + proposers.configName() + '}';
   }
 
   /** A builder holding every value of this configuration (the derived ones as set), to change a few. */
@@ -226,7 +235,8 @@ public final class ChoraConfig {
         .rejoinAfterRounds(rejoinAfterRounds)
         .maxSnapshotBytes(maxSnapshotBytes)
         .divergenceCheckEverySnapshots(divergenceCheckEverySnapshots)
-        .durable(durable);
+        .durable(durable)
+        .proposers(proposers);
   }
 
   /** The longest warm-up accepted: longer is a mistake in units, not a wish. */
@@ -268,6 +278,7 @@ public final class ChoraConfig {
     private int maxSnapshotBytes = 1 << 30;
     private int divergenceCheckEverySnapshots = 1;
     private boolean durable = false;
+    private ProposerPolicy proposers = ProposerPolicy.ALL;
 
     private Builder(int replicas) {
       this.replicas = replicas;
@@ -300,6 +311,7 @@ public final class ChoraConfig {
     public Builder maxSnapshotBytes(int v) { this.maxSnapshotBytes = v; return this; }
     public Builder divergenceCheckEverySnapshots(int v) { this.divergenceCheckEverySnapshots = v; return this; }
     public Builder durable(boolean v) { this.durable = v; return this; }
+    public Builder proposers(ProposerPolicy v) { this.proposers = v; return this; }
 
     /**
      * Unset, round-timeout-max is {@link #DEFAULT_ROUND_TIMEOUT_MAX_FACTOR} x round-timeout, but no
@@ -429,6 +441,9 @@ public final class ChoraConfig {
       }
       if (maxClients <= 0) {
         errors.add("max-clients = " + maxClients + ": must be > 0");
+      }
+      if (proposers == null) {
+        errors.add("proposers is not set: use all (Chora, the default), leader or rotating (baselines)");
       }
       if (!errors.isEmpty()) {
         throw new InvalidConfigException(errors);

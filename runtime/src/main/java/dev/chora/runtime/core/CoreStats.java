@@ -11,6 +11,7 @@ public final class CoreStats {
   long requestsProposed;
   long overloaded;
   long duplicateSubmits;
+  long requestsForwarded;
   long slotsRecovered;
   long suspicions;
   long suspicionsWhileWarmingUp;
@@ -52,6 +53,8 @@ public final class CoreStats {
   public long overloaded() { return overloaded; }
   /** Retries of a request that was still queued or in flight here, absorbed without a new slot. */
   public long duplicateSubmits() { return duplicateSubmits; }
+  /** Client requests sent on to the leader (the {@code leader} proposer policy only), retries included. */
+  public long requestsForwarded() { return requestsForwarded; }
   /** Slots that arrived through a slot transfer rather than their round message. */
   public long slotsRecovered() { return slotsRecovered; }
   /** View changes started because an active member missed suspect-after-rounds rounds in a row. */

@@ -5,6 +5,8 @@ import static dev.chora.runtime.core.Sentinels.NEVER;
 import dev.chora.runtime.config.ChoraConfig;
 import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.DoViewChange;
+import dev.chora.runtime.message.ForwardRefused;
+import dev.chora.runtime.message.ForwardedRequest;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Recovery;
@@ -281,6 +283,14 @@ public final class ReplicaCore {
       c.recovery.onRecovery(m);
     } else if (message instanceof RecoveryResponse m) {
       c.recovery.onRecoveryResponse(m);
+    } else if (message instanceof ForwardedRequest m) {
+      if (acceptViewTraffic(m)) {
+        c.clients.onForwarded(m);
+      }
+    } else if (message instanceof ForwardRefused m) {
+      if (acceptViewTraffic(m)) {
+        c.clients.onForwardRefused(m);
+      }
     }
     progress();
   }

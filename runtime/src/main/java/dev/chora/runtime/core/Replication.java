@@ -2,6 +2,7 @@ package dev.chora.runtime.core;
 
 import static dev.chora.runtime.core.Sentinels.BEFORE_FIRST_ROUND;
 
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.core.ReplicaCore.Status;
 import dev.chora.runtime.message.AckMessage;
 import dev.chora.runtime.message.Batch;
@@ -162,8 +163,8 @@ final class Replication {
         if (b == null) {
           b = Batch.EMPTY; // reachable only under the SKIP_MISSING_SLOTS mutation
         }
-        if (j == c.self) {
-          c.clients.executed(b);
+        if (j == c.self || c.config.proposers() == ProposerPolicy.LEADER) {
+          c.clients.executed(b); // under leader, requests forwarded from here are in the leader's slots
         }
         c.snapshots.applied(b);
         c.out.execute(r, j, b);

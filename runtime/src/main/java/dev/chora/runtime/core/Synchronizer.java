@@ -211,7 +211,7 @@ final class Synchronizer {
     c.stats.roundsEntered++;
     PeerMessage message;
     if (c.isActive(c.self)) {
-      Batch batch = c.clients.takeBatch();
+      Batch batch = c.clients.takeBatch(r);
       if (!batch.isEmpty()) {
         lastOwnRoundWithRequests = r;
       }

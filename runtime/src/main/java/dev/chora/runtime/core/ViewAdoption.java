@@ -160,6 +160,8 @@ final class ViewAdoption {
     if (!c.isActive(c.self)) {
       c.clients.refuseWaiting();
       c.reads.refuseAll();
+    } else {
+      c.clients.viewInstalled();
     }
     c.out.viewChanged(c.views.view(), c.status(), c.views.activeSet());
     c.sync.enterRound();

@@ -12,7 +12,11 @@ import java.util.function.Consumer;
 /**
  * Applies committed slots, in the order the core hands them out, to the user's state machine,
  * exactly once per (clientId, seq), and answers the clients whose requests this replica proposed
- * (DESIGN §3.5): the other replicas apply silently. A request opening a session opens it in the
+ * (DESIGN §3.5): the other replicas apply silently. Under the {@code leader} proposer policy (a
+ * baseline) the replica that admitted a request is not its proposer: there every executor answers
+ * every request, and the reply routing passes an answer on only where its client waits (the
+ * Pekko runtime's ReplyRoutes; the simulator models the same table), which is the replica the
+ * client sent it to, once. A request opening a session opens it in the
  * client table; a request of a session the table does not know is refused as SESSION_EXPIRED,
  * the same way on every replica, and not applied (see {@link ClientTable}). Single-threaded, like the core; in the Pekko
  * runtime it is an actor of its own so a slow state machine does not hold up rounds.
@@ -24,6 +28,8 @@ public final class Executor {
   private final Consumer<ClientReply> replies;
   private final ExecutionListener listener;
   private final boolean deduplicate;
+  /** Answers every request, not only this replica's own slots' (the leader policy: see the class comment). */
+  private final boolean answerEveryRequest;
   private long appliedRequests;
   private long duplicatesSkipped;
   private long sessionsOpened;
@@ -37,6 +43,17 @@ public final class Executor {
   /** With a deliberate bug, for the simulator's mutation tests only. */
   public Executor(int self, StateMachine stateMachine, int maxClients, Consumer<ClientReply> replies,
       ExecutionListener listener, CoreMutation mutation) {
+    this(self, stateMachine, maxClients, replies, listener, mutation, false);
+  }
+
+  /**
+   * @param answerEveryRequest true under the {@code leader} proposer policy
+   *                           ({@code ProposerPolicy.LEADER}): answer every executed request, for
+   *                           {@code replies} to pass on only where the client waits
+   */
+  public Executor(int self, StateMachine stateMachine, int maxClients, Consumer<ClientReply> replies,
+      ExecutionListener listener, CoreMutation mutation, boolean answerEveryRequest) {
+    this.answerEveryRequest = answerEveryRequest;
     this.self = self;
     this.stateMachine = stateMachine;
     this.clients = new ClientTable(maxClients);
@@ -47,13 +64,14 @@ public final class Executor {
 
   /** Applies one committed slot. */
   public void execute(long round, int proposer, Batch batch) {
+    boolean answers = answerEveryRequest || proposer == self;
     List<Request> requests = batch.requests();
     for (int i = 0; i < requests.size(); i++) {
       Request request = requests.get(i);
       if (request.opensSession()) {
         long session = clients.open();
         sessionsOpened++;
-        if (proposer == self) {
+        if (answers) {
           replies.accept(ClientReply.sessionOpened(request.clientId(), session));
         }
         continue;
@@ -67,14 +85,14 @@ public final class Executor {
           clients.record(request.clientId(), request.seq(), result);
           appliedRequests++;
           listener.applied(round, proposer, i, request, result);
-          if (proposer == self) {
+          if (answers) {
             replies.accept(ClientReply.ok(request.clientId(), request.seq(), result));
           }
         }
         case RETRY_OF_LAST -> {
           duplicatesSkipped++;
           listener.skippedDuplicate(round, proposer, i, request);
-          if (proposer == self) {
+          if (answers) {
             // The client retried here, so it is still waiting: answer from the table.
             replies.accept(ClientReply.ok(request.clientId(), request.seq(), clients.storedReply(request.clientId())));
           }
@@ -86,7 +104,7 @@ public final class Executor {
         case UNKNOWN_SESSION -> {
           sessionsExpired++;
           listener.sessionExpired(round, proposer, i, request);
-          if (proposer == self) {
+          if (answers) {
             replies.accept(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.SESSION_EXPIRED));
           }
         }

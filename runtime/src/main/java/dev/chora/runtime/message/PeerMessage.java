@@ -6,7 +6,7 @@ package dev.chora.runtime.message;
  */
 public sealed interface PeerMessage permits RoundMessage, AckMessage, SlotRequest, SlotTransfer,
     StartViewChange, DoViewChange, StartView, ViewRequest, StateRequest, StateTransfer, Recovery,
-    RecoveryResponse {
+    RecoveryResponse, ForwardedRequest, ForwardRefused {
   long view();
 
   int from();

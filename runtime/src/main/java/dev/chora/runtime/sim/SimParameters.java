@@ -1,6 +1,7 @@
 package dev.chora.runtime.sim;
 
 import dev.chora.runtime.config.ChoraConfig;
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.message.RoundSlots;
 import java.util.SplittableRandom;
 
@@ -151,6 +152,17 @@ public record SimParameters(
         clientTimeoutNanos, barrierReadShare, logReadShare, casShare, minDelayNanos, maxDelayNanos, dropRate, lateRate,
         duplicateRate, lateDelayMaxNanos, linkFaults, faultEpisodes, lagEpisodes, crashOnViewChange,
         crashOnStateTransfer, faultRounds, livenessRounds);
+  }
+
+  /**
+   * The same run with another proposer policy (a baseline: see {@link ProposerPolicy}); the fault
+   * schedule and the clients' load are the seed's, as under the default.
+   */
+  public SimParameters withProposers(ProposerPolicy proposers) {
+    return new SimParameters(seed, config.toBuilder().proposers(proposers).build(), clients, opsPerClient, keys,
+        meanThinkNanos, clientTimeoutNanos, barrierReadShare, logReadShare, casShare, minDelayNanos, maxDelayNanos,
+        dropRate, lateRate, duplicateRate, lateDelayMaxNanos, linkFaults, faultEpisodes, lagEpisodes,
+        crashOnViewChange, crashOnStateTransfer, faultRounds, livenessRounds);
   }
 
   /** The same run without faults: no loss, lateness, duplicates, link faults, episodes or crashes. */

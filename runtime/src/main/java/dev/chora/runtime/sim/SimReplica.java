@@ -1,5 +1,6 @@
 package dev.chora.runtime.sim;
 
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.core.CoreMutation;
 import dev.chora.runtime.core.CoreOutput;
 import dev.chora.runtime.core.DivergenceReport;
@@ -11,10 +12,13 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundMessage;
 import dev.chora.runtime.core.LogEntry;
 import dev.chora.runtime.core.Restored;
 import dev.chora.runtime.storage.ReplicaStore;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One incarnation of a simulated replica: a core and an executor wired to the simulation's
@@ -41,6 +45,13 @@ final class SimReplica implements CoreOutput, ExecutionListener {
   private boolean syncInFlight;
   /** Why storage stopped taking writes (a full or failing disk), or null: then nothing more is persisted. */
   String storageFailure;
+  /**
+   * The leader proposer policy: the executor answers every request and, as the Pekko runtime's
+   * ReplyRoutes does, only an answer a client waits for here goes out, once (see {@link #routes}).
+   */
+  private final boolean answersByRoute;
+  /** clientId → the seq a client waits here for (the leader policy only); one per client, as ReplyRoutes keeps. */
+  private final Map<Long, Long> routes = new HashMap<>();
 
   SimReplica(Simulation sim, SimParameters p, int id, int incarnation, boolean recovering, long nonce,
       CoreMutation mutation) {
@@ -58,7 +69,8 @@ final class SimReplica implements CoreOutput, ExecutionListener {
     this.incarnation = incarnation;
     this.storage = storage;
     this.store = sim.nonDeterministic(id, incarnation) ? new SimKvStore(sim::now) : new SimKvStore();
-    this.executor = new Executor(id, store, p.config().maxClients(), this::reply, this, mutation);
+    this.answersByRoute = p.config().proposers() == ProposerPolicy.LEADER;
+    this.executor = new Executor(id, store, p.config().maxClients(), this::reply, this, mutation, answersByRoute);
     if (restored != null) {
       appendedSeq = restored.nextSeq() - 1;
       if (restored.snapshot() != null) {
@@ -138,8 +150,29 @@ final class SimReplica implements CoreOutput, ExecutionListener {
     storageFailure = "crashed";
   }
 
+  /** A client's request arrives here: recorded as waiting (the leader policy), then handed to the core. */
+  void submit(long nowNanos, Request request) {
+    if (answersByRoute) {
+      routes.put(request.clientId(), request.seq());
+    }
+    core.submit(nowNanos, request);
+  }
+
+  /** A client's round-barrier read arrives here. */
+  void read(long nowNanos, ReadRequest read) {
+    if (answersByRoute) {
+      routes.put(read.clientId(), read.seq());
+    }
+    core.read(nowNanos, read);
+  }
+
   @Override
   public void send(int to, PeerMessage message) {
+    if (message instanceof RoundMessage m && m.from() == id && m.view() == core.view()) {
+      // Sent in the view it was proposed in (a message held for storage may go out later): that
+      // view's active set and first round say whether this replica may carry requests.
+      sim.checkProposal(id, m, core.activeSet(), core.firstRound());
+    }
     sim.sendPeer(id, to, message);
   }
 
@@ -161,6 +194,13 @@ final class SimReplica implements CoreOutput, ExecutionListener {
 
   @Override
   public void reply(ClientReply reply) {
+    if (answersByRoute) {
+      Long waiting = routes.get(reply.clientId());
+      if (waiting == null || waiting != reply.seq()) {
+        return; // nobody waits here for this answer: answered already, or the client is elsewhere
+      }
+      routes.remove(reply.clientId());
+    }
     sim.sendReply(id, reply);
   }
 

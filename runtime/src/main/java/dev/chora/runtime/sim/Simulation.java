@@ -8,6 +8,7 @@ import dev.chora.runtime.message.ClientReply;
 import dev.chora.runtime.message.PeerMessage;
 import dev.chora.runtime.message.ReadRequest;
 import dev.chora.runtime.message.Request;
+import dev.chora.runtime.message.RoundMessage;
 import dev.chora.runtime.message.StateRequest;
 import dev.chora.runtime.message.StateTransfer;
 import dev.chora.runtime.sim.SimEvent.ClientNext;
@@ -58,6 +59,7 @@ public final class Simulation {
   private final SimReplica[] replicas;
   private final SimClient[] clients;
   private final SafetyChecker safety;
+  private final ProposerChecker proposers;
   /** The retained log may never exceed N slots per round of the log window, whatever the faults. */
   private final long retainedBound;
   /**
@@ -134,6 +136,7 @@ public final class Simulation {
     this.n = p.replicas();
     this.rng = new SplittableRandom(p.seed());
     this.safety = new SafetyChecker(n);
+    this.proposers = new ProposerChecker(p.config().proposers());
     this.retainedBound = (long) n * Integer.highestOneBit(Math.max(2, p.config().logWindowRounds() - 1)) * 2;
     this.caughtUpBound = (long) n * (p.config().snapshotEveryRounds() + p.config().maxRoundsInFlight() + 2);
     long slack = (long) n * (p.config().maxRoundsInFlight() + 2) * p.config().maxBatchBytes()
@@ -403,13 +406,13 @@ public final class Simulation {
       }
       if (available(m.replica(), e)) {
         SimReplica r = replicas[m.replica()];
-        r.core.submit(now, m.request());
+        r.submit(now, m.request());
         reschedule(r);
       }
     } else if (e instanceof ReadArrives m) {
       if (available(m.replica(), e)) {
         SimReplica r = replicas[m.replica()];
-        r.core.read(now, m.read());
+        r.read(now, m.read());
         reschedule(r);
       }
     } else if (e instanceof Tick m) {
@@ -837,6 +840,14 @@ public final class Simulation {
     maxRound = Math.max(maxRound, round);
   }
 
+  /** A replica sends its round message: only a proposer the policy permits may carry requests in it. */
+  void checkProposal(int replica, RoundMessage m, int activeSet, long firstRound) {
+    String problem = proposers.proposed(replica, m, activeSet, firstRound);
+    if (problem != null) {
+      fail(Invariant.PROPOSER, problem);
+    }
+  }
+
   void checkExecuted(int replica, long round, int proposer, Batch batch) {
     String problem = safety.executed(replica, round, proposer, batch);
     if (problem != null) {
@@ -903,7 +914,8 @@ public final class Simulation {
 
   private void fail(Invariant invariant, String detail) {
     if (violation == null) {
-      violation = new SimulationViolation(p.seed(), n, invariant, now, detail, mutation, p.config().durable());
+      violation = new SimulationViolation(p.seed(), n, invariant, now, detail, mutation, p.config().durable(),
+          p.config().proposers());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.chora.runtime.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.chora.runtime.config.ProposerPolicy;
 import dev.chora.runtime.core.CoreMutation;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Determinism, and the replay of one seed: {@code -Dchora.sim.replay=SEED:N} (the command a
  * failing seed prints; with {@code -Dchora.sim.mutation=NAME} for a mutation test's seed, and
- * {@code -Dchora.sim.durable=true} for a durable-mode seed) reruns
+ * {@code -Dchora.sim.durable=true} for a durable-mode seed, {@code -Dchora.sim.proposers=leader} or
+ * {@code rotating} for a baseline's seed) reruns
  * exactly that run and prints what it found; {@code -Dchora.sim.trace=FROM,TO} (simulated
  * nanoseconds) also prints every client request delivered, every reply and every state-transfer
  * message in that window.
@@ -44,6 +46,10 @@ class SimulationReplayTest {
     int n = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : SimulationCampaign.replicasFor(seed);
     SimParameters p = Boolean.getBoolean("chora.sim.durable") ? SimParameters.forSeed(seed, n).durable()
         : SimParameters.forSeed(seed, n);
+    String proposers = System.getProperty("chora.sim.proposers");
+    if (proposers != null && !proposers.isBlank()) {
+      p = p.withProposers(ProposerPolicy.parse(proposers));
+    }
     CoreMutation mutation = CoreMutation.valueOf(System.getProperty("chora.sim.mutation", "NONE").trim());
     System.out.println("replaying seed " + seed + " with N=" + n
         + (mutation == CoreMutation.NONE ? "" : " and mutation " + mutation) + ": " + p);
