@@ -126,7 +126,7 @@ class BenchPiecesTest {
     BenchReport.writeCsv(byPolicy, csv);
     List<String> lines = Files.readAllLines(csv);
     assertTrue(lines.get(0).startsWith("in_flight,ops_per_s,p50_ms,p99_ms,"), lines.get(0));
-    assertTrue(lines.get(0).endsWith(",sync_p99_ms,proposers,cpu_pct_replica-0"), lines.get(0));
+    assertTrue(lines.get(0).endsWith(",replication_ms,proposers,cpu_pct_replica-0"), lines.get(0));
     assertEquals(5, lines.size());
     assertTrue(lines.get(1).endsWith(",all,55.0") && lines.get(4).startsWith("16,900.0,")
         && lines.get(4).endsWith(",leader,55.0"), lines.get(4));
