@@ -186,6 +186,11 @@ final class ClientRequests {
     return queue.isEmpty();
   }
 
+  /** Whether a request this replica admitted (queued, proposed or forwarded) is not yet executed here. */
+  boolean awaitingExecution() {
+    return !inFlight.isEmpty();
+  }
+
   int queued() {
     return queue.size();
   }

@@ -34,8 +34,6 @@ final class Synchronizer {
    * them counted, and their silence measured, through an idle interval.
    */
   private boolean enteredAtTimeout;
-  /** The last round whose own slot held requests: its acknowledgements may need the next round. */
-  private long lastOwnRoundWithRequests = BEFORE_FIRST_ROUND;
   /** When a violation was last counted while the pipeline was full (see countViolationsWhileBlocked). */
   private long lastBlockedViolationNanos = NEVER;
   /** Held back by max-log-bytes since the last time flow control let a round go (for the stats). */
@@ -155,18 +153,18 @@ final class Synchronizer {
   }
 
   /**
-   * Work that needs the next round at full pace: requests or reads waiting here, or a current
-   * round whose own slot holds requests not yet executed here — their commit waits for
-   * acknowledgements that ride the next round (with three replicas the peers' messages of the
-   * round itself usually carry enough). A round holding only peers' requests does not push the
-   * next one: its proposer does, and this replica follows it. In durable mode no round is needed
-   * for that: every replica sends the acknowledgements a sync releases at once ({@link #sendAcks}),
-   * and a round entered meanwhile would only add its slots to the next sync.
+   * Work that needs the next round at full pace: requests or reads waiting here, or requests
+   * this replica's clients sent that are proposed (or forwarded) and not yet executed here —
+   * their commit waits for acknowledgements that ride the next round. With three replicas a
+   * proposer usually has them with its round's messages (each peer entered the round on the
+   * proposal and acknowledges it; f+1 is the holder and the proposer), so a lone request costs
+   * one round. Requests only of other replicas' clients do not push the next round: their
+   * replicas do, and this one follows. In durable mode no round is needed for acknowledgements:
+   * every replica sends those a sync releases at once ({@link #sendAcks}), and a round entered
+   * meanwhile would only add its slots to the next sync.
    */
   private boolean ownWorkPending() {
-    return !c.clients.isEmpty() || !c.reads.isEmpty()
-        || (!c.durability.on() && lastOwnRoundWithRequests >= currentRound
-            && lastOwnRoundWithRequests > c.replication.executedRound());
+    return !c.clients.isEmpty() || !c.reads.isEmpty() || (!c.durability.on() && c.clients.awaitingExecution());
   }
 
   /** A peer is already in a later round: follow it at once. */
@@ -212,9 +210,6 @@ final class Synchronizer {
     PeerMessage message;
     if (c.isActive(c.self)) {
       Batch batch = c.clients.takeBatch(r);
-      if (!batch.isEmpty()) {
-        lastOwnRoundWithRequests = r;
-      }
       c.replication.storeSlot(r, c.self, batch);
       c.stats.requestsProposed += batch.size();
       message = new RoundMessage(c.views.view(), r, c.self, batch, c.acks.copyOfRow(c.self),
