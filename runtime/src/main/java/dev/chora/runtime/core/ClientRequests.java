@@ -27,12 +27,15 @@ final class ClientRequests {
   private final RequestQueue queue;
   /** clientId → a request queued or proposed here and not yet executed: absorbs retries, times its path. */
   private final Map<Long, InFlight> inFlight = new HashMap<>();
+  /** Of those, how many are proposed: kept with every change to the map. */
+  private int proposedNotExecuted;
 
-  /** A request admitted here: its seq, when it arrived, and when a round took it (0 while queued). */
+  /** A request admitted here: its seq, when it arrived, and whether and when a round took it. */
   private static final class InFlight {
     final long seq;
     final long admittedNanos;
     long proposedNanos;
+    boolean proposed;
 
     InFlight(long seq, long admittedNanos) {
       this.seq = seq;
@@ -69,9 +72,9 @@ final class ClientRequests {
         // A lost forward whose client never came back leaves its record here until a view change.
         // At a follower every record is a forward's, and forgetting one only means a retry is
         // forwarded again and a leader's refusal of it is not passed on (the client times out).
-        inFlight.clear();
+        untrackAll();
       }
-      inFlight.put(request.clientId(), new InFlight(request.seq(), c.now));
+      track(request.clientId(), new InFlight(request.seq(), c.now));
       forward(request);
       return false;
     }
@@ -80,7 +83,7 @@ final class ClientRequests {
       c.out.reply(ClientReply.refused(request.clientId(), request.seq(), ClientReply.Status.OVERLOADED));
       return false;
     }
-    inFlight.put(request.clientId(), new InFlight(request.seq(), c.now));
+    track(request.clientId(), new InFlight(request.seq(), c.now));
     return true;
   }
 
@@ -130,7 +133,7 @@ final class ClientRequests {
           ClientReply.Status.OVERLOADED));
       return false;
     }
-    inFlight.put(request.clientId(), new InFlight(request.seq(), c.now));
+    track(request.clientId(), new InFlight(request.seq(), c.now));
     return true;
   }
 
@@ -144,7 +147,7 @@ final class ClientRequests {
     if (pending == null || pending.seq != m.seq()) {
       return; // answered or moved on meanwhile
     }
-    inFlight.remove(m.clientId());
+    untrack(m.clientId());
     c.out.reply(ClientReply.refused(m.clientId(), m.seq(), m.status()));
   }
 
@@ -159,7 +162,7 @@ final class ClientRequests {
       return;
     }
     for (Request r : queue.takeBatch(Integer.MAX_VALUE, Integer.MAX_VALUE).requests()) {
-      inFlight.put(r.clientId(), new InFlight(r.seq(), c.now));
+      track(r.clientId(), new InFlight(r.seq(), c.now));
       forward(r);
     }
   }
@@ -176,7 +179,7 @@ final class ClientRequests {
     for (Request r : batch.requests()) {
       InFlight pending = inFlight.get(r.clientId());
       if (pending != null && pending.seq == r.seq()) {
-        pending.proposedNanos = c.now;
+        markProposed(pending);
       }
     }
     return batch;
@@ -186,9 +189,54 @@ final class ClientRequests {
     return queue.isEmpty();
   }
 
-  /** Whether a request this replica admitted (queued, proposed or forwarded) is not yet executed here. */
+  /**
+   * Whether a request this replica admitted is proposed (by this replica, or under the leader
+   * baseline by the leader) and not yet executed here: its commit may wait for acknowledgements
+   * that only a next round brings. A forward still on its way, or lost, does not count: rounds at
+   * full pace would not bring it.
+   */
   boolean awaitingExecution() {
-    return !inFlight.isEmpty();
+    return proposedNotExecuted > 0;
+  }
+
+  /** Under the leader baseline: the leader's slot holds requests, some perhaps forwarded from here. */
+  void proposedElsewhere(Batch batch) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    for (Request r : batch.requests()) {
+      InFlight pending = inFlight.get(r.clientId());
+      if (pending != null && pending.seq == r.seq()) {
+        markProposed(pending);
+      }
+    }
+  }
+
+  private void markProposed(InFlight pending) {
+    if (!pending.proposed) {
+      pending.proposed = true;
+      pending.proposedNanos = c.now;
+      proposedNotExecuted++;
+    }
+  }
+
+  private void track(long clientId, InFlight record) {
+    InFlight replaced = inFlight.put(clientId, record);
+    if (replaced != null && replaced.proposed) {
+      proposedNotExecuted--;
+    }
+  }
+
+  private void untrack(long clientId) {
+    InFlight removed = inFlight.remove(clientId);
+    if (removed != null && removed.proposed) {
+      proposedNotExecuted--;
+    }
+  }
+
+  private void untrackAll() {
+    inFlight.clear();
+    proposedNotExecuted = 0;
   }
 
   int queued() {
@@ -203,8 +251,8 @@ final class ClientRequests {
     for (Request r : batch.requests()) {
       InFlight pending = inFlight.get(r.clientId());
       if (pending != null && pending.seq == r.seq()) {
-        inFlight.remove(r.clientId());
-        if (pending.proposedNanos != 0) {
+        untrack(r.clientId());
+        if (pending.proposed) {
           c.stats.requestsTimed++;
           c.stats.requestWaitNanos += pending.proposedNanos - pending.admittedNanos;
           c.stats.requestReplicationNanos += c.now - pending.proposedNanos;
@@ -219,7 +267,7 @@ final class ClientRequests {
    * retries must get through, to be proposed again or answered from the client table.
    */
   void forgetInFlight() {
-    inFlight.clear();
+    untrackAll();
   }
 
   /** Outside the active set: nothing waiting here will be proposed, so refuse it all. */

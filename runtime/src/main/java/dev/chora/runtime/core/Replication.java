@@ -111,6 +111,9 @@ final class Replication {
     }
     if (!batch.isEmpty()) {
       lastRoundWithRequests = Math.max(lastRoundWithRequests, round);
+      if (proposer != c.self && c.config.proposers() == ProposerPolicy.LEADER) {
+        c.clients.proposedElsewhere(batch); // requests forwarded from here, now in the leader's slot
+      }
     }
     advanceOwnAck(proposer);
     return true;
