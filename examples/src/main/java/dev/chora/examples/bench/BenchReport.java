@@ -39,6 +39,11 @@ public final class BenchReport {
     return new ArrayList<>(names);
   }
 
+  /** A CPU column is as wide as its header ("cpu replica-0"), at least 9: values line up under it. */
+  private static int cpuWidth(String process) {
+    return Math.max(9, ("cpu " + process).length());
+  }
+
   /** The results as a fixed-width text table, one row per level. */
   public static String table(List<LevelResult> levels) {
     List<String> procs = processes(levels);
@@ -50,7 +55,7 @@ public final class BenchReport {
       b.append(String.format(Locale.ROOT, " %8s %8s %9s", "syncs/s", "disk B/op", "sync p99"));
     }
     for (String p : procs) {
-      b.append(String.format(Locale.ROOT, " %9s", "cpu " + p));
+      b.append(String.format(Locale.ROOT, " %" + cpuWidth(p) + "s", "cpu " + p));
     }
     b.append('\n');
     for (LevelResult l : levels) {
@@ -63,7 +68,9 @@ public final class BenchReport {
       }
       for (String p : procs) {
         Double cpu = l.cpuPercent().get(p);
-        b.append(cpu == null ? String.format(Locale.ROOT, " %9s", "-") : String.format(Locale.ROOT, " %8.0f%%", cpu));
+        int w = cpuWidth(p);
+        b.append(cpu == null ? String.format(Locale.ROOT, " %" + w + "s", "-")
+            : String.format(Locale.ROOT, " %" + (w - 1) + ".0f%%", cpu));
       }
       b.append('\n');
     }

@@ -92,6 +92,10 @@ class BenchPiecesTest {
     String table = BenchReport.table(levels);
     assertTrue(table.contains("in-flight") && table.contains("views") && table.contains("cpu replica-0")
         && table.contains("2000"), table);
+    String[] rows = table.split("\n");
+    assertEquals(rows[0].indexOf("cpu replica-0") + "cpu replica-0".length(), rows[1].indexOf("55%") + "55%".length(),
+        "a CPU value ends under its header:\n" + table);
+    assertEquals(rows[0].length(), rows[1].length(), "the rows line up:\n" + table);
     Path csv = dir.resolve("results.csv");
     BenchReport.writeCsv(levels, csv);
     List<String> lines = Files.readAllLines(csv);
